@@ -1,0 +1,58 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development and tests run with a fixed, non-secret key; production sets SECRET_KEY and DEBUG=0 itself.
+export DEBUG ?= 1
+export SECRET_KEY ?= development-only-not-a-secret
+
+.PHONY: run test install migrate demo messages lint check pytest lock clean
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: install messages
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy vendorcollab
+
+check: install messages
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint check pytest
+
+# Re-pin every dependency after changing requirements.in.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q -r requirements.in
+	.lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+"""Test fixtures shared by every app: the fixed cast and the master data they work with."""
+
+pytest_plugins = ["vendorcollab.common.testing.fixtures"]

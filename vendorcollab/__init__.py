@@ -1,0 +1,1 @@
+"""vendorcollab: a vendor collaboration portal for purchase orders and consignment stock."""

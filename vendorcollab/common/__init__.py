@@ -1,0 +1,1 @@
+"""Pieces shared by every domain app: typed errors, append-only models, number sequences."""

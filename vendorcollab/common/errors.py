@@ -1,0 +1,75 @@
+"""The one application error type: a stable code, a translatable message, field errors, and the HTTP status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class AppError(Exception):
+    """A refusal that a person or an ERP can act on.
+
+    ``code`` is stable (clients switch on it), ``message`` is a lazy translation rendered in the reader's
+    language, ``fields`` maps input field paths (``lines.2.quantity``) to messages. Subclasses fix the HTTP status,
+    so one handler can turn any of them into the API's JSON error shape.
+    """
+
+    status = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str | Promise,
+        *,
+        fields: Mapping[str, str | Promise] | None = None,
+        params: Mapping[str, Any] | None = None,
+        field_codes: Mapping[str, str] | None = None,
+    ) -> None:
+        self.code = code
+        # The stable code behind each field's message, for clients that act on a field's problem.
+        self.field_codes = dict(field_codes or {})
+        self.message = message
+        self.params = dict(params or {})
+        self.fields = dict(fields or {})
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.rendered_message()}"
+
+    def rendered_message(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+    def as_dict(self) -> dict[str, Any]:
+        """The body of the API's error shape: ``{"error": as_dict()}``."""
+        return {
+            "code": self.code,
+            "message": self.rendered_message(),
+            "fields": {key: str(value) for key, value in self.fields.items()},
+        }
+
+
+class ValidationFailed(AppError):
+    """The input is wrong; nothing was changed."""
+
+    status = 422
+
+
+class NotFound(AppError):
+    """The object does not exist for this actor (also when it exists but belongs to someone else)."""
+
+    status = 404
+
+
+class PermissionRefused(AppError):
+    """The actor may see the object but not take this action (a role question, never a scoping question)."""
+
+    status = 403
+
+
+class Conflict(AppError):
+    """The object is not in a state that allows the action, or somebody else acted first."""
+
+    status = 409

@@ -1,0 +1,55 @@
+"""The fixed cast every test can use: a buyer admin, an agent, a clerk, vendor A's user and admin, vendor B's user.
+
+Vendor B's user exists to get nothing: every test that shows vendor A's data can ask it and expect 404 or empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from vendorcollab.accounts.models import Role, User
+from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse
+
+from .factories import CompanyFactory, ItemFactory, SiteFactory, VendorFactory, WarehouseFactory, make_user
+
+
+@dataclass
+class Cast:
+    company: Company
+    vendor_a: Vendor
+    vendor_b: Vendor
+    site: Site
+    warehouse: Warehouse
+    items: list[Item]
+    admin: User
+    agent: User
+    clerk: User
+    vendor_a_user: User
+    vendor_a_admin: User
+    vendor_b_user: User
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    company = CompanyFactory(code="NL01", name="Contoso Nederland")
+    vendor_a = VendorFactory(company=company, number="V-A", name="Alpha Supplies")
+    vendor_b = VendorFactory(company=company, number="V-B", name="Beta Trading")
+    site = SiteFactory(company=company, code="AMS")
+    warehouse = WarehouseFactory(site=site, code="AMS-1")
+    items = [ItemFactory(company=company) for _ in range(3)]
+    return Cast(
+        company=company,
+        vendor_a=vendor_a,
+        vendor_b=vendor_b,
+        site=site,
+        warehouse=warehouse,
+        items=items,
+        admin=make_user("alice", Role.PROCUREMENT_ADMIN),
+        agent=make_user("bob", Role.PURCHASING_AGENT),
+        clerk=make_user("carol", Role.RECEIVING_CLERK),
+        vendor_a_user=make_user("dave", Role.VENDOR_USER, vendors=(vendor_a,)),
+        vendor_a_admin=make_user("erin", Role.VENDOR_ADMIN, vendors=(vendor_a,)),
+        vendor_b_user=make_user("frank", Role.VENDOR_USER, vendors=(vendor_b,)),
+    )

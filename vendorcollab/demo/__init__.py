@@ -1,0 +1,1 @@
+"""Demo data: a small, realistic installation to click through (`python manage.py demo`)."""

@@ -1,0 +1,119 @@
+"""The purchasing errors: one stable code per refusal, each with a message a buyer or vendor can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vendorcollab.common.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
+
+# Codes are part of the API contract: clients switch on them. Add codes; never rename one.
+MESSAGES: dict[str, Promise] = {
+    # input
+    "invalid_input": _("Some fields are not valid. Correct the marked fields and try again."),
+    "required": _("This field is required."),
+    "quantity_not_positive": _("The quantity must be greater than zero."),
+    "price_negative": _("The unit price cannot be negative."),
+    "discount_out_of_range": _("The discount must be between 0 and 100 percent."),
+    "date_in_past": _("The date cannot be in the past."),
+    "duplicate_line_number": _("This line number is used more than once."),
+    "unknown_line": _("This purchase order has no line %(line_number)s."),
+    "wrong_company": _("This belongs to another company than the purchase order."),
+    "warehouse_not_in_site": _("This warehouse does not belong to the chosen site."),
+    "vendor_not_in_company": _("This vendor account belongs to another company."),
+    "number_taken": _("Purchase order number %(number)s is already used in this company."),
+    "quantity_below_received": _("The quantity cannot be less than the %(received)s already received."),
+    "line_has_receipts": _("Line %(line_number)s has receipts and cannot be removed."),
+    # vendor answers
+    "answer_lines_not_allowed": _("Answer lines can only be given with “Accept with changes”."),
+    "line_answered_twice": _("Line %(line_number)s is answered more than once."),
+    "change_without_change": _("Give a new quantity or delivery date for a changed line."),
+    "split_too_few_lines": _("A split needs at least two schedule lines."),
+    "substitute_without_item": _("Give your item number for the substitute."),
+    "price_change_not_allowed": _(
+        "You cannot change prices or discounts. Suggest a different price in a note instead."
+    ),
+    "charge_change_not_allowed": _("You cannot change charges. Suggest a change in a note instead."),
+    # state
+    "vendor_not_collaborating": _(
+        "Vendor %(vendor)s does not take part in vendor collaboration; purchase orders cannot be sent to it."
+    ),
+    "no_lines": _("A purchase order needs at least one line before it can be sent."),
+    "version_outdated": _(
+        "Version %(answered)s is no longer the latest: version %(latest)s of this purchase order has arrived. "
+        "Review the latest version and answer that one."
+    ),
+    "already_answered": _("Version %(version)s of this purchase order has already been answered."),
+    "no_response": _(
+        "The vendor has not answered yet. Confirm without a response explicitly if you want to confirm anyway."
+    ),
+    "response_rejected": _("The vendor rejected this version. Edit and resend the purchase order, or cancel it."),
+    "nothing_to_confirm": _("Every line was rejected, so nothing is left to confirm. Edit and resend, or cancel."),
+    "over_receipt": _("Only %(remaining)s is still to be received on line %(line_number)s."),
+    "line_cancelled": _("Line %(line_number)s was cancelled and cannot be received."),
+    "not_found": _("This purchase order does not exist."),
+    "role_not_allowed": _("Your role does not allow this action on purchase orders."),
+}
+
+
+def invalid(path: str, code: str, **params: Any) -> ValidationFailed:
+    """A refusal of one input field."""
+    errors = FieldErrors()
+    errors.add(path, code, **params)
+    error = errors.error()
+    assert error is not None
+    return error
+
+
+def field_message(code: str, **params: Any) -> str:
+    """A field's message, rendered now (field errors are collected before one ``invalid`` is raised)."""
+    text = str(MESSAGES[code])
+    return text % params if params else text
+
+
+def conflict(code: str, **params: Any) -> Conflict:
+    return Conflict(code, MESSAGES[code], params=params)
+
+
+def refused() -> PermissionRefused:
+    return PermissionRefused("role_not_allowed", MESSAGES["role_not_allowed"])
+
+
+def not_found() -> NotFound:
+    return NotFound("not_found", MESSAGES["not_found"])
+
+
+class FieldErrors:
+    """Collects errors per input field so that a person sees every problem at once, not one per try.
+
+    With a single problem the error carries that problem's own code and message; with several, ``invalid_input``
+    and the per-field codes in ``field_codes``.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.codes: dict[str, str] = {}
+        self.params: dict[str, dict[str, Any]] = {}
+
+    def add(self, path: str, code: str, **params: Any) -> None:
+        if path not in self.fields:
+            self.fields[path] = field_message(code, **params)
+            self.codes[path] = code
+            self.params[path] = params
+
+    def error(self) -> ValidationFailed | None:
+        if not self.fields:
+            return None
+        if len(self.fields) == 1:
+            [(path, code)] = self.codes.items()
+            return ValidationFailed(
+                code, MESSAGES[code], fields=self.fields, params=self.params[path], field_codes=self.codes
+            )
+        return ValidationFailed("invalid_input", MESSAGES["invalid_input"], fields=self.fields, field_codes=self.codes)
+
+    def raise_if_any(self) -> None:
+        error = self.error()
+        if error is not None:
+            raise error

@@ -1,0 +1,147 @@
+"""Every read of purchase orders, scoped to the actor: the vendor's lists and pages, and the buyer's workspace.
+
+The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filter on the PO's denormalised
+``latest_version`` / ``confirmed_version`` so that every list is one indexed query whatever its size.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from vendorcollab.accounts.models import User
+
+from .errors import not_found
+from .models import (
+    POStatus,
+    PurchaseOrder,
+    PurchaseOrderVersion,
+    VendorResponse,
+    VersionLine,
+)
+
+
+class VendorList(TextChoices):
+    FOR_REVIEW = "for_review", _("Purchase orders for review")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting customer action")
+    OPEN_CONFIRMED = "open_confirmed", _("Open confirmed purchase orders")
+    ALL_CONFIRMED = "all_confirmed", _("All confirmed purchase orders")
+
+
+class BuyerList(TextChoices):
+    REQUIRING_ACTION = "requiring_action", _("In external review, requiring action")
+    AWAITING_VENDOR = "awaiting_vendor", _("In external review, awaiting the vendor")
+    DRAFTS = "drafts", _("Drafts")
+    CONFIRMED_NOT_RECEIVED = "confirmed_not_received", _("Confirmed, not yet received")
+
+
+def _latest_answered() -> Exists:
+    return Exists(VendorResponse.objects.filter(version_id=OuterRef("latest_version_id")))
+
+
+def _vendor_base(actor: User) -> QuerySet[PurchaseOrder]:
+    return (
+        PurchaseOrder.objects.visible_to(actor)
+        .collaborative()
+        .filter(vendor_id__in=actor.vendor_ids)  # a buyer who opens a vendor list sees no vendor's list
+        .select_related("company", "vendor")
+    )
+
+
+def po_list_for_vendor(*, actor: User, which: VendorList) -> QuerySet[PurchaseOrder]:
+    """One of the vendor's lists. Rows carry ``list_version`` (the version the row stands for): the latest
+    version in the review lists, the last confirmed version in the confirmed lists."""
+    base = _vendor_base(actor)
+    if which == VendorList.FOR_REVIEW:
+        # Sent and not answered; only the latest version can be answered, so only it shows.
+        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW).exclude(_latest_answered())
+        version_field = "latest_version"
+    elif which == VendorList.AWAITING_CUSTOMER:
+        # Answered and not confirmed. "accepted" leaves on confirmation; "rejected" and "accepted with changes"
+        # leave when a new version is sent (the latest is then unanswered) or on confirmation. A PO the buyer took
+        # back to draft after the answer still waits for the buyer.
+        rows = (
+            base.filter(status__in=[POStatus.IN_EXTERNAL_REVIEW, POStatus.DRAFT])
+            .filter(_latest_answered())
+            .exclude(confirmed_version_id=F("latest_version_id"))
+        )
+        version_field = "latest_version"
+    elif which == VendorList.OPEN_CONFIRMED:
+        # Confirmed at some version and not yet fully received. A confirmed PO that the buyer is changing stays
+        # here as its last confirmed version until the new version is confirmed.
+        rows = base.filter(confirmed_version__isnull=False).exclude(status__in=[POStatus.RECEIVED, POStatus.CANCELLED])
+        version_field = "confirmed_version"
+    else:
+        # Every PO ever confirmed, received and cancelled ones included: they never leave this list.
+        rows = base.filter(confirmed_version__isnull=False)
+        version_field = "confirmed_version"
+    return rows.select_related(version_field).annotate(
+        list_version=F(f"{version_field}__number"),
+        list_version_sent_at=F(f"{version_field}__created_at"),
+    )
+
+
+def po_count_for_vendor(*, actor: User) -> dict[VendorList, int]:
+    """The counts of the workspace tiles."""
+    return {which: po_list_for_vendor(actor=actor, which=which).count() for which in VendorList}
+
+
+def version_history_for_vendor(*, actor: User) -> QuerySet[PurchaseOrderVersion]:
+    """Every version of every PO sent to the actor's vendor accounts, each with its response if any."""
+    visible = _vendor_base(actor).values("pk")
+    return (
+        PurchaseOrderVersion.objects.filter(purchase_order__in=visible)
+        .select_related("purchase_order__company", "purchase_order__vendor", "response")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def po_get(*, actor: User, pk: int) -> PurchaseOrder:
+    """One PO the actor may see, or ``NotFound`` (also when it exists but is someone else's)."""
+    po = PurchaseOrder.objects.visible_to(actor).select_related("company", "vendor").filter(pk=pk).first()
+    if po is None:
+        raise not_found()
+    return po
+
+
+def po_get_for_vendor(*, actor: User, pk: int) -> PurchaseOrder:
+    """A PO on the vendor's pages: collaborative, one of the actor's vendor accounts."""
+    po = _vendor_base(actor).filter(pk=pk).first()
+    if po is None:
+        raise not_found()
+    return po
+
+
+def po_versions(*, purchase_order: PurchaseOrder) -> QuerySet[PurchaseOrderVersion]:
+    """The versions of a PO already fetched through a scoped selector, with lines, charges and responses."""
+    return (
+        PurchaseOrderVersion.objects.filter(purchase_order=purchase_order)
+        .select_related("response")
+        .prefetch_related(
+            Prefetch("lines", queryset=VersionLine.objects.select_related("item", "site", "warehouse")),
+            "charges",
+            "response__lines",
+        )
+        .order_by("number")
+    )
+
+
+def po_list_for_buyer(*, actor: User, which: BuyerList) -> QuerySet[PurchaseOrder]:
+    """The buyer's "Purchase order preparation" workspace lists."""
+    base = PurchaseOrder.objects.visible_to(actor).collaborative().select_related("company", "vendor")
+    if not actor.is_buyer:
+        return base.none()
+    if which == BuyerList.REQUIRING_ACTION:
+        # Any answer on a PO still in review needs the buyer: an auto-confirmed acceptance is confirmed already.
+        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW).filter(_latest_answered())
+    elif which == BuyerList.AWAITING_VENDOR:
+        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW).exclude(_latest_answered())
+    elif which == BuyerList.DRAFTS:
+        rows = base.filter(status=POStatus.DRAFT)
+    else:
+        rows = base.filter(status=POStatus.CONFIRMED)
+    return rows.select_related("latest_version")
+
+
+def po_count_for_buyer(*, actor: User) -> dict[BuyerList, int]:
+    return {which: po_list_for_buyer(actor=actor, which=which).count() for which in BuyerList}

@@ -1,0 +1,23 @@
+"""Every write to purchase orders. Faces (views, API, admin, commands) call these and nothing else."""
+
+from .confirmation import po_confirm
+from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput
+from .orders import po_cancel, po_create, po_request_change, po_send, po_update
+from .receipts import receipt_post
+from .responses import response_submit
+
+__all__ = [
+    "ChargeInput",
+    "LineAnswer",
+    "LineInput",
+    "ReceiptLineInput",
+    "ScheduleInput",
+    "po_cancel",
+    "po_confirm",
+    "po_create",
+    "po_request_change",
+    "po_send",
+    "po_update",
+    "receipt_post",
+    "response_submit",
+]

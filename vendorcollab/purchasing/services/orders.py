@@ -1,0 +1,262 @@
+"""Creating, editing, sending, pulling back and cancelling purchase orders (the buyer's side of the cycle)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vendorcollab.accounts.models import PURCHASING_ROLES, User
+from vendorcollab.common.models import NumberSequence
+from vendorcollab.partners.models import Company, Vendor
+
+from .. import transitions
+from ..errors import FieldErrors, conflict, invalid, refused
+from ..models import (
+    EventKind,
+    Origin,
+    POStatus,
+    PurchaseOrder,
+    PurchaseOrderCharge,
+    PurchaseOrderLine,
+)
+from ..transitions import Action
+from .inputs import ChargeInput, LineInput
+from .versions import version_freeze
+
+
+def _require_purchasing_role(actor: User) -> None:
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+
+
+def _validate_lines(
+    company: Company,
+    lines: Sequence[LineInput],
+    *,
+    existing: dict[int, PurchaseOrderLine] | None = None,
+    errors: FieldErrors,
+) -> list[int]:
+    """Check every line against the company's master data and the calendar; return the line numbers to use."""
+    existing = existing or {}
+    today = timezone.localdate()
+    taken = {line.line_number for line in lines if line.line_number is not None}
+    next_number = max([*taken, *existing.keys(), 0]) + 1
+    numbers: list[int] = []
+    seen: set[int] = set()
+    for index, line in enumerate(lines):
+        path = f"lines.{index}"
+        number = line.line_number
+        if number is None:
+            number = next_number
+            next_number += 1
+        if number in seen:
+            errors.add(f"{path}.line_number", "duplicate_line_number")
+        seen.add(number)
+        numbers.append(number)
+        if line.quantity <= 0:
+            errors.add(f"{path}.quantity", "quantity_not_positive")
+        if line.unit_price < 0:
+            errors.add(f"{path}.unit_price", "price_negative")
+        if not Decimal(0) <= line.discount_percent <= Decimal(100):
+            errors.add(f"{path}.discount_percent", "discount_out_of_range")
+        before = existing.get(number)
+        # A past date is refused only where it is new: a line already agreed with the vendor keeps its date.
+        if line.delivery_date < today and (before is None or before.delivery_date != line.delivery_date):
+            errors.add(f"{path}.delivery_date", "date_in_past")
+        if line.item.company_id != company.pk:
+            errors.add(f"{path}.item", "wrong_company")
+        if line.site is not None and line.site.company_id != company.pk:
+            errors.add(f"{path}.site", "wrong_company")
+        if line.warehouse is not None:
+            if line.warehouse.site.company_id != company.pk:
+                errors.add(f"{path}.warehouse", "wrong_company")
+            elif line.site is not None and line.warehouse.site_id != line.site.pk:
+                errors.add(f"{path}.warehouse", "warehouse_not_in_site")
+        if before is not None and line.quantity < before.received_quantity:
+            errors.add(f"{path}.quantity", "quantity_below_received", received=before.received_quantity)
+    return numbers
+
+
+def _line_values(line: LineInput) -> dict[str, object]:
+    site = line.site or (line.warehouse.site if line.warehouse else None)
+    return {
+        "item": line.item,
+        "description": line.description or line.item.name,
+        "quantity": line.quantity,
+        "unit": line.unit or line.item.unit,
+        "unit_price": line.unit_price,
+        "discount_percent": line.discount_percent,
+        "delivery_date": line.delivery_date,
+        "site": site,
+        "warehouse": line.warehouse,
+        "color": line.color,
+        "size": line.size,
+        "style": line.style,
+        "configuration": line.configuration,
+    }
+
+
+def _validate_charges(charges: Sequence[ChargeInput], line_numbers: set[int], errors: FieldErrors) -> None:
+    for index, charge in enumerate(charges):
+        if not charge.code:
+            errors.add(f"charges.{index}.code", "required")
+        if charge.line_number is not None and charge.line_number not in line_numbers:
+            errors.add(f"charges.{index}.line_number", "unknown_line", line_number=charge.line_number)
+
+
+def _replace_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> None:
+    po.charges.all().delete()
+    PurchaseOrderCharge.objects.bulk_create(
+        PurchaseOrderCharge(
+            purchase_order=po,
+            code=charge.code,
+            description=charge.description,
+            amount=charge.amount,
+            line_number=charge.line_number,
+        )
+        for charge in charges
+    )
+
+
+def po_create(
+    *,
+    actor: User,
+    company: Company,
+    vendor: Vendor,
+    lines: Sequence[LineInput] = (),
+    charges: Sequence[ChargeInput] = (),
+    number: str = "",
+    currency: str = "EUR",
+    order_date: date | None = None,
+    origin: Origin = Origin.MANUAL,
+    buyer_contact: User | None = None,
+) -> PurchaseOrder:
+    """A new PO in draft. The number is taken from the company's sequence when not given."""
+    _require_purchasing_role(actor)
+    errors = FieldErrors()
+    if vendor.company_id != company.pk:
+        errors.add("vendor", "vendor_not_in_company")
+    line_numbers = _validate_lines(company, lines, errors=errors)
+    _validate_charges(charges, set(line_numbers), errors)
+    errors.raise_if_any()
+    with transaction.atomic():
+        if number and PurchaseOrder.objects.filter(company=company, number=number).exists():
+            raise invalid("number", "number_taken", number=number)
+        po = PurchaseOrder(
+            company=company,
+            vendor=vendor,
+            number=number or _next_number(company),
+            origin=origin,
+            currency=currency,
+            order_date=order_date or timezone.localdate(),
+            buyer_contact=buyer_contact or actor,
+            created_by=actor,
+        )
+        try:
+            # A savepoint, so that losing a race for the number leaves the outer transaction usable.
+            with transaction.atomic():
+                po.save()
+        except IntegrityError:
+            raise invalid("number", "number_taken", number=po.number) from None
+        PurchaseOrderLine.objects.bulk_create(
+            PurchaseOrderLine(purchase_order=po, line_number=line_number, **_line_values(line))
+            for line_number, line in zip(line_numbers, lines, strict=True)
+        )
+        _replace_charges(po, charges)
+        transitions.record_event(po, EventKind.CREATED, actor=actor, to_status=POStatus.DRAFT)
+    return po
+
+
+def _next_number(company: Company) -> str:
+    value = NumberSequence.next_value(f"purchase_order:{company.pk}")
+    return f"{settings.PURCHASE_ORDER_NUMBER_PREFIX}{value:06d}"
+
+
+def po_update(
+    *,
+    actor: User,
+    purchase_order: PurchaseOrder,
+    lines: Sequence[LineInput] | None = None,
+    charges: Sequence[ChargeInput] | None = None,
+    currency: str | None = None,
+    buyer_contact: User | None = None,
+) -> PurchaseOrder:
+    """Edit a draft. ``lines`` replaces the line set: lines matched by number are updated, new ones added,
+    missing ones removed (never one that has receipts)."""
+    with transaction.atomic():
+        po = transitions.lock(purchase_order)
+        transitions.check(po, Action.EDIT, actor=actor)
+        existing = {line.line_number: line for line in po.lines.all()}
+        errors = FieldErrors()
+        if lines is not None:
+            numbers = _validate_lines(po.company, lines, existing=existing, errors=errors)
+            removed = set(existing) - set(numbers)
+            for number in sorted(removed):
+                if existing[number].received_quantity > 0:
+                    errors.add("lines", "line_has_receipts", line_number=number)
+        else:
+            numbers = list(existing)
+        if charges is not None:
+            _validate_charges(charges, set(numbers), errors)
+        errors.raise_if_any()
+        changed: list[str] = []
+        if lines is not None:
+            for number, line in zip(numbers, lines, strict=True):
+                values = _line_values(line)
+                if number in existing:
+                    current = existing[number]
+                    for name, value in values.items():
+                        setattr(current, name, value)
+                    current.save()
+                else:
+                    PurchaseOrderLine.objects.create(purchase_order=po, line_number=number, **values)
+            po.lines.filter(line_number__in=set(existing) - set(numbers)).delete()
+            changed.append("lines")
+        if charges is not None:
+            _replace_charges(po, charges)
+            changed.append("charges")
+        if currency is not None:
+            po.currency = currency
+            changed.append("currency")
+        if buyer_contact is not None:
+            po.buyer_contact = buyer_contact
+            changed.append("buyer_contact")
+        transitions.transition(po, Action.EDIT, actor=actor, data={"changed": changed})
+    return po
+
+
+def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
+    """Send a draft for confirmation: freeze version N+1 and put it in front of the vendor."""
+    with transaction.atomic():
+        po = transitions.lock(purchase_order)
+        transitions.check(po, Action.SEND, actor=actor)
+        if not po.vendor.collaborates:
+            raise conflict("vendor_not_collaborating", vendor=po.vendor.name)
+        if not po.lines.filter(is_cancelled=False).exists():
+            raise conflict("no_lines")
+        version = version_freeze(po, actor=actor)
+        transitions.transition(po, Action.SEND, actor=actor, version_number=version.number)
+    return po
+
+
+def po_request_change(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
+    """Take a PO in review or confirmed back to draft for editing; the next send creates the next version.
+
+    A confirmed PO stays confirmed for the vendor, as its last confirmed version, until the new one is confirmed.
+    """
+    with transaction.atomic():
+        po = transitions.lock(purchase_order)
+        transitions.transition(po, Action.REQUEST_CHANGE, actor=actor, data={"reason": reason})
+    return po
+
+
+def po_cancel(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
+    with transaction.atomic():
+        po = transitions.lock(purchase_order)
+        transitions.transition(po, Action.CANCEL, actor=actor, data={"reason": reason})
+    return po

@@ -1,0 +1,79 @@
+"""Product receipts against confirmed lines; the PO becomes received when every line is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from vendorcollab.accounts.models import User
+
+from .. import transitions
+from ..errors import FieldErrors
+from ..models import POStatus, PurchaseOrder, PurchaseOrderLine, Receipt, ReceiptLine
+from ..transitions import Action
+from .inputs import ReceiptLineInput
+
+
+def receipt_post(
+    *,
+    actor: User,
+    purchase_order: PurchaseOrder,
+    lines: Sequence[ReceiptLineInput],
+    received_date: date | None = None,
+) -> Receipt:
+    """Post one receipt of one or more lines. Over-receipt (more than the confirmed quantity still open) is
+    refused for the whole receipt, so a partly wrong receipt never half-lands."""
+    with transaction.atomic():
+        po = transitions.lock(purchase_order)
+        transitions.check(po, Action.RECEIVE, actor=actor)
+        po_lines = {line.line_number: line for line in po.lines.all()}
+        errors = FieldErrors()
+        if not lines:
+            errors.add("lines", "required")
+        wanted: dict[int, ReceiptLineInput] = {}
+        for index, entry in enumerate(lines):
+            path = f"lines.{index}"
+            line = po_lines.get(entry.line_number)
+            if line is None:
+                errors.add(f"{path}.line_number", "unknown_line", line_number=entry.line_number)
+            elif entry.line_number in wanted:
+                errors.add(f"{path}.line_number", "duplicate_line_number")
+            elif line.is_cancelled:
+                errors.add(f"{path}.line_number", "line_cancelled", line_number=entry.line_number)
+            elif entry.quantity <= 0:
+                errors.add(f"{path}.quantity", "quantity_not_positive")
+            elif entry.quantity > line.remaining_quantity:
+                errors.add(
+                    f"{path}.quantity", "over_receipt", remaining=line.remaining_quantity, line_number=line.line_number
+                )
+            wanted[entry.line_number] = entry
+        errors.raise_if_any()
+        receipt = Receipt.objects.create(
+            purchase_order=po, received_date=received_date or timezone.localdate(), posted_by=actor
+        )
+        ReceiptLine.objects.bulk_create(
+            ReceiptLine(receipt=receipt, line=po_lines[entry.line_number], quantity=entry.quantity)
+            for entry in wanted.values()
+        )
+        for entry in wanted.values():
+            PurchaseOrderLine.objects.filter(pk=po_lines[entry.line_number].pk).update(
+                received_quantity=F("received_quantity") + entry.quantity
+            )
+            po_lines[entry.line_number].received_quantity += entry.quantity
+        complete = all(line.is_fully_received for line in po_lines.values())
+        transitions.transition(
+            po,
+            Action.RECEIVE,
+            actor=actor,
+            target=POStatus.RECEIVED if complete else POStatus.CONFIRMED,
+            version_number=po.confirmed_version.number if po.confirmed_version else None,
+            data={
+                "receipt": receipt.pk,
+                "lines": {str(entry.line_number): str(entry.quantity) for entry in wanted.values()},
+            },
+        )
+    return receipt

@@ -1,0 +1,189 @@
+"""The vendor's answer to a version: accept, reject, or accept with changes line by line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vendorcollab.accounts.models import User
+
+from .. import transitions
+from ..errors import FieldErrors, conflict, not_found
+from ..models import (
+    LineAction,
+    PurchaseOrder,
+    ResponseKind,
+    ResponseLine,
+    VendorResponse,
+    VersionLine,
+)
+from ..transitions import Action
+from .inputs import ChargeInput, LineAnswer
+
+# What each whole-order answer allows per line: plain accept and reject may carry line notes, nothing else.
+_ALLOWED_LINE_ACTIONS = {
+    ResponseKind.ACCEPTED: {LineAction.ACCEPT},
+    ResponseKind.REJECTED: {LineAction.REJECT},
+    ResponseKind.ACCEPTED_WITH_CHANGES: set(LineAction),
+}
+_DEFAULT_LINE_ACTION = {
+    ResponseKind.ACCEPTED: LineAction.ACCEPT,
+    ResponseKind.REJECTED: LineAction.REJECT,
+    ResponseKind.ACCEPTED_WITH_CHANGES: LineAction.ACCEPT,
+}
+
+
+def response_submit(
+    *,
+    actor: User,
+    purchase_order: PurchaseOrder,
+    version: int,
+    kind: ResponseKind,
+    lines: Sequence[LineAnswer] = (),
+    vendor_reference: str = "",
+    note: str = "",
+    charges: Sequence[ChargeInput] | None = None,
+) -> VendorResponse:
+    """Store the vendor's one answer to the latest version, and confirm at once for auto-confirm vendors.
+
+    Refused, changing nothing: an answer to an older version, a second answer, a change of price, discount or
+    charges, an invalid line answer. Auto-confirmation happens in this same transaction, so an accepted PO of an
+    auto-confirm vendor can never be left accepted but unconfirmed.
+    """
+    if not PurchaseOrder.objects.visible_to(actor).collaborative().filter(pk=purchase_order.pk).exists():
+        raise not_found()
+    with transaction.atomic():
+        po = transitions.lock(purchase_order)
+        transitions.check(po, Action.RESPOND, actor=actor)
+        latest = po.latest_version
+        assert latest is not None  # a PO in external review has been sent
+        if version != latest.number:
+            raise conflict("version_outdated", answered=version, latest=latest.number)
+        if VendorResponse.objects.filter(version=latest).exists():
+            raise conflict("already_answered", version=latest.number)
+        version_lines = {line.line_number: line for line in latest.lines.all()}
+        errors = FieldErrors()
+        if charges is not None and _charge_key(charges) != _charge_key(latest.charges.all()):
+            errors.add("charges", "charge_change_not_allowed")
+        line_rows = _line_rows(kind, lines, version_lines, errors)
+        errors.raise_if_any()
+        try:
+            with transaction.atomic():
+                response = VendorResponse.objects.create(
+                    version=latest,
+                    purchase_order=po,
+                    kind=kind,
+                    vendor_reference=vendor_reference,
+                    note=note,
+                    submitted_by=actor,
+                )
+        except IntegrityError:
+            # Only reachable if a concurrent answer slipped past the row lock (it cannot on PostgreSQL or SQLite
+            # with IMMEDIATE transactions); the unique version keeps "once" true regardless.
+            raise conflict("already_answered", version=latest.number) from None
+        ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
+        changed = sum(1 for row in line_rows if row["action"] != LineAction.ACCEPT)
+        transitions.transition(
+            po,
+            Action.RESPOND,
+            actor=actor,
+            version_number=latest.number,
+            data={"response": kind, "lines_changed": changed, "lines_total": len(line_rows)},
+        )
+        if kind == ResponseKind.ACCEPTED and po.vendor.confirms_automatically:
+            po.confirmed_version = latest
+            po.confirmed_at = timezone.now()
+            transitions.transition(
+                po, Action.AUTO_CONFIRM, actor=actor, version_number=latest.number, data={"automatic": True}
+            )
+    return response
+
+
+def _charge_key(charges: Any) -> set[tuple[Any, ...]]:
+    return {(charge.code, charge.amount, charge.line_number) for charge in charges}
+
+
+def _line_rows(
+    kind: ResponseKind,
+    answers: Sequence[LineAnswer],
+    version_lines: dict[int, VersionLine],
+    errors: FieldErrors,
+) -> list[dict[str, Any]]:
+    """Validate the line answers and complete them: every line of the version gets exactly one answer row."""
+    today = timezone.localdate()
+    rows: dict[int, dict[str, Any]] = {}
+    for index, answer in enumerate(answers):
+        path = f"lines.{index}"
+        line = version_lines.get(answer.line_number)
+        if line is None:
+            errors.add(f"{path}.line_number", "unknown_line", line_number=answer.line_number)
+            continue
+        if answer.line_number in rows:
+            errors.add(f"{path}.line_number", "line_answered_twice", line_number=answer.line_number)
+            continue
+        if answer.action not in _ALLOWED_LINE_ACTIONS[kind]:
+            errors.add(f"{path}.action", "answer_lines_not_allowed")
+            continue
+        if answer.unit_price is not None and answer.unit_price != line.unit_price:
+            errors.add(f"{path}.unit_price", "price_change_not_allowed")
+        if answer.discount_percent is not None and answer.discount_percent != line.discount_percent:
+            errors.add(f"{path}.discount_percent", "price_change_not_allowed")
+        rows[answer.line_number] = _line_row(answer, line, path, today, errors)
+    default = _DEFAULT_LINE_ACTION[kind]
+    for number, line in version_lines.items():
+        if number not in rows:
+            rows[number] = _line_row(LineAnswer(line_number=number, action=default), line, "lines", today, errors)
+    return [rows[number] for number in sorted(rows)]
+
+
+def _line_row(answer: LineAnswer, line: VersionLine, path: str, today: date, errors: FieldErrors) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "line_number": line.line_number,
+        "action": answer.action,
+        "quantity": line.quantity,
+        "delivery_date": line.delivery_date,
+        "schedule": [],
+        "external_item_number": "",
+        "external_description": "",
+        "note": answer.note,
+    }
+    if answer.action == LineAction.REJECT:
+        row["quantity"] = None
+        row["delivery_date"] = None
+    elif answer.action in (LineAction.CHANGE, LineAction.SUBSTITUTE):
+        if answer.action == LineAction.CHANGE and answer.quantity is None and answer.delivery_date is None:
+            errors.add(f"{path}.quantity", "change_without_change")
+        if answer.action == LineAction.SUBSTITUTE:
+            if not answer.external_item_number.strip():
+                errors.add(f"{path}.external_item_number", "substitute_without_item")
+            row["external_item_number"] = answer.external_item_number.strip()
+            row["external_description"] = answer.external_description.strip()
+        if answer.quantity is not None:
+            if answer.quantity <= 0:
+                errors.add(f"{path}.quantity", "quantity_not_positive")
+            row["quantity"] = answer.quantity
+        if answer.delivery_date is not None:
+            if answer.delivery_date < today:
+                errors.add(f"{path}.delivery_date", "date_in_past")
+            row["delivery_date"] = answer.delivery_date
+    elif answer.action == LineAction.SPLIT:
+        if len(answer.schedule) < 2:
+            errors.add(f"{path}.schedule", "split_too_few_lines")
+        for position, part in enumerate(answer.schedule):
+            if part.quantity <= 0:
+                errors.add(f"{path}.schedule.{position}.quantity", "quantity_not_positive")
+            if part.delivery_date < today:
+                errors.add(f"{path}.schedule.{position}.delivery_date", "date_in_past")
+        parts = sorted(answer.schedule, key=lambda part: part.delivery_date)
+        row["schedule"] = [
+            {"quantity": str(part.quantity), "delivery_date": part.delivery_date.isoformat()} for part in parts
+        ]
+        if parts:
+            row["quantity"] = sum((part.quantity for part in parts), Decimal(0))
+            row["delivery_date"] = parts[0].delivery_date
+    return row
