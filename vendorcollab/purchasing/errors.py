@@ -52,7 +52,7 @@ MESSAGES: dict[str, Promise] = {
     "response_rejected": _("The vendor rejected this version. Edit and resend the purchase order, or cancel it."),
     "nothing_to_confirm": _("Every line was rejected, so nothing is left to confirm. Edit and resend, or cancel."),
     "over_receipt": _("Only %(remaining)s is still to be received on line %(line_number)s."),
-    "line_cancelled": _("Line %(line_number)s was cancelled and cannot be received."),
+    "line_cancelled": _("Line %(line_number)s is cancelled."),
     "not_found": _("This purchase order does not exist."),
     "role_not_allowed": _("Your role does not allow this action on purchase orders."),
 }

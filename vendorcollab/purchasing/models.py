@@ -364,7 +364,6 @@ class PurchaseOrderVersion(AppendOnlyModel):
 class VersionLine(LineFields, AppendOnlyModel):
     version = models.ForeignKey(PurchaseOrderVersion, models.CASCADE, related_name="lines")
 
-
     class Meta:
         verbose_name = _("version line")
         verbose_name_plural = _("version lines")
@@ -377,7 +376,6 @@ class VersionLine(LineFields, AppendOnlyModel):
 
 class VersionCharge(ChargeFields, AppendOnlyModel):
     version = models.ForeignKey(PurchaseOrderVersion, models.CASCADE, related_name="charges")
-
 
     class Meta:
         verbose_name = _("version charge")

@@ -108,7 +108,9 @@ def lock(po: PurchaseOrder) -> PurchaseOrder:
     Re-reading under the lock is what makes "exactly one of two concurrent actions wins": the second caller
     waits here and then sees the state the first one left.
     """
-    return PurchaseOrder.objects.select_for_update().select_related("vendor", "latest_version").get(pk=po.pk)
+    return (
+        PurchaseOrder.objects.select_for_update(of=("self",)).select_related("vendor", "latest_version").get(pk=po.pk)
+    )
 
 
 def transition(

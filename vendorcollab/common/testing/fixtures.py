@@ -53,3 +53,9 @@ def cast(db: None) -> Cast:
         vendor_a_admin=make_user("erin", Role.VENDOR_ADMIN, vendors=(vendor_a,)),
         vendor_b_user=make_user("frank", Role.VENDOR_USER, vendors=(vendor_b,)),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    """Real hashers are slow on purpose; tests create many users and test no hashing strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.formatting import quantity_text
 
 from .. import transitions
 from ..errors import conflict
@@ -72,7 +73,7 @@ def _apply_changes(po: PurchaseOrder, response: VendorResponse) -> None:
     lines = list(po.lines.all())
     for line in lines:
         answer = answers.get(line.line_number)
-        if answer is None or answer.action == LineAction.ACCEPT:
+        if line.is_cancelled or answer is None or answer.action == LineAction.ACCEPT:
             continue
         if answer.action == LineAction.REJECT:
             line.is_cancelled = True
@@ -85,7 +86,7 @@ def _apply_changes(po: PurchaseOrder, response: VendorResponse) -> None:
                 line.external_item_number = answer.external_item_number
                 line.external_description = answer.external_description
         if line.received_quantity > (Decimal(0) if line.is_cancelled else line.quantity):
-            raise conflict("quantity_below_received", received=line.received_quantity)
+            raise conflict("quantity_below_received", received=quantity_text(line.received_quantity))
         line.save()
     if all(line.is_cancelled for line in lines):
         raise conflict("nothing_to_confirm")

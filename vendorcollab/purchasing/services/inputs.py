@@ -29,6 +29,8 @@ class LineInput:
     size: str = ""
     style: str = ""
     configuration: str = ""
+    # A line kept for the record but not ordered (a rejected line whose rejection was accepted).
+    is_cancelled: bool = False
 
 
 @dataclass(frozen=True)

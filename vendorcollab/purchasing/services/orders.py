@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
+from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
 from vendorcollab.partners.models import Company, Vendor
 
@@ -78,7 +79,7 @@ def _validate_lines(
             elif line.site is not None and line.warehouse.site_id != line.site.pk:
                 errors.add(f"{path}.warehouse", "warehouse_not_in_site")
         if before is not None and line.quantity < before.received_quantity:
-            errors.add(f"{path}.quantity", "quantity_below_received", received=before.received_quantity)
+            errors.add(f"{path}.quantity", "quantity_below_received", received=quantity_text(before.received_quantity))
     return numbers
 
 
@@ -98,6 +99,7 @@ def _line_values(line: LineInput) -> dict[str, object]:
         "size": line.size,
         "style": line.style,
         "configuration": line.configuration,
+        "is_cancelled": line.is_cancelled,
     }
 
 
@@ -210,6 +212,10 @@ def po_update(
                 values = _line_values(line)
                 if number in existing:
                     current = existing[number]
+                    if (current.quantity, current.delivery_date) != (values["quantity"], values["delivery_date"]):
+                        current.schedule = []  # an agreed split no longer adds up once quantity or date change
+                    if current.item_id != line.item.pk:
+                        current.external_item_number = current.external_description = ""
                     for name, value in values.items():
                         setattr(current, name, value)
                     current.save()

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.formatting import quantity_text
 
 from .. import transitions
 from ..errors import FieldErrors
@@ -48,7 +49,10 @@ def receipt_post(
                 errors.add(f"{path}.quantity", "quantity_not_positive")
             elif entry.quantity > line.remaining_quantity:
                 errors.add(
-                    f"{path}.quantity", "over_receipt", remaining=line.remaining_quantity, line_number=line.line_number
+                    f"{path}.quantity",
+                    "over_receipt",
+                    remaining=quantity_text(line.remaining_quantity),
+                    line_number=line.line_number,
                 )
             wanted[entry.line_number] = entry
         errors.raise_if_any()

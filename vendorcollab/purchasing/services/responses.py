@@ -123,6 +123,9 @@ def _line_rows(
         if line is None:
             errors.add(f"{path}.line_number", "unknown_line", line_number=answer.line_number)
             continue
+        if line.is_cancelled:
+            errors.add(f"{path}.line_number", "line_cancelled", line_number=answer.line_number)
+            continue
         if answer.line_number in rows:
             errors.add(f"{path}.line_number", "line_answered_twice", line_number=answer.line_number)
             continue
@@ -136,7 +139,8 @@ def _line_rows(
         rows[answer.line_number] = _line_row(answer, line, path, today, errors)
     default = _DEFAULT_LINE_ACTION[kind]
     for number, line in version_lines.items():
-        if number not in rows:
+        # Cancelled lines are in the version for the record only; there is nothing to answer on them.
+        if number not in rows and not line.is_cancelled:
             rows[number] = _line_row(LineAnswer(line_number=number, action=default), line, "lines", today, errors)
     return [rows[number] for number in sorted(rows)]
 
