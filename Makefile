@@ -11,7 +11,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 export SECRET_KEY ?= development-only-not-a-secret
 
-.PHONY: run test install migrate demo messages lint check pytest lock clean
+.PHONY: run test install migrate demo messages catalogue lint check pytest lock clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ pytest: install messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check pytest
+
+# Refresh the Dutch catalogue after adding or changing strings; then translate what is new.
+catalogue: install
+	$(PY) manage.py makemessages -l nl --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench
 
 # Re-pin every dependency after changing requirements.in.
 lock:

@@ -33,3 +33,10 @@ class VendorMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "vendor", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user", "vendor"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user"]

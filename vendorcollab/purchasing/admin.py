@@ -121,3 +121,18 @@ class PurchaseOrderEventAdmin(ReadOnlyAdmin):
 # Registered so that every model is reachable in the back office, read-only like their parents.
 for model in (VersionLine, VersionCharge, ResponseLine, ReceiptLine):
     admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(PurchaseOrderLine)
+class PurchaseOrderLineAdmin(admin.ModelAdmin):
+    list_display = ["purchase_order", "line_number", "item", "quantity", "received_quantity", "delivery_date"]
+    list_select_related = ["purchase_order", "item"]
+    raw_id_fields = ["purchase_order", "item", "site", "warehouse"]
+    readonly_fields = ["received_quantity"]
+
+
+@admin.register(PurchaseOrderCharge)
+class PurchaseOrderChargeAdmin(admin.ModelAdmin):
+    list_display = ["purchase_order", "line_number", "code", "amount"]
+    list_select_related = ["purchase_order"]
+    raw_id_fields = ["purchase_order"]

@@ -20,15 +20,15 @@ MESSAGES: dict[str, Promise] = {
     "date_in_past": _("The date cannot be in the past."),
     "duplicate_line_number": _("This line number is used more than once."),
     "unknown_line": _("This purchase order has no line %(line_number)s."),
-    "wrong_company": _("This belongs to another company than the purchase order."),
+    "wrong_company": _("This belongs to a different company from the purchase order."),
     "warehouse_not_in_site": _("This warehouse does not belong to the chosen site."),
     "vendor_not_in_company": _("This vendor account belongs to another company."),
     "number_taken": _("Purchase order number %(number)s is already used in this company."),
-    "quantity_below_received": _("The quantity cannot be less than the %(received)s already received."),
+    "quantity_below_received": _("The quantity cannot be less than the quantity already received (%(received)s)."),
     "line_has_receipts": _("Line %(line_number)s has receipts and cannot be removed."),
     # vendor answers
-    "answer_lines_not_allowed": _("Answer lines can only be given with “Accept with changes”."),
-    "line_answered_twice": _("Line %(line_number)s is answered more than once."),
+    "answer_lines_not_allowed": _("Line responses other than “Accept” are only allowed with “Accept with changes”."),
+    "line_answered_twice": _("Line %(line_number)s has more than one response."),
     "change_without_change": _("Give a new quantity or delivery date for a changed line."),
     "split_too_few_lines": _("A split needs at least two schedule lines."),
     "substitute_without_item": _("Give your item number for the substitute."),
@@ -43,15 +43,13 @@ MESSAGES: dict[str, Promise] = {
     "no_lines": _("A purchase order needs at least one line before it can be sent."),
     "version_outdated": _(
         "Version %(answered)s is no longer the latest: version %(latest)s of this purchase order has arrived. "
-        "Review the latest version and answer that one."
+        "Review the latest version and respond to that one."
     ),
-    "already_answered": _("Version %(version)s of this purchase order has already been answered."),
-    "no_response": _(
-        "The vendor has not answered yet. Confirm without a response explicitly if you want to confirm anyway."
-    ),
+    "already_answered": _("Version %(version)s of this purchase order already has a response."),
+    "no_response": _("The vendor has not responded yet. To confirm anyway, choose “Confirm without response”."),
     "response_rejected": _("The vendor rejected this version. Edit and resend the purchase order, or cancel it."),
     "nothing_to_confirm": _("Every line was rejected, so nothing is left to confirm. Edit and resend, or cancel."),
-    "over_receipt": _("Only %(remaining)s is still to be received on line %(line_number)s."),
+    "over_receipt": _("Only %(remaining)s remains to be received on line %(line_number)s."),
     "line_cancelled": _("Line %(line_number)s is cancelled."),
     "not_found": _("This purchase order does not exist."),
     "role_not_allowed": _("Your role does not allow this action on purchase orders."),

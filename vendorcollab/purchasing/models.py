@@ -473,8 +473,8 @@ class PurchaseOrderEvent(AppendOnlyModel):
     from_status = models.CharField(_("from status"), max_length=30, choices=POStatus.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=30, choices=POStatus.choices, blank=True)
     version_number = models.PositiveIntegerField(_("version"), null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("changed by"))
+    created_at = models.DateTimeField(_("date and time"), auto_now_add=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:

@@ -29,7 +29,7 @@ class VendorList(TextChoices):
 
 
 class BuyerList(TextChoices):
-    REQUIRING_ACTION = "requiring_action", _("In external review, requiring action")
+    REQUIRING_ACTION = "requiring_action", _("In external review, action required")
     AWAITING_VENDOR = "awaiting_vendor", _("In external review, awaiting the vendor")
     DRAFTS = "drafts", _("Drafts")
     CONFIRMED_NOT_RECEIVED = "confirmed_not_received", _("Confirmed, not yet received")

@@ -90,7 +90,7 @@ def check(po: PurchaseOrder, action: Action, *, actor: User, target: POStatus | 
     if found is None:
         raise Conflict(
             "invalid_transition",
-            _("Purchase order %(number)s is %(status)s: “%(action)s” is not possible now."),
+            _("Purchase order %(number)s has status “%(status)s”; “%(action)s” is not possible now."),
             params={"number": po.number, "status": POStatus(po.status).label, "action": action.label},
         )
     if not actor.has_role(*found.roles):

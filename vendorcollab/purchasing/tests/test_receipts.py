@@ -46,7 +46,7 @@ def test_over_receipt_is_refused_for_the_whole_receipt(cast, confirmed):
             lines=[ReceiptLineInput(2, Decimal(1)), ReceiptLineInput(1, Decimal(3))],
         )
     assert refused.value.code == "over_receipt"
-    assert refused.value.fields == {"lines.1.quantity": "Only 2 is still to be received on line 1."}
+    assert refused.value.fields == {"lines.1.quantity": "Only 2 remains to be received on line 1."}
     assert database_fingerprint() == before
 
 
