@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+# node_modules holds only what the browser tests inject into pages (axe-core); `npm ci` empties it, stamp and all.
+NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -19,10 +21,15 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput -v 0
@@ -49,7 +56,7 @@ test: lint check pytest
 
 # Refresh the Dutch catalogue after adding or changing strings; then translate what is new.
 catalogue: install
-	$(PY) manage.py makemessages -l nl --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py makemessages -l nl --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench
 
 # Re-pin every dependency after changing requirements.in.
 lock:
@@ -59,4 +66,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) node_modules var test-artifacts

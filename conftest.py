@@ -1,3 +1,7 @@
 """Test fixtures shared by every app: the fixed cast and the master data they work with."""
 
-pytest_plugins = ["vendorcollab.common.testing.fixtures"]
+pytest_plugins = [
+    "vendorcollab.common.testing.fixtures",
+    "vendorcollab.common.testing.browser",
+    "vendorcollab.common.testing.mail",
+]

@@ -1,8 +1,14 @@
-"""The URL configuration: the back office now; the portal and the API mount here as they arrive."""
+"""The URL configuration: the portal, sign-in, the back office."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from vendorcollab.common import views as common_views
 
 urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("language/", common_views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("vendor/", include("vendorcollab.purchasing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from .models import (
     PurchaseOrderVersion,
     Receipt,
     ReceiptLine,
+    ResponseDraft,
     ResponseLine,
     VendorResponse,
     VersionCharge,
@@ -136,3 +137,11 @@ class PurchaseOrderChargeAdmin(admin.ModelAdmin):
     list_display = ["purchase_order", "line_number", "code", "amount"]
     list_select_related = ["purchase_order"]
     raw_id_fields = ["purchase_order"]
+
+
+@admin.register(ResponseDraft)
+class ResponseDraftAdmin(ReadOnlyAdmin):
+    """A vendor's unfinished answer: looked at when supporting a vendor, changed only by the vendor."""
+
+    list_display = ["version", "updated_by", "updated_at"]
+    list_select_related = ["version__purchase_order", "updated_by"]

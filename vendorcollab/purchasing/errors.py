@@ -25,6 +25,7 @@ MESSAGES: dict[str, Promise] = {
     "vendor_not_in_company": _("This vendor account belongs to another company."),
     "number_taken": _("Purchase order number %(number)s is already used in this company."),
     "quantity_below_received": _("The quantity cannot be less than the quantity already received (%(received)s)."),
+    "file_too_large": _("%(name)s is larger than the %(limit)s allowed."),
     "line_has_receipts": _("Line %(line_number)s has receipts and cannot be removed."),
     # vendor answers
     "answer_lines_not_allowed": _("Line responses other than “Accept” are only allowed with “Accept with changes”."),

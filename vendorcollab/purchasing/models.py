@@ -307,6 +307,8 @@ class Attachment(models.Model):
     purchase_order = models.ForeignKey(PurchaseOrder, models.CASCADE, related_name="attachments")
     line_number = models.PositiveIntegerField(_("line"), null=True, blank=True)
     response = models.ForeignKey("VendorResponse", models.CASCADE, null=True, blank=True, related_name="attachments")
+    # A vendor's file uploaded while drafting a response; it moves to the response when that is submitted.
+    draft = models.ForeignKey("ResponseDraft", models.SET_NULL, null=True, blank=True, related_name="attachments")
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices)
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=255)
@@ -406,6 +408,25 @@ class VendorResponse(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.version_id}: {self.kind}"
+
+
+class ResponseDraft(models.Model):
+    """A response the vendor is still working on: the editor's fields exactly as typed, kept until submitted.
+
+    One per version, shared by the vendor's users, so a colleague can pick up where someone left off.
+    """
+
+    version = models.OneToOneField(PurchaseOrderVersion, models.CASCADE, related_name="draft")
+    payload = models.JSONField(_("fields"), default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("response draft")
+        verbose_name_plural = _("response drafts")
+
+    def __str__(self) -> str:
+        return f"{self.version_id} draft"
 
 
 class ResponseLine(AppendOnlyModel):

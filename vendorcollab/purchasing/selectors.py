@@ -6,18 +6,22 @@ The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filt
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, TextChoices
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
+from vendorcollab.partners.models import Company
 
 from .errors import not_found
 from .models import (
+    Attachment,
     POStatus,
     PurchaseOrder,
     PurchaseOrderVersion,
+    ResponseDraft,
     VendorResponse,
     VersionLine,
+    Visibility,
 )
 
 
@@ -78,7 +82,82 @@ def po_list_for_vendor(*, actor: User, which: VendorList) -> QuerySet[PurchaseOr
     return rows.select_related(version_field).annotate(
         list_version=F(f"{version_field}__number"),
         list_version_sent_at=F(f"{version_field}__created_at"),
+        list_total=F(f"{version_field}__total_amount"),
+        list_delivery_date=Subquery(
+            VersionLine.objects.filter(version_id=OuterRef(f"{version_field}_id"), is_cancelled=False)
+            .order_by("delivery_date")
+            .values("delivery_date")[:1]
+        ),
+        list_response_kind=F("latest_version__response__kind"),
     )
+
+
+class Sort(TextChoices):
+    NEWEST = "-date", _("Newest first")
+    OLDEST = "date", _("Oldest first")
+    NUMBER = "number", _("PO number, ascending")
+    NUMBER_DESC = "-number", _("PO number, descending")
+
+
+def _search_versions(q: str, version_ref: str) -> Q:
+    """A PO matches on its number or on an item (number, name, description, the vendor's own number) of the
+    version the row shows."""
+    lines = VersionLine.objects.filter(version_id=OuterRef(version_ref)).filter(
+        Q(item__number__icontains=q)
+        | Q(item__name__icontains=q)
+        | Q(description__icontains=q)
+        | Q(external_item_number__icontains=q)
+    )
+    return Q(number__icontains=q) | Q(Exists(lines))
+
+
+def po_page_for_vendor(
+    *, actor: User, which: VendorList, q: str = "", company: int | None = None, sort: str = Sort.NEWEST
+) -> QuerySet[PurchaseOrder]:
+    """A vendor list page: the list, searched by PO number or item, filtered by company, sorted."""
+    rows = po_list_for_vendor(actor=actor, which=which)
+    version_ref = (
+        "confirmed_version_id"
+        if which in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED)
+        else ("latest_version_id")
+    )
+    if q.strip():
+        rows = rows.filter(_search_versions(q.strip(), version_ref))
+    if company:
+        rows = rows.filter(company_id=company)
+    order = {
+        Sort.NEWEST: ["-list_version_sent_at", "-pk"],
+        Sort.OLDEST: ["list_version_sent_at", "pk"],
+        Sort.NUMBER: ["number", "pk"],
+        Sort.NUMBER_DESC: ["-number", "-pk"],
+    }.get(Sort(sort) if sort in Sort.values else Sort.NEWEST)
+    return rows.order_by(*(order or []))
+
+
+def history_page_for_vendor(
+    *, actor: User, q: str = "", company: int | None = None, sort: str = Sort.NEWEST
+) -> QuerySet[PurchaseOrderVersion]:
+    rows = version_history_for_vendor(actor=actor)
+    if q.strip():
+        term = q.strip()
+        lines = VersionLine.objects.filter(version_id=OuterRef("pk")).filter(
+            Q(item__number__icontains=term) | Q(item__name__icontains=term) | Q(description__icontains=term)
+        )
+        rows = rows.filter(Q(purchase_order__number__icontains=term) | Q(Exists(lines)))
+    if company:
+        rows = rows.filter(purchase_order__company_id=company)
+    order = {
+        Sort.NEWEST: ["-created_at", "-pk"],
+        Sort.OLDEST: ["created_at", "pk"],
+        Sort.NUMBER: ["purchase_order__number", "number"],
+        Sort.NUMBER_DESC: ["-purchase_order__number", "-number"],
+    }.get(Sort(sort) if sort in Sort.values else Sort.NEWEST)
+    return rows.order_by(*(order or []))
+
+
+def companies_for_vendor(*, actor: User) -> QuerySet[Company]:
+    """The buyer's companies in which the actor holds a vendor account: the choices of the company filter."""
+    return Company.objects.filter(vendors__pk__in=actor.vendor_ids).distinct().order_by("code")
 
 
 def po_count_for_vendor(*, actor: User) -> dict[VendorList, int]:
@@ -112,16 +191,67 @@ def po_get_for_vendor(*, actor: User, pk: int) -> PurchaseOrder:
     return po
 
 
+def _version_details() -> list[str | Prefetch]:
+    return [
+        Prefetch("lines", queryset=VersionLine.objects.select_related("item", "site", "warehouse")),
+        "charges",
+        "notes",
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        "response__lines",
+        Prefetch("response__attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+    ]
+
+
+def version_get_for_vendor(
+    *, actor: User, purchase_order: PurchaseOrder, number: int | None = None
+) -> PurchaseOrderVersion:
+    """One version of a PO already fetched with ``po_get_for_vendor``: the latest when ``number`` is None."""
+    number = number or (purchase_order.latest_version.number if purchase_order.latest_version else 0)
+    version = (
+        PurchaseOrderVersion.objects.filter(purchase_order=purchase_order, number=number)
+        .select_related("response__submitted_by", "created_by")
+        .prefetch_related(*_version_details())
+        .first()
+    )
+    if version is None:
+        raise not_found()
+    version.purchase_order = purchase_order  # already loaded, with company and vendor
+    return version
+
+
+def draft_for_version(*, actor: User, version: PurchaseOrderVersion) -> ResponseDraft | None:
+    """The response draft of a version the actor may answer (callers fetched the version through a scoped
+    selector)."""
+    if not actor.is_vendor_user:
+        return None
+    return ResponseDraft.objects.filter(version=version).prefetch_related("attachments").first()
+
+
+def attachment_get_for_vendor(*, actor: User, pk: int) -> Attachment:
+    """A file the vendor may download: an external file in a version it received, or one on its own responses or
+    drafts. Internal files, and everything of other vendors, do not exist for it."""
+    visible = _vendor_base(actor).values("pk")
+    attachment = (
+        Attachment.objects.filter(pk=pk, purchase_order__in=visible)
+        .filter(
+            Q(visibility=Visibility.EXTERNAL, versions__isnull=False)
+            | Q(response__isnull=False)
+            | Q(draft__isnull=False)
+        )
+        .distinct()
+        .first()
+    )
+    if attachment is None:
+        raise not_found()
+    return attachment
+
+
 def po_versions(*, purchase_order: PurchaseOrder) -> QuerySet[PurchaseOrderVersion]:
     """The versions of a PO already fetched through a scoped selector, with lines, charges and responses."""
     return (
         PurchaseOrderVersion.objects.filter(purchase_order=purchase_order)
-        .select_related("response")
-        .prefetch_related(
-            Prefetch("lines", queryset=VersionLine.objects.select_related("item", "site", "warehouse")),
-            "charges",
-            "response__lines",
-        )
+        .select_related("response__submitted_by", "created_by")
+        .prefetch_related(*_version_details())
         .order_by("number")
     )
 

@@ -1,6 +1,8 @@
 """Every write to purchase orders. Faces (views, API, admin, commands) call these and nothing else."""
 
+from .attachments import UploadInput
 from .confirmation import po_confirm
+from .drafts import response_draft_save
 from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput
 from .orders import po_cancel, po_create, po_request_change, po_send, po_update
 from .receipts import receipt_post
@@ -12,6 +14,7 @@ __all__ = [
     "LineInput",
     "ReceiptLineInput",
     "ScheduleInput",
+    "UploadInput",
     "po_cancel",
     "po_confirm",
     "po_create",
@@ -19,5 +22,6 @@ __all__ = [
     "po_send",
     "po_update",
     "receipt_post",
+    "response_draft_save",
     "response_submit",
 ]

@@ -15,14 +15,17 @@ from vendorcollab.accounts.models import User
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
 from ..models import (
+    Attachment,
     LineAction,
     PurchaseOrder,
+    ResponseDraft,
     ResponseKind,
     ResponseLine,
     VendorResponse,
     VersionLine,
 )
 from ..transitions import Action
+from .attachments import UploadInput, uploads_store, uploads_validate
 from .inputs import ChargeInput, LineAnswer
 
 # What each whole-order answer allows per line: plain accept and reject may carry line notes, nothing else.
@@ -48,6 +51,7 @@ def response_submit(
     vendor_reference: str = "",
     note: str = "",
     charges: Sequence[ChargeInput] | None = None,
+    attachments: Sequence[UploadInput] = (),
 ) -> VendorResponse:
     """Store the vendor's one answer to the latest version, and confirm at once for auto-confirm vendors.
 
@@ -71,6 +75,7 @@ def response_submit(
         if charges is not None and _charge_key(charges) != _charge_key(latest.charges.all()):
             errors.add("charges", "charge_change_not_allowed")
         line_rows = _line_rows(kind, lines, version_lines, errors)
+        uploads_validate(attachments, errors)
         errors.raise_if_any()
         try:
             with transaction.atomic():
@@ -87,6 +92,10 @@ def response_submit(
             # with IMMEDIATE transactions); the unique version keeps "once" true regardless.
             raise conflict("already_answered", version=latest.number) from None
         ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
+        # Files uploaded while drafting become the response's; the draft has served its purpose.
+        Attachment.objects.filter(draft__version=latest).update(response=response, draft=None)
+        ResponseDraft.objects.filter(version=latest).delete()
+        uploads_store(po, attachments, actor=actor, response=response)
         changed = sum(1 for row in line_rows if row["action"] != LineAction.ACCEPT)
         transitions.transition(
             po,

@@ -1,0 +1,45 @@
+// Small conveniences on top of plain forms; every flow works without this file.
+(function () {
+  "use strict";
+
+  function parseNumber(text) {
+    var value = parseFloat(String(text || "").replace(",", "."));
+    return isNaN(value) ? 0 : value;
+  }
+
+  // A split's running total against the ordered quantity, updated while the vendor types.
+  function updateScheduleTotal(editor) {
+    var ordered = parseNumber(editor.getAttribute("data-ordered"));
+    var total = 0;
+    editor.querySelectorAll(".schedule-quantity input").forEach(function (input) { total += parseNumber(input.value); });
+    var sum = editor.querySelector(".schedule-sum");
+    if (sum) { sum.textContent = total.toLocaleString(document.documentElement.lang || undefined); }
+    var state = editor.querySelector(".schedule-state");
+    if (state) {
+      var diff = Math.round((total - ordered) * 10000) / 10000;
+      state.setAttribute("data-state", diff === 0 ? "equal" : diff < 0 ? "less" : "more");
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    var editor = event.target.closest && event.target.closest(".schedule-editor");
+    if (editor) { updateScheduleTotal(editor); }
+  });
+
+  // "Update delivery date": the header's date on every line that is not rejected or split, without a round trip.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#update-dates");
+    if (!button) { return; }
+    var form = button.form;
+    var date = form.querySelector("[name='response-delivery_date']").value;
+    if (!date) { return; }
+    event.preventDefault();
+    form.querySelectorAll("tbody.line-editor").forEach(function (line) {
+      var action = line.querySelector(".line-action select");
+      if (!action || action.value === "reject" || action.value === "split") { return; }
+      var input = line.querySelector(".when-change input[type='date']");
+      if (input) { input.value = date; }
+      if (action.value === "accept" && date !== line.getAttribute("data-ordered-date")) { action.value = "change"; }
+    });
+  });
+})();

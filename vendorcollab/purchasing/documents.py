@@ -1,0 +1,308 @@
+"""A PO version as a business document: one template for the browser's print view and for the PDF.
+
+The PDF is rendered by WeasyPrint without any network access: the stylesheet is read from the app's static files
+and the URL fetcher refuses everything but files under that static directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from vendorcollab.common.formatting import quantity_text
+
+from .diff import schedule_rows
+from .models import ZERO, POStatus, PurchaseOrderVersion, VersionKind, VersionLine
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TEMPLATE = "purchasing/document.html"
+DIMENSIONS = (
+    ("site", _("Site")),
+    ("warehouse", _("Warehouse")),
+    ("color", _("Color")),
+    ("size", _("Size")),
+    ("style", _("Style")),
+    ("configuration", _("Configuration")),
+)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STYLESHEET = STATIC_DIR / "purchasing" / "document.css"
+
+
+def money_text(value: Decimal, places: int = 2) -> str:
+    """An amount with the reader's separators and thousands grouping: "1,234.50" or "1.234,50"."""
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def price_text(value: Decimal) -> str:
+    """A unit price with two decimals, or up to four where the price has them: "2.50", "0.1235"."""
+    exponent = value.normalize().as_tuple().exponent
+    places = min(4, max(2, -exponent)) if isinstance(exponent, int) else 2
+    return money_text(value, places)
+
+
+@dataclass(frozen=True)
+class DocumentScheduleRow:
+    quantity: Decimal
+    delivery_date: date
+
+    # Text properties are read while the template renders, so they follow the language active then.
+    @property
+    def quantity_text(self) -> str:
+        return quantity_text(self.quantity)
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    number: int
+    item_number: str
+    description: str
+    external_item_number: str
+    external_description: str
+    quantity: Decimal
+    unit: str
+    delivery_date: date
+    is_cancelled: bool
+    unit_price: Decimal
+    discount_percent: Decimal
+    amount: Decimal
+    schedule: tuple[DocumentScheduleRow, ...] = ()
+    # Code or value per dimension; all empty when dimensions are hidden.
+    site: str = ""
+    warehouse: str = ""
+    color: str = ""
+    size: str = ""
+    style: str = ""
+    configuration: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def dimensions(self) -> list[tuple[StrOrPromise, str]]:
+        """(label, value) of every dimension with a value, in the order of the screens' dimension columns."""
+        return [(label, getattr(self, name)) for name, label in DIMENSIONS if getattr(self, name)]
+
+    @property
+    def quantity_text(self) -> str:
+        return quantity_text(self.quantity)
+
+    @property
+    def unit_price_text(self) -> str:
+        return price_text(self.unit_price)
+
+    @property
+    def discount_text(self) -> str:
+        return quantity_text(self.discount_percent) if self.discount_percent else ""
+
+    @property
+    def amount_text(self) -> str:
+        return money_text(self.amount)
+
+
+@dataclass(frozen=True)
+class DocumentCharge:
+    label: str
+    line_number: int | None
+    amount: Decimal
+
+    @property
+    def amount_text(self) -> str:
+        return money_text(self.amount)
+
+
+@dataclass(frozen=True)
+class DocumentTotals:
+    currency: str
+    lines: Decimal
+    total: Decimal
+    charges: tuple[DocumentCharge, ...] = ()
+
+    @property
+    def lines_text(self) -> str:
+        return money_text(self.lines)
+
+    @property
+    def total_text(self) -> str:
+        return money_text(self.total)
+
+
+@dataclass(frozen=True)
+class DocumentAttachment:
+    name: str
+    line_number: int | None
+
+
+def document_context(*, version: PurchaseOrderVersion, show_prices: bool, show_dimensions: bool) -> dict[str, Any]:
+    """What the document template shows of ``version``; prices and dimensions only where asked for.
+
+    Call it with the reader's language active: the page counter's words are translated here.
+    """
+    po = version.purchase_order
+    line_notes: dict[int, list[str]] = {}
+    header_notes: list[str] = []
+    for note in version.notes.all():
+        if note.line_number is None:
+            header_notes.append(note.text)
+        else:
+            line_notes.setdefault(note.line_number, []).append(note.text)
+    lines = [
+        _document_line(line, show_dimensions=show_dimensions, notes=line_notes.get(line.line_number, ()))
+        for line in version.lines.select_related("item", "site", "warehouse").order_by("line_number")
+    ]
+    totals = None
+    if show_prices:
+        totals = DocumentTotals(
+            currency=version.currency,
+            lines=sum((line.amount for line in lines), ZERO),
+            total=version.total_amount,
+            charges=tuple(
+                DocumentCharge(
+                    label=charge.description or charge.code, line_number=charge.line_number, amount=charge.amount
+                )
+                for charge in version.charges.all()
+            ),
+        )
+    has_discount = show_prices and any(line.discount_percent for line in lines)
+    price_columns = (3 if has_discount else 2) if show_prices else 0
+    return {
+        "version": version,
+        "purchase_order": po,
+        "company": po.company,
+        "vendor": po.vendor,
+        "label": version.label,
+        "kind_label": version.get_kind_display() if version.kind == VersionKind.CONFIRMATION else "",
+        "is_cancelled": po.status == POStatus.CANCELLED,
+        "vendor_reference": _vendor_reference(version),
+        "lines": lines,
+        "show_prices": show_prices,
+        "show_dimensions": show_dimensions,
+        "has_discount": has_discount,
+        "price_columns": price_columns,
+        "columns": 6 + price_columns,
+        "totals": totals,
+        "notes": header_notes,
+        "attachments": [
+            DocumentAttachment(name=attachment.name, line_number=attachment.line_number)
+            for attachment in version.attachments.all()
+        ],
+        "page_counter_css": page_counter_css(),
+        "for_pdf": False,
+    }
+
+
+def _document_line(line: VersionLine, *, show_dimensions: bool, notes: Iterable[str]) -> DocumentLine:
+    dimensions: dict[str, str] = {}
+    if show_dimensions:
+        dimensions = {
+            "site": line.site.code if line.site else "",
+            "warehouse": line.warehouse.code if line.warehouse else "",
+            "color": line.color,
+            "size": line.size,
+            "style": line.style,
+            "configuration": line.configuration,
+        }
+    return DocumentLine(
+        number=line.line_number,
+        item_number=line.item.number,
+        description=line.description,
+        external_item_number=line.external_item_number,
+        external_description=line.external_description,
+        quantity=line.quantity,
+        unit=line.unit,
+        delivery_date=line.delivery_date,
+        is_cancelled=line.is_cancelled,
+        unit_price=line.unit_price,
+        discount_percent=line.discount_percent,
+        amount=line.amount,
+        schedule=tuple(DocumentScheduleRow(row.quantity, row.delivery_date) for row in schedule_rows(line.schedule)),
+        notes=tuple(notes),
+        **dimensions,
+    )
+
+
+def _vendor_reference(version: PurchaseOrderVersion) -> str:
+    """The vendor's own reference from the answer this version applies, or else the answer it received."""
+    response = version.applies_response
+    if response is None:
+        try:
+            response = version.response
+        except ObjectDoesNotExist:
+            return ""
+    return response.vendor_reference
+
+
+def page_counter_css() -> SafeString:
+    """The CSS ``content`` value of the page counter in the active language: ``"Page " counter(page) ...``.
+
+    One translatable sentence with placeholders (translators may reorder it), turned into CSS strings and counters.
+    """
+    sentence = gettext("Page %(page)s of %(pages)s")
+    parts = re.split(r"%\((page|pages)\)s", sentence)
+    tokens = [f"counter({part})" if index % 2 else _css_string(part) for index, part in enumerate(parts) if part]
+    return mark_safe(" ".join(tokens))  # every literal part is escaped by _css_string
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal that cannot end the string or the <style> element it stands in."""
+    return '"' + "".join(char if char.isalnum() or char in " .,:;-/()" else f"\\{ord(char):x} " for char in text) + '"'
+
+
+def render_document_html(
+    *,
+    request: HttpRequest | None = None,
+    version: PurchaseOrderVersion,
+    show_prices: bool,
+    show_dimensions: bool,
+) -> str:
+    """The standalone print page of ``version`` for the browser, linking the document stylesheet."""
+    context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
+    return render_to_string(TEMPLATE, context, request=request)
+
+
+def _local_url_fetcher() -> Any:
+    """WeasyPrint's URL fetcher, restricted to files under the static directory: a document never reaches the
+    network or any other file. Imported here because loading WeasyPrint loads Pango, which only PDFs need."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or not path.is_relative_to(STATIC_DIR):
+                raise ValueError(f"Refused to fetch {url!r} while rendering a document")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols={"file"})
+
+
+def render_version_pdf(
+    *, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool
+) -> bytes:
+    """The PDF of ``version`` in ``language``: the same template as the print page, with the stylesheet inline."""
+    from weasyprint import CSS, HTML
+
+    with translation.override(language):
+        context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
+        context["for_pdf"] = True
+        html = render_to_string(TEMPLATE, context)
+    fetcher = _local_url_fetcher()
+    base_url = STATIC_DIR.as_uri() + "/"
+    stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=base_url, url_fetcher=fetcher)
+    pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    assert pdf is not None  # write_pdf returns the bytes when no target is given
+    return bytes(pdf)

@@ -1,0 +1,319 @@
+"""The vendor's response editor: the header and one small form per line, parsed from one plain form post.
+
+The editor only collects and checks the input's shape (numbers are numbers, dates are dates); every business rule
+is the service's. Service refusals come back as field paths (``lines.2.quantity``) and are shown next to the
+same fields here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
+
+from vendorcollab.common.errors import AppError
+from vendorcollab.common.formatting import plain_number
+
+from .models import LineAction, PurchaseOrderVersion, VersionLine
+from .services import LineAnswer, ScheduleInput, UploadInput
+
+MAX_SCHEDULE_ROWS = 20
+# Form keys that are not the vendor's input and are never kept in a draft.
+NOT_TYPED = frozenset({"csrfmiddlewaretoken", "command", "version"})
+
+
+class ReasonForm(forms.Form):
+    """Reject: the vendor says why."""
+
+    reason = forms.CharField(label=_("Reason for rejecting"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    vendor_reference = forms.CharField(label=_("Your reference"), required=False, max_length=100)
+
+
+class AcceptForm(forms.Form):
+    vendor_reference = forms.CharField(label=_("Your reference"), required=False, max_length=100)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class HeaderForm(forms.Form):
+    vendor_reference = forms.CharField(label=_("Your reference"), required=False, max_length=100)
+    note = forms.CharField(
+        label=_("Note to the customer"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    delivery_date = forms.DateField(
+        label=_("Confirmed delivery date for all lines"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    attachment = forms.FileField(label=_("Attach a file"), required=False)
+
+
+class LineForm(forms.Form):
+    action = forms.ChoiceField(label=_("Response"), choices=LineAction.choices)
+    quantity = forms.DecimalField(label=_("Confirmed quantity"), required=False, max_digits=16, decimal_places=4)
+    delivery_date = forms.DateField(
+        label=_("Confirmed delivery date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    external_item_number = forms.CharField(label=_("Your item number"), required=False, max_length=60)
+    external_description = forms.CharField(label=_("Your description"), required=False, max_length=300)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    attachment = forms.FileField(label=_("Attach a file"), required=False)
+
+
+class ScheduleRowForm(forms.Form):
+    quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=16, decimal_places=4)
+    delivery_date = forms.DateField(
+        label=_("Delivery date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    @property
+    def is_blank(self) -> bool:
+        return not any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields)
+
+
+@dataclass
+class LineEditor:
+    """One version line in the editor: what was ordered, and the vendor's answer as typed."""
+
+    line: VersionLine
+    index: int
+    form: LineForm
+    schedule: list[ScheduleRowForm] = field(default_factory=list)
+    service_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def prefix(self) -> str:
+        return f"line-{self.line.line_number}"
+
+    @property
+    def action(self) -> str:
+        return str(self.form["action"].value() or LineAction.ACCEPT)
+
+    def schedule_total(self) -> Decimal:
+        total = Decimal(0)
+        for row in self.schedule:
+            try:
+                total += Decimal(str(row["quantity"].value() or "0").replace(",", "."))
+            except ArithmeticError:
+                continue
+        return total
+
+    @property
+    def schedule_difference(self) -> Decimal:
+        return self.schedule_total() - self.line.quantity
+
+    def error(self, name: str) -> str:
+        return self.service_errors.get(name, "")
+
+
+class ResponseEditor:
+    """Every field of an "Accept with changes" answer to one version."""
+
+    def __init__(
+        self,
+        version: PurchaseOrderVersion,
+        data: Mapping[str, Any] | None = None,
+        files: Any = None,
+    ) -> None:
+        self.version = version
+        self.bound = data is not None
+        self.data = data if data is not None else self._initial_data(version)
+        self.files = files if files is not None else MultiValueDict()
+        self.header = HeaderForm(self.data, self.files, prefix="response")
+        self.general_errors: list[str] = []
+        self.header_errors: dict[str, str] = {}
+        self.lines: list[LineEditor] = []
+        for index, line in enumerate(line for line in version.lines.all() if not line.is_cancelled):
+            prefix = f"line-{line.line_number}"
+            editor = LineEditor(line=line, index=index, form=LineForm(self.data, self.files, prefix=prefix))
+            count = self._row_count(prefix)
+            editor.schedule = [ScheduleRowForm(self.data, prefix=f"{prefix}-schedule-{row}") for row in range(count)]
+            self.lines.append(editor)
+
+    @staticmethod
+    def _initial_data(version: PurchaseOrderVersion) -> dict[str, str]:
+        data: dict[str, str] = {}
+        for line in version.lines.all():
+            prefix = f"line-{line.line_number}"
+            data[f"{prefix}-action"] = LineAction.ACCEPT
+            data[f"{prefix}-quantity"] = plain_number(line.quantity)
+            data[f"{prefix}-delivery_date"] = line.delivery_date.isoformat()
+            # A split starts from the ordered quantity and date on its first row, and an empty second row.
+            data[f"{prefix}-schedule-count"] = "2"
+            data[f"{prefix}-schedule-0-quantity"] = data[f"{prefix}-quantity"]
+            data[f"{prefix}-schedule-0-delivery_date"] = data[f"{prefix}-delivery_date"]
+        return data
+
+    def _row_count(self, prefix: str) -> int:
+        try:
+            count = int(self.data.get(f"{prefix}-schedule-count", 2))
+        except (TypeError, ValueError):
+            count = 2
+        return max(0, min(count, MAX_SCHEDULE_ROWS))
+
+    # --- commands that only change the form (add a schedule row, fill every date) ---------------------------
+
+    def payload(self) -> dict[str, str]:
+        """The typed fields, for a draft or a re-render: plain strings, files left out."""
+        return {key: value for key, value in self._flat(self.data).items() if key not in NOT_TYPED}
+
+    @staticmethod
+    def _flat(data: Mapping[str, Any]) -> dict[str, str]:
+        getter = getattr(data, "get", None)
+        return {key: str(getter(key) if getter else data[key]) for key in data}
+
+    def with_changes(self, changes: dict[str, str]) -> ResponseEditor:
+        data = {**self.payload(), **changes}
+        return ResponseEditor(self.version, data, self.files)
+
+    def add_schedule_row(self, line_number: int) -> ResponseEditor:
+        prefix = f"line-{line_number}"
+        return self.with_changes({f"{prefix}-schedule-count": str(min(self._row_count(prefix) + 1, MAX_SCHEDULE_ROWS))})
+
+    def remove_schedule_row(self, line_number: int, row: int) -> ResponseEditor:
+        prefix = f"line-{line_number}"
+        data = self.payload()
+        count = self._row_count(prefix)
+        for position in range(row, count - 1):
+            for name in ("quantity", "delivery_date"):
+                data[f"{prefix}-schedule-{position}-{name}"] = data.get(f"{prefix}-schedule-{position + 1}-{name}", "")
+        for name in ("quantity", "delivery_date"):
+            data.pop(f"{prefix}-schedule-{count - 1}-{name}", None)
+        data[f"{prefix}-schedule-count"] = str(max(count - 1, 0))
+        return ResponseEditor(self.version, data, self.files)
+
+    def fill_delivery_dates(self) -> ResponseEditor:
+        """ "Update delivery date": the header's date on every line; accepted lines become changed lines."""
+        date = str(self.data.get("response-delivery_date") or "")
+        if not date:
+            return self
+        changes: dict[str, str] = {}
+        for editor in self.lines:
+            if editor.action in (LineAction.REJECT, LineAction.SPLIT):
+                continue
+            changes[f"{editor.prefix}-delivery_date"] = date
+            if editor.action == LineAction.ACCEPT and date != editor.line.delivery_date.isoformat():
+                changes[f"{editor.prefix}-action"] = LineAction.CHANGE
+        return self.with_changes(changes)
+
+    # --- validation and conversion to the service's input --------------------------------------------------------
+
+    def is_valid(self) -> bool:
+        valid = self.header.is_valid()
+        for editor in self.lines:
+            valid = editor.form.is_valid() and valid
+            if editor.action == LineAction.SPLIT:
+                valid = all([row.is_valid() for row in editor.schedule]) and valid
+        return valid
+
+    def answers(self) -> list[LineAnswer]:
+        """The line answers, in line order (so a service error ``lines.N`` is ``self.lines[N]``)."""
+        answers = []
+        for editor in self.lines:
+            values = editor.form.cleaned_data
+            action = LineAction(values["action"])
+            line = editor.line
+            quantity = values.get("quantity")
+            date = values.get("delivery_date")
+            schedule: tuple[ScheduleInput, ...] = ()
+            if action == LineAction.SPLIT:
+                schedule = tuple(
+                    ScheduleInput(
+                        quantity=row.cleaned_data["quantity"], delivery_date=row.cleaned_data["delivery_date"]
+                    )
+                    for row in editor.schedule
+                    if not row.is_blank
+                    and row.cleaned_data.get("quantity") is not None
+                    and row.cleaned_data.get("delivery_date") is not None
+                )
+            answers.append(
+                LineAnswer(
+                    line_number=line.line_number,
+                    action=action,
+                    # Only what differs from the order is a change; the prefilled values are the ordered ones.
+                    quantity=quantity
+                    if action in (LineAction.CHANGE, LineAction.SUBSTITUTE)
+                    and quantity is not None
+                    and quantity != line.quantity
+                    else None,
+                    delivery_date=date
+                    if action in (LineAction.CHANGE, LineAction.SUBSTITUTE)
+                    and date is not None
+                    and date != line.delivery_date
+                    else None,
+                    schedule=schedule,
+                    external_item_number=values.get("external_item_number") or "",
+                    external_description=values.get("external_description") or "",
+                    note=values.get("note") or "",
+                )
+            )
+        return answers
+
+    def uploads(self) -> list[UploadInput]:
+        uploads = []
+        header_file = self.files.get("response-attachment")
+        if header_file:
+            uploads.append(UploadInput(file=header_file))
+        for editor in self.lines:
+            line_file = self.files.get(f"{editor.prefix}-attachment")
+            if line_file:
+                uploads.append(UploadInput(file=line_file, line_number=editor.line.line_number))
+        return uploads
+
+    @property
+    def vendor_reference(self) -> str:
+        return str(self.header.cleaned_data.get("vendor_reference") or "")
+
+    @property
+    def note(self) -> str:
+        return str(self.header.cleaned_data.get("note") or "")
+
+    def add_service_error(self, error: AppError) -> None:
+        """Put each of the service's field errors next to its field; the rest on top of the form."""
+        for path, message in error.fields.items():
+            if not self._place(path.split("."), str(message)):
+                self.general_errors.append(str(message))
+        if not error.fields:
+            self.general_errors.append(error.rendered_message())
+
+    def _place(self, parts: list[str], message: str) -> bool:
+        if parts[0] == "attachments":
+            self.header_errors["attachment"] = message
+            return True
+        if parts[0] != "lines" or len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(self.lines):
+            return False
+        editor = self.lines[int(parts[1])]
+        rest = parts[2:]
+        if rest[0] == "schedule" and len(rest) == 3 and rest[1].isdigit() and int(rest[1]) < len(editor.schedule):
+            row = editor.schedule[int(rest[1])]
+            if rest[2] in row.fields and row.errors is not None:
+                row.add_error(rest[2], message)
+                return True
+        if len(rest) == 1 and rest[0] in editor.form.fields and rest[0] != "action" and editor.form.errors is not None:
+            editor.form.add_error(rest[0], message)
+            return True
+        editor.service_errors[".".join(rest)] = message
+        return True
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.general_errors
+            or self.header_errors
+            or self.header.errors
+            or any(editor.form.errors or editor.service_errors for editor in self.lines)
+            or any(row.errors for editor in self.lines if editor.action == LineAction.SPLIT for row in editor.schedule)
+        )
+
+    def typed_notes(self) -> list[tuple[str, str]]:
+        """What the vendor wrote in free text, to show again when a newer version made the answer moot."""
+        notes = []
+        if self.data.get("response-note"):
+            notes.append((str(_("Note to the customer")), str(self.data["response-note"])))
+        for editor in self.lines:
+            text = self.data.get(f"{editor.prefix}-note")
+            if text:
+                notes.append((str(_("Line %(number)s") % {"number": editor.line.line_number}), str(text)))
+        return notes

@@ -1,0 +1,52 @@
+"""What every purchasing page needs: role gates that answer 404, paging, and the query string of a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+
+from vendorcollab.accounts.models import User
+
+PAGE_SIZE = 25
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request behind ``login_required``: its user is a real ``User``, never anonymous."""
+
+    user: User  # type: ignore[assignment]
+
+
+def vendor_required(view: View) -> View:
+    """Vendor pages exist only for vendor users: for anyone else they are a 404, never a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_vendor_user:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Page:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def int_param_post(request: HttpRequest, name: str) -> int | None:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,390 @@
+"""The vendor's portal: the "Purchase order confirmation" workspace, its lists, a PO, and the response editor.
+
+Every view reads through a selector scoped to the signed-in vendor user and writes through a service; what the
+user may not see is a 404 (``NotFound`` from a selector becomes one in ``common.middleware``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from vendorcollab.common.errors import AppError, Conflict
+
+from .. import selectors
+from ..documents import render_document_html, render_version_pdf
+from ..forms import AcceptForm, ReasonForm, ResponseEditor
+from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
+from ..selectors import Sort, VendorList
+from ..services import response_draft_save, response_submit
+from .common import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
+
+# The three lists the workspace opens with; the fourth page (all confirmed) and history are linked below them.
+WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorList.OPEN_CONFIRMED)
+
+
+@vendor_required
+def workspace(request: AuthenticatedRequest) -> HttpResponse:
+    counts = selectors.po_count_for_vendor(actor=request.user)
+    for_review = selectors.po_page_for_vendor(actor=request.user, which=VendorList.FOR_REVIEW)[:10]
+    return render(
+        request,
+        "purchasing/vendor/workspace.html",
+        {
+            "tiles": [(which, counts[which]) for which in WORKSPACE_LISTS],
+            "all_confirmed_count": counts[VendorList.ALL_CONFIRMED],
+            "for_review": for_review,
+        },
+    )
+
+
+@vendor_required
+def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
+    if which not in VendorList.values:
+        raise Http404
+    list_kind = VendorList(which)
+    rows = selectors.po_page_for_vendor(
+        actor=request.user,
+        which=list_kind,
+        q=request.GET.get("q", ""),
+        company=int_param(request, "company"),
+        sort=request.GET.get("sort", Sort.NEWEST),
+    )
+    return render(
+        request,
+        "purchasing/vendor/po_list.html",
+        {
+            "list_kind": list_kind,
+            "page": paginate(request, rows),
+            "companies": selectors.companies_for_vendor(actor=request.user),
+            "sorts": Sort.choices,
+            "confirmed_list": list_kind in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED),
+        },
+    )
+
+
+@vendor_required
+def history_list(request: AuthenticatedRequest) -> HttpResponse:
+    rows = selectors.history_page_for_vendor(
+        actor=request.user,
+        q=request.GET.get("q", ""),
+        company=int_param(request, "company"),
+        sort=request.GET.get("sort", Sort.NEWEST),
+    )
+    return render(
+        request,
+        "purchasing/vendor/history.html",
+        {
+            "page": paginate(request, rows),
+            "companies": selectors.companies_for_vendor(actor=request.user),
+            "sorts": Sort.choices,
+        },
+    )
+
+
+def _po_context(request: AuthenticatedRequest, po: PurchaseOrder, version: PurchaseOrderVersion) -> dict[str, object]:
+    from ..diff import response_lines
+
+    response = getattr(version, "response", None)
+    is_latest = po.latest_version_id == version.pk
+    return {
+        "po": po,
+        "version": version,
+        "response": response,
+        "response_lines": response_lines(version, response) if response else None,
+        "is_latest": is_latest,
+        "can_respond": is_latest and po.status == POStatus.IN_EXTERNAL_REVIEW and response is None,
+        "has_draft": is_latest and selectors.draft_for_version(actor=request.user, version=version) is not None,
+        "show_prices": po.vendor.show_prices,
+        "show_dimensions": request.user.show_dimensions,
+        "confirmed_number": po.confirmed_version.number if po.confirmed_version else None,
+    }
+
+
+@vendor_required
+def po_detail(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=number)
+    return render(request, "purchasing/vendor/po_detail.html", _po_context(request, po, version))
+
+
+@vendor_required
+def po_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    from ..diff import diff_versions, response_lines
+
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    versions = list(selectors.po_versions(purchase_order=po))
+    entries = []
+    previous = None
+    for version in versions:
+        version.purchase_order = po
+        response = getattr(version, "response", None)
+        entries.append(
+            {
+                "version": version,
+                "diff": diff_versions(previous, version),
+                "response": response,
+                "response_lines": response_lines(version, response) if response else None,
+            }
+        )
+        previous = version
+    return render(
+        request,
+        "purchasing/vendor/po_history.html",
+        {"po": po, "entries": list(reversed(entries)), "show_prices": po.vendor.show_prices},
+    )
+
+
+@vendor_required
+def po_pdf(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=number)
+    pdf = render_version_pdf(
+        version=version,
+        language=request.LANGUAGE_CODE,
+        show_prices=po.vendor.show_prices,
+        show_dimensions=request.user.show_dimensions,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{version.label}.pdf"'
+    return response
+
+
+@vendor_required
+def po_print(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=number)
+    html = render_document_html(
+        request=request,
+        version=version,
+        show_prices=po.vendor.show_prices,
+        show_dimensions=request.user.show_dimensions,
+    )
+    return HttpResponse(html)
+
+
+@vendor_required
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    attachment = selectors.attachment_get_for_vendor(actor=request.user, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@require_POST
+@vendor_required
+def toggle_dimensions(request: AuthenticatedRequest) -> HttpResponse:
+    """Show or hide the dimension columns; remembered for the user, everywhere."""
+    user = request.user
+    user.show_dimensions = not user.show_dimensions
+    user.save(update_fields=["show_dimensions"])
+    back = request.POST.get("next") or reverse("vendor:workspace")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("vendor:workspace")
+    return redirect(back)
+
+
+# --- answering ---------------------------------------------------------------------------------------------------
+
+
+def _sent_message(response: VendorResponse, po: PurchaseOrder) -> str:
+    lines = list(response.lines.all())
+    changed = sum(1 for line in lines if line.action != LineAction.ACCEPT)
+    company = po.company.name
+    if response.kind == ResponseKind.ACCEPTED:
+        what = _("Response sent to %(company)s: accepted.") % {"company": company}
+        po.refresh_from_db(fields=["status"])
+        then = (
+            _("The purchase order is confirmed.")
+            if po.status == POStatus.CONFIRMED
+            else _("The customer will confirm the purchase order.")
+        )
+    elif response.kind == ResponseKind.REJECTED:
+        what = _("Response sent to %(company)s: rejected.") % {"company": company}
+        then = _("The customer will review your rejection.")
+    else:
+        what = ngettext(
+            "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s line.",
+            "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s lines.",
+            len(lines),
+        ) % {"company": company, "changed": changed, "total": len(lines)}
+        then = _("The customer will review your changes.")
+    return f"{what} {then}"
+
+
+def _refusal(request: AuthenticatedRequest, po: PurchaseOrder, error: AppError) -> HttpResponseRedirect:
+    """A refused quick answer: say why, and go where the user can act (the latest version if one arrived)."""
+    messages.error(request, error.rendered_message())
+    return redirect("vendor:po_detail", pk=po.pk)
+
+
+@require_POST
+@vendor_required
+def po_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    form = AcceptForm(request.POST)
+    version = int_param_post(request, "version")
+    if not form.is_valid() or version is None:
+        messages.error(request, _("The response could not be read. Please try again."))
+        return redirect("vendor:po_detail", pk=po.pk)
+    try:
+        response = response_submit(
+            actor=request.user,
+            purchase_order=po,
+            version=version,
+            kind=ResponseKind.ACCEPTED,
+            vendor_reference=form.cleaned_data["vendor_reference"],
+            note=form.cleaned_data["note"],
+        )
+    except AppError as error:
+        return _refusal(request, po, error)
+    messages.success(request, _sent_message(response, po))
+    return redirect("vendor:po_detail", pk=po.pk)
+
+
+@vendor_required
+def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po)
+    context = _po_context(request, po, version)
+    if request.method != "POST" and not context["can_respond"]:
+        messages.info(request, _("This version cannot be answered any more."))
+        return redirect("vendor:po_detail", pk=po.pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = response_submit(
+                actor=request.user,
+                purchase_order=po,
+                version=int_param_post(request, "version") or 0,
+                kind=ResponseKind.REJECTED,
+                vendor_reference=form.cleaned_data["vendor_reference"],
+                note=form.cleaned_data["reason"],
+            )
+        except AppError as error:
+            return _refusal(request, po, error)
+        messages.success(request, _sent_message(response, po))
+        return redirect("vendor:po_detail", pk=po.pk)
+    return render(request, "purchasing/vendor/reject.html", {**context, "form": form})
+
+
+@vendor_required
+def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """ "Accept with changes": the line-by-line editor. Plain form posts do everything; htmx only spares reloads."""
+    po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    latest = selectors.version_get_for_vendor(actor=request.user, purchase_order=po)
+    posted_version = int_param_post(request, "version") if request.method == "POST" else latest.number
+    version = latest
+    if posted_version is not None and posted_version != latest.number:
+        version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=posted_version)
+    context = _po_context(request, po, version)
+    if request.method != "POST":
+        if not context["can_respond"]:
+            messages.info(request, _("This version cannot be answered any more."))
+            return redirect("vendor:po_detail", pk=po.pk)
+        draft = selectors.draft_for_version(actor=request.user, version=version)
+        editor = ResponseEditor(version, draft.payload if draft else None)
+        return _render_editor(request, context, editor, draft)
+
+    editor = ResponseEditor(version, request.POST, request.FILES)
+    command = request.POST.get("command", "submit")
+    if command == "update_dates":
+        return _render_editor(request, context, editor.fill_delivery_dates())
+    if command.startswith("add_row:"):
+        return _render_editor(request, context, editor.add_schedule_row(_number(command, 1)))
+    if command.startswith("remove_row:"):
+        return _render_editor(request, context, editor.remove_schedule_row(_number(command, 1), _number(command, 2)))
+    if command == "refresh":
+        return _render_editor(request, context, editor)
+    if command == "save_draft":
+        try:
+            response_draft_save(
+                actor=request.user,
+                purchase_order=po,
+                version=version.number,
+                payload=editor.payload(),
+                attachments=editor.uploads(),
+            )
+        except Conflict as error:
+            return _render_conflict(request, context, editor, error)
+        except AppError as error:
+            editor.add_service_error(error)
+            return _render_editor(request, context, editor, status=422)
+        messages.success(request, _("Draft saved. You can finish and submit it later."))
+        return _after(request, reverse("vendor:po_detail", args=[po.pk]))
+    if not editor.is_valid():
+        return _render_editor(request, context, editor, status=422)
+    try:
+        response = response_submit(
+            actor=request.user,
+            purchase_order=po,
+            version=version.number,
+            kind=ResponseKind.ACCEPTED_WITH_CHANGES,
+            lines=editor.answers(),
+            vendor_reference=editor.vendor_reference,
+            note=editor.note,
+            attachments=editor.uploads(),
+        )
+    except Conflict as error:
+        return _render_conflict(request, context, editor, error)
+    except AppError as error:
+        editor.add_service_error(error)
+        return _render_editor(request, context, editor, status=422)
+    messages.success(request, _sent_message(response, po))
+    return _after(request, reverse("vendor:po_detail", args=[po.pk]))
+
+
+def _render_editor(
+    request: AuthenticatedRequest,
+    context: dict[str, object],
+    editor: ResponseEditor,
+    draft: object = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "purchasing/vendor/respond.html",
+        {**context, "editor": editor, "draft": draft, "today": _today_iso()},
+        status=status,
+    )
+
+
+def _render_conflict(
+    request: AuthenticatedRequest, context: dict[str, object], editor: ResponseEditor, error: Conflict
+) -> HttpResponse:
+    """A newer version arrived, or someone answered first: say so plainly, keep the typed notes on screen."""
+    po = context["po"]
+    assert isinstance(po, PurchaseOrder)
+    po.refresh_from_db()
+    return render(
+        request,
+        "purchasing/vendor/respond_conflict.html",
+        {
+            **context,
+            "error": error,
+            "typed_notes": editor.typed_notes(),
+            "latest_number": po.latest_version.number if po.latest_version else None,
+        },
+        status=409,
+    )
+
+
+def _after(request: AuthenticatedRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
+
+
+def _number(command: str, position: int) -> int:
+    parts = command.split(":")
+    try:
+        return int(parts[position])
+    except (IndexError, ValueError):
+        raise Http404 from None
+
+
+def _today_iso() -> str:
+    return timezone.localdate().isoformat()
