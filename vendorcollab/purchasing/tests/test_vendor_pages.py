@@ -140,6 +140,10 @@ def test_list_search_filter_and_sort(client, cast):
     assert client.get(url, {"company": cast.company.pk + 999}).context["page"].paginator.count == 0
     assert {po.pk for po in client.get(url, {"company": cast.company.pk}).context["page"]} == {first.pk, second.pk}
     assert client.get(reverse("vendor:po_list", args=["nonsense"])).status_code == 404
+    # The column headers sort too: clicking "Purchase order" sorts by number, again reverses it.
+    page = client.get(url).content.decode()
+    assert 'href="?sort=number"' in page and 'aria-sort="descending"' in page
+    assert 'href="?sort=-number"' in client.get(url, {"sort": "number"}).content.decode()
 
 
 def count_queries(client, url):

@@ -66,6 +66,7 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
             "companies": selectors.companies_for_vendor(actor=request.user),
             "sorts": Sort.choices,
             "confirmed_list": list_kind in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED),
+            "current_sort": request.GET.get("sort") or Sort.NEWEST,
         },
     )
 
