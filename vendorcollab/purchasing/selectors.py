@@ -99,16 +99,27 @@ class Sort(TextChoices):
     NUMBER_DESC = "-number", _("PO number, descending")
 
 
-def _search_versions(q: str, version_ref: str) -> Q:
-    """A PO matches on its number or on an item (number, name, description, the vendor's own number) of the
-    version the row shows."""
-    lines = VersionLine.objects.filter(version_id=OuterRef(version_ref)).filter(
-        Q(item__number__icontains=q)
-        | Q(item__name__icontains=q)
-        | Q(description__icontains=q)
-        | Q(external_item_number__icontains=q)
+def _lines_matching(term: str, version_ref: str) -> Exists:
+    """A version (``version_ref`` names its id in the outer query) with a line whose item matches ``term``: our item
+    number or name, the description, or the vendor's own item number."""
+    return Exists(
+        VersionLine.objects.filter(version_id=OuterRef(version_ref)).filter(
+            Q(item__number__icontains=term)
+            | Q(item__name__icontains=term)
+            | Q(description__icontains=term)
+            | Q(external_item_number__icontains=term)
+        )
     )
-    return Q(number__icontains=q) | Q(Exists(lines))
+
+
+def _ordering(sort: str, *, date: str, number: tuple[str, ...]) -> list[str]:
+    """The ``order_by`` of a list page; the primary key breaks ties so that paging never skips or repeats a row."""
+    chosen = Sort(sort) if sort in Sort.values else Sort.NEWEST
+    if chosen in (Sort.NEWEST, Sort.OLDEST):
+        sign = "-" if chosen == Sort.NEWEST else ""
+        return [f"{sign}{date}", f"{sign}pk"]
+    sign = "-" if chosen == Sort.NUMBER_DESC else ""
+    return [f"{sign}{field}" for field in (*number, "pk")]
 
 
 def po_page_for_vendor(
@@ -116,43 +127,26 @@ def po_page_for_vendor(
 ) -> QuerySet[PurchaseOrder]:
     """A vendor list page: the list, searched by PO number or item, filtered by company, sorted."""
     rows = po_list_for_vendor(actor=actor, which=which)
-    version_ref = (
-        "confirmed_version_id"
-        if which in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED)
-        else ("latest_version_id")
-    )
-    if q.strip():
-        rows = rows.filter(_search_versions(q.strip(), version_ref))
+    confirmed = which in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED)
+    term = q.strip()
+    if term:
+        version_ref = "confirmed_version_id" if confirmed else "latest_version_id"
+        rows = rows.filter(Q(number__icontains=term) | Q(_lines_matching(term, version_ref)))
     if company:
         rows = rows.filter(company_id=company)
-    order = {
-        Sort.NEWEST: ["-list_version_sent_at", "-pk"],
-        Sort.OLDEST: ["list_version_sent_at", "pk"],
-        Sort.NUMBER: ["number", "pk"],
-        Sort.NUMBER_DESC: ["-number", "-pk"],
-    }.get(Sort(sort) if sort in Sort.values else Sort.NEWEST)
-    return rows.order_by(*(order or []))
+    return rows.order_by(*_ordering(sort, date="list_version_sent_at", number=("number",)))
 
 
 def history_page_for_vendor(
     *, actor: User, q: str = "", company: int | None = None, sort: str = Sort.NEWEST
 ) -> QuerySet[PurchaseOrderVersion]:
     rows = version_history_for_vendor(actor=actor)
-    if q.strip():
-        term = q.strip()
-        lines = VersionLine.objects.filter(version_id=OuterRef("pk")).filter(
-            Q(item__number__icontains=term) | Q(item__name__icontains=term) | Q(description__icontains=term)
-        )
-        rows = rows.filter(Q(purchase_order__number__icontains=term) | Q(Exists(lines)))
+    term = q.strip()
+    if term:
+        rows = rows.filter(Q(purchase_order__number__icontains=term) | Q(_lines_matching(term, "pk")))
     if company:
         rows = rows.filter(purchase_order__company_id=company)
-    order = {
-        Sort.NEWEST: ["-created_at", "-pk"],
-        Sort.OLDEST: ["created_at", "pk"],
-        Sort.NUMBER: ["purchase_order__number", "number"],
-        Sort.NUMBER_DESC: ["-purchase_order__number", "-number"],
-    }.get(Sort(sort) if sort in Sort.values else Sort.NEWEST)
-    return rows.order_by(*(order or []))
+    return rows.order_by(*_ordering(sort, date="created_at", number=("purchase_order__number", "number")))
 
 
 def companies_for_vendor(*, actor: User) -> QuerySet[Company]:

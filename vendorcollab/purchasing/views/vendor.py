@@ -7,7 +7,7 @@ user may not see is a 404 (``NotFound`` from a selector becomes one in ``common.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -218,9 +218,23 @@ def _sent_message(response: VendorResponse, po: PurchaseOrder) -> str:
     return f"{what} {then}"
 
 
-def _refusal(request: AuthenticatedRequest, po: PurchaseOrder, error: AppError) -> HttpResponseRedirect:
-    """A refused quick answer: say why, and go where the user can act (the latest version if one arrived)."""
-    messages.error(request, error.rendered_message())
+def _quick_answer(
+    request: AuthenticatedRequest, po: PurchaseOrder, kind: ResponseKind, *, vendor_reference: str, note: str
+) -> HttpResponse:
+    """Accept or reject the whole version in one step, then back to the PO with what happened."""
+    try:
+        response = response_submit(
+            actor=request.user,
+            purchase_order=po,
+            version=int_param_post(request, "version") or 0,
+            kind=kind,
+            vendor_reference=vendor_reference,
+            note=note,
+        )
+    except AppError as error:
+        messages.error(request, error.rendered_message())
+    else:
+        messages.success(request, _sent_message(response, po))
     return redirect("vendor:po_detail", pk=po.pk)
 
 
@@ -229,23 +243,16 @@ def _refusal(request: AuthenticatedRequest, po: PurchaseOrder, error: AppError) 
 def po_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
     form = AcceptForm(request.POST)
-    version = int_param_post(request, "version")
-    if not form.is_valid() or version is None:
+    if not form.is_valid():
         messages.error(request, _("The response could not be read. Please try again."))
         return redirect("vendor:po_detail", pk=po.pk)
-    try:
-        response = response_submit(
-            actor=request.user,
-            purchase_order=po,
-            version=version,
-            kind=ResponseKind.ACCEPTED,
-            vendor_reference=form.cleaned_data["vendor_reference"],
-            note=form.cleaned_data["note"],
-        )
-    except AppError as error:
-        return _refusal(request, po, error)
-    messages.success(request, _sent_message(response, po))
-    return redirect("vendor:po_detail", pk=po.pk)
+    return _quick_answer(
+        request,
+        po,
+        ResponseKind.ACCEPTED,
+        vendor_reference=form.cleaned_data["vendor_reference"],
+        note=form.cleaned_data["note"],
+    )
 
 
 @vendor_required
@@ -258,19 +265,13 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("vendor:po_detail", pk=po.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            response = response_submit(
-                actor=request.user,
-                purchase_order=po,
-                version=int_param_post(request, "version") or 0,
-                kind=ResponseKind.REJECTED,
-                vendor_reference=form.cleaned_data["vendor_reference"],
-                note=form.cleaned_data["reason"],
-            )
-        except AppError as error:
-            return _refusal(request, po, error)
-        messages.success(request, _sent_message(response, po))
-        return redirect("vendor:po_detail", pk=po.pk)
+        return _quick_answer(
+            request,
+            po,
+            ResponseKind.REJECTED,
+            vendor_reference=form.cleaned_data["vendor_reference"],
+            note=form.cleaned_data["reason"],
+        )
     return render(request, "purchasing/vendor/reject.html", {**context, "form": form})
 
 
