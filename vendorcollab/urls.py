@@ -10,5 +10,7 @@ urlpatterns = [
     path("language/", common_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("vendor/", include("vendorcollab.purchasing.urls")),
+    path("buyer/", include("vendorcollab.purchasing.buyer_urls")),
+    path("settings/", include("vendorcollab.partners.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_vendor_user:  # type: ignore[union-attr]
         return redirect("vendor:workspace")
-    # The buyer's workspace comes with the buyer pages; until then the back office serves buyers.
+    if user.is_buyer:  # type: ignore[union-attr]
+        return redirect("buyer:workspace")
+    # A user with no role yet (or only staff rights) has no workspace; the back office may still serve them.
     return redirect("admin:index")
 
 

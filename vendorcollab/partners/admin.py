@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Company, Item, Site, Vendor, Warehouse
+from .models import Company, Item, ResponseMessage, Site, Vendor, Warehouse
 
 
 @admin.register(Company)
@@ -44,3 +44,9 @@ class ItemAdmin(admin.ModelAdmin):
     list_filter = ["company"]
     search_fields = ["number", "name"]
     list_select_related = ["company"]
+
+
+@admin.register(ResponseMessage)
+class ResponseMessageAdmin(admin.ModelAdmin):
+    list_display = ["kind", "language", "text"]
+    list_filter = ["kind", "language"]

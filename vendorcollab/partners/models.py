@@ -129,3 +129,32 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+
+class ResponseMessageKind(models.TextChoices):
+    """The vendor's three answers, with the values of ``purchasing.models.ResponseKind`` (not imported from there:
+    purchasing depends on partners, never the other way round). Labelled as the buttons the vendor presses."""
+
+    ACCEPTED = "accepted", _("Accept")
+    REJECTED = "rejected", _("Reject")
+    ACCEPTED_WITH_CHANGES = "accepted_with_changes", _("Accept with changes")
+
+
+class ResponseMessage(models.Model):
+    """Information for vendors responding to purchase orders: one text per kind of answer and language, shown to
+    every vendor next to that answer's button. Installation-wide; a blank text is stored as no row."""
+
+    kind = models.CharField(_("response"), max_length=30, choices=ResponseMessageKind.choices)
+    language = models.CharField(_("language"), max_length=10)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("message for vendors responding")
+        verbose_name_plural = _("messages for vendors responding")
+        ordering = ["language", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="response_message_unique_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"

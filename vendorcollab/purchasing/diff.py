@@ -353,3 +353,31 @@ def response_lines(version: PurchaseOrderVersion, response: VendorResponse | Non
 
 def _confirmed(name: str, ordered: Any, confirmed: Any) -> FieldChange | None:
     return FieldChange(name, ordered, confirmed) if confirmed is not None and confirmed != ordered else None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version in a PO's history: what changed since the version before, and the vendor's response."""
+
+    version: PurchaseOrderVersion
+    diff: VersionDiff
+    response: VendorResponse | None
+    response_lines: list[ResponseLineView] | None
+
+
+def version_history(versions: Iterable[PurchaseOrderVersion]) -> list[HistoryEntry]:
+    """The history pages' entries, newest first, from versions in ascending order (``selectors.po_versions``)."""
+    entries = []
+    previous = None
+    for version in versions:
+        response = getattr(version, "response", None)
+        entries.append(
+            HistoryEntry(
+                version=version,
+                diff=diff_versions(previous, version),
+                response=response,
+                response_lines=response_lines(version, response) if response else None,
+            )
+        )
+        previous = version
+    return list(reversed(entries))

@@ -7,6 +7,7 @@ The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filt
 from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
@@ -15,8 +16,11 @@ from vendorcollab.partners.models import Company
 from .errors import not_found
 from .models import (
     Attachment,
+    Note,
     POStatus,
     PurchaseOrder,
+    PurchaseOrderEvent,
+    PurchaseOrderLine,
     PurchaseOrderVersion,
     ResponseDraft,
     VendorResponse,
@@ -196,10 +200,9 @@ def _version_details() -> list[str | Prefetch]:
     ]
 
 
-def version_get_for_vendor(
-    *, actor: User, purchase_order: PurchaseOrder, number: int | None = None
-) -> PurchaseOrderVersion:
-    """One version of a PO already fetched with ``po_get_for_vendor``: the latest when ``number`` is None."""
+def version_get(*, purchase_order: PurchaseOrder, number: int | None = None) -> PurchaseOrderVersion:
+    """One version of a PO already fetched through a scoped selector (``po_get_for_vendor``, ``po_get_for_buyer``),
+    with everything a page shows of it: the latest when ``number`` is None."""
     number = number or (purchase_order.latest_version.number if purchase_order.latest_version else 0)
     version = (
         PurchaseOrderVersion.objects.filter(purchase_order=purchase_order, number=number)
@@ -244,7 +247,7 @@ def po_versions(*, purchase_order: PurchaseOrder) -> QuerySet[PurchaseOrderVersi
     """The versions of a PO already fetched through a scoped selector, with lines, charges and responses."""
     return (
         PurchaseOrderVersion.objects.filter(purchase_order=purchase_order)
-        .select_related("response__submitted_by", "created_by")
+        .select_related("purchase_order", "response__submitted_by", "created_by")
         .prefetch_related(*_version_details())
         .order_by("number")
     )
@@ -265,6 +268,72 @@ def po_list_for_buyer(*, actor: User, which: BuyerList) -> QuerySet[PurchaseOrde
     else:
         rows = base.filter(status=POStatus.CONFIRMED)
     return rows.select_related("latest_version")
+
+
+def po_page_for_buyer(
+    *, actor: User, which: BuyerList, q: str = "", company: int | None = None, sort: str = Sort.NEWEST
+) -> QuerySet[PurchaseOrder]:
+    """A buyer list page: searched by PO number, vendor or item, filtered by company, sorted by the date of the
+    last status change (the date a draft was created)."""
+    rows = po_list_for_buyer(actor=actor, which=which).annotate(
+        list_date=Coalesce("status_changed_at", "created_at"),
+        list_response_kind=F("latest_version__response__kind"),
+        list_total=F("latest_version__total_amount"),
+    )
+    term = q.strip()
+    if term:
+        rows = rows.filter(
+            Q(number__icontains=term)
+            | Q(vendor__name__icontains=term)
+            | Q(vendor__number__icontains=term)
+            | Q(lines__item__number__icontains=term)
+            | Q(lines__item__name__icontains=term)
+        ).distinct()
+    if company:
+        rows = rows.filter(company_id=company)
+    return rows.order_by(*_ordering(sort, date="list_date", number=("number",)))
+
+
+def po_get_for_buyer(*, actor: User, pk: int) -> PurchaseOrder:
+    """A PO with everything its buyer page shows: lines, charges, notes, attachments, the versions' numbers."""
+    if not actor.is_buyer:
+        raise not_found()
+    po = (
+        PurchaseOrder.objects.visible_to(actor)
+        .select_related("company", "vendor", "latest_version", "confirmed_version", "buyer_contact")
+        .prefetch_related(
+            Prefetch("lines", queryset=PurchaseOrderLine.objects.select_related("item", "site", "warehouse")),
+            "charges",
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(draft__isnull=True).select_related("uploaded_by", "response"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if po is None:
+        raise not_found()
+    return po
+
+
+def po_events(*, purchase_order: PurchaseOrder) -> QuerySet[PurchaseOrderEvent]:
+    return PurchaseOrderEvent.objects.filter(purchase_order=purchase_order).select_related("actor").order_by("-pk")
+
+
+def attachment_get_for_buyer(*, actor: User, pk: int) -> Attachment:
+    """Any file of a PO the buyer may see, but never a vendor's unfinished draft."""
+    attachment = (
+        Attachment.objects.filter(
+            pk=pk, draft__isnull=True, purchase_order__in=PurchaseOrder.objects.visible_to(actor)
+        ).first()
+        if actor.is_buyer
+        else None
+    )
+    if attachment is None:
+        raise not_found()
+    return attachment
 
 
 def po_count_for_buyer(*, actor: User) -> dict[BuyerList, int]:

@@ -4,7 +4,8 @@ from .attachments import UploadInput
 from .confirmation import po_confirm
 from .drafts import response_draft_save
 from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput
-from .orders import po_cancel, po_create, po_request_change, po_send, po_update
+from .notes import attachments_add, note_add
+from .orders import po_cancel, po_copy, po_create, po_request_change, po_send, po_update
 from .receipts import receipt_post
 from .responses import response_submit
 
@@ -15,8 +16,11 @@ __all__ = [
     "ReceiptLineInput",
     "ScheduleInput",
     "UploadInput",
+    "attachments_add",
+    "note_add",
     "po_cancel",
     "po_confirm",
+    "po_copy",
     "po_create",
     "po_request_change",
     "po_send",

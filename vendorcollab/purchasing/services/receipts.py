@@ -33,6 +33,8 @@ def receipt_post(
         transitions.check(po, Action.RECEIVE, actor=actor)
         po_lines = {line.line_number: line for line in po.lines.all()}
         errors = FieldErrors()
+        if received_date is not None and received_date > timezone.localdate():
+            errors.add("received_date", "receipt_in_future")
         if not lines:
             errors.add("lines", "required")
         wanted: dict[int, ReceiptLineInput] = {}

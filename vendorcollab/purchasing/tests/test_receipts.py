@@ -66,3 +66,18 @@ def test_bad_receipts_are_refused(cast, confirmed, lines, code):
         receipt_post(actor=cast.clerk, purchase_order=confirmed, lines=lines)
     assert refused.value.code == code
     assert database_fingerprint() == before
+
+
+def test_a_receipt_cannot_be_dated_in_the_future(cast, confirmed):
+    from vendorcollab.common.testing.factories import in_days
+
+    before = database_fingerprint()
+    with pytest.raises(ValidationFailed) as refused:
+        receipt_post(
+            actor=cast.clerk,
+            purchase_order=confirmed,
+            lines=[ReceiptLineInput(1, Decimal(1))],
+            received_date=in_days(1),
+        )
+    assert refused.value.code == "receipt_in_future"
+    assert database_fingerprint() == before

@@ -17,14 +17,16 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from vendorcollab.common.errors import AppError, Conflict
+from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
+from vendorcollab.partners.selectors import response_messages_for
 
 from .. import selectors
+from ..diff import response_lines, version_history
 from ..documents import render_document_html, render_version_pdf
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
 from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
 from ..selectors import Sort, VendorList
 from ..services import response_draft_save, response_submit
-from .common import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
 
 # The three lists the workspace opens with; the fourth page (all confirmed) and history are linked below them.
 WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorList.OPEN_CONFIRMED)
@@ -91,8 +93,6 @@ def history_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _po_context(request: AuthenticatedRequest, po: PurchaseOrder, version: PurchaseOrderVersion) -> dict[str, object]:
-    from ..diff import response_lines
-
     response = getattr(version, "response", None)
     is_latest = po.latest_version_id == version.pk
     return {
@@ -106,47 +106,35 @@ def _po_context(request: AuthenticatedRequest, po: PurchaseOrder, version: Purch
         "show_prices": po.vendor.show_prices,
         "show_dimensions": request.user.show_dimensions,
         "confirmed_number": po.confirmed_version.number if po.confirmed_version else None,
+        "response_messages": response_messages_for(request.LANGUAGE_CODE),
     }
 
 
 @vendor_required
 def po_detail(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=number)
+    version = selectors.version_get(purchase_order=po, number=number)
     return render(request, "purchasing/vendor/po_detail.html", _po_context(request, po, version))
 
 
 @vendor_required
 def po_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    from ..diff import diff_versions, response_lines
-
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    versions = list(selectors.po_versions(purchase_order=po))
-    entries = []
-    previous = None
-    for version in versions:
-        version.purchase_order = po
-        response = getattr(version, "response", None)
-        entries.append(
-            {
-                "version": version,
-                "diff": diff_versions(previous, version),
-                "response": response,
-                "response_lines": response_lines(version, response) if response else None,
-            }
-        )
-        previous = version
     return render(
         request,
         "purchasing/vendor/po_history.html",
-        {"po": po, "entries": list(reversed(entries)), "show_prices": po.vendor.show_prices},
+        {
+            "po": po,
+            "entries": version_history(selectors.po_versions(purchase_order=po)),
+            "show_prices": po.vendor.show_prices,
+        },
     )
 
 
 @vendor_required
 def po_pdf(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=number)
+    version = selectors.version_get(purchase_order=po, number=number)
     pdf = render_version_pdf(
         version=version,
         language=request.LANGUAGE_CODE,
@@ -161,7 +149,7 @@ def po_pdf(request: AuthenticatedRequest, pk: int, number: int | None = None) ->
 @vendor_required
 def po_print(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=number)
+    version = selectors.version_get(purchase_order=po, number=number)
     html = render_document_html(
         request=request,
         version=version,
@@ -258,7 +246,7 @@ def po_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @vendor_required
 def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po)
+    version = selectors.version_get(purchase_order=po)
     context = _po_context(request, po, version)
     if request.method != "POST" and not context["can_respond"]:
         messages.info(request, _("This version cannot be answered any more."))
@@ -279,11 +267,11 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """ "Accept with changes": the line-by-line editor. Plain form posts do everything; htmx only spares reloads."""
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    latest = selectors.version_get_for_vendor(actor=request.user, purchase_order=po)
+    latest = selectors.version_get(purchase_order=po)
     posted_version = int_param_post(request, "version") if request.method == "POST" else latest.number
     version = latest
     if posted_version is not None and posted_version != latest.number:
-        version = selectors.version_get_for_vendor(actor=request.user, purchase_order=po, number=posted_version)
+        version = selectors.version_get(purchase_order=po, number=posted_version)
     context = _po_context(request, po, version)
     if request.method != "POST":
         if not context["can_respond"]:

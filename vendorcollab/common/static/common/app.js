@@ -42,4 +42,13 @@
       if (action.value === "accept" && date !== line.getAttribute("data-ordered-date")) { action.value = "change"; }
     });
   });
+  // "Receive everything remaining" without a round trip; without JavaScript the button asks the server instead.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#fill-remaining");
+    if (!button) { return; }
+    event.preventDefault();
+    button.form.querySelectorAll("input[data-remaining]").forEach(function (input) {
+      input.value = input.getAttribute("data-remaining");
+    });
+  });
 })();

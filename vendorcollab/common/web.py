@@ -1,4 +1,4 @@
-"""What every purchasing page needs: role gates that answer 404, paging, and the query string of a list."""
+"""What every page needs: the role gates (404 for the other side, 403 for the wrong role), paging, parameters."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -36,6 +37,25 @@ def vendor_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def buyer_required(*roles: str) -> Callable[[View], View]:
+    """Buyer pages exist only for buyer users (a 404 for vendor users); with ``roles``, a buyer user without one of
+    them is refused with a 403: they may know the page exists, they may not use it."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_buyer:
+                raise Http404
+            if roles and not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
 
 
 def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Page:

@@ -1,0 +1,55 @@
+"""Notes and files the buyer adds to a PO; the external ones go to the vendor with the next version sent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from vendorcollab.accounts.models import PURCHASING_ROLES, User
+
+from ..errors import FieldErrors, conflict, refused
+from ..models import Attachment, Note, POStatus, PurchaseOrder, Visibility
+from .attachments import UploadInput, uploads_store, uploads_validate
+
+_CLOSED = (POStatus.RECEIVED, POStatus.CANCELLED)
+
+
+def _check(actor: User, po: PurchaseOrder, line_number: int | None, errors: FieldErrors) -> None:
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    if po.status in _CLOSED:
+        raise conflict("po_closed", number=po.number, status=POStatus(po.status).label)
+    if line_number is not None and not po.lines.filter(line_number=line_number).exists():
+        errors.add("line_number", "unknown_line", line_number=line_number)
+
+
+def note_add(
+    *, actor: User, purchase_order: PurchaseOrder, text: str, visibility: Visibility, line_number: int | None = None
+) -> Note:
+    errors = FieldErrors()
+    if not text.strip():
+        errors.add("text", "required")
+    _check(actor, purchase_order, line_number, errors)
+    errors.raise_if_any()
+    return Note.objects.create(
+        purchase_order=purchase_order, line_number=line_number, visibility=visibility, text=text.strip(), author=actor
+    )
+
+
+def attachments_add(
+    *,
+    actor: User,
+    purchase_order: PurchaseOrder,
+    uploads: Sequence[UploadInput],
+    visibility: Visibility,
+) -> list[Attachment]:
+    errors = FieldErrors()
+    if not uploads:
+        errors.add("file", "required")
+    for upload in uploads:
+        _check(actor, purchase_order, upload.line_number, errors)
+    uploads_validate(uploads, errors, path="file")
+    errors.raise_if_any()
+    with transaction.atomic():
+        return uploads_store(purchase_order, uploads, actor=actor, visibility=visibility)

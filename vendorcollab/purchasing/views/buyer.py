@@ -1,0 +1,402 @@
+"""The buyer's purchasing pages: the "Purchase order preparation" workspace, PO entry, and processing answers.
+
+Reads go through selectors (buyers see every PO of the installation), writes through the same services the vendor
+portal and the API use; the role gates are ``buyer_required`` (404 for vendor users, 403 for the wrong role).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vendorcollab.accounts.models import PURCHASING_ROLES
+from vendorcollab.common.errors import AppError
+from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
+from vendorcollab.partners.models import Company
+
+from .. import selectors, services, transitions
+from ..diff import response_lines, version_history
+from ..documents import render_version_pdf
+from ..models import POStatus, PurchaseOrder, ResponseKind, VendorResponse
+from ..order_forms import (
+    AttachmentForm,
+    CancelForm,
+    ConfirmWithoutResponseForm,
+    NoteForm,
+    OrderEditor,
+    add_blank_line,
+)
+from ..selectors import BuyerList, Sort
+from ..transitions import Action
+
+WORKSPACE_LISTS = tuple(BuyerList)
+
+
+@buyer_required()
+def workspace(request: AuthenticatedRequest) -> HttpResponse:
+    counts = selectors.po_count_for_buyer(actor=request.user)
+    requiring_action = selectors.po_page_for_buyer(
+        actor=request.user, which=BuyerList.REQUIRING_ACTION, sort=Sort.OLDEST
+    )[:10]
+    return render(
+        request,
+        "purchasing/buyer/workspace.html",
+        {"tiles": [(which, counts[which]) for which in WORKSPACE_LISTS], "requiring_action": requiring_action},
+    )
+
+
+@buyer_required()
+def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
+    if which not in BuyerList.values:
+        raise Http404
+    list_kind = BuyerList(which)
+    rows = selectors.po_page_for_buyer(
+        actor=request.user,
+        which=list_kind,
+        q=request.GET.get("q", ""),
+        company=int_param(request, "company"),
+        sort=request.GET.get("sort", Sort.NEWEST),
+    )
+    return render(
+        request,
+        "purchasing/buyer/po_list.html",
+        {
+            "list_kind": list_kind,
+            "page": paginate(request, rows),
+            "companies": Company.objects.order_by("code"),
+            "sorts": Sort.choices,
+            "current_sort": request.GET.get("sort") or Sort.NEWEST,
+        },
+    )
+
+
+def _actions(po: PurchaseOrder, user: Any, response: VendorResponse | None) -> dict[str, bool]:
+    """The buttons to show: allowed by the life cycle table from this status and by the user's roles."""
+
+    def may(action: Action) -> bool:
+        allowed = transitions.allowed_actions(po.status)
+        return action in allowed and user.has_role(*transitions.roles_for(action))
+
+    in_review = po.status == POStatus.IN_EXTERNAL_REVIEW
+    kind = response.kind if response else None
+    return {
+        "edit": may(Action.EDIT),
+        "send": may(Action.SEND),
+        "copy": user.has_role(*PURCHASING_ROLES),
+        "cancel": may(Action.CANCEL),
+        "request_change": may(Action.REQUEST_CHANGE),
+        "receive": may(Action.RECEIVE),
+        "confirm_accepted": may(Action.CONFIRM) and in_review and kind == ResponseKind.ACCEPTED,
+        "apply_changes": may(Action.CONFIRM) and in_review and kind == ResponseKind.ACCEPTED_WITH_CHANGES,
+        "confirm_as_sent": may(Action.CONFIRM) and in_review and kind == ResponseKind.ACCEPTED_WITH_CHANGES,
+        "confirm_without_response": may(Action.CONFIRM) and in_review and response is None,
+        "note": user.has_role(*PURCHASING_ROLES) and po.is_open,
+    }
+
+
+def _po_context(request: AuthenticatedRequest, po: PurchaseOrder) -> dict[str, Any]:
+    latest = selectors.version_get(purchase_order=po) if po.latest_version_id else None
+    response = getattr(latest, "response", None) if latest else None
+    return {
+        "po": po,
+        "version": latest,
+        "response": response,
+        "response_lines": response_lines(latest, response) if latest and response else None,
+        "actions": _actions(po, request.user, response),
+        "events": selectors.po_events(purchase_order=po)[:20],
+        "show_prices": True,
+        "note_form": NoteForm(),
+        "attachment_form": AttachmentForm(),
+    }
+
+
+@buyer_required()
+def po_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    return render(request, "purchasing/buyer/po_detail.html", _po_context(request, po))
+
+
+@buyer_required()
+def po_version(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    version = selectors.version_get(purchase_order=po, number=number)
+    response = getattr(version, "response", None)
+    return render(
+        request,
+        "purchasing/buyer/po_version.html",
+        {
+            "po": po,
+            "version": version,
+            "response": response,
+            "response_lines": response_lines(version, response) if response else None,
+            "show_prices": True,
+        },
+    )
+
+
+@buyer_required()
+def po_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    return render(
+        request,
+        "purchasing/buyer/po_history.html",
+        {
+            "po": po,
+            "entries": version_history(selectors.po_versions(purchase_order=po)),
+            "events": selectors.po_events(purchase_order=po),
+            "show_prices": True,
+        },
+    )
+
+
+@buyer_required()
+def po_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+    """The same PDF the vendor sees of that version: prices and dimensions as that vendor gets them."""
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    version = selectors.version_get(purchase_order=po, number=number)
+    pdf = render_version_pdf(
+        version=version, language=request.LANGUAGE_CODE, show_prices=po.vendor.show_prices, show_dimensions=True
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{version.label}.pdf"'
+    return response
+
+
+@buyer_required()
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    attachment = selectors.attachment_get_for_buyer(actor=request.user, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+# --- entry --------------------------------------------------------------------------------------------------------
+
+
+def _editor_response(
+    request: AuthenticatedRequest, editor: OrderEditor, po: PurchaseOrder | None, status: int = 200
+) -> HttpResponse:
+    return render(request, "purchasing/buyer/po_form.html", {"editor": editor, "po": po}, status=status)
+
+
+def _save(request: AuthenticatedRequest, po: PurchaseOrder | None) -> HttpResponse:
+    """Create or update from the posted form; "Add line" and "Save and send" are commands of the same form."""
+    command = request.POST.get("command", "save")
+    if command in ("add_line", "add_charge"):
+        prefix = "lines" if command == "add_line" else "charges"
+        return _editor_response(request, OrderEditor(add_blank_line(request.POST, prefix), purchase_order=po), po)
+    editor = OrderEditor(request.POST, purchase_order=po)
+    if not editor.is_valid():
+        return _editor_response(request, editor, po, status=422)
+    lines = editor.line_inputs()
+    if lines is None:
+        return _editor_response(request, editor, po, status=422)
+    try:
+        if po is None:
+            vendor = editor.vendor
+            po = services.po_create(
+                actor=request.user,
+                company=vendor.company,
+                vendor=vendor,
+                lines=lines,
+                charges=editor.charge_inputs(),
+                currency=editor.header.cleaned_data["currency"],
+            )
+        else:
+            po = services.po_update(
+                actor=request.user,
+                purchase_order=po,
+                lines=lines,
+                charges=editor.charge_inputs(),
+                currency=editor.header.cleaned_data["currency"],
+            )
+    except AppError as error:
+        editor.add_service_error(error)
+        return _editor_response(request, editor, po if po and po.pk else None, status=422)
+    if command == "save_and_send":
+        return _send(request, po)
+    messages.success(request, _("Purchase order %(number)s saved as a draft.") % {"number": po.number})
+    return redirect("buyer:po_detail", pk=po.pk)
+
+
+@buyer_required(*PURCHASING_ROLES)
+def po_create(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _save(request, None)
+    return _editor_response(request, OrderEditor(), None)
+
+
+@buyer_required(*PURCHASING_ROLES)
+def po_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    if po.status != POStatus.DRAFT:
+        messages.info(request, _("Request a change first: only a draft can be edited."))
+        return redirect("buyer:po_detail", pk=po.pk)
+    if request.method == "POST":
+        return _save(request, po)
+    return _editor_response(request, OrderEditor(purchase_order=po), po)
+
+
+@require_POST
+@buyer_required(*PURCHASING_ROLES)
+def po_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    try:
+        copy = services.po_copy(actor=request.user, purchase_order=po)
+    except AppError as error:
+        messages.error(request, error.rendered_message())
+        return redirect("buyer:po_detail", pk=po.pk)
+    messages.success(
+        request,
+        _("%(copy)s is a copy of %(number)s. Check it and send it.") % {"copy": copy.number, "number": po.number},
+    )
+    return redirect("buyer:po_edit", pk=copy.pk)
+
+
+def _send(request: AuthenticatedRequest, po: PurchaseOrder) -> HttpResponse:
+    try:
+        po = services.po_send(actor=request.user, purchase_order=po)
+    except AppError as error:
+        messages.error(request, error.rendered_message())
+        return redirect("buyer:po_detail", pk=po.pk)
+    assert po.latest_version is not None
+    messages.success(
+        request,
+        _("%(label)s sent to %(vendor)s for confirmation. You will see their response here.")
+        % {"label": po.latest_version.label, "vendor": po.vendor.name},
+    )
+    return redirect("buyer:po_detail", pk=po.pk)
+
+
+@require_POST
+@buyer_required(*PURCHASING_ROLES)
+def po_send_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _send(request, selectors.po_get_for_buyer(actor=request.user, pk=pk))
+
+
+# --- processing the answer ------------------------------------------------------------------------------------------
+
+
+@buyer_required(*PURCHASING_ROLES)
+def po_confirm_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Confirm: after an acceptance, applying the vendor's changes, as sent, or (asked twice) without a response."""
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    mode = request.POST.get("mode") or request.GET.get("mode", "")
+    form = ConfirmWithoutResponseForm(request.POST or None)
+    if mode == "without_response" and not (request.method == "POST" and form.is_valid()):
+        # Confirming without an answer is a deliberate act: a page of its own, with the warning and a checkbox.
+        return render(
+            request,
+            "purchasing/buyer/confirm_without_response.html",
+            {**_po_context(request, po), "form": form},
+            status=422 if request.method == "POST" else 200,
+        )
+    if request.method != "POST":
+        return redirect("buyer:po_detail", pk=po.pk)
+    try:
+        po = services.po_confirm(
+            actor=request.user,
+            purchase_order=po,
+            apply_vendor_changes=mode == "apply_changes",
+            without_response=mode == "without_response",
+        )
+    except AppError as error:
+        messages.error(request, error.rendered_message())
+        return redirect("buyer:po_detail", pk=po.pk)
+    assert po.confirmed_version is not None
+    messages.success(
+        request,
+        _("%(label)s is confirmed. The vendor sees it among its confirmed purchase orders.")
+        % {"label": po.confirmed_version.label},
+    )
+    return redirect("buyer:po_detail", pk=po.pk)
+
+
+@require_POST
+@buyer_required(*PURCHASING_ROLES)
+def po_request_change_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    try:
+        services.po_request_change(actor=request.user, purchase_order=po, reason=request.POST.get("reason", ""))
+    except AppError as error:
+        messages.error(request, error.rendered_message())
+        return redirect("buyer:po_detail", pk=po.pk)
+    messages.info(request, _("%(number)s is a draft again. Edit it and send the next version.") % {"number": po.number})
+    return redirect("buyer:po_edit", pk=po.pk)
+
+
+@buyer_required(*PURCHASING_ROLES)
+def po_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.po_cancel(actor=request.user, purchase_order=po, reason=form.cleaned_data["reason"])
+        except AppError as error:
+            messages.error(request, error.rendered_message())
+        else:
+            messages.success(
+                request, _("%(number)s is cancelled. The vendor sees it as cancelled.") % {"number": po.number}
+            )
+        return redirect("buyer:po_detail", pk=po.pk)
+    return render(request, "purchasing/buyer/cancel.html", {**_po_context(request, po), "form": form})
+
+
+@require_POST
+@buyer_required(*PURCHASING_ROLES)
+def po_note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(
+                actor=request.user,
+                purchase_order=po,
+                text=form.cleaned_data["text"],
+                visibility=form.cleaned_data["visibility"],
+                line_number=form.cleaned_data["line_number"],
+            )
+        except AppError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("buyer:po_detail", pk=po.pk)
+    return render(
+        request, "purchasing/buyer/po_detail.html", {**_po_context(request, po), "note_form": form}, status=422
+    )
+
+
+@require_POST
+@buyer_required(*PURCHASING_ROLES)
+def po_attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachments_add(
+                actor=request.user,
+                purchase_order=po,
+                uploads=[
+                    services.UploadInput(file=form.cleaned_data["file"], line_number=form.cleaned_data["line_number"])
+                ],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except AppError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("buyer:po_detail", pk=po.pk)
+    return render(
+        request, "purchasing/buyer/po_detail.html", {**_po_context(request, po), "attachment_form": form}, status=422
+    )
+
+
+def _errors_to_form(form: Any, error: AppError) -> None:
+    for path, message in error.fields.items():
+        field = path.split(".")[0]
+        form.add_error(field if field in form.fields else None, str(message))
+    if not error.fields:
+        form.add_error(None, error.rendered_message())

@@ -1,0 +1,207 @@
+"""Product receipts, posted by receiving clerks against confirmed lines: partial or full, never more than remains.
+
+The page is one plain form post (a quantity per line, blank for nothing); ``receipt_post`` checks every rule and
+refuses the whole receipt on any error, whose field paths (``lines.N.quantity``, N the position in the list sent)
+are mapped back to the line's own input here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from vendorcollab.accounts.models import RECEIVING_ROLES
+from vendorcollab.common.errors import AppError, Conflict
+from vendorcollab.common.formatting import plain_number
+from vendorcollab.common.web import AuthenticatedRequest, buyer_required
+
+from .. import selectors, transitions
+from ..models import POStatus, PurchaseOrder, PurchaseOrderLine, Receipt
+from ..services import ReceiptLineInput, receipt_post
+from ..transitions import Action
+
+FILL_COMMAND = "fill_remaining"
+
+
+@dataclass
+class ReceiptRow:
+    """One PO line on the page; ``field`` is its quantity input, absent for cancelled or fully received lines."""
+
+    line: PurchaseOrderLine
+    field: forms.BoundField | None
+
+
+class ReceiptForm(forms.Form):
+    """The received date and one optional quantity per line that can still be received. Checks the input's shape
+    only; what may be received is the service's to say."""
+
+    received_date = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, lines: Sequence[PurchaseOrderLine], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        today = timezone.localdate()
+        self.fields["received_date"].initial = today
+        self.fields["received_date"].widget.attrs["max"] = today.isoformat()
+        for line in self.lines:
+            if line.is_cancelled or line.remaining_quantity <= 0:
+                continue
+            self.fields[self.field_name(line.line_number)] = forms.DecimalField(
+                label=_("Quantity received on line %(line_number)s") % {"line_number": line.line_number},
+                required=False,
+                max_digits=16,
+                decimal_places=4,
+                widget=forms.NumberInput(
+                    attrs={
+                        "step": "any",
+                        "min": "0",
+                        "inputmode": "decimal",
+                        "data-remaining": plain_number(line.remaining_quantity),
+                    }
+                ),
+            )
+
+    @staticmethod
+    def field_name(line_number: int) -> str:
+        return f"line_{line_number}"
+
+    @classmethod
+    def filled(cls, lines: Sequence[PurchaseOrderLine], data: Any) -> ReceiptForm:
+        """The form as posted, every quantity input set to what remains on its line ("Receive everything
+        remaining" without JavaScript); the date as typed."""
+        filled = data.copy()
+        for line in lines:
+            if not line.is_cancelled and line.remaining_quantity > 0:
+                filled[cls.field_name(line.line_number)] = plain_number(line.remaining_quantity)
+        return cls(lines, filled)
+
+    def rows(self) -> list[ReceiptRow]:
+        return [
+            ReceiptRow(line, self[name] if (name := self.field_name(line.line_number)) in self.fields else None)
+            for line in self.lines
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not self.entries():
+            raise forms.ValidationError(_("Enter the quantity received on at least one line."))
+        return cleaned
+
+    def entries(self) -> list[ReceiptLineInput]:
+        """The lines with a quantity, in line order: what is sent to the service (its error paths index these)."""
+        entries = []
+        for line in self.lines:
+            quantity: Decimal | None = self.cleaned_data.get(self.field_name(line.line_number))
+            if quantity is not None:
+                entries.append(ReceiptLineInput(line_number=line.line_number, quantity=quantity))
+        return entries
+
+    def add_service_error(self, error: AppError, entries: Sequence[ReceiptLineInput]) -> None:
+        """The service's refusals next to the inputs they are about (``lines.N.*`` is ``entries[N]``)."""
+        placed = False
+        for path, message in error.fields.items():
+            parts = path.split(".")
+            if len(parts) >= 2 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(entries):
+                name = self.field_name(entries[int(parts[1])].line_number)
+                if name in self.fields:
+                    self.add_error(name, str(message))
+                    placed = True
+                    continue
+            if path == "received_date":
+                self.add_error("received_date", str(message))
+                placed = True
+        if not placed:
+            self.add_error(None, error.rendered_message())
+
+
+def _blocked_reason(po: PurchaseOrder, request: AuthenticatedRequest) -> str | None:
+    """Why no receipt can be posted on this PO now (the life cycle's own message), or None."""
+    try:
+        transitions.check(po, Action.RECEIVE, actor=request.user)
+    except AppError as error:
+        return error.rendered_message()
+    return None
+
+
+def _posted_message(po: PurchaseOrder, receipt: Receipt, entries: Sequence[ReceiptLineInput]) -> str:
+    posted = {entry.line_number: entry.quantity for entry in entries}
+    what = ngettext(
+        "Receipt posted for %(number)s: %(count)s line.",
+        "Receipt posted for %(number)s: %(count)s lines.",
+        len(entries),
+    ) % {"number": po.number, "count": len(entries)}
+    # The service returns the receipt on the PO it locked, so its status is the one it just set.
+    if receipt.purchase_order.status == POStatus.RECEIVED:
+        done = _("The purchase order is fully received.")
+        return f"{what} {done}"
+    still_open = sum(
+        1 for line in po.lines.all() if line.remaining_quantity - posted.get(line.line_number, Decimal(0)) > 0
+    )
+    then = ngettext(
+        "%(count)s line is still to be received.", "%(count)s lines are still to be received.", still_open
+    ) % {"count": still_open}
+    return f"{what} {then}"
+
+
+@buyer_required(*RECEIVING_ROLES)
+def po_receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
+    lines = list(po.lines.all())
+    blocked = _blocked_reason(po, request)
+    if blocked is not None:
+        return _render(request, po, None, blocked, status=409 if request.method == "POST" else 200)
+    if request.method != "POST":
+        return _render(request, po, ReceiptForm(lines))
+    if request.POST.get("command") == FILL_COMMAND:
+        return _render(request, po, ReceiptForm.filled(lines, request.POST))
+    form = ReceiptForm(lines, request.POST)
+    if form.is_valid():
+        entries = form.entries()
+        try:
+            receipt = receipt_post(
+                actor=request.user,
+                purchase_order=po,
+                lines=entries,
+                received_date=form.cleaned_data["received_date"],
+            )
+        except Conflict as error:
+            # The PO changed under us (cancelled, taken back to draft, received by a colleague).
+            return _render(request, po, None, error.rendered_message(), status=409)
+        except AppError as error:
+            form.add_service_error(error, entries)
+        else:
+            messages.success(request, _posted_message(po, receipt, entries))
+            return redirect("buyer:po_detail", pk=po.pk)
+    return _render(request, po, form, status=422)
+
+
+def _render(
+    request: AuthenticatedRequest,
+    po: PurchaseOrder,
+    form: ReceiptForm | None,
+    blocked: str | None = None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "purchasing/buyer/receive.html",
+        {
+            "po": po,
+            "form": form,
+            "rows": form.rows() if form is not None else [ReceiptRow(line, None) for line in po.lines.all()],
+            "blocked": blocked,
+            "fill_command": FILL_COMMAND,
+        },
+        status=status,
+    )
