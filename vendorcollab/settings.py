@@ -51,10 +51,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    # django-ninja: the API's docs page and its Swagger UI assets, served from local static files (no CDN)
+    "ninja",
     "vendorcollab.common",
     "vendorcollab.accounts",
     "vendorcollab.partners",
     "vendorcollab.purchasing",
+    "vendorcollab.consignment",
+    "vendorcollab.api",
     "vendorcollab.demo",
 ]
 
@@ -109,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run on a file, not in memory, so that the concurrency tests can open a second connection.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Lets two test runs share one PostgreSQL server without dropping each other's test database.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["TEST_DATABASE_NAME"]
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -156,6 +164,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vendorcollab@localhos
 
 # Numbers given to purchase orders created without one: PO-000001, PO-000002, ...
 PURCHASE_ORDER_NUMBER_PREFIX = os.environ.get("PURCHASE_ORDER_NUMBER_PREFIX", "PO-")
+REPLENISHMENT_NUMBER_PREFIX = os.environ.get("REPLENISHMENT_NUMBER_PREFIX", "RO-")
+OWNERSHIP_CHANGE_NUMBER_PREFIX = os.environ.get("OWNERSHIP_CHANGE_NUMBER_PREFIX", "OC-")
 
 LOGGING = {
     "version": 1,

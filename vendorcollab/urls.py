@@ -3,14 +3,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vendorcollab.api.api import api
 from vendorcollab.common import views as common_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("language/", common_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("vendor/consignment/", include("vendorcollab.consignment.vendor_urls")),
     path("vendor/", include("vendorcollab.purchasing.urls")),
+    path("buyer/consignment/", include("vendorcollab.consignment.buyer_urls")),
     path("buyer/", include("vendorcollab.purchasing.buyer_urls")),
     path("settings/", include("vendorcollab.partners.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+INVALID_INPUT = _("Some fields are not valid. Correct the marked fields and try again.")
 
 
 class AppError(Exception):
@@ -73,3 +76,39 @@ class Conflict(AppError):
     """The object is not in a state that allows the action, or somebody else acted first."""
 
     status = 409
+
+
+class FieldErrors:
+    """Collects errors per input field so that a person sees every problem at once, not one per try.
+
+    ``catalogue`` maps each stable code to its message. With a single problem the error carries that problem's own
+    code and message; with several, ``invalid_input`` and the per-field codes in ``field_codes``.
+    """
+
+    def __init__(self, catalogue: Mapping[str, str | Promise]) -> None:
+        self.catalogue = catalogue
+        self.fields: dict[str, str] = {}
+        self.codes: dict[str, str] = {}
+        self.params: dict[str, dict[str, Any]] = {}
+
+    def add(self, path: str, code: str, **params: Any) -> None:
+        if path not in self.fields:
+            text = str(self.catalogue[code])
+            self.fields[path] = text % params if params else text
+            self.codes[path] = code
+            self.params[path] = params
+
+    def error(self) -> ValidationFailed | None:
+        if not self.fields:
+            return None
+        if len(self.fields) == 1:
+            [(path, code)] = self.codes.items()
+            return ValidationFailed(
+                code, self.catalogue[code], fields=self.fields, params=self.params[path], field_codes=self.codes
+            )
+        return ValidationFailed("invalid_input", INVALID_INPUT, fields=self.fields, field_codes=self.codes)
+
+    def raise_if_any(self) -> None:
+        error = self.error()
+        if error is not None:
+            raise error

@@ -636,6 +636,9 @@ def run() -> Result:
         demo = ensure_master_data()
         logins = ensure_users(demo)
         created = ensure_purchase_orders(demo)
+        from .consignment import ensure_consignment  # imports this module: a top-level import would be circular
+
+        ensure_consignment(demo)
     companies = list(demo.companies.values())
     return Result(
         logins=logins,

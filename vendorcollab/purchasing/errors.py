@@ -7,12 +7,13 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.common import errors as common_errors
 from vendorcollab.common.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
 MESSAGES: dict[str, Promise] = {
     # input
-    "invalid_input": _("Some fields are not valid. Correct the marked fields and try again."),
+    "invalid_input": common_errors.INVALID_INPUT,
     "required": _("This field is required."),
     "quantity_not_positive": _("The quantity must be greater than zero."),
     "price_negative": _("The unit price cannot be negative."),
@@ -69,12 +70,6 @@ def invalid(path: str, code: str, **params: Any) -> ValidationFailed:
     return error
 
 
-def field_message(code: str, **params: Any) -> str:
-    """A field's message, rendered now (field errors are collected before one ``invalid`` is raised)."""
-    text = str(MESSAGES[code])
-    return text % params if params else text
-
-
 def conflict(code: str, **params: Any) -> Conflict:
     return Conflict(code, MESSAGES[code], params=params)
 
@@ -87,35 +82,8 @@ def not_found() -> NotFound:
     return NotFound("not_found", MESSAGES["not_found"])
 
 
-class FieldErrors:
-    """Collects errors per input field so that a person sees every problem at once, not one per try.
-
-    With a single problem the error carries that problem's own code and message; with several, ``invalid_input``
-    and the per-field codes in ``field_codes``.
-    """
+class FieldErrors(common_errors.FieldErrors):
+    """Field errors with purchasing's codes."""
 
     def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
-        self.codes: dict[str, str] = {}
-        self.params: dict[str, dict[str, Any]] = {}
-
-    def add(self, path: str, code: str, **params: Any) -> None:
-        if path not in self.fields:
-            self.fields[path] = field_message(code, **params)
-            self.codes[path] = code
-            self.params[path] = params
-
-    def error(self) -> ValidationFailed | None:
-        if not self.fields:
-            return None
-        if len(self.fields) == 1:
-            [(path, code)] = self.codes.items()
-            return ValidationFailed(
-                code, MESSAGES[code], fields=self.fields, params=self.params[path], field_codes=self.codes
-            )
-        return ValidationFailed("invalid_input", MESSAGES["invalid_input"], fields=self.fields, field_codes=self.codes)
-
-    def raise_if_any(self) -> None:
-        error = self.error()
-        if error is not None:
-            raise error
+        super().__init__(MESSAGES)

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     REQUEST_CHANGE = "request_change", _("Request change")
     CANCEL = "cancel", _("Cancel")
     RECEIVE = "receive", _("Post product receipt")
+    POST_CONSIGNMENT = "post_consignment", _("Post inventory ownership change")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.CANCEL, C, X, PURCHASING_ROLES, EventKind.CANCELLED),
     Transition(Action.RECEIVE, C, C, RECEIVING_ROLES, EventKind.RECEIVED),
     Transition(Action.RECEIVE, C, RC, RECEIVING_ROLES, EventKind.RECEIVED),
+    # DESIGN.md section 6: an ownership change creates its consignment PO already received, in one step.
+    Transition(Action.POST_CONSIGNMENT, D, RC, PURCHASING_ROLES, EventKind.RECEIVED),
 )
 
 _BY_KEY = {(t.action, t.source, t.target): t for t in TRANSITIONS}

@@ -44,6 +44,7 @@ EXPECTED = {
     (Action.CANCEL, R): {X},
     (Action.CANCEL, C): {X},
     (Action.RECEIVE, C): {C, RC},
+    (Action.POST_CONSIGNMENT, D): {RC},
 }
 
 

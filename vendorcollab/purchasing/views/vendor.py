@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
+from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.partners.selectors import response_messages_for
 
 from .. import selectors
@@ -43,6 +44,7 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
             "tiles": [(which, counts[which]) for which in WORKSPACE_LISTS],
             "all_confirmed_count": counts[VendorList.ALL_CONFIRMED],
             "for_review": for_review,
+            "consignment": consignment_counts_for_vendor(actor=request.user),
         },
     )
 

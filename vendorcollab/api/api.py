@@ -1,0 +1,85 @@
+"""The JSON API under /api/v1/ (DESIGN.md section 8): one NinjaAPI, its routers, one error shape, its docs.
+
+To add endpoints: write a ``Router(auth=api_auth(gate), tags=[...])`` in a module of this package (see
+``vendor_endpoints.py``), list every error status in ``response=`` with ``error_responses``, and register it below
+with ``api.add_router``. Reads go through a selector, writes through a service; an ``AppError`` they raise becomes
+the error shape by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Swagger
+from ninja.operation import Operation
+
+from . import consignment_endpoints, token_endpoints, vendor_endpoints
+from .auth import api_auth
+from .errors import install_handlers, json_method_not_allowed, json_not_found
+
+DESCRIPTION = """
+The vendor collaboration portal's API. JSON in and out; decimals are returned as strings and accepted as strings or
+numbers; dates are ISO 8601.
+
+**Authentication**: `Authorization: Bearer <token>` with a token from `POST /api/v1/auth/token`, or the browser's
+session (unsafe methods then need the `X-CSRFToken` header).
+
+**Errors** always have the shape `{"error": {"code": "...", "message": "...", "fields": {"lines.0.quantity": "..."}}}`;
+clients switch on `code`, people read `message` (in the user's language).
+
+**Lists** are paginated: `{"items": [...], "count": N, "next": URL or null}`, with `?page=` (from 1) and
+`?page_size=` (50 by default, at most 200).
+"""
+
+
+class VendorCollabAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # Endpoint functions carry unique names (``vendor_purchase_order_list``); module paths add only noise.
+        return operation.view_func.__name__
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        """Ninja's URLs, with every error in the API's shape: a wrong method (405) and any unknown path (404)."""
+        patterns, app_name, namespace = super().urls
+        wrapped: list[URLResolver | URLPattern] = []
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                # Ninja's root view raises Http404 outside the API's handlers, which would be an HTML page.
+                view = (
+                    csrf_exempt(json_not_found) if pattern.name == "api-root" else _json_not_allowed(pattern.callback)
+                )
+                pattern = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
+            wrapped.append(pattern)
+        wrapped.append(re_path(r"^.*$", csrf_exempt(json_not_found), name="not-found"))
+        return wrapped, app_name, namespace
+
+
+def _json_not_allowed(view: Any) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return json_method_not_allowed(response["Allow"])
+        return response
+
+    wrapper.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    return wrapper
+
+
+api = VendorCollabAPI(
+    title="vendorcollab API",
+    version="1",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api-v1",
+    auth=api_auth(),
+    # Swagger UI from the static files of the ninja app (in INSTALLED_APPS), never a CDN; no online validator badge.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+install_handlers(api)
+api.add_router("/auth", token_endpoints.router)
+api.add_router("/vendor/consignment", consignment_endpoints.vendor_router)
+api.add_router("/vendor", vendor_endpoints.router)
+api.add_router("/consignment", consignment_endpoints.buyer_router)

@@ -1,0 +1,58 @@
+"""Building blocks shared by every part of the API: input strictness, the number types, the token's shapes.
+
+Decimals are read from JSON numbers or strings and written as strings; dates are ISO 8601 (DESIGN.md section 8).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict
+
+# A primary key: bounded so that an absurd number is a 422, not a database overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# The precision of the database columns (``purchasing.models.quantity_field`` and ``price_field``).
+Quantity = Annotated[Decimal, Field(max_digits=16, decimal_places=4)]
+Price = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
+Percent = Annotated[Decimal, Field(max_digits=5, decimal_places=2)]
+Amount = Annotated[Decimal, Field(max_digits=20, decimal_places=2)]
+
+
+def _none_as_empty(value: object) -> object:
+    return "" if value is None else value
+
+
+# Optional text: a client may leave it out, send "" or send null, and all three mean "nothing".
+Text = Annotated[str, BeforeValidator(_none_as_empty)]
+
+
+class InputSchema(Schema):
+    """A request body. Unknown fields are refused rather than ignored: a misspelt field must not be lost in silence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenIn(InputSchema):
+    username: str = Field(max_length=254, description="The user name or e-mail address, as on the sign-in page.")
+    password: str = Field(max_length=4096)
+    name: Text = Field("", max_length=100, description="What the token is for, shown in the back office.")
+
+
+class TokenOut(Schema):
+    token: str = Field(description="Send it as `Authorization: Bearer <token>`. It is shown only this once.")
+    expires_at: datetime | None = Field(description="Tokens do not expire; they are revoked in the back office.")
+
+
+class ScheduleOut(Schema):
+    """A schedule line of a split line."""
+
+    quantity: Decimal
+    delivery_date: date
+
+
+class ScheduleIn(InputSchema):
+    quantity: Quantity
+    delivery_date: date

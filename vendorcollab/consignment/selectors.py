@@ -1,0 +1,127 @@
+"""Every read of consignment data, scoped to the actor: the vendor's three pages and the buyer's overviews."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vendorcollab.accounts.models import User
+from vendorcollab.purchasing.models import Origin, PurchaseOrder
+
+from .errors import not_found
+from .models import ConsignmentStock, OwnershipChange, OwnershipChangeLine, ReplenishmentOrder
+
+
+def _vendor_ids(actor: User) -> frozenset[int]:
+    return actor.vendor_ids if actor.is_vendor_user else frozenset()
+
+
+def consignment_pos_for_vendor(*, actor: User) -> QuerySet[PurchaseOrder]:
+    """Purchase orders consuming consignment inventory: the consignment POs of the actor's vendor accounts."""
+    return (
+        PurchaseOrder.objects.visible_to(actor)
+        .filter(origin=Origin.CONSIGNMENT, vendor_id__in=_vendor_ids(actor))
+        .select_related("company", "vendor", "confirmed_version")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def received_lines_for_vendor(*, actor: User) -> QuerySet[OwnershipChangeLine]:
+    """Products received from consignment inventory: every ownership transfer line, what the vendor invoices."""
+    return (
+        OwnershipChangeLine.objects.filter(journal__vendor_id__in=_vendor_ids(actor))
+        .select_related("journal__purchase_order", "journal__vendor", "journal__company", "item", "site", "warehouse")
+        .order_by("-journal__transfer_date", "-journal__pk", "line_number")
+    )
+
+
+def stock_for_vendor(*, actor: User) -> QuerySet[ConsignmentStock]:
+    """On-hand consignment inventory: every balance with stock physically there or still expected."""
+    return (
+        ConsignmentStock.objects.filter(vendor_id__in=_vendor_ids(actor))
+        .filter(Q(physical_quantity__gt=0) | Q(expected_quantity__gt=0))
+        .select_related("vendor__company", "item", "site", "warehouse")
+        .order_by("item__number", "warehouse__code", "color", "size", "style", "configuration", "pk")
+    )
+
+
+def replenishments_for_vendor(*, actor: User) -> QuerySet[ReplenishmentOrder]:
+    return (
+        ReplenishmentOrder.objects.filter(vendor_id__in=_vendor_ids(actor))
+        .select_related("company", "vendor")
+        .prefetch_related("lines__item", "lines__warehouse")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- the buyer's side ------------------------------------------------------------------------------------------------
+
+
+def _buyer(actor: User) -> bool:
+    return actor.is_buyer
+
+
+def replenishments_for_buyer(*, actor: User) -> QuerySet[ReplenishmentOrder]:
+    rows = ReplenishmentOrder.objects.select_related("company", "vendor").order_by("-created_at", "-pk")
+    return rows if _buyer(actor) else rows.none()
+
+
+def replenishment_get(*, actor: User, pk: int) -> ReplenishmentOrder:
+    order = (
+        replenishments_for_buyer(actor=actor)
+        .prefetch_related("lines__item", "lines__site", "lines__warehouse")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise not_found()
+    return order
+
+
+def ownership_changes_for_buyer(*, actor: User) -> QuerySet[OwnershipChange]:
+    rows = OwnershipChange.objects.select_related("company", "vendor", "purchase_order", "posted_by").order_by(
+        "-posted_at", "-pk"
+    )
+    return rows if _buyer(actor) else rows.none()
+
+
+def ownership_change_get(*, actor: User, pk: int) -> OwnershipChange:
+    journal = (
+        ownership_changes_for_buyer(actor=actor)
+        .prefetch_related("lines__item", "lines__site", "lines__warehouse")
+        .filter(pk=pk)
+        .first()
+    )
+    if journal is None:
+        raise not_found()
+    return journal
+
+
+def stock_for_buyer(*, actor: User, vendor: int | None = None) -> QuerySet[ConsignmentStock]:
+    rows = (
+        ConsignmentStock.objects.filter(Q(physical_quantity__gt=0) | Q(expected_quantity__gt=0))
+        .select_related("vendor__company", "item", "site", "warehouse")
+        .order_by("vendor__number", "item__number", "warehouse__code", "pk")
+    )
+    if vendor:
+        rows = rows.filter(vendor_id=vendor)
+    return rows if _buyer(actor) else rows.none()
+
+
+def consignment_counts_for_vendor(*, actor: User) -> dict[str, int]:
+    """The workspace's consignment tiles: on-hand lines, lines received this month, consignment POs."""
+    month_start = timezone.localdate().replace(day=1)
+    return {
+        "on_hand": stock_for_vendor(actor=actor).count(),
+        "received_this_month": received_lines_for_vendor(actor=actor)
+        .filter(journal__transfer_date__gte=month_start)
+        .count(),
+        "purchase_orders": consignment_pos_for_vendor(actor=actor).count(),
+    }
+
+
+def consignment_po_get_for_vendor(*, actor: User, pk: int) -> PurchaseOrder:
+    po = consignment_pos_for_vendor(actor=actor).filter(pk=pk).first()
+    if po is None:
+        raise not_found()
+    return po

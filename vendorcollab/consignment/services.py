@@ -1,0 +1,392 @@
+"""Every write to consignment stock: replenishment orders and their receipts, and inventory ownership changes.
+
+A balance changes only through ``_move``, which locks the balance row, changes it and appends the movement, so the
+ledger and the balances cannot drift apart and two postings cannot both take the same stock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
+from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.models import NumberSequence
+from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
+from vendorcollab.purchasing import services as purchasing
+from vendorcollab.purchasing import transitions
+from vendorcollab.purchasing.errors import conflict as purchasing_conflict
+from vendorcollab.purchasing.errors import refused
+from vendorcollab.purchasing.models import Origin, PurchaseOrderLine, Receipt, ReceiptLine, VersionKind
+from vendorcollab.purchasing.services.versions import version_freeze
+from vendorcollab.purchasing.transitions import Action
+
+from .errors import FieldErrors, conflict
+from .models import (
+    ConsignmentMovement,
+    ConsignmentPrice,
+    ConsignmentStock,
+    MovementKind,
+    OwnershipChange,
+    OwnershipChangeLine,
+    ReplenishmentLine,
+    ReplenishmentOrder,
+    ReplenishmentStatus,
+    StockKey,
+)
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class StockLineInput:
+    """A line of a replenishment order or an ownership change: what, how much, where."""
+
+    item: Item
+    quantity: Decimal
+    warehouse: Warehouse
+    site: Site | None = None
+    color: str = ""
+    size: str = ""
+    style: str = ""
+    configuration: str = ""
+    expected_date: date | None = None
+
+    def key(self, vendor: Vendor) -> tuple[object, ...]:
+        site = self.site or self.warehouse.site
+        return (
+            vendor.pk,
+            self.item.pk,
+            site.pk,
+            self.warehouse.pk,
+            self.color,
+            self.size,
+            self.style,
+            self.configuration,
+        )
+
+    def key_values(self) -> dict[str, object]:
+        return {
+            "item": self.item,
+            "site": self.site or self.warehouse.site,
+            "warehouse": self.warehouse,
+            "color": self.color,
+            "size": self.size,
+            "style": self.style,
+            "configuration": self.configuration,
+        }
+
+
+@dataclass(frozen=True)
+class ReceiveInput:
+    line_number: int
+    quantity: Decimal
+
+
+def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: FieldErrors, *, dated: bool) -> None:
+    today = timezone.localdate()
+    if not lines:
+        errors.add("lines", "required")
+    for index, line in enumerate(lines):
+        path = f"lines.{index}"
+        if line.quantity <= 0:
+            errors.add(f"{path}.quantity", "quantity_not_positive")
+        if line.item.company_id != vendor.company_id:
+            errors.add(f"{path}.item", "wrong_company")
+        if line.warehouse.site.company_id != vendor.company_id:
+            errors.add(f"{path}.warehouse", "wrong_company")
+        elif line.site is not None and line.warehouse.site_id != line.site.pk:
+            errors.add(f"{path}.warehouse", "warehouse_not_in_site")
+        if dated:
+            if line.expected_date is None:
+                errors.add(f"{path}.expected_date", "required")
+            elif line.expected_date < today:
+                errors.add(f"{path}.expected_date", "date_in_past")
+
+
+def _lock_balance(vendor: Vendor, key: dict[str, object]) -> ConsignmentStock:
+    """The balance row of a stock key, created at zero when new, locked until the transaction ends."""
+    lookup = {"vendor": vendor, **key}
+    stock = ConsignmentStock.objects.select_for_update().filter(**lookup).first()
+    if stock is not None:
+        return stock
+    try:
+        with transaction.atomic():
+            ConsignmentStock.objects.create(**lookup)
+    except IntegrityError:
+        pass  # created by a concurrent posting a moment ago: lock that one
+    return ConsignmentStock.objects.select_for_update().get(**lookup)
+
+
+def _move(
+    stock: ConsignmentStock,
+    *,
+    kind: MovementKind,
+    actor: User,
+    physical: Decimal = ZERO,
+    expected: Decimal = ZERO,
+    replenishment_line: ReplenishmentLine | None = None,
+    ownership_line: OwnershipChangeLine | None = None,
+) -> None:
+    """Change a locked balance and append the movement that says why."""
+    stock.physical_quantity += physical
+    stock.expected_quantity += expected
+    stock.save(update_fields=["physical_quantity", "expected_quantity"])
+    ConsignmentMovement.objects.create(
+        vendor_id=stock.vendor_id,
+        kind=kind,
+        physical_change=physical,
+        expected_change=expected,
+        replenishment_line=replenishment_line,
+        ownership_line=ownership_line,
+        actor=actor,
+        **{name: getattr(stock, name) for name in StockKey.KEY_FIELDS},
+    )
+
+
+def _number(prefix: str, scope: str) -> str:
+    return f"{prefix}{NumberSequence.next_value(scope):06d}"
+
+
+def replenishment_create(
+    *, actor: User, vendor: Vendor, lines: Sequence[StockLineInput], note: str = ""
+) -> ReplenishmentOrder:
+    """Announce stock the vendor will ship; it shows as expected on-hand until received."""
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    if not vendor.collaborates:
+        raise purchasing_conflict("vendor_not_collaborating", vendor=vendor.name)
+    errors = FieldErrors()
+    _validate_lines(vendor, lines, errors, dated=True)
+    errors.raise_if_any()
+    with transaction.atomic():
+        order = ReplenishmentOrder.objects.create(
+            company=vendor.company,
+            vendor=vendor,
+            number=_number(settings.REPLENISHMENT_NUMBER_PREFIX, f"replenishment:{vendor.company_id}"),
+            note=note,
+            created_by=actor,
+        )
+        for number, line in enumerate(lines, start=1):
+            assert line.expected_date is not None  # checked by _validate_lines(dated=True)
+            created = ReplenishmentLine.objects.create(
+                order=order,
+                line_number=number,
+                quantity=line.quantity,
+                expected_date=line.expected_date,
+                **line.key_values(),
+            )
+            stock = _lock_balance(vendor, line.key_values())
+            _move(
+                stock,
+                kind=MovementKind.REPLENISHMENT_ORDERED,
+                actor=actor,
+                expected=line.quantity,
+                replenishment_line=created,
+            )
+    return order
+
+
+def _lock_order(order: ReplenishmentOrder) -> ReplenishmentOrder:
+    locked = ReplenishmentOrder.objects.select_for_update().select_related("vendor").get(pk=order.pk)
+    if locked.status != ReplenishmentStatus.OPEN:
+        raise conflict("replenishment_closed", number=locked.number, status=ReplenishmentStatus(locked.status).label)
+    return locked
+
+
+def replenishment_receive(
+    *, actor: User, order: ReplenishmentOrder, lines: Sequence[ReceiveInput]
+) -> ReplenishmentOrder:
+    """Receive (part of) a replenishment: the quantity moves from expected to physical, still the vendor's."""
+    if not actor.has_role(*RECEIVING_ROLES):
+        raise refused()
+    with transaction.atomic():
+        order = _lock_order(order)
+        order_lines = {line.line_number: line for line in order.lines.select_related("item", "site", "warehouse")}
+        errors = FieldErrors()
+        if not lines:
+            errors.add("lines", "required")
+        seen: set[int] = set()
+        for index, entry in enumerate(lines):
+            path = f"lines.{index}"
+            line = order_lines.get(entry.line_number)
+            if line is None:
+                errors.add(f"{path}.line_number", "unknown_line", line_number=entry.line_number)
+            elif entry.line_number in seen:
+                errors.add(f"{path}.line_number", "duplicate_line_number")
+            elif entry.quantity <= 0:
+                errors.add(f"{path}.quantity", "quantity_not_positive")
+            elif entry.quantity > line.remaining_quantity:
+                errors.add(
+                    f"{path}.quantity",
+                    "replenishment_over_receipt",
+                    remaining=quantity_text(line.remaining_quantity),
+                    line_number=line.line_number,
+                )
+            seen.add(entry.line_number)
+        errors.raise_if_any()
+        for entry in lines:
+            line = order_lines[entry.line_number]
+            line.received_quantity += entry.quantity
+            line.save(update_fields=["received_quantity"])
+            stock = _lock_balance(order.vendor, _key_of(line))
+            _move(
+                stock,
+                kind=MovementKind.REPLENISHMENT_RECEIVED,
+                actor=actor,
+                physical=entry.quantity,
+                expected=-entry.quantity,
+                replenishment_line=line,
+            )
+        if all(line.remaining_quantity <= 0 for line in order_lines.values()):
+            order.status = ReplenishmentStatus.RECEIVED
+            order.save(update_fields=["status"])
+    return order
+
+
+def replenishment_cancel(*, actor: User, order: ReplenishmentOrder) -> ReplenishmentOrder:
+    """Nothing more will come: what was still expected is no longer."""
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    with transaction.atomic():
+        order = _lock_order(order)
+        for line in order.lines.all():
+            if line.remaining_quantity > 0:
+                stock = _lock_balance(order.vendor, _key_of(line))
+                _move(
+                    stock,
+                    kind=MovementKind.REPLENISHMENT_CANCELLED,
+                    actor=actor,
+                    expected=-line.remaining_quantity,
+                    replenishment_line=line,
+                )
+        order.status = ReplenishmentStatus.CANCELLED
+        order.save(update_fields=["status"])
+    return order
+
+
+def _key_of(row: StockKey) -> dict[str, object]:
+    return {
+        "item_id": row.item_id,
+        "site_id": row.site_id,
+        "warehouse_id": row.warehouse_id,
+        "color": row.color,
+        "size": row.size,
+        "style": row.style,
+        "configuration": row.configuration,
+    }
+
+
+def ownership_change_post(
+    *, actor: User, vendor: Vendor, lines: Sequence[StockLineInput], transfer_date: date | None = None
+) -> OwnershipChange:
+    """Take stock over from the vendor: all lines or none.
+
+    Refused when any line wants more than the vendor owns at that key (lines with the same key add up). Creates
+    the consignment PO (origin consignment) already received, priced from the vendor's consignment prices, with
+    one receipt line per journal line, and moves the quantities out of the vendor's stock.
+    """
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    errors = FieldErrors()
+    _validate_lines(vendor, lines, errors, dated=False)
+    prices = {
+        price.item_id: price
+        for price in ConsignmentPrice.objects.filter(vendor=vendor, item__in=[line.item for line in lines])
+    }
+    for index, line in enumerate(lines):
+        if line.item.pk not in prices:
+            errors.add(f"lines.{index}.item", "no_consignment_price", item=line.item.number)
+    errors.raise_if_any()
+    when = transfer_date or timezone.localdate()
+    with transaction.atomic():
+        # Lock every balance involved, in one order, so that two postings wait for each other instead of deadlocking.
+        keys = sorted({line.key(vendor): line for line in lines}.items(), key=lambda pair: str(pair[0]))
+        balances = {key: _lock_balance(vendor, line.key_values()) for key, line in keys}
+        wanted: dict[tuple[object, ...], Decimal] = defaultdict(Decimal)
+        for line in lines:
+            wanted[line.key(vendor)] += line.quantity
+        for index, line in enumerate(lines):
+            owned = balances[line.key(vendor)].physical_quantity
+            if wanted[line.key(vendor)] > owned:
+                errors.add(
+                    f"lines.{index}.quantity",
+                    "more_than_owned",
+                    owned=quantity_text(owned),
+                    item=line.item.number,
+                    warehouse=line.warehouse.code,
+                    wanted=quantity_text(wanted[line.key(vendor)]),
+                )
+        errors.raise_if_any()
+        po = purchasing.po_create(
+            actor=actor,
+            company=vendor.company,
+            vendor=vendor,
+            origin=Origin.CONSIGNMENT,
+            currency=next(iter(prices.values())).currency,
+            lines=[
+                purchasing.LineInput(
+                    item=line.item,
+                    quantity=line.quantity,
+                    unit_price=prices[line.item.pk].unit_price,
+                    delivery_date=max(when, timezone.localdate()),
+                    site=line.site or line.warehouse.site,
+                    warehouse=line.warehouse,
+                    color=line.color,
+                    size=line.size,
+                    style=line.style,
+                    configuration=line.configuration,
+                )
+                for line in lines
+            ],
+        )
+        journal = OwnershipChange.objects.create(
+            company=vendor.company,
+            vendor=vendor,
+            number=_number(settings.OWNERSHIP_CHANGE_NUMBER_PREFIX, f"ownership:{vendor.company_id}"),
+            purchase_order=po,
+            transfer_date=when,
+            posted_by=actor,
+        )
+        receipt = Receipt.objects.create(purchase_order=po, received_date=when, posted_by=actor)
+        po_lines = {po_line.line_number: po_line for po_line in po.lines.all()}
+        for number, line in enumerate(lines, start=1):
+            price = prices[line.item.pk].unit_price
+            journal_line = OwnershipChangeLine.objects.create(
+                journal=journal,
+                line_number=number,
+                quantity=line.quantity,
+                unit_price=price,
+                amount=(line.quantity * price).quantize(Decimal("0.01")),
+                **line.key_values(),
+            )
+            _move(
+                balances[line.key(vendor)],
+                kind=MovementKind.OWNERSHIP_CHANGED,
+                actor=actor,
+                physical=-line.quantity,
+                ownership_line=journal_line,
+            )
+            ReceiptLine.objects.create(receipt=receipt, line=po_lines[number], quantity=line.quantity)
+        PurchaseOrderLine.objects.filter(purchase_order=po).update(received_quantity=F("quantity"))
+        po = transitions.lock(po)
+        version = version_freeze(po, actor=actor, kind=VersionKind.CONFIRMATION)
+        po.confirmed_version = version
+        po.confirmed_at = timezone.now()
+        transitions.transition(
+            po,
+            Action.POST_CONSIGNMENT,
+            actor=actor,
+            version_number=version.number,
+            data={"ownership_change": journal.number},
+        )
+        journal.purchase_order = po
+    return journal
