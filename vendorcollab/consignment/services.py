@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
+from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
 from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
@@ -389,4 +390,11 @@ def ownership_change_post(
             data={"ownership_change": journal.number},
         )
         journal.purchase_order = po
+        publish(
+            Event.OWNERSHIP_CHANGE_POSTED,
+            ownership_change=journal.pk,
+            purchase_order=po.pk,
+            vendor=vendor.pk,
+            actor=actor.pk,
+        )
     return journal

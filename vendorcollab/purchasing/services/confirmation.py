@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 
 from .. import transitions
@@ -64,6 +65,7 @@ def po_confirm(
         po.confirmed_version = version
         po.confirmed_at = timezone.now()
         transitions.transition(po, Action.CONFIRM, actor=actor, version_number=version.number, data=data)
+        publish(Event.PO_CONFIRMED, purchase_order=po.pk, version=version.number, automatic=False, actor=actor.pk)
     return po
 
 

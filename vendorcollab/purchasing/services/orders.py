@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
+from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
 from vendorcollab.partners.models import Company, Vendor
@@ -247,6 +248,7 @@ def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
             raise conflict("no_lines")
         version = version_freeze(po, actor=actor)
         transitions.transition(po, Action.SEND, actor=actor, version_number=version.number)
+        publish(Event.PO_SENT, purchase_order=po.pk, version=version.number, actor=actor.pk)
     return po
 
 
@@ -265,6 +267,7 @@ def po_cancel(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -
     with transaction.atomic():
         po = transitions.lock(purchase_order)
         transitions.transition(po, Action.CANCEL, actor=actor, data={"reason": reason})
+        publish(Event.PO_CANCELLED, purchase_order=po.pk, reason=reason, actor=actor.pk)
     return po
 
 

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 
 from .. import transitions
@@ -82,4 +83,5 @@ def receipt_post(
                 "lines": {str(entry.line_number): str(entry.quantity) for entry in wanted.values()},
             },
         )
+        publish(Event.RECEIPT_POSTED, purchase_order=po.pk, receipt=receipt.pk, complete=complete, actor=actor.pk)
     return receipt

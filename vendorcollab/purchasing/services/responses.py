@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.events import Event, publish
 
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
@@ -104,12 +105,16 @@ def response_submit(
             version_number=latest.number,
             data={"response": kind, "lines_changed": changed, "lines_total": len(line_rows)},
         )
+        publish(
+            Event.RESPONSE_SUBMITTED, purchase_order=po.pk, version=latest.number, response=response.pk, actor=actor.pk
+        )
         if kind == ResponseKind.ACCEPTED and po.vendor.confirms_automatically:
             po.confirmed_version = latest
             po.confirmed_at = timezone.now()
             transitions.transition(
                 po, Action.AUTO_CONFIRM, actor=actor, version_number=latest.number, data={"automatic": True}
             )
+            publish(Event.PO_CONFIRMED, purchase_order=po.pk, version=latest.number, automatic=True, actor=actor.pk)
     return response
 
 

@@ -1,0 +1,50 @@
+"""Domain events reach their subscribers after the commit, and never for a rolled-back change."""
+
+import pytest
+from django.db import transaction
+
+from vendorcollab.common import events
+from vendorcollab.common.errors import Conflict
+from vendorcollab.common.testing.factories import make_po
+from vendorcollab.purchasing.models import ResponseKind
+from vendorcollab.purchasing.services import po_confirm, response_submit
+
+
+@pytest.fixture
+def heard():
+    received = []
+
+    def listener(payload):
+        received.append(payload)
+
+    for event in events.Event:
+        events.subscribe(event)(listener)
+    yield received
+    for event in events.Event:
+        events._subscribers[event].remove(listener)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_after_commit_only(cast, heard):
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    assert [p["event"] for p in heard] == ["po.sent"]
+    response_submit(actor=cast.vendor_a_user, purchase_order=po, version=1, kind=ResponseKind.ACCEPTED)
+    po_confirm(actor=cast.agent, purchase_order=po)
+    assert [p["event"] for p in heard] == ["po.sent", "response.submitted", "po.confirmed"]
+    assert heard[-1]["purchase_order"] == po.pk and heard[-1]["automatic"] is False
+    with pytest.raises(Conflict), transaction.atomic():
+        po_confirm(actor=cast.agent, purchase_order=po)  # refused: nothing published
+    assert len(heard) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_subscriber_does_not_silence_the_others(cast, heard):
+    def broken(payload):
+        raise RuntimeError("mail server down")
+
+    events._subscribers[events.Event.PO_SENT].insert(0, broken)
+    try:
+        make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    finally:
+        events._subscribers[events.Event.PO_SENT].remove(broken)
+    assert [p["event"] for p in heard] == ["po.sent"]
