@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "django_tasks",
     # django-ninja: the API's docs page and its Swagger UI assets, served from local static files (no CDN)
     "ninja",
     "vendorcollab.common",
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "vendorcollab.partners",
     "vendorcollab.purchasing",
     "vendorcollab.consignment",
+    "vendorcollab.interop",
+    "vendorcollab.notifications",
+    "vendorcollab.audit",
     "vendorcollab.api",
     "vendorcollab.demo",
 ]
@@ -161,6 +165,20 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vendorcollab@localhost")
+
+# Background work (mail, webhooks) goes through the django-tasks interface. The default runs each task in-process
+# right after the commit that queued it; production sets TASKS_BACKEND=database and runs `manage.py db_worker`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks.backends.database.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+if TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks.backends.database")
 
 # Numbers given to purchase orders created without one: PO-000001, PO-000002, ...
 PURCHASE_ORDER_NUMBER_PREFIX = os.environ.get("PURCHASE_ORDER_NUMBER_PREFIX", "PO-")

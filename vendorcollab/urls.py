@@ -14,6 +14,7 @@ urlpatterns = [
     path("vendor/", include("vendorcollab.purchasing.urls")),
     path("buyer/consignment/", include("vendorcollab.consignment.buyer_urls")),
     path("buyer/", include("vendorcollab.purchasing.buyer_urls")),
+    path("settings/notifications/", include("vendorcollab.notifications.urls")),
     path("settings/", include("vendorcollab.partners.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,1 @@
+"""Interoperability with ERPs: UBL 2.1 / PEPPOL BIS Ordering 3 documents in and out."""
