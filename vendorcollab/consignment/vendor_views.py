@@ -3,20 +3,20 @@ and its replenishment orders. Every read goes through a selector scoped to the v
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from vendorcollab.common.formatting import plain_number
+from vendorcollab.common.exports import FORMATS, Column, export_response, streamed
 from vendorcollab.common.web import AuthenticatedRequest, int_param, paginate, vendor_required
 from vendorcollab.purchasing import selectors as purchasing_selectors
 from vendorcollab.purchasing.documents import render_version_pdf
 from vendorcollab.purchasing.selectors import companies_for_vendor
 
 from . import selectors
+from .models import OwnershipChangeLine
 
 
 def _filters(request: AuthenticatedRequest) -> dict[str, object]:
@@ -81,10 +81,11 @@ def _received_rows(request: AuthenticatedRequest):  # type: ignore[no-untyped-de
 
 @vendor_required
 def received(request: AuthenticatedRequest) -> HttpResponse:
-    """Products received from consignment inventory; ``?format=csv`` downloads the same rows for invoicing."""
+    """Products received from consignment inventory; ``?format=csv`` (or ``xlsx``) downloads the same rows for
+    invoicing."""
     rows = _received_rows(request)
-    if request.GET.get("format") == "csv":
-        return _received_csv(rows)
+    if (fmt := request.GET.get("format")) in FORMATS:
+        return export_response(streamed(rows), _received_columns(), fmt=fmt, filename="consignment-received")
     return render(
         request,
         "consignment/vendor/received.html",
@@ -92,55 +93,30 @@ def received(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _received_csv(rows) -> HttpResponse:  # type: ignore[no-untyped-def]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="consignment-received.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Date"),
-            _("Purchase order"),
-            _("Customer"),
-            _("Vendor account"),
-            _("Item"),
-            _("Description"),
-            _("Site"),
-            _("Warehouse"),
-            _("Color"),
-            _("Size"),
-            _("Style"),
-            _("Configuration"),
-            _("Quantity"),
-            _("Unit price"),
-            _("Amount"),
-            _("Currency"),
-        ]
-    )
-    for line in rows.iterator(chunk_size=500):
-        journal = line.journal
-        shown = journal.vendor.show_prices
-        writer.writerow(
-            [
-                journal.transfer_date.isoformat(),
-                journal.purchase_order.number,
-                journal.company.name,
-                journal.vendor.number,
-                line.item.number,
-                line.item.name,
-                line.site.code,
-                line.warehouse.code,
-                line.color,
-                line.size,
-                line.style,
-                line.configuration,
-                plain_number(line.quantity),
-                plain_number(line.unit_price) if shown else "",
-                plain_number(line.amount) if shown else "",
-                journal.purchase_order.currency if shown else "",
-            ]
-        )
-    return response
+def _received_columns() -> list[Column]:
+    """What a vendor invoices from: every transfer; prices only for vendor accounts that show them."""
+
+    def priced(line: OwnershipChangeLine, value: object) -> object:
+        return value if line.journal.vendor.show_prices else None
+
+    return [
+        Column(_("Date"), lambda line: line.journal.transfer_date),
+        Column(_("Purchase order"), lambda line: line.journal.purchase_order.number),
+        Column(_("Customer"), lambda line: line.journal.company.name),
+        Column(_("Vendor account"), lambda line: line.journal.vendor.number),
+        Column(_("Item"), lambda line: line.item.number),
+        Column(_("Description"), lambda line: line.item.name),
+        Column(_("Site"), lambda line: line.site.code),
+        Column(_("Warehouse"), lambda line: line.warehouse.code),
+        Column(_("Color"), lambda line: line.color),
+        Column(_("Size"), lambda line: line.size),
+        Column(_("Style"), lambda line: line.style),
+        Column(_("Configuration"), lambda line: line.configuration),
+        Column(_("Quantity"), lambda line: line.quantity),
+        Column(_("Unit price"), lambda line: priced(line, line.unit_price)),
+        Column(_("Amount"), lambda line: priced(line, line.amount)),
+        Column(_("Currency"), lambda line: priced(line, line.journal.purchase_order.currency)),
+    ]
 
 
 @vendor_required

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from vendorcollab.accounts.models import PURCHASING_ROLES
 from vendorcollab.common.errors import AppError
+from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
 from vendorcollab.partners.models import Company
 
-from .. import selectors, services, transitions
+from .. import exports, selectors, services, transitions
 from ..diff import response_lines, version_history
 from ..documents import render_version_pdf
 from ..models import POStatus, PurchaseOrder, ResponseKind, VendorResponse
@@ -62,6 +63,8 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
         company=int_param(request, "company"),
         sort=request.GET.get("sort", Sort.NEWEST),
     )
+    if (fmt := request.GET.get("format")) in FORMATS:
+        return export_response(streamed(rows), exports.buyer_po_columns(), fmt=fmt, filename=list_kind.value)
     return render(
         request,
         "purchasing/buyer/po_list.html",

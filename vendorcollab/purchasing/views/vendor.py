@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from vendorcollab.common.errors import AppError, Conflict
+from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.partners.selectors import response_messages_for
 
-from .. import selectors
+from .. import exports, selectors
 from ..diff import response_lines, version_history
 from ..documents import render_document_html, render_version_pdf
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
@@ -61,6 +62,10 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
         company=int_param(request, "company"),
         sort=request.GET.get("sort", Sort.NEWEST),
     )
+    confirmed_list = list_kind in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED)
+    if (fmt := request.GET.get("format")) in FORMATS:
+        columns = exports.vendor_po_columns(confirmed_list=confirmed_list)
+        return export_response(streamed(rows), columns, fmt=fmt, filename=list_kind.value)
     return render(
         request,
         "purchasing/vendor/po_list.html",
@@ -69,7 +74,7 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
             "page": paginate(request, rows),
             "companies": selectors.companies_for_vendor(actor=request.user),
             "sorts": Sort.choices,
-            "confirmed_list": list_kind in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED),
+            "confirmed_list": confirmed_list,
             "current_sort": request.GET.get("sort") or Sort.NEWEST,
         },
     )
@@ -83,6 +88,8 @@ def history_list(request: AuthenticatedRequest) -> HttpResponse:
         company=int_param(request, "company"),
         sort=request.GET.get("sort", Sort.NEWEST),
     )
+    if (fmt := request.GET.get("format")) in FORMATS:
+        return export_response(streamed(rows), exports.vendor_history_columns(), fmt=fmt, filename="history")
     return render(
         request,
         "purchasing/vendor/history.html",
