@@ -1,0 +1,80 @@
+"""``manage.py import_ubl FOLDER [--as USERNAME]``: import every UBL Order (``*.xml``) of a folder as a PO.
+
+Each file is imported on its own (one refused file leaves the others alone); the command reports the PO created or
+the refusal per file, and exits non-zero when any file was refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from vendorcollab.accounts.models import Role, User
+from vendorcollab.common.errors import AppError
+from vendorcollab.interop.errors import shown
+from vendorcollab.interop.services import ubl_order_import
+from vendorcollab.interop.ubl_reader import max_bytes
+
+
+class Command(BaseCommand):
+    help = "Import every UBL 2.1 Order (*.xml) in a folder as a draft purchase order."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("folder", type=Path, help="The folder with the Order documents (*.xml).")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="The buyer user (purchasing agent or procurement admin) the purchase orders are created by. "
+            "Without it: the installation's only active procurement admin.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        folder: Path = options["folder"]
+        if not folder.is_dir():
+            raise CommandError(_("%(folder)s is not a folder.") % {"folder": folder})
+        user = self._actor(options["username"])
+        files = sorted(path for path in folder.iterdir() if path.is_file() and path.suffix.lower() == ".xml")
+        failed = 0
+        for path in files:
+            try:
+                document = self._read(path)
+                po = ubl_order_import(actor=user, document=document)
+            except AppError as error:
+                failed += 1
+                message = _("%(file)s: refused (%(code)s): %(message)s") % {
+                    "file": path.name,
+                    "code": error.code,
+                    "message": error.rendered_message(),
+                }
+                self.stderr.write(message)
+                continue
+            message = _("%(file)s: created purchase order %(number)s (id %(id)s) for vendor %(vendor)s.") % {
+                "file": path.name,
+                "number": po.number,
+                "id": po.pk,
+                "vendor": po.vendor.number,
+            }
+            self.stdout.write(self.style.SUCCESS(message))
+        summary = _("%(created)s of %(total)s files imported.") % {"created": len(files) - failed, "total": len(files)}
+        if failed:
+            raise CommandError(summary)
+        self.stdout.write(summary)
+
+    def _read(self, path: Path) -> bytes:
+        """The file's bytes; one larger than the limit is read only that far, so the import refuses it cheaply."""
+        with path.open("rb") as file:
+            return file.read(max_bytes() + 1)
+
+    def _actor(self, username: str | None) -> User:
+        if username:
+            user = User.objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(_("There is no active user %(username)s.") % {"username": shown(username)})
+            return user
+        admins = list(User.objects.filter(is_active=True, role_assignments__role=Role.PROCUREMENT_ADMIN)[:2])
+        if len(admins) != 1:
+            raise CommandError(_("Name the user to import as, with --as USERNAME."))
+        return admins[0]

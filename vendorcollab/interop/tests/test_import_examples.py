@@ -1,0 +1,234 @@
+"""Every example Order of PEPPOL BIS Ordering 3 (UC1 to UC6 and Order_Example.xml) imports into the purchase order it
+describes: parties, lines, quantities, units, prices, discounts, dates, dimensions, charges and notes.
+
+The expectations are written out by hand from the documents, not computed by the code under test. The examples'
+delivery dates lie in 2010-2023, so "today" is fixed before all of them. Our items are in "ea" (the factory's unit):
+a line in "EA" takes the item's spelling of that unit, any other unit code ("NAR", "DAY") stays as sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+
+from vendorcollab.common.testing.factories import CompanyFactory, ItemFactory, VendorFactory
+from vendorcollab.interop.services import ubl_order_import
+from vendorcollab.purchasing.models import Origin, POStatus, Visibility
+from vendorcollab.purchasing.services.versions import po_total
+
+from . import conftest
+from .conftest import FIXED_TODAY, example
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    item: str
+    quantity: str
+    unit: str
+    price: str
+    delivery: str
+    description: str
+    discount: str = "0"
+    dimensions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Expected:
+    number: str
+    order_date: str
+    currency: str
+    buyer: tuple[str, str]
+    seller: tuple[str, str]
+    # Our items (number: name) the example needs; matched on an identifier of the document, or on the name.
+    items: dict[str, str]
+    lines: list[Line]
+    total: str
+    # (line number or None, code, description, amount), in the order of the document.
+    charges: list[tuple[int | None, str, str, str]] = field(default_factory=list)
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+CITY_HOSPITAL = ("0088", "7300010000001")
+SUPPLIER_NO = ("0192", "987654325")
+REGION_WEST = ("0007", "5541277710")
+
+EXAMPLES = {
+    "Order_Example.xml": Expected(
+        number="34",
+        order_date="2018-09-01",
+        currency="NOK",
+        buyer=("0192", "987654325"),
+        seller=("0192", "123456785"),
+        # Line 1 names our item in BuyersItemIdentification (123456); line 2 only by the seller's number.
+        items={"123456": "Needle", "SItemNo011": "Wet tissues"},
+        lines=[
+            Line(1, "123456", "120", "ea", "50", "2010-02-25", "Needle 4mm", discount="5"),
+            Line(2, "SItemNo011", "15", "ea", "15", "2012-10-31", "Wet tissues"),
+        ],
+        charges=[
+            (None, "ABK", "Miscellaneous services", "400.00"),
+            (None, "95", "Discount", "-652.50"),
+            (1, "ABK", "Miscellaneous services", "600.00"),
+        ],
+        notes=[
+            (None, "Information text for the whole order"),
+            (1, "Freetext note on line 1"),
+            (2, "Freetext note on line 2"),
+        ],
+        # The document's TaxExclusiveAmount: 5700 + 600 + 225 + 400 - 652.50.
+        total="6272.50",
+    ),
+    "UC1_Order.xml": Expected(
+        number="1",
+        order_date="2013-07-01",
+        currency="EUR",
+        buyer=CITY_HOSPITAL,
+        seller=SUPPLIER_NO,
+        items={"SN-33": "Brown sauce", "SN-34": "White sauce", "SN-35": "Pepper sauce"},
+        lines=[
+            Line(1, "SN-33", "10", "NAR", "4", "2013-07-16", "Brown sauce"),
+            Line(2, "SN-34", "5", "NAR", "6", "2013-07-16", "White sauce"),
+            Line(3, "SN-35", "15", "NAR", "3", "2013-07-16", "Pepper sauce"),
+        ],
+        total="115.00",
+    ),
+    "UC2_Order.xml": Expected(
+        number="1",
+        order_date="2013-07-01",
+        currency="EUR",
+        buyer=CITY_HOSPITAL,
+        seller=CITY_HOSPITAL,
+        # No item identification at all: matched on the name.
+        items={"ITEM-1": "Item 1", "ITEM-2": "Item 2"},
+        lines=[
+            Line(1, "ITEM-1", "10", "NAR", "40", "2013-07-16", "Item 1", dimensions={"color": "Red", "size": "43"}),
+            Line(2, "ITEM-2", "50", "NAR", "6", "2013-07-16", "Item 2", dimensions={"color": "Yellow", "size": "36"}),
+        ],
+        total="700.00",
+    ),
+    "UC3_Order.xml": Expected(
+        number="5",
+        order_date="2013-07-01",
+        currency="EUR",
+        buyer=CITY_HOSPITAL,
+        seller=SUPPLIER_NO,
+        items={"TRANSLATION": "Translation"},
+        lines=[Line(1, "TRANSLATION", "1", "DAY", "400", "2013-07-16", "Translation")],
+        total="400.00",
+    ),
+    "UC4_Order.xml": Expected(
+        number="5",
+        order_date="2013-07-01",
+        currency="EUR",
+        buyer=REGION_WEST,
+        seller=SUPPLIER_NO,
+        items={"SN-33": "Snow shovel"},
+        lines=[Line(1, "SN-33", "50", "NAR", "1", "2013-07-16", "Snow shovel")],
+        # Reasons without a reason code: the code says which kind it is.
+        charges=[(None, "CHARGE", "Freight cost", "10.00"), (None, "ALLOWANCE", "Agreed discount", "-10.00")],
+        notes=[(None, "Notes regarding the order"), (1, "This free text note can be used....")],
+        total="50.00",
+    ),
+    "UC5_Order.xml": Expected(
+        number="5",
+        order_date="2019-09-30",
+        currency="SEK",
+        buyer=REGION_WEST,
+        seller=("0007", "5546577791"),
+        items={"11111": "Waste bags 1 l", "111125": "Waste bags 2.5 l", "11135": "Black bags 25 l"},
+        lines=[
+            Line(1, "11111", "10", "ea", "4", "2019-10-16", "1x12 pack waste bags 1 lit"),
+            Line(2, "111125", "5", "ea", "6", "2019-10-16", "Waste bags 2,5 lit"),
+            Line(3, "11135", "15", "ea", "3", "2019-10-16", "Black Plastic bags 25 lit"),
+        ],
+        total="115.00",
+    ),
+    "UC6_Order.xml": Expected(
+        number="1",
+        order_date="2024-08-28",
+        currency="EUR",
+        buyer=CITY_HOSPITAL,
+        seller=SUPPLIER_NO,
+        # Only a GTIN (StandardItemIdentification); no delivery date anywhere: due today.
+        items={"05704066204093": "Surgical gloves"},
+        lines=[
+            Line(1, "05704066204093", "10", "NAR", "40", FIXED_TODAY.isoformat(), "Surgical gloves, box of 100 pairs")
+        ],
+        total="400.00",
+    ),
+}
+
+
+def master_data(expected: Expected):
+    company = CompanyFactory(code="EX", endpoint_scheme=expected.buyer[0], endpoint_id=expected.buyer[1])
+    vendor = VendorFactory(company=company, endpoint_scheme=expected.seller[0], endpoint_id=expected.seller[1])
+    # A vendor of another company with the same endpoint: the seller is looked for in the buyer's company only.
+    VendorFactory(endpoint_scheme=expected.seller[0], endpoint_id=expected.seller[1])
+    items = {number: ItemFactory(company=company, number=number, name=name) for number, name in expected.items.items()}
+    # The same item numbers in another company must not be taken.
+    for number, name in expected.items.items():
+        ItemFactory(number=number, name=name)
+    return company, vendor, items
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_example_order_imports_as_the_purchase_order_it_describes(cast, fixed_today, name):
+    expected = EXAMPLES[name]
+    company, vendor, items = master_data(expected)
+
+    po = ubl_order_import(actor=cast.agent, document=example(name))
+
+    assert (po.company, po.vendor) == (company, vendor)
+    assert (po.number, po.order_date.isoformat(), po.currency) == (
+        expected.number,
+        expected.order_date,
+        expected.currency,
+    )
+    assert (po.status, po.origin, po.created_by) == (POStatus.DRAFT, Origin.UBL, cast.agent)
+    lines = list(po.lines.order_by("line_number"))
+    assert [
+        (
+            line.line_number,
+            line.item,
+            line.quantity,
+            line.unit,
+            line.unit_price,
+            line.discount_percent,
+            line.delivery_date.isoformat(),
+            line.description,
+            {name: getattr(line, name) for name in ("color", "size", "style", "configuration") if getattr(line, name)},
+        )
+        for line in lines
+    ] == [
+        (
+            line.number,
+            items[line.item],
+            Decimal(line.quantity),
+            line.unit,
+            Decimal(line.price),
+            Decimal(line.discount),
+            line.delivery,
+            line.description,
+            line.dimensions,
+        )
+        for line in expected.lines
+    ]
+    charges = [(c.line_number, c.code, c.description, c.amount) for c in po.charges.order_by("pk")]
+    assert charges == [(n, code, text, Decimal(amount)) for n, code, text, amount in expected.charges]
+    notes = po.notes.order_by("pk")
+    assert [(note.line_number, note.text) for note in notes] == expected.notes
+    assert all(note.visibility == Visibility.EXTERNAL for note in notes)
+    assert po_total(po) == Decimal(expected.total)
+
+
+def test_without_the_shared_folder_these_tests_skip_but_fail_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(conftest, "SHARED", tmp_path / "absent")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="is absent"):
+        conftest.example("UC1_Order.xml")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must provide it"):
+        conftest.example("UC1_Order.xml")
