@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from vendorcollab.common.admin import ReadOnlyAdmin
 from vendorcollab.common.web import AuthenticatedRequest
 
-from .models import ApiToken
+from .models import ApiToken, IdempotencyKey
 from .services import tokens_revoke
 
 
@@ -32,9 +33,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke selected API tokens"), permissions=["change"])
     def revoke(self, request: AuthenticatedRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = tokens_revoke(actor=request.user, tokens=queryset)
+        count = tokens_revoke(actor=request.user, tokens=queryset, request=request)
         self.message_user(
             request,
             ngettext("%(count)s token revoked.", "%(count)s tokens revoked.", count) % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    """What a retried POST would get back; written only by the API, purged after a day."""
+
+    list_display = ["key", "user", "method", "path", "response_status", "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["key", "user__username", "path"]

@@ -17,7 +17,15 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.operation import Operation
 
-from . import consignment_endpoints, token_endpoints, vendor_endpoints
+from . import (
+    buyer_endpoints,
+    consignment_endpoints,
+    idempotency,
+    master_data_endpoints,
+    token_endpoints,
+    ubl_endpoints,
+    vendor_endpoints,
+)
 from .auth import api_auth
 from .errors import install_handlers, json_method_not_allowed, json_not_found
 
@@ -33,6 +41,10 @@ clients switch on `code`, people read `message` (in the user's language).
 
 **Lists** are paginated: `{"items": [...], "count": N, "next": URL or null}`, with `?page=` (from 1) and
 `?page_size=` (50 by default, at most 200).
+
+**Retries**: send every POST with an `Idempotency-Key` header (a UUID, say). Sending it again with the same key and
+body returns the first response (`Idempotent-Replayed: true`) and changes nothing; the same key with another request
+is a 422 `idempotency_key_reused`. Keys are kept for 24 hours.
 """
 
 
@@ -40,6 +52,11 @@ class VendorCollabAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Endpoint functions carry unique names (``vendor_purchase_order_list``); module paths add only noise.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        # The Idempotency-Key header that every authenticated POST honours (``idempotency.install`` below).
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return idempotency.document(schema)
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
@@ -79,7 +96,13 @@ api = VendorCollabAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 install_handlers(api)
+idempotency.install(api)
 api.add_router("/auth", token_endpoints.router)
 api.add_router("/vendor/consignment", consignment_endpoints.vendor_router)
 api.add_router("/vendor", vendor_endpoints.router)
 api.add_router("/consignment", consignment_endpoints.buyer_router)
+api.add_router("/", master_data_endpoints.router)
+# The UBL router may share this prefix (ninja allows it); the PO paths take {int:id}, so that its fixed paths such as
+# /purchase-orders/import-ubl never resolve to a PO whatever order the routers are registered in.
+api.add_router("/purchase-orders", buyer_endpoints.router)
+api.add_router("/purchase-orders", ubl_endpoints.router)

@@ -16,9 +16,10 @@ from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from vendorcollab.accounts.mfa import mfa_setup_missing
 from vendorcollab.accounts.models import User
 
-from .errors import csrf_failed, not_authenticated, not_found, permission_denied
+from .errors import csrf_failed, mfa_required, not_authenticated, not_found, permission_denied
 from .services import token_authenticate
 
 # Raises a NotFound (the user's side does not have this endpoint) or a PermissionRefused (its role may not use it).
@@ -75,10 +76,14 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, key)
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = token_authenticate(key=token.strip())
+        user = token_authenticate(key=token.strip(), request=request)
         if user is None:
             # A wrong token is refused outright: falling back to a session would hide the client's mistake.
             raise not_authenticated()
+        if mfa_setup_missing(user):
+            # Until its user sets up two-factor authentication, a token works no more than their session does
+            # (for the session, accounts.mfa.MFARequiredMiddleware answers the same).
+            raise mfa_required()
         return _accept(request, user, self.gate)
 
 

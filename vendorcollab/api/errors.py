@@ -33,6 +33,15 @@ MESSAGES: dict[str, Promise] = {
     "not_authenticated": _("Sign in, or send a valid API token as “Authorization: Bearer <token>”."),
     "invalid_credentials": _("The username or password is not correct."),
     "too_many_attempts": _("Too many failed sign-in attempts. Wait a few minutes and try again."),
+    "otp_required": _(
+        "This account uses two-factor authentication: send the code from your authenticator app (or a recovery "
+        "code) as “otp”."
+    ),
+    "invalid_otp": _("The two-factor authentication code is not correct."),
+    "mfa_required": _(
+        "Your role requires two-factor authentication. Set up an authenticator app in the portal "
+        "(Two-factor authentication) before using the API."
+    ),
     "csrf_failed": _("The request was refused because its CSRF token is missing or wrong. Reload the page and retry."),
     "permission_denied": _("You are not allowed to do this."),
     "not_found": _("This does not exist."),
@@ -124,6 +133,18 @@ def invalid_credentials() -> NotAuthenticated:
 
 def too_many_attempts() -> TooManyAttempts:
     return TooManyAttempts("too_many_attempts", MESSAGES["too_many_attempts"])
+
+
+def otp_required() -> NotAuthenticated:
+    return NotAuthenticated("otp_required", MESSAGES["otp_required"])
+
+
+def invalid_otp() -> NotAuthenticated:
+    return NotAuthenticated("invalid_otp", MESSAGES["invalid_otp"])
+
+
+def mfa_required() -> PermissionRefused:
+    return PermissionRefused("mfa_required", MESSAGES["mfa_required"])
 
 
 def csrf_failed() -> PermissionRefused:

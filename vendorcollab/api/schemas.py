@@ -39,6 +39,12 @@ class TokenIn(InputSchema):
     username: str = Field(max_length=254, description="The user name or e-mail address, as on the sign-in page.")
     password: str = Field(max_length=4096)
     name: Text = Field("", max_length=100, description="What the token is for, shown in the back office.")
+    otp: Text = Field(
+        "",
+        max_length=64,
+        description="For accounts with two-factor authentication: the code of the authenticator app, or a recovery "
+        "code (which is then used up).",
+    )
 
 
 class TokenOut(Schema):

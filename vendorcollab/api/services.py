@@ -6,11 +6,15 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
+from vendorcollab.audit.models import AuditKind
+from vendorcollab.audit.services import audit_record
 
 from .models import KEY_PREFIX_LENGTH, ApiToken
 
@@ -23,21 +27,58 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_issue(*, actor: User, name: str = "") -> tuple[ApiToken, str]:
+def _audit_data(token: ApiToken) -> dict[str, object]:
+    return {"token": token.pk, "key_prefix": token.key_prefix, "name": token.name}
+
+
+def token_issue(*, actor: User, name: str = "", request: HttpRequest | None = None) -> tuple[ApiToken, str]:
     """A new token for ``actor`` (who has just proven who they are), and its key, which is never stored."""
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=actor, name=name, key_prefix=key[:KEY_PREFIX_LENGTH], key_hash=hash_key(key))
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor, name=name, key_prefix=key[:KEY_PREFIX_LENGTH], key_hash=hash_key(key)
+        )
+        audit_record(
+            kind=AuditKind.TOKEN_CREATED,
+            actor=actor,
+            subject=actor,
+            target=str(token),
+            request=request,
+            data=_audit_data(token),
+        )
     return token, key
 
 
-def tokens_revoke(*, actor: User, tokens: Iterable[ApiToken]) -> int:
+def tokens_revoke(*, actor: User, tokens: Iterable[ApiToken], request: HttpRequest | None = None) -> int:
     """Revoke tokens (an admin's action, or a user's own); revoking twice keeps the first date. Returns how many."""
     pks = [token.pk for token in tokens]
-    return ApiToken.objects.filter(pk__in=pks, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with transaction.atomic():
+        revoking = list(
+            ApiToken.objects.select_for_update()
+            .filter(pk__in=pks, revoked_at__isnull=True)
+            .select_related("user")
+            .order_by("pk")
+        )
+        ApiToken.objects.filter(pk__in=[token.pk for token in revoking]).update(revoked_at=timezone.now())
+        for token in revoking:
+            audit_record(
+                kind=AuditKind.TOKEN_REVOKED,
+                actor=actor,
+                subject=token.user,
+                target=str(token),
+                request=request,
+                data=_audit_data(token),
+            )
+    return len(revoking)
 
 
-def token_authenticate(*, key: str) -> User | None:
-    """The active user whose unrevoked token has this key, or None."""
+def token_authenticate(*, key: str, request: HttpRequest | None = None) -> User | None:
+    """The active user whose unrevoked token has this key, or None.
+
+    Stamps ``last_used_at`` (at most once a minute), and writes a ``token_used`` audit event at most once per token
+    per clock hour: the request that moves ``last_used_at`` into a new hour writes it. The stamp is a conditional
+    update, so of two simultaneous requests exactly one wins and writes the event.
+    """
     if len(key) <= KEY_PREFIX_LENGTH:
         return None
     digest = hash_key(key)
@@ -48,8 +89,27 @@ def token_authenticate(*, key: str) -> User | None:
         if hmac.compare_digest(token.key_hash, digest):
             if not token.user.is_active:
                 return None
-            now = timezone.now()
-            if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            _stamp_use(token, request)
             return token.user
     return None
+
+
+def _stamp_use(token: ApiToken, request: HttpRequest | None) -> None:
+    now = timezone.now()
+    previous = token.last_used_at
+    if previous is not None and now - previous < LAST_USED_RESOLUTION:
+        return
+    stamped = ApiToken.objects.filter(pk=token.pk, last_used_at=previous).update(last_used_at=now)
+    if stamped and (previous is None or _hour(previous) != _hour(now)):
+        audit_record(
+            kind=AuditKind.TOKEN_USED,
+            actor=token.user,
+            subject=token.user,
+            target=str(token),
+            request=request,
+            data=_audit_data(token),
+        )
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)

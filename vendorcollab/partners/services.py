@@ -1,17 +1,22 @@
-"""Writes to vendor settings: a vendor account's collaboration settings, and the messages for responding vendors."""
+"""Writes to master data and vendor settings: companies, vendor accounts, sites, warehouses and items; a vendor
+account's collaboration settings, and the messages for responding vendors."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import Role, User
-from vendorcollab.common.errors import PermissionRefused, ValidationFailed
+from vendorcollab.common.errors import FieldErrors, PermissionRefused, ValidationFailed
 
-from .models import Collaboration, ResponseMessage, ResponseMessageKind, Vendor
+from .models import Collaboration, Company, Item, ResponseMessage, ResponseMessageKind, Site, Vendor, Warehouse
 
 
 def _require_admin(actor: User) -> None:
@@ -62,3 +67,226 @@ def response_messages_save(*, actor: User, texts: Mapping[tuple[str, str], str])
                 ResponseMessage.objects.update_or_create(kind=kind, language=language, defaults={"text": cleaned})
             else:
                 ResponseMessage.objects.filter(kind=kind, language=language).delete()
+
+
+# --- master data -----------------------------------------------------------------------------------------------------
+
+# Codes are part of the API contract: clients switch on them. Add codes; never rename one.
+MESSAGES: dict[str, Promise] = {
+    "required": _("This field is required."),
+    "invalid_email": _("Enter a valid e-mail address."),
+    "unknown_collaboration": _("Choose one of the collaboration settings."),
+    "unknown_language": _("Choose one of the languages of the portal."),
+    "company_code_taken": _("Company code %(company_code)s is already used."),
+    "vendor_number_taken": _("Vendor number %(number)s is already used in this company."),
+    "site_code_taken": _("Site code %(site_code)s is already used in this company."),
+    "warehouse_code_taken": _("Warehouse code %(warehouse_code)s is already used at this site."),
+    "item_number_taken": _("Item number %(number)s is already used in this company."),
+    "endpoint_taken": _("Endpoint %(endpoint)s is already used by %(owner)s."),
+}
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _require_master_data_admin(actor: User) -> None:
+    if not actor.has_role(Role.PROCUREMENT_ADMIN):
+        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can change master data."))
+
+
+def _errors() -> FieldErrors:
+    return FieldErrors(MESSAGES)
+
+
+def _require_text(errors: FieldErrors, **values: str) -> None:
+    for name, value in values.items():
+        if not value.strip():
+            errors.add(name, "required")
+
+
+def _check_settings(errors: FieldErrors, *, collaboration: str | None, language: str | None, email: str | None) -> None:
+    if collaboration is not None and collaboration not in Collaboration.values:
+        errors.add("collaboration", "unknown_collaboration")
+    if language is not None and language not in _languages():
+        errors.add("language", "unknown_language")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("email", "invalid_email")
+
+
+def _check_endpoint(errors: FieldErrors, rows: models.QuerySet[Any], scheme: str, endpoint_id: str) -> None:
+    """A PEPPOL participant identifier names one party: incoming UBL documents are matched on it."""
+    if not endpoint_id:
+        return
+    owner = rows.filter(endpoint_scheme=scheme, endpoint_id=endpoint_id).first()
+    if owner is not None:
+        errors.add("endpoint_id", "endpoint_taken", endpoint=f"{scheme}:{endpoint_id}".lstrip(":"), owner=str(owner))
+
+
+def _field_error(path: str, code: str, **params: Any) -> ValidationFailed:
+    errors = _errors()
+    errors.add(path, code, **params)
+    error = errors.error()
+    assert error is not None
+    return error
+
+
+def _insert(obj: M, *, taken: ValidationFailed) -> M:
+    """Save a new row. The checks before ran without a lock: a concurrent insert that wins the unique constraint
+    is refused with the same field error as the check (in a savepoint, so an outer transaction stays usable)."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise taken from None
+    return obj
+
+
+def company_create(
+    *, actor: User, code: str, name: str, endpoint_scheme: str = "", endpoint_id: str = "", address: str = ""
+) -> Company:
+    """A new company (legal entity) of the buying organisation."""
+    _require_master_data_admin(actor)
+    code, name = code.strip(), name.strip()
+    errors = _errors()
+    _require_text(errors, code=code, name=name)
+    if code and Company.objects.filter(code=code).exists():
+        errors.add("code", "company_code_taken", company_code=code)
+    _check_endpoint(errors, Company.objects.all(), endpoint_scheme, endpoint_id)
+    errors.raise_if_any()
+    company = Company(
+        code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, address=address.strip()
+    )
+    return _insert(company, taken=_field_error("code", "company_code_taken", company_code=code))
+
+
+def vendor_create(
+    *,
+    actor: User,
+    company: Company,
+    number: str,
+    name: str,
+    collaboration: str = Collaboration.MANUAL_CONFIRM,
+    show_prices: bool = True,
+    language: str = "en",
+    email: str = "",
+    address: str = "",
+    endpoint_scheme: str = "",
+    endpoint_id: str = "",
+) -> Vendor:
+    """A new vendor account in ``company``."""
+    _require_master_data_admin(actor)
+    number, name = number.strip(), name.strip()
+    errors = _errors()
+    _require_text(errors, number=number, name=name)
+    _check_settings(errors, collaboration=collaboration, language=language, email=email)
+    if number and Vendor.objects.filter(company=company, number=number).exists():
+        errors.add("number", "vendor_number_taken", number=number)
+    _check_endpoint(errors, Vendor.objects.filter(company=company), endpoint_scheme, endpoint_id)
+    errors.raise_if_any()
+    vendor = Vendor(
+        company=company,
+        number=number,
+        name=name,
+        collaboration=collaboration,
+        show_prices=show_prices,
+        language=language,
+        email=email,
+        address=address.strip(),
+        endpoint_scheme=endpoint_scheme,
+        endpoint_id=endpoint_id,
+    )
+    return _insert(vendor, taken=_field_error("number", "vendor_number_taken", number=number))
+
+
+def vendor_change(
+    *,
+    actor: User,
+    vendor: Vendor,
+    number: str | None = None,
+    name: str | None = None,
+    collaboration: str | None = None,
+    show_prices: bool | None = None,
+    language: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+    endpoint_scheme: str | None = None,
+    endpoint_id: str | None = None,
+) -> Vendor:
+    """Change some fields of a vendor account; ``None`` leaves a field as it is. The company never changes: the
+    account's purchase orders belong to it."""
+    _require_master_data_admin(actor)
+    changes: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "number": number.strip() if number is not None else None,
+            "name": name.strip() if name is not None else None,
+            "collaboration": collaboration,
+            "show_prices": show_prices,
+            "language": language,
+            "email": email,
+            "address": address.strip() if address is not None else None,
+            "endpoint_scheme": endpoint_scheme,
+            "endpoint_id": endpoint_id,
+        }.items()
+        if value is not None
+    }
+    errors = _errors()
+    _require_text(errors, **{key: changes[key] for key in ("number", "name") if key in changes})
+    _check_settings(errors, collaboration=collaboration, language=language, email=email)
+    with transaction.atomic():
+        vendor = Vendor.objects.select_for_update().select_related("company").get(pk=vendor.pk)
+        others = Vendor.objects.filter(company_id=vendor.company_id).exclude(pk=vendor.pk)
+        new_number = changes.get("number")
+        if new_number and others.filter(number=new_number).exists():
+            errors.add("number", "vendor_number_taken", number=new_number)
+        if "endpoint_scheme" in changes or "endpoint_id" in changes:
+            _check_endpoint(
+                errors,
+                others,
+                changes.get("endpoint_scheme", vendor.endpoint_scheme),
+                changes.get("endpoint_id", vendor.endpoint_id),
+            )
+        errors.raise_if_any()
+        for key, value in changes.items():
+            setattr(vendor, key, value)
+        if changes:
+            vendor.save(update_fields=list(changes))
+    return vendor
+
+
+def site_create(*, actor: User, company: Company, code: str, name: str) -> Site:
+    _require_master_data_admin(actor)
+    code, name = code.strip(), name.strip()
+    errors = _errors()
+    _require_text(errors, code=code, name=name)
+    if code and Site.objects.filter(company=company, code=code).exists():
+        errors.add("code", "site_code_taken", site_code=code)
+    errors.raise_if_any()
+    site = Site(company=company, code=code, name=name)
+    return _insert(site, taken=_field_error("code", "site_code_taken", site_code=code))
+
+
+def warehouse_create(*, actor: User, site: Site, code: str, name: str) -> Warehouse:
+    _require_master_data_admin(actor)
+    code, name = code.strip(), name.strip()
+    errors = _errors()
+    _require_text(errors, code=code, name=name)
+    if code and Warehouse.objects.filter(site=site, code=code).exists():
+        errors.add("code", "warehouse_code_taken", warehouse_code=code)
+    errors.raise_if_any()
+    warehouse = Warehouse(site=site, code=code, name=name)
+    return _insert(warehouse, taken=_field_error("code", "warehouse_code_taken", warehouse_code=code))
+
+
+def item_create(*, actor: User, company: Company, number: str, name: str, unit: str = "ea") -> Item:
+    _require_master_data_admin(actor)
+    number, name, unit = number.strip(), name.strip(), unit.strip()
+    errors = _errors()
+    _require_text(errors, number=number, name=name, unit=unit)
+    if number and Item.objects.filter(company=company, number=number).exists():
+        errors.add("number", "item_number_taken", number=number)
+    errors.raise_if_any()
+    item = Item(company=company, number=number, name=name, unit=unit)
+    return _insert(item, taken=_field_error("number", "item_number_taken", number=number))

@@ -53,7 +53,8 @@ def test_it_is_an_openapi_3_document(document):
 def test_every_endpoint_is_in_it(document):
     _, resolver = get_resolver().namespace_dict[ninja_api.urls_namespace]
     routes = {
-        "/api/v1/" + str(pattern.pattern).replace("<id>", "{id}")
+        # Django's <id> and <int:id> are OpenAPI's {id}.
+        "/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
         for pattern in resolver.url_patterns
         if pattern.name not in NOT_ENDPOINTS
     }

@@ -1,0 +1,340 @@
+"""The buyer's purchase orders in the API: list and synchronise, enter and edit, send, confirm, take back, cancel,
+receive, and the history of versions and responses (DESIGN.md section 8, buyer side).
+
+The same selectors and services as the buyer's pages. Every buyer role reads; purchasing roles write; receiving
+roles post receipts. Vendor users get a 404 on every path here, buyers without the role a 403 (the gates).
+
+Paths take ``{int:id}``: the UBL router shares the ``/purchase-orders`` prefix, and its ``import-ubl`` must never
+be read as the id of a PO whatever order the routers are registered in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router
+from ninja.responses import Status
+
+from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
+from vendorcollab.common.errors import ValidationFailed
+from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse
+from vendorcollab.purchasing import selectors
+from vendorcollab.purchasing.models import (
+    Attachment,
+    LineFields,
+    Origin,
+    PurchaseOrder,
+    PurchaseOrderCharge,
+    PurchaseOrderLine,
+    VendorResponse,
+)
+from vendorcollab.purchasing.services import (
+    ChargeInput,
+    LineInput,
+    ReceiptLineInput,
+    po_cancel,
+    po_confirm,
+    po_create,
+    po_request_change,
+    po_send,
+    po_update,
+    receipt_post,
+)
+
+from .auth import actor, api_auth, buyer_users
+from .buyer_references import References
+from .buyer_schemas import (
+    BuyerVersionOut,
+    ConfirmIn,
+    PurchaseOrderFilters,
+    PurchaseOrderIn,
+    PurchaseOrderLineIn,
+    PurchaseOrderOut,
+    PurchaseOrderPatch,
+    ReasonIn,
+    ReceiptIn,
+    ReceiptOut,
+)
+from .errors import error_responses
+from .pagination import Page, PageQuery, PageResult, paginate
+from .schemas import Id
+from .vendor_schemas import VendorResponseOut
+
+router = Router(auth=api_auth(buyer_users()), tags=["purchase orders"])
+purchasing = api_auth(buyer_users(*PURCHASING_ROLES))
+receiving = api_auth(buyer_users(*RECEIVING_ROLES))
+
+READ_ERRORS = error_responses(401, 404, 422)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+# What the total of a version can hold (``PurchaseOrderVersion.total_amount``: 20 digits, 2 decimals).
+TOTAL_LIMIT = Decimal(10) ** 18
+TOTAL_TOO_LARGE = _("The total of the purchase order is larger than the portal can keep. Split it over more orders.")
+
+
+# --- reads (selector-like: scoped to the actor, everything ``build`` reads loaded in a fixed number of queries) ----
+
+
+def purchase_orders_for_buyer(*, actor: User) -> QuerySet[PurchaseOrder]:
+    return (
+        PurchaseOrder.objects.visible_to(actor)
+        .select_related("latest_version", "confirmed_version")
+        .prefetch_related(Prefetch("lines", queryset=PurchaseOrderLine.objects.select_related("item")), "charges")
+    )
+
+
+def responses_of(*, purchase_order: PurchaseOrder) -> QuerySet[VendorResponse]:
+    """The vendor's responses to a PO already fetched through a scoped selector, oldest first."""
+    return (
+        VendorResponse.objects.filter(purchase_order=purchase_order)
+        .select_related("version")
+        .prefetch_related("lines", Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
+    return selectors.po_get_for_buyer(actor=actor(request), pk=pk)
+
+
+def _out(request: HttpRequest, pk: int) -> PurchaseOrderOut:
+    return PurchaseOrderOut.build(_po(request, pk))
+
+
+@router.get(
+    "",
+    response={200: Page[PurchaseOrderOut], **READ_ERRORS},
+    summary="Purchase orders",
+)
+def buyer_purchase_order_list(
+    request: HttpRequest, filters: Query[PurchaseOrderFilters], paging: Query[PageQuery]
+) -> PageResult[PurchaseOrderOut]:
+    """Every purchase order, consignment ones included (`origin`), oldest change first: to synchronise, pass the
+    largest `updated_at` seen as `updated_since` next time."""
+    rows = purchase_orders_for_buyer(actor=actor(request))
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.vendor:
+        rows = rows.filter(vendor_id=filters.vendor)
+    if filters.company:
+        rows = rows.filter(company_id=filters.company)
+    if filters.number:
+        rows = rows.filter(number=filters.number)
+    if filters.updated_since:
+        rows = rows.filter(updated_at__gte=filters.updated_since)
+    return paginate(request, rows.order_by("updated_at", "pk"), paging, build=PurchaseOrderOut.build)
+
+
+@router.get("/{int:id}", response={200: PurchaseOrderOut, **READ_ERRORS}, summary="A purchase order")
+def buyer_purchase_order_get(request: HttpRequest, id: Id) -> PurchaseOrderOut:
+    return _out(request, id)
+
+
+@router.get(
+    "/{int:id}/versions",
+    response={200: Page[BuyerVersionOut], **READ_ERRORS},
+    summary="A purchase order's versions",
+)
+def buyer_purchase_order_versions(
+    request: HttpRequest, id: Id, paging: Query[PageQuery]
+) -> PageResult[BuyerVersionOut]:
+    """Every version sent to the vendor (and every version confirmed with the vendor's changes), first to last, as
+    the vendor received it."""
+    versions = selectors.po_versions(purchase_order=_po(request, id))
+    return paginate(request, versions, paging, build=BuyerVersionOut.build_for_buyer)
+
+
+@router.get(
+    "/{int:id}/responses",
+    response={200: Page[VendorResponseOut], **READ_ERRORS},
+    summary="A purchase order's vendor responses",
+)
+def buyer_purchase_order_responses(
+    request: HttpRequest, id: Id, paging: Query[PageQuery]
+) -> PageResult[VendorResponseOut]:
+    """Every answer of the vendor, first to last, each naming the `version` it answers."""
+    rows = responses_of(purchase_order=_po(request, id))
+    return paginate(
+        request,
+        rows,
+        paging,
+        build=lambda response: VendorResponseOut.build(response, version_number=response.version.number),
+    )
+
+
+# --- writes --------------------------------------------------------------------------------------------------------
+
+
+def check_total(lines: Iterable[LineFields | LineInput], charges: Iterable[PurchaseOrderCharge | ChargeInput]) -> None:
+    """Refuse a PO whose total could not be stored when it is sent (the service does not check it; a 500 would)."""
+    gross = sum((line.quantity * line.unit_price * (100 - line.discount_percent) / 100 for line in lines), Decimal(0))
+    if abs(gross + sum((charge.amount for charge in charges), Decimal(0))) >= TOTAL_LIMIT:
+        raise ValidationFailed("total_too_large", TOTAL_TOO_LARGE, fields={"lines": TOTAL_TOO_LARGE})
+
+
+def _lines(lines: Sequence[PurchaseOrderLineIn], refs: References) -> list[LineInput]:
+    items = refs.many(Item.objects.all(), (line.item for line in lines))
+    sites = refs.many(Site.objects.all(), (line.site for line in lines))
+    warehouses = refs.many(Warehouse.objects.select_related("site"), (line.warehouse for line in lines))
+    result = []
+    for index, line in enumerate(lines):
+        item = items.get(line.item)
+        site = sites.get(line.site) if line.site else None
+        warehouse = warehouses.get(line.warehouse) if line.warehouse else None
+        for name, wanted, found in (
+            ("item", line.item, item),
+            ("site", line.site, site),
+            ("warehouse", line.warehouse, warehouse),
+        ):
+            if wanted and found is None:
+                refs.missing(f"lines.{index}.{name}")
+        if item is None:
+            continue
+        result.append(
+            LineInput(
+                item=item,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                delivery_date=line.delivery_date,
+                line_number=line.line_number,
+                description=line.description,
+                unit=line.unit,
+                discount_percent=line.discount_percent,
+                site=site,
+                warehouse=warehouse,
+                color=line.color,
+                size=line.size,
+                style=line.style,
+                configuration=line.configuration,
+            )
+        )
+    return result
+
+
+@router.post(
+    "",
+    auth=purchasing,
+    response={201: PurchaseOrderOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Create a purchase order",
+)
+def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> Status[PurchaseOrderOut]:
+    """A new draft (origin `api`). Send it with `POST /purchase-orders/{id}/send`."""
+    user = actor(request)
+    refs = References()
+    vendor = refs.one(Vendor.objects.visible_to(user).select_related("company"), body.vendor, "vendor")
+    company = refs.one(Company.objects.all(), body.company, "company") if body.company else None
+    lines = _lines(body.lines, refs)
+    refs.raise_if_any()
+    assert vendor is not None
+    charges = [charge.to_input() for charge in body.charges]
+    check_total(lines, charges)
+    po = po_create(
+        actor=user,
+        company=company or vendor.company,
+        vendor=vendor,
+        lines=lines,
+        charges=charges,
+        number=body.number.strip(),
+        currency=body.currency,
+        order_date=body.order_date,
+        origin=Origin.API,
+    )
+    return Status(201, _out(request, po.pk))
+
+
+@router.patch(
+    "/{int:id}",
+    auth=purchasing,
+    response={200: PurchaseOrderOut, **WRITE_ERRORS},
+    summary="Change a draft purchase order",
+)
+def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrderPatch) -> PurchaseOrderOut:
+    """Only a draft can be changed (409 `invalid_transition` otherwise: take it back first with
+    `request-change`). Fields left out stay as they are."""
+    po = _po(request, id)
+    refs = References()
+    lines = _lines(body.lines, refs) if body.lines is not None else None
+    refs.raise_if_any()
+    charges = [charge.to_input() for charge in body.charges] if body.charges is not None else None
+    check_total(po.lines.all() if lines is None else lines, po.charges.all() if charges is None else charges)
+    po_update(actor=actor(request), purchase_order=po, lines=lines, charges=charges, currency=body.currency)
+    return _out(request, id)
+
+
+@router.post(
+    "/{int:id}/send",
+    auth=purchasing,
+    response={200: PurchaseOrderOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Send a purchase order for confirmation",
+)
+def buyer_purchase_order_send(request: HttpRequest, id: Id) -> PurchaseOrderOut:
+    """Freezes the draft as the next version (`version`, `version_label`) and puts it in front of the vendor.
+    Refused (409) for a vendor whose collaboration is disabled, or a PO without lines."""
+    po_send(actor=actor(request), purchase_order=_po(request, id))
+    return _out(request, id)
+
+
+@router.post(
+    "/{int:id}/confirm",
+    auth=purchasing,
+    response={200: PurchaseOrderOut, **WRITE_ERRORS},
+    summary="Confirm a purchase order",
+)
+def buyer_purchase_order_confirm(request: HttpRequest, id: Id, body: ConfirmIn | None = None) -> PurchaseOrderOut:
+    """After the vendor's `accepted`, or applying the vendor's changes, or explicitly without a response. 409
+    `no_response` when the vendor has not answered and `without_response` is not set; 409 `response_rejected` for
+    a rejection that is not applied."""
+    po_confirm(
+        actor=actor(request),
+        purchase_order=_po(request, id),
+        apply_vendor_changes=body.apply_vendor_changes if body else False,
+        without_response=body.without_response if body else False,
+    )
+    return _out(request, id)
+
+
+@router.post(
+    "/{int:id}/request-change",
+    auth=purchasing,
+    response={200: PurchaseOrderOut, **WRITE_ERRORS},
+    summary="Take a purchase order back to draft",
+)
+def buyer_purchase_order_request_change(request: HttpRequest, id: Id, body: ReasonIn | None = None) -> PurchaseOrderOut:
+    """From external review or confirmed back to draft, to edit it; the next send creates the next version. A
+    confirmed PO stays confirmed for the vendor, as its last confirmed version, until the new one is."""
+    po_request_change(actor=actor(request), purchase_order=_po(request, id), reason=body.reason if body else "")
+    return _out(request, id)
+
+
+@router.post(
+    "/{int:id}/cancel",
+    auth=purchasing,
+    response={200: PurchaseOrderOut, **WRITE_ERRORS},
+    summary="Cancel a purchase order",
+)
+def buyer_purchase_order_cancel(request: HttpRequest, id: Id, body: ReasonIn | None = None) -> PurchaseOrderOut:
+    """Any purchase order not yet (fully) received; the vendor sees it as cancelled."""
+    po_cancel(actor=actor(request), purchase_order=_po(request, id), reason=body.reason if body else "")
+    return _out(request, id)
+
+
+@router.post(
+    "/{int:id}/receipts",
+    auth=receiving,
+    response={201: ReceiptOut, **WRITE_ERRORS},
+    summary="Post a product receipt",
+)
+def buyer_purchase_order_receive(request: HttpRequest, id: Id, body: ReceiptIn) -> Status[ReceiptOut]:
+    """Against confirmed lines, partly or fully; the PO becomes `received` when every line is. Receiving more than
+    remains on a line, or on a future date, is refused (422) for the whole receipt."""
+    receipt = receipt_post(
+        actor=actor(request),
+        purchase_order=_po(request, id),
+        lines=[ReceiptLineInput(line_number=line.line_number, quantity=line.quantity) for line in body.lines],
+        received_date=body.received_date,
+    )
+    return Status(201, ReceiptOut.build(receipt, status=receipt.purchase_order.status))

@@ -1,0 +1,327 @@
+"""What a buyer user reads and sends about purchase orders (DESIGN.md section 8, buyer side).
+
+Each output shape is built from objects a query already loaded (``build``), so building queries nothing. The buyer
+sees every price; a version is shown as the vendor received it (the vendor's shapes, with prices).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, field_validator
+
+from vendorcollab.purchasing.models import (
+    Origin,
+    POStatus,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderVersion,
+    Receipt,
+)
+from vendorcollab.purchasing.services import ChargeInput
+from vendorcollab.purchasing.services.versions import po_total
+
+from .schemas import Id, InputSchema, Percent, ScheduleOut, Text
+from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
+
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+# Narrower than the columns (16, 18 and 20 digits): SQLite keeps decimals as floats, exact to 15 significant digits,
+# and a PO's total must fit its versions' 20-digit column (``buyer_endpoints.check_total``).
+Quantity = Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
+Price = Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
+Amount = Annotated[Decimal, Field(max_digits=15, decimal_places=2)]
+# As the database columns give them, also where a value is computed (a cancelled line's zero).
+CENTS = Decimal("0.01")
+QUANTITY_PLACES = Decimal("0.0001")
+
+
+def _none_as_empty_list(value: object) -> object:
+    return [] if value is None else value
+
+
+class NoNullCharacters:
+    """Refuses text with a NUL character, which PostgreSQL cannot store or compare (a 500 otherwise)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_null_character(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL character")
+        return value
+
+
+class BuyerInput(NoNullCharacters, InputSchema):
+    """A request body of the buyer's endpoints."""
+
+
+# --- reading --------------------------------------------------------------------------------------------------------
+
+
+class PurchaseOrderLineOut(Schema):
+    line_number: int
+    item: int
+    item_number: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    discount_percent: Decimal
+    amount: Decimal
+    delivery_date: date
+    site: int | None
+    warehouse: int | None
+    color: str
+    size: str
+    style: str
+    configuration: str
+    external_item_number: str = Field(description="The vendor's item, where its substitute was applied.")
+    external_description: str
+    schedule: list[ScheduleOut] = Field(description="The schedule lines of a split the vendor made, once applied.")
+    is_cancelled: bool = Field(description="A line the vendor rejected, kept for the record once confirmed so.")
+    received_quantity: Decimal
+    remaining_quantity: Decimal = Field(description="Still to be received; 0 for a cancelled line.")
+
+    @classmethod
+    def build(cls, line: PurchaseOrderLine) -> PurchaseOrderLineOut:
+        return cls(
+            line_number=line.line_number,
+            item=line.item_id,
+            item_number=line.item.number,
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            amount=line.amount.quantize(CENTS),
+            delivery_date=line.delivery_date,
+            site=line.site_id,
+            warehouse=line.warehouse_id,
+            color=line.color,
+            size=line.size,
+            style=line.style,
+            configuration=line.configuration,
+            external_item_number=line.external_item_number,
+            external_description=line.external_description,
+            schedule=[
+                ScheduleOut(quantity=Decimal(row["quantity"]), delivery_date=date.fromisoformat(row["delivery_date"]))
+                for row in line.schedule
+            ],
+            is_cancelled=line.is_cancelled,
+            received_quantity=line.received_quantity,
+            remaining_quantity=line.remaining_quantity.quantize(QUANTITY_PLACES),
+        )
+
+
+class PurchaseOrderOut(Schema):
+    """A purchase order as the buyer works on it (the current lines, not a sent version)."""
+
+    id: int
+    number: str
+    company: int
+    vendor: int
+    origin: Origin
+    status: POStatus
+    currency: str
+    order_date: date
+    version: int | None = Field(description="The latest version sent to the vendor; null before the first send.")
+    version_label: str | None = Field(description="The number with the version suffix: PO-000123-2.")
+    confirmed_version: int | None = Field(description="The last version confirmed with the vendor.")
+    total: Decimal = Field(description="Lines and charges.")
+    created_at: datetime
+    updated_at: datetime = Field(
+        description="Changes with every change of the PO, its lines, its status and every vendor response: "
+        "what `updated_since` filters on."
+    )
+    lines: list[PurchaseOrderLineOut]
+    charges: list[ChargeOut]
+
+    @classmethod
+    def build(cls, po: PurchaseOrder) -> PurchaseOrderOut:
+        """From a PO with ``latest_version``, ``confirmed_version`` selected and ``lines__item``, ``charges``
+        prefetched."""
+        latest, confirmed = po.latest_version, po.confirmed_version
+        return cls(
+            id=po.pk,
+            number=po.number,
+            company=po.company_id,
+            vendor=po.vendor_id,
+            origin=Origin(po.origin),
+            status=POStatus(po.status),
+            currency=po.currency,
+            order_date=po.order_date,
+            version=latest.number if latest else None,
+            version_label=f"{po.number}-{latest.number}" if latest else None,
+            confirmed_version=confirmed.number if confirmed else None,
+            total=po_total(po).quantize(CENTS),
+            created_at=po.created_at,
+            updated_at=po.updated_at,
+            lines=[PurchaseOrderLineOut.build(line) for line in po.lines.all()],
+            charges=[
+                ChargeOut(line_number=c.line_number, code=c.code, description=c.description, amount=c.amount)
+                for c in po.charges.all()
+            ],
+        )
+
+
+class BuyerVersionOut(VendorVersionOut):
+    """A version exactly as the vendor received it, with prices."""
+
+    id: int
+    response: int | None = Field(description="The id of the vendor's response to this version, if any.")
+    applies_response: int | None = Field(
+        description="For a version confirmed with the vendor's changes: the response whose changes it applies."
+    )
+
+    @classmethod
+    def build_for_buyer(cls, version: PurchaseOrderVersion) -> BuyerVersionOut:
+        response = getattr(version, "response", None)
+        return cls(
+            id=version.pk,
+            response=response.pk if response else None,
+            applies_response=version.applies_response_id,
+            **cls.fields_of(version, show_prices=True),
+        )
+
+
+class ReceiptLineOut(Schema):
+    line_number: int
+    quantity: Decimal
+
+
+class ReceiptOut(Schema):
+    id: int
+    purchase_order: int
+    received_date: date
+    posted_at: datetime
+    lines: list[ReceiptLineOut]
+    status: POStatus = Field(description="The purchase order's status after the receipt: `received` when complete.")
+
+    @classmethod
+    def build(cls, receipt: Receipt, *, status: str) -> ReceiptOut:
+        return cls(
+            id=receipt.pk,
+            purchase_order=receipt.purchase_order_id,
+            received_date=receipt.received_date,
+            posted_at=receipt.posted_at,
+            lines=[
+                ReceiptLineOut(line_number=line.line.line_number, quantity=line.quantity)
+                for line in receipt.lines.select_related("line")
+            ],
+            status=POStatus(status),
+        )
+
+
+# --- filters --------------------------------------------------------------------------------------------------------
+
+
+def _comparable(value: datetime | None) -> datetime | None:
+    """An aware datetime the database can compare (a naive one is in the installation's time zone)."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first moment UTC can name
+        raise ValueError("out of range") from None
+
+
+class PurchaseOrderFilters(NoNullCharacters, Schema):
+    status: POStatus | None = Field(None, description="Only purchase orders with this status.")
+    vendor: Id | None = Field(None, description="Only this vendor account's.")
+    company: Id | None = Field(None, description="Only this company's.")
+    number: str | None = Field(None, max_length=30, description="The purchase order with this number.")
+    updated_since: Annotated[datetime | None, AfterValidator(_comparable)] = Field(
+        None,
+        description="Only purchase orders changed at or after this moment (ISO 8601; without an offset, in the "
+        "installation's time zone). To synchronise: pass the largest `updated_at` seen last time.",
+    )
+
+
+# --- writing --------------------------------------------------------------------------------------------------------
+
+
+class PurchaseOrderLineIn(BuyerInput):
+    line_number: LineNumber | None = Field(None, description="Assigned when left out (after the highest in use).")
+    item: Id
+    description: Text = Field("", max_length=300, description="The item's name when left out.")
+    quantity: Quantity
+    unit: Text = Field("", max_length=10, description="The item's unit when left out.")
+    unit_price: Price
+    discount_percent: Percent = Decimal(0)
+    delivery_date: date
+    site: Id | None = Field(None, description="The warehouse's site when left out.")
+    warehouse: Id | None = None
+    color: Text = Field("", max_length=40)
+    size: Text = Field("", max_length=40)
+    style: Text = Field("", max_length=40)
+    configuration: Text = Field("", max_length=40)
+
+
+class PurchaseOrderChargeIn(BuyerInput):
+    code: str = Field(min_length=1, max_length=20, description="FRT, PACK, …")
+    amount: Amount
+    description: Text = Field("", max_length=200)
+    line_number: LineNumber | None = Field(None, description="The line it belongs to; null for the whole order.")
+
+    def to_input(self) -> ChargeInput:
+        return ChargeInput(
+            code=self.code, amount=self.amount, description=self.description, line_number=self.line_number
+        )
+
+
+Lines = Annotated[list[PurchaseOrderLineIn], BeforeValidator(_none_as_empty_list)]
+Charges = Annotated[list[PurchaseOrderChargeIn], BeforeValidator(_none_as_empty_list)]
+
+
+class PurchaseOrderIn(BuyerInput):
+    company: Id | None = Field(None, description="The vendor account's company when left out.")
+    vendor: Id
+    number: Text = Field(
+        "", max_length=30, description="Unique in the company; taken from the company's sequence when left out."
+    )
+    currency: str = Field("EUR", pattern=CURRENCY_PATTERN, description="ISO 4217.")
+    order_date: date | None = Field(None, description="Today when left out.")
+    lines: Lines = Field(default_factory=list, max_length=500)
+    charges: Charges = Field(default_factory=list, max_length=100)
+
+
+class PurchaseOrderPatch(BuyerInput):
+    """Only what is sent changes. ``lines`` replaces the line set: lines are matched by `line_number`, a line
+    without one is added, a line left out is removed (never one with receipts)."""
+
+    currency: str | None = Field(None, pattern=CURRENCY_PATTERN)
+    lines: list[PurchaseOrderLineIn] | None = Field(None, max_length=500)
+    charges: list[PurchaseOrderChargeIn] | None = Field(None, max_length=100, description="Replaces every charge.")
+
+
+class ConfirmIn(BuyerInput):
+    apply_vendor_changes: bool = Field(
+        False,
+        description="Write every change of the vendor's response (quantities, dates, splits, substitutes, rejected "
+        "lines) into the PO and confirm it as the next version. Without it an `accepted_with_changes` response is "
+        "overruled (the version as sent is confirmed) and a `rejected` one refused.",
+    )
+    without_response: bool = Field(
+        False,
+        description="Confirm although the vendor has not answered (recorded as such in the history). Without it, "
+        "confirming an unanswered version is a 409 `no_response`.",
+    )
+
+
+class ReasonIn(BuyerInput):
+    reason: Text = Field("", max_length=1000)
+
+
+class ReceiptLineIn(BuyerInput):
+    line_number: LineNumber
+    quantity: Quantity
+
+
+class ReceiptIn(BuyerInput):
+    lines: list[ReceiptLineIn] = Field(min_length=1, max_length=500)
+    received_date: date | None = Field(None, description="Today when left out; never in the future.")

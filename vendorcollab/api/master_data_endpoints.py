@@ -1,0 +1,437 @@
+"""Master data in the API: companies, vendor accounts, users, items, sites and warehouses (DESIGN.md section 8).
+
+What an ERP keeps in step with the portal. Every buyer role reads; only procurement admins write, through the
+services of ``partners`` and ``accounts``. Vendor users get a 404 on every path here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from vendorcollab.accounts import services as accounts
+from vendorcollab.accounts.models import Role, User, VendorMembership
+from vendorcollab.common.errors import FieldErrors
+from vendorcollab.partners import services
+from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
+
+from .auth import actor, api_auth, buyer_users
+from .buyer_references import UNKNOWN, References
+from .buyer_schemas import BuyerInput, NoNullCharacters
+from .errors import error_responses, not_found
+from .pagination import Page, PageQuery, PageResult, paginate
+from .schemas import Id, Text
+
+router = Router(auth=api_auth(buyer_users()), tags=["master data"])
+admins = api_auth(buyer_users(Role.PROCUREMENT_ADMIN))
+
+READ_ERRORS = error_responses(401, 404, 422)
+CREATE_ERRORS = error_responses(400, 401, 403, 404, 422)
+
+USERNAME_PATTERN = r"^[\w.@+-]+$"
+USER_MESSAGES: dict[str, str | Promise] = {
+    "unknown": UNKNOWN,
+    "invalid_email": _("Enter a valid e-mail address."),
+    "username_taken": _("This username is already taken."),
+    "password_rejected": "%(reasons)s",
+}
+
+
+class CompanyFilters(NoNullCharacters, Schema):
+    company: Id | None = Field(None, description="Only this company's.")
+
+
+def _filtered(rows: QuerySet[Any], filters: CompanyFilters, field: str = "company_id") -> QuerySet[Any]:
+    return rows.filter(**{field: filters.company}) if filters.company else rows
+
+
+# --- companies ------------------------------------------------------------------------------------------------------
+
+
+class CompanyOut(Schema):
+    id: int
+    code: str
+    name: str
+    endpoint_scheme: str = Field(description="The scheme of the PEPPOL participant identifier, e.g. 0106.")
+    endpoint_id: str = Field(description="The PEPPOL participant identifier that incoming UBL orders are matched on.")
+    address: str
+
+    @classmethod
+    def build(cls, company: Company) -> CompanyOut:
+        return cls(
+            id=company.pk,
+            code=company.code,
+            name=company.name,
+            endpoint_scheme=company.endpoint_scheme,
+            endpoint_id=company.endpoint_id,
+            address=company.address,
+        )
+
+
+class CompanyIn(BuyerInput):
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=200)
+    endpoint_scheme: Text = Field("", max_length=10)
+    endpoint_id: Text = Field("", max_length=100)
+    address: Text = Field("", max_length=2000)
+
+
+@router.get("/companies", response={200: Page[CompanyOut], **READ_ERRORS}, summary="Companies")
+def company_list(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[CompanyOut]:
+    """The legal entities of the buying organisation."""
+    return paginate(request, Company.objects.order_by("code", "pk"), paging, build=CompanyOut.build)
+
+
+@router.post("/companies", auth=admins, response={201: CompanyOut, **CREATE_ERRORS}, summary="Create a company")
+def company_create(request: HttpRequest, body: CompanyIn) -> Status[CompanyOut]:
+    company = services.company_create(actor=actor(request), **body.model_dump())
+    return Status(201, CompanyOut.build(company))
+
+
+# --- vendor accounts ------------------------------------------------------------------------------------------------
+
+
+class VendorOut(Schema):
+    id: int
+    company: int
+    number: str
+    name: str
+    collaboration: Collaboration
+    show_prices: bool
+    language: str
+    email: str
+    address: str
+    endpoint_scheme: str
+    endpoint_id: str
+
+    @classmethod
+    def build(cls, vendor: Vendor) -> VendorOut:
+        return cls(
+            id=vendor.pk,
+            company=vendor.company_id,
+            number=vendor.number,
+            name=vendor.name,
+            collaboration=Collaboration(vendor.collaboration),
+            show_prices=vendor.show_prices,
+            language=vendor.language,
+            email=vendor.email,
+            address=vendor.address,
+            endpoint_scheme=vendor.endpoint_scheme,
+            endpoint_id=vendor.endpoint_id,
+        )
+
+
+class VendorIn(BuyerInput):
+    company: Id
+    number: str = Field(min_length=1, max_length=30)
+    name: str = Field(min_length=1, max_length=200)
+    collaboration: Collaboration = Field(
+        Collaboration.MANUAL_CONFIRM,
+        description="`disabled`: sees nothing, cannot be sent POs; `manual_confirm`: the buyer confirms after an "
+        "acceptance; `auto_confirm`: an acceptance confirms at once.",
+    )
+    show_prices: bool = True
+    language: str = Field("en", max_length=10, description="The vendor's language for documents and mail: en, nl.")
+    email: Text = Field("", max_length=254)
+    address: Text = Field("", max_length=2000)
+    endpoint_scheme: Text = Field("", max_length=10)
+    endpoint_id: Text = Field("", max_length=100)
+
+
+class VendorPatch(BuyerInput):
+    """Only what is sent changes; the company cannot."""
+
+    number: str | None = Field(None, min_length=1, max_length=30)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    collaboration: Collaboration | None = None
+    show_prices: bool | None = None
+    language: str | None = Field(None, max_length=10)
+    email: str | None = Field(None, max_length=254)
+    address: str | None = Field(None, max_length=2000)
+    endpoint_scheme: str | None = Field(None, max_length=10)
+    endpoint_id: str | None = Field(None, max_length=100)
+
+
+def _vendors(request: HttpRequest) -> QuerySet[Vendor]:
+    return Vendor.objects.visible_to(actor(request))
+
+
+def _vendor(request: HttpRequest, pk: int) -> Vendor:
+    vendor = _vendors(request).filter(pk=pk).first()
+    if vendor is None:
+        raise not_found()
+    return vendor
+
+
+@router.get("/vendors", response={200: Page[VendorOut], **READ_ERRORS}, summary="Vendor accounts")
+def vendor_list(
+    request: HttpRequest, filters: Query[CompanyFilters], paging: Query[PageQuery]
+) -> PageResult[VendorOut]:
+    rows = _filtered(_vendors(request), filters).order_by("company__code", "number", "pk")
+    return paginate(request, rows, paging, build=VendorOut.build)
+
+
+@router.get("/vendors/{int:id}", response={200: VendorOut, **READ_ERRORS}, summary="A vendor account")
+def vendor_get(request: HttpRequest, id: Id) -> VendorOut:
+    return VendorOut.build(_vendor(request, id))
+
+
+@router.post("/vendors", auth=admins, response={201: VendorOut, **CREATE_ERRORS}, summary="Create a vendor account")
+def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
+    refs = References()
+    company = refs.one(Company.objects.all(), body.company, "company")
+    refs.raise_if_any()
+    assert company is not None
+    fields = body.model_dump(exclude={"company"})
+    vendor = services.vendor_create(actor=actor(request), company=company, **fields)
+    return Status(201, VendorOut.build(vendor))
+
+
+@router.patch(
+    "/vendors/{int:id}",
+    auth=admins,
+    response={200: VendorOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Change a vendor account",
+)
+def vendor_update(request: HttpRequest, id: Id, body: VendorPatch) -> VendorOut:
+    """Its number, name, collaboration, price display, language, e-mail, address and PEPPOL identifier."""
+    vendor = services.vendor_change(
+        actor=actor(request), vendor=_vendor(request, id), **body.model_dump(exclude_none=True)
+    )
+    return VendorOut.build(vendor)
+
+
+# --- users ----------------------------------------------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    language: str
+    is_active: bool
+    roles: list[Role]
+    vendors: list[int] = Field(description="The vendor accounts a vendor user acts for (active links).")
+
+    @classmethod
+    def build(cls, user: User) -> UserOut:
+        """From a user with ``role_assignments`` and ``active_memberships`` prefetched."""
+        return cls(
+            id=user.pk,
+            username=user.username,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            language=user.language,
+            is_active=user.is_active,
+            roles=sorted(Role(assignment.role) for assignment in user.role_assignments.all()),
+            vendors=sorted(membership.vendor_id for membership in user.active_memberships),  # type: ignore[attr-defined]
+        )
+
+
+class UserIn(BuyerInput):
+    username: str = Field(min_length=1, max_length=150, pattern=USERNAME_PATTERN)
+    email: Text = Field("", max_length=254)
+    password: str | None = Field(
+        None,
+        max_length=4096,
+        description="Checked against the password rules. Left out, the user cannot sign in until the password is "
+        "reset by e-mail.",
+    )
+    first_name: Text = Field("", max_length=150)
+    last_name: Text = Field("", max_length=150)
+    language: str = Field("en", max_length=10)
+    roles: list[Role] = Field(min_length=1, max_length=len(Role))
+    vendors: list[Id] = Field(
+        default_factory=list, max_length=100, description="For vendor users: the vendor accounts they act for."
+    )
+
+
+def _users() -> QuerySet[User]:
+    return User.objects.prefetch_related(
+        "role_assignments",
+        Prefetch(
+            "vendor_memberships", queryset=VendorMembership.objects.filter(is_active=True), to_attr="active_memberships"
+        ),
+    ).order_by("username", "pk")
+
+
+@router.get("/users", response={200: Page[UserOut], **READ_ERRORS}, summary="Users")
+def user_list(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[UserOut]:
+    """Buyer and vendor users, with their roles and vendor accounts; never a password."""
+    return paginate(request, _users(), paging, build=UserOut.build)
+
+
+@router.post("/users", auth=admins, response={201: UserOut, **CREATE_ERRORS}, summary="Create a user")
+def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
+    """A buyer user (buyer roles) or a vendor user (vendor roles and at least one vendor account), never both."""
+    errors = FieldErrors(USER_MESSAGES)
+    vendors = Vendor.objects.in_bulk(set(body.vendors))
+    for index, pk in enumerate(body.vendors):
+        if pk not in vendors:
+            errors.add(f"vendors.{index}", "unknown")
+    if body.email:
+        try:
+            validate_email(body.email)
+        except ValidationError:
+            errors.add("email", "invalid_email")
+    if body.password is not None:
+        candidate = User(username=body.username, email=body.email, first_name=body.first_name, last_name=body.last_name)
+        try:
+            validate_password(body.password, user=candidate)
+        except ValidationError as error:
+            errors.add("password", "password_rejected", reasons=" ".join(error.messages))
+    errors.raise_if_any()
+    try:
+        user = accounts.user_create(
+            actor=actor(request),
+            username=body.username,
+            password=body.password,
+            roles=body.roles,
+            vendors=[vendors[pk] for pk in dict.fromkeys(body.vendors)],
+            email=body.email,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            language=body.language,
+        )
+    except IntegrityError:
+        # The username was taken by a concurrent request between the service's check and its insert.
+        errors.add("username", "username_taken")
+        errors.raise_if_any()
+        raise
+    return Status(201, UserOut.build(_users().get(pk=user.pk)))
+
+
+# --- items, sites, warehouses ---------------------------------------------------------------------------------------
+
+
+class ItemOut(Schema):
+    id: int
+    company: int
+    number: str
+    name: str
+    unit: str
+
+    @classmethod
+    def build(cls, item: Item) -> ItemOut:
+        return cls(id=item.pk, company=item.company_id, number=item.number, name=item.name, unit=item.unit)
+
+
+class ItemIn(BuyerInput):
+    company: Id
+    number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    unit: str = Field("ea", min_length=1, max_length=10)
+
+
+@router.get("/items", response={200: Page[ItemOut], **READ_ERRORS}, summary="Items")
+def item_list(request: HttpRequest, filters: Query[CompanyFilters], paging: Query[PageQuery]) -> PageResult[ItemOut]:
+    rows = _filtered(Item.objects.all(), filters).order_by("company__code", "number", "pk")
+    return paginate(request, rows, paging, build=ItemOut.build)
+
+
+@router.post("/items", auth=admins, response={201: ItemOut, **CREATE_ERRORS}, summary="Create an item")
+def item_create(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
+    refs = References()
+    company = refs.one(Company.objects.all(), body.company, "company")
+    refs.raise_if_any()
+    assert company is not None
+    item = services.item_create(
+        actor=actor(request), company=company, number=body.number, name=body.name, unit=body.unit
+    )
+    return Status(201, ItemOut.build(item))
+
+
+class SiteOut(Schema):
+    id: int
+    company: int
+    code: str
+    name: str
+
+    @classmethod
+    def build(cls, site: Site) -> SiteOut:
+        return cls(id=site.pk, company=site.company_id, code=site.code, name=site.name)
+
+
+class SiteIn(BuyerInput):
+    company: Id
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/sites", response={200: Page[SiteOut], **READ_ERRORS}, summary="Sites")
+def site_list(request: HttpRequest, filters: Query[CompanyFilters], paging: Query[PageQuery]) -> PageResult[SiteOut]:
+    rows = _filtered(Site.objects.all(), filters).order_by("company__code", "code", "pk")
+    return paginate(request, rows, paging, build=SiteOut.build)
+
+
+@router.post("/sites", auth=admins, response={201: SiteOut, **CREATE_ERRORS}, summary="Create a site")
+def site_create(request: HttpRequest, body: SiteIn) -> Status[SiteOut]:
+    refs = References()
+    company = refs.one(Company.objects.all(), body.company, "company")
+    refs.raise_if_any()
+    assert company is not None
+    site = services.site_create(actor=actor(request), company=company, code=body.code, name=body.name)
+    return Status(201, SiteOut.build(site))
+
+
+class WarehouseOut(Schema):
+    id: int
+    company: int = Field(description="The site's company.")
+    site: int
+    code: str
+    name: str
+
+    @classmethod
+    def build(cls, warehouse: Warehouse) -> WarehouseOut:
+        """From a warehouse with its ``site`` selected."""
+        return cls(
+            id=warehouse.pk,
+            company=warehouse.site.company_id,
+            site=warehouse.site_id,
+            code=warehouse.code,
+            name=warehouse.name,
+        )
+
+
+class WarehouseFilters(CompanyFilters):
+    site: Id | None = Field(None, description="Only this site's.")
+
+
+class WarehouseIn(BuyerInput):
+    site: Id
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/warehouses", response={200: Page[WarehouseOut], **READ_ERRORS}, summary="Warehouses")
+def warehouse_list(
+    request: HttpRequest, filters: Query[WarehouseFilters], paging: Query[PageQuery]
+) -> PageResult[WarehouseOut]:
+    rows = _filtered(Warehouse.objects.select_related("site"), filters, "site__company_id")
+    if filters.site:
+        rows = rows.filter(site_id=filters.site)
+    rows = rows.order_by("site__company__code", "site__code", "code", "pk")
+    return paginate(request, rows, paging, build=WarehouseOut.build)
+
+
+@router.post("/warehouses", auth=admins, response={201: WarehouseOut, **CREATE_ERRORS}, summary="Create a warehouse")
+def warehouse_create(request: HttpRequest, body: WarehouseIn) -> Status[WarehouseOut]:
+    refs = References()
+    site = refs.one(Site.objects.all(), body.site, "site")
+    refs.raise_if_any()
+    assert site is not None
+    warehouse = services.warehouse_create(actor=actor(request), site=site, code=body.code, name=body.name)
+    return Status(201, WarehouseOut.build(warehouse))
