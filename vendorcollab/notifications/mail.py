@@ -1,0 +1,371 @@
+"""Notification mail: who hears of an event, what the mail says in their language, and the daily digest.
+
+- ``po.sent``, ``po.confirmed``, ``po.cancelled``: the vendor account's active users (active link, active user,
+  collaborating vendor), with a link to the PO in the vendor portal. A PO never sent tells the vendor nothing.
+- ``response.submitted``: the PO's buyer contact (else whoever created it), with a link to the buyer's PO page.
+- Consignment POs take no part in confirmation: no mail at all.
+
+Each recipient's setting decides: immediately (one mail per event), digest (an entry for ``send_digests``), off.
+Every mail is rendered under ``translation.override(recipient.language)`` and says so in ``Content-Language``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from vendorcollab.accounts.models import VENDOR_ROLES, User
+from vendorcollab.common.events import Event, Payload
+from vendorcollab.purchasing.models import (
+    LineAction,
+    Origin,
+    PurchaseOrder,
+    PurchaseOrderVersion,
+    ResponseKind,
+    VendorResponse,
+)
+
+from .models import MAIL_EVENTS, DigestEntry, NotificationMode, NotificationSetting
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+DEFAULT_MAIL_TIMEOUT = 10
+
+
+class MailNotSent(RuntimeError):
+    """Some notification mail could not be handed to the mail server (each failure is logged on its own)."""
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", DEFAULT_SITE_URL)).rstrip("/")
+
+
+def absolute(path: str) -> str:
+    return site_url() + path
+
+
+def language_of(user: User) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.language if user.language in codes else settings.LANGUAGE_CODE
+
+
+# --- who -------------------------------------------------------------------------------------------------------
+
+
+def vendor_recipients(po: PurchaseOrder) -> list[User]:
+    """The people of the PO's vendor account who can open it in the portal, with an e-mail address."""
+    if po.latest_version_id is None or not po.vendor.collaborates:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            vendor_memberships__vendor=po.vendor,
+            vendor_memberships__is_active=True,
+            role_assignments__role__in=VENDOR_ROLES,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def buyer_recipients(po: PurchaseOrder) -> list[User]:
+    """The PO's buyer contact, or whoever created it when there is no (active) contact."""
+    for user in (po.buyer_contact, po.created_by):
+        if user is not None and user.is_active and user.email:
+            return [user]
+    return []
+
+
+def recipients(event: str, po: PurchaseOrder) -> list[User]:
+    if po.origin == Origin.CONSIGNMENT or event not in MAIL_EVENTS:
+        return []
+    if event == Event.RESPONSE_SUBMITTED:
+        return buyer_recipients(po)
+    return vendor_recipients(po)
+
+
+def modes_for(users: Sequence[User]) -> dict[int, str]:
+    stored = dict(
+        NotificationSetting.objects.filter(user__in=[user.pk for user in users]).values_list("user_id", "mode")
+    )
+    return {user.pk: stored.get(user.pk, NotificationMode.IMMEDIATE) for user in users}
+
+
+# --- what ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Notice:
+    """One event about one PO, with the facts a mail or a digest line needs (plain values: they are read once and
+    rendered in each recipient's language)."""
+
+    event: str
+    po: PurchaseOrder
+    data: dict[str, Any]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, event: str, po: PurchaseOrder, data: dict[str, Any]) -> Notice:
+        notice = cls(event, po, data)
+        version_number: int | None = data.get("version") or (po.latest_version.number if po.latest_version else None)
+        notice.facts["label"] = f"{po.number}-{version_number}" if version_number else po.number
+        notice.facts["version_number"] = version_number
+        if event == Event.PO_SENT:
+            version = (
+                PurchaseOrderVersion.objects.filter(purchase_order=po, number=version_number).first()
+                if version_number is not None
+                else None
+            )
+            lines = list(po.lines.filter(is_cancelled=False).values_list("delivery_date", flat=True))
+            notice.facts.update(
+                version=version,
+                line_count=len(lines),
+                first_delivery=min(lines) if lines else None,
+            )
+        elif event == Event.RESPONSE_SUBMITTED:
+            response = VendorResponse.objects.filter(pk=data["response"]).first() if "response" in data else None
+            notice.facts.update(
+                response=response,
+                changed_lines=(response.lines.exclude(action=LineAction.ACCEPT).count() if response is not None else 0),
+                line_count=response.lines.count() if response is not None else 0,
+            )
+        return notice
+
+    @property
+    def for_buyer(self) -> bool:
+        return self.event == Event.RESPONSE_SUBMITTED
+
+    @property
+    def template(self) -> str:
+        return "notifications/mail/" + self.event.replace(".", "_")
+
+    def link(self) -> str:
+        name = "buyer:po_detail" if self.for_buyer else "vendor:po_detail"
+        return absolute(reverse(name, args=[self.po.pk]))
+
+    def summary(self) -> str:
+        """One line saying what happened, in the active language: the subject, and a digest's line."""
+        params = {"label": self.facts["label"], "number": self.po.number, "company": self.po.company.name}
+        if self.event == Event.PO_SENT:
+            if (self.facts["version_number"] or 1) > 1:
+                return _("New version %(label)s of a purchase order from %(company)s for your review") % params
+            return _("Purchase order %(label)s from %(company)s for your review") % params
+        if self.event == Event.RESPONSE_SUBMITTED:
+            response = self.facts.get("response")
+            kind = ResponseKind(response.kind).label if response is not None else ""
+            return _("%(vendor)s answered purchase order %(label)s: %(response)s") % {
+                **params,
+                "vendor": self.po.vendor.name,
+                "response": kind,
+            }
+        if self.event == Event.PO_CONFIRMED:
+            return _("Purchase order %(label)s from %(company)s is confirmed") % params
+        return _("Purchase order %(number)s from %(company)s is cancelled") % params
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The facts a mail lists, labelled in the active language; empty ones left out."""
+        po = self.po
+        rows: list[tuple[str, Any]] = [(_("Purchase order"), self.facts["label"]), (_("Company"), po.company.name)]
+        if self.for_buyer:
+            response = self.facts.get("response")
+            rows += [(_("Vendor"), f"{po.vendor.number} {po.vendor.name}")]
+            if response is not None:
+                rows += [
+                    (_("Response"), response.get_kind_display()),
+                    (
+                        _("Changed lines"),
+                        _("%(changed)s of %(total)s")
+                        % {"changed": self.facts["changed_lines"], "total": self.facts["line_count"]},
+                    ),
+                    (_("Vendor reference"), response.vendor_reference),
+                    (_("Note"), response.note),
+                ]
+        else:
+            rows += [(_("Vendor account"), f"{po.vendor.number} {po.vendor.name}")]
+        if self.event == Event.PO_SENT:
+            version = self.facts.get("version")
+            first = self.facts.get("first_delivery")
+            rows += [
+                (_("Order date"), formats.date_format(po.order_date)),
+                (_("Lines"), self.facts["line_count"]),
+                (_("First delivery date"), formats.date_format(first) if first else ""),
+            ]
+            if version is not None:
+                contact = " ".join(filter(None, [version.buyer_contact_name, version.buyer_contact_email]))
+                rows += [(_("Buyer's contact"), contact)]
+        if self.event == Event.PO_CANCELLED:
+            rows += [(_("Reason"), self.data.get("reason", ""))]
+        return [(str(label), str(value)) for label, value in rows if value not in ("", None)]
+
+    def context(self, user: User) -> dict[str, Any]:
+        return {
+            "recipient": user,
+            "po": self.po,
+            "facts": self.facts,
+            "data": self.data,
+            "rows": self.rows(),
+            "summary": self.summary(),
+            "link": self.link(),
+            "preferences_link": absolute(reverse("notifications:preferences")),
+            "language": translation.get_language(),
+        }
+
+
+def _message(user: User, *, subject: str, template: str, context: dict[str, Any], event: str) -> EmailMultiAlternatives:
+    """Render ``template``.txt and .html for ``user``; call inside ``translation.override``."""
+    text = render_to_string(template + ".txt", context)
+    html = render_to_string(template + ".html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),  # a line break in a name must not break the header
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={
+            "Content-Language": str(context["language"]),
+            "Auto-Submitted": "auto-generated",
+            "X-Vendorcollab-Event": event,
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def notice_message(notice: Notice, user: User) -> EmailMultiAlternatives:
+    with translation.override(language_of(user)):
+        context = notice.context(user)
+        return _message(user, subject=context["summary"], template=notice.template, context=context, event=notice.event)
+
+
+def send(messages: Iterable[EmailMultiAlternatives]) -> int:
+    """Hand each message to the mail server over one connection; one bad address does not stop the others."""
+    messages = list(messages)
+    if not messages:
+        return 0
+    sent = failed = 0
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_MAIL_TIMEOUT
+    connection = get_connection(fail_silently=False, timeout=timeout)
+    try:
+        connection.open()
+    except Exception as error:
+        logger.exception("mail server not reached; %s notification mails not sent", len(messages))
+        raise MailNotSent(f"mail server not reached: {error}") from error
+    try:
+        for message in messages:
+            try:
+                sent += connection.send_messages([message]) or 0
+            except Exception:
+                failed += 1
+                logger.exception("notification mail %r to %s not sent", message.subject, message.to)
+    finally:
+        connection.close()
+    if failed:
+        raise MailNotSent(f"{failed} of {len(messages)} notification mails not sent")
+    return sent
+
+
+def notify(*, event: str, payload: Payload) -> int:
+    """Tell the people concerned that ``event`` happened: mail now, a digest entry, or nothing, as each wants.
+
+    Returns the number of mails sent now.
+    """
+    po = (
+        PurchaseOrder.objects.select_related("company", "vendor", "buyer_contact", "created_by", "latest_version")
+        .filter(pk=payload["purchase_order"])
+        .first()
+    )
+    if po is None:
+        return 0
+    users = recipients(event, po)
+    if not users:
+        return 0
+    modes = modes_for(users)
+    data = {key: value for key, value in payload.items() if key not in ("event", "purchase_order")}
+    DigestEntry.objects.bulk_create(
+        DigestEntry(user=user, event=event, purchase_order=po, data=data)
+        for user in users
+        if modes[user.pk] == NotificationMode.DIGEST
+    )
+    now_users = [user for user in users if modes[user.pk] == NotificationMode.IMMEDIATE]
+    if not now_users:
+        return 0
+    notice = Notice.load(event, po, data)
+    return send(notice_message(notice, user) for user in now_users)
+
+
+# --- the daily digest ------------------------------------------------------------------------------------------
+
+
+def digest_message(user: User, entries: Sequence[DigestEntry]) -> EmailMultiAlternatives:
+    with translation.override(language_of(user)):
+        notices = [Notice.load(entry.event, entry.purchase_order, entry.data) for entry in entries]
+        items = [
+            {"summary": notice.summary(), "link": notice.link(), "at": entry.created_at}
+            for notice, entry in zip(notices, entries, strict=True)
+        ]
+        count = len(items)
+        subject = ngettext(
+            "Your daily summary: %(count)s update on purchase orders",
+            "Your daily summary: %(count)s updates on purchase orders",
+            count,
+        ) % {"count": count}
+        context = {
+            "recipient": user,
+            "items": items,
+            "summary": subject,
+            "preferences_link": absolute(reverse("notifications:preferences")),
+            "language": translation.get_language(),
+        }
+        return _message(user, subject=subject, template="notifications/mail/digest", context=context, event="digest")
+
+
+@dataclass
+class DigestRun:
+    sent: int = 0
+    dropped: int = 0
+    failed: int = 0
+
+
+def digests_send() -> DigestRun:
+    """One mail per user of everything that queued up for the digest.
+
+    A user's entries are claimed (stamped ``sent_at``) before the mail goes, so two runs at once never send them
+    twice; if the mail server refuses, the claim is undone and the next run tries again. Entries of a user who
+    switched mail off, left, or has no address are dropped.
+    """
+    run = DigestRun()
+    user_ids = DigestEntry.objects.filter(sent_at__isnull=True).values_list("user_id", flat=True).distinct()
+    users = list(User.objects.filter(pk__in=list(user_ids)).order_by("pk"))
+    modes = modes_for(users)
+    for user in users:
+        claimed_at = timezone.now()
+        DigestEntry.objects.filter(user=user, sent_at__isnull=True).update(sent_at=claimed_at)
+        entries = list(
+            DigestEntry.objects.filter(user=user, sent_at=claimed_at)
+            .select_related("purchase_order__company", "purchase_order__vendor", "purchase_order__latest_version")
+            .order_by("created_at", "pk")
+        )
+        if not entries:
+            continue
+        if not user.is_active or not user.email or modes[user.pk] == NotificationMode.OFF:
+            run.dropped += len(entries)
+            continue
+        try:
+            send([digest_message(user, entries)])
+        except MailNotSent:
+            DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(sent_at=None)
+            run.failed += 1
+        else:
+            run.sent += 1
+    return run
