@@ -31,6 +31,16 @@ def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
 DEBUG = env_bool("DEBUG", False)
 
 _DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
@@ -50,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "django_tasks",
     # django-ninja: the API's docs page and its Swagger UI assets, served from local static files (no CDN)
@@ -68,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vendorcollab.common.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +89,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vendorcollab.accounts.mfa.MFARequiredMiddleware",
     "vendorcollab.common.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -129,12 +142,33 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 # django-allauth: sign in with username or e-mail; accounts are created by the buyer, never by sign-up.
-ACCOUNT_ADAPTER = "vendorcollab.accounts.adapter.AccountAdapter"
+# accounts.adapter's, plus a rule of two-factor authentication (see vendorcollab.accounts.mfa).
+ACCOUNT_ADAPTER = "vendorcollab.accounts.mfa.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
+# Failed sign-ins (the sign-in page and POST /api/v1/auth/token alike) are counted per IP address and per login;
+# past the limit even the right password is refused until the window has passed. allauth counts in the cache, so
+# several app servers must share one (CACHE_BACKEND=database, the production default).
+ACCOUNT_RATE_LIMITS = {"login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key")}
+
+# Two-factor authentication (django-allauth MFA): an authenticator app (TOTP) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "vendorcollab.accounts.mfa.MFAAdapter"
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "vendorcollab")
+# Users holding any of these roles must set up an authenticator app before they can do anything else, and their API
+# tokens are refused until they have. Empty (MFA_REQUIRED_ROLES=) switches the requirement off.
+MFA_REQUIRED_ROLES = tuple(env_list("MFA_REQUIRED_ROLES", "procurement_admin,vendor_admin"))
+
+# Argon2 first: new passwords are hashed with it, older hashes are upgraded at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -143,6 +177,49 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds what must be shared by every app server: failed sign-in counts and TOTP codes already used (a
+# code works once). "database" needs `manage.py createcachetable` once; "locmem" is per process (development).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "database")
+CACHES = {
+    "default": {
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vendorcollab_cache"},
+    }.get(CACHE_BACKEND)
+    or {}
+}
+if not CACHES["default"]:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be 'locmem' or 'database', not {CACHE_BACKEND!r}")
+
+# --- HTTP security -------------------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Origins (scheme and host) that may POST forms when they differ from the Host header, e.g. behind a proxy.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's): tells Django the request
+    # came in over HTTPS, so that SECURE_SSL_REDIRECT does not loop.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    # Off by default: only the organisation knows whether every subdomain is served over HTTPS.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Sent on every HTML response (vendorcollab.common.security), in every environment so the tests see what production
+# sends. Pages use only local files: no inline script, no inline style, no style attribute. A page that needs one
+# inline block uses the per-response nonce, ``<style nonce="{{ request.csp_nonce }}">``.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -157,7 +234,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The largest file a buyer or vendor may attach.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # raised below to fit the largest UBL document
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -169,16 +246,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vendorcollab@localhos
 # Background work (mail, webhooks) goes through the django-tasks interface. The default runs each task in-process
 # right after the commit that queued it; production sets TASKS_BACKEND=database and runs `manage.py db_worker`.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'immediate' or 'database', not {TASKS_BACKEND!r}")
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks.backends.database.DatabaseBackend",
+            "database": "django_tasks_db.DatabaseBackend",
         }[TASKS_BACKEND]
     }
 }
 if TASKS_BACKEND == "database":
-    INSTALLED_APPS.append("django_tasks.backends.database")
+    INSTALLED_APPS.append("django_tasks_db")
+
+# Where the portal is reached: links in mails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The largest UBL document accepted for import.
+UBL_MAX_BYTES = env_int("UBL_MAX_BYTES", 10 * 1024 * 1024)
+# A keyed (Idempotency-Key) import is hashed from the body in memory: the largest UBL document must fit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(DATA_UPLOAD_MAX_MEMORY_SIZE, UBL_MAX_BYTES + 1024 * 1024)
+# How long an invitation link for a new user works.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # Numbers given to purchase orders created without one: PO-000001, PO-000002, ...
 PURCHASE_ORDER_NUMBER_PREFIX = os.environ.get("PURCHASE_ORDER_NUMBER_PREFIX", "PO-")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vendorcollab.accounts import mfa
 from vendorcollab.api.api import api
 from vendorcollab.common import views as common_views
 
@@ -10,12 +11,18 @@ urlpatterns = [
     path("", common_views.home, name="home"),
     path("language/", common_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("vendorcollab.accounts.account_urls")),
     path("vendor/consignment/", include("vendorcollab.consignment.vendor_urls")),
+    path("vendor/contacts/", include("vendorcollab.accounts.vendor_urls")),
     path("vendor/", include("vendorcollab.purchasing.urls")),
     path("buyer/consignment/", include("vendorcollab.consignment.buyer_urls")),
     path("buyer/", include("vendorcollab.purchasing.buyer_urls")),
     path("settings/notifications/", include("vendorcollab.notifications.urls")),
+    path("settings/audit/", include("vendorcollab.audit.urls")),
+    path("settings/users/", include("vendorcollab.accounts.urls")),
     path("settings/", include("vendorcollab.partners.urls")),
+    # The back office signs in through the portal's sign-in page, which asks for the second factor.
+    path("admin/login/", mfa.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

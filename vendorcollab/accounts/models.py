@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.common.models import AppendOnlyModel
 from vendorcollab.partners.models import Collaboration, Vendor
 
 
@@ -103,3 +105,149 @@ class VendorMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.vendor}"
+
+
+# --- People requests: a new vendor user, an inactivation, a change of roles -----------------------------------------
+
+
+class UserRequestKind(models.TextChoices):
+    NEW_USER = "new_user", _("New user")
+    INACTIVATE = "inactivate", _("Inactivate user")
+    CHANGE_ROLES = "change_roles", _("Change roles")
+
+
+class UserRequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    COMPLETED = "completed", _("Completed")
+
+
+class UserRequest(models.Model):
+    """A vendor admin's or buyer's request about a vendor's people, decided by a procurement admin.
+
+    The person's name and e-mail are copied in when the request is made, so that the queue reads (and is searched)
+    the same way for a user who does not exist yet. ``vendors`` are the accounts a new user is to be linked to, or
+    the accounts of the user concerned when the request was made: they decide which vendor admins see the request.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=UserRequestKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=UserRequestStatus.choices, default=UserRequestStatus.SUBMITTED
+    )
+    subject = models.ForeignKey(
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user_requests",
+        verbose_name=_("user"),
+        help_text=_("The user concerned; for a new user, set when the request is approved."),
+    )
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    vendors = models.ManyToManyField(Vendor, related_name="user_requests", verbose_name=_("vendor accounts"))
+    requested_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("user request")
+        verbose_name_plural = _("user requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="user_request_status")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def number(self) -> str:
+        return f"UR-{self.pk:06d}" if self.pk else "UR-"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for a procurement admin's decision."""
+        return self.status == UserRequestStatus.SUBMITTED
+
+    @property
+    def awaits_invitation(self) -> bool:
+        """An approved new user who has not yet set a password through the invitation."""
+        return self.kind == UserRequestKind.NEW_USER and self.status == UserRequestStatus.APPROVED
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(role, role)) for role in self.roles]
+
+    @property
+    def status_tone(self) -> str:
+        """The badge colour: waiting is busy, done is good, refused is bad (the word goes with it)."""
+        return {
+            UserRequestStatus.SUBMITTED: "open",
+            UserRequestStatus.APPROVED: "accept",
+            UserRequestStatus.REJECTED: "rejected",
+            UserRequestStatus.COMPLETED: "confirmed",
+        }[UserRequestStatus(self.status)]
+
+
+class UserRequestAction(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_RENEWED = "invitation_renewed", _("New invitation")
+    COMPLETED = "completed", _("Completed")
+
+
+class UserRequestEvent(AppendOnlyModel):
+    """One step in a request's history: who did what, when, and why. Never changed, never deleted."""
+
+    request = models.ForeignKey(UserRequest, models.CASCADE, related_name="events", verbose_name=_("request"))
+    action = models.CharField(_("what"), max_length=30, choices=UserRequestAction.choices)
+    # None for what the system did on its own (sending the invitation).
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user request event")
+        verbose_name_plural = _("user request events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.get_action_display()}"
+
+
+class Invitation(models.Model):
+    """A one-time link for a new user to set a password. Only the SHA-256 of the link's token is stored, and only
+    once the mail is being sent: the token itself exists nowhere but in that mail."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="invitations", verbose_name=_("user"))
+    request = models.ForeignKey(UserRequest, models.CASCADE, related_name="invitations", verbose_name=_("request"))
+    token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # Set when a newer invitation replaces this one.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})" if self.created_at else str(self.user)
+
+    def is_usable(self, now: datetime) -> bool:
+        return (
+            self.used_at is None and self.cancelled_at is None and self.token_hash is not None and now < self.expires_at
+        )

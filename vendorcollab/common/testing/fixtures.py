@@ -6,6 +6,7 @@ Vendor B's user exists to get nothing: every test that shows vendor A's data can
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -59,3 +60,11 @@ def cast(db: None) -> Cast:
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Real hashers are slow on purpose; tests create many users and test no hashing strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _mfa_requirement(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Production requires two-factor authentication of procurement and vendor admins (``MFA_REQUIRED_ROLES``);
+    the cast signs in without it, except in tests marked ``@pytest.mark.mfa_required``, which keep the setting."""
+    if request.node.get_closest_marker("mfa_required") is None:
+        settings.MFA_REQUIRED_ROLES = ()

@@ -38,8 +38,9 @@ CLEAN_PAGE = """<!doctype html>
 def test_admin_login_page_in_chromium(page, live_server, request):
     page.goto(live_server.url + "/admin/login/")
 
-    assert "Log in" in page.title()
-    assert page.locator("input[name='username']").is_visible()
+    # The back office signs in through the portal's sign-in page (which asks for the second factor).
+    assert "Sign in" in page.title()
+    assert page.locator("input[name='login']").is_visible()
     path = screenshot(page, "infra-admin-login")
     assert path.is_file()
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
