@@ -67,3 +67,17 @@ def test_the_chosen_language_is_kept_for_the_user(client, dave):
     dave.refresh_from_db()
     assert dave.language == "nl"
     assert 'lang="nl"' in client.get(reverse("vendor:workspace")).content.decode()
+
+
+def test_a_password_reset_link_stops_working_after_it_expires(client, dave, smtp_server, settings):
+    from datetime import datetime, timedelta
+    from unittest import mock
+
+    client.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
+    [message] = smtp_server.wait_for(1)
+    link = re.search(r"https?://[^\s]+/accounts/password/reset/key/[^\s]+", message.text).group(0)
+    path = "/" + link.split("/", 3)[3]
+    later = datetime.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    with mock.patch("django.contrib.auth.tokens.PasswordResetTokenGenerator._now", return_value=later):
+        page = client.get(path, follow=True).content.decode()
+    assert "password1" not in page
