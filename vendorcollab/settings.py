@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "vendorcollab.audit",
     "vendorcollab.api",
     "vendorcollab.demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,11 @@ MIDDLEWARE = [
     "vendorcollab.common.middleware.NotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# A benchmark server (`make bench`) reports each response's query count and serves the framework's floor view.
+BENCH = env_bool("VENDORCOLLAB_BENCH", False)
+if BENCH:
+    MIDDLEWARE.insert(0, "bench.instrumentation.QueryCountMiddleware")
 
 ROOT_URLCONF = "vendorcollab.urls"
 
@@ -190,6 +196,15 @@ CACHES = {
 }
 if not CACHES["default"]:
     raise ImproperlyConfigured(f"CACHE_BACKEND must be 'locmem' or 'database', not {CACHE_BACKEND!r}")
+# Rendered PDFs (purchasing.documents), apart from the default cache so that thousands of documents never push out
+# a sign-in throttle count. Keyed on the document's content, so an entry is never stale, only unused.
+CACHES["documents"] = {
+    **CACHES["default"],
+    "TIMEOUT": env_int("DOCUMENT_CACHE_SECONDS", 30 * 24 * 3600),
+    "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 20_000)},
+    # A table of its own in the database; a store of its own in memory.
+    "LOCATION": "vendorcollab_document_cache" if CACHE_BACKEND == "database" else "documents",
+}
 
 # --- HTTP security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,6 @@
 """The URL configuration: the portal, sign-in, the back office."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,3 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+if settings.BENCH:
+    from bench.instrumentation import floor
+
+    urlpatterns.append(path("bench/floor/", floor, name="bench_floor"))

@@ -1,0 +1,87 @@
+"""``manage.py bench_data --vendors 1000 --pos 200000``: load the benchmark data set."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+
+from bench.consignment import ConsignmentFactory
+from bench.generator import PurchaseOrderFactory
+from bench.tables import TABLES
+from bench.world import BIG_VENDOR_USER, PASSWORD, Ids, Size, bench_loaded, create_world
+from bench.writers import reset_sequences, write_batch, writer_for_connection
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the benchmark data set: a buyer with VENDORS vendors and POS purchase orders in every state, with "
+        "versions, responses, receipts and consignment, written in bulk (COPY on PostgreSQL)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--vendors", type=int, default=1000)
+        parser.add_argument("--pos", type=int, default=200_000)
+        parser.add_argument(
+            "--big-vendor-pos",
+            type=int,
+            default=5000,
+            help="POs of the one big vendor whose pages are measured (at most a quarter of all POs)",
+        )
+        parser.add_argument("--seed", type=int, default=Size.seed)
+        parser.add_argument("--batch-size", type=int, default=2000, help="POs per transaction")
+        parser.add_argument(
+            "--skip-if-loaded", action="store_true", help="do nothing (and succeed) when the data set is there"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["vendors"] < 2 or options["pos"] < 100:
+            raise CommandError("Give at least 2 vendors and 100 purchase orders.")
+        if bench_loaded():
+            if options["skip_if_loaded"]:
+                self.stdout.write("The bench data set is already loaded.")
+                return
+            raise CommandError("The bench data set is already loaded; load it into an empty database.")
+        for table in TABLES:
+            table.check_against_model()
+        size = Size(
+            vendors=options["vendors"],
+            pos=options["pos"],
+            big_vendor_pos=min(options["big_vendor_pos"], options["pos"] // 4),
+            seed=options["seed"],
+        )
+        rng = random.Random(size.seed)
+        started = time.monotonic()
+        with transaction.atomic():
+            world = create_world(size, rng)
+        orders = PurchaseOrderFactory(world, Ids.after_existing(), size, rng)
+        writer = writer_for_connection()
+        rows = 0
+        for number, batch in enumerate(orders.batches(options["batch_size"]), start=1):
+            rows += write_batch(writer, batch)
+            if number % 10 == 0:
+                self._progress(f"{number * options['batch_size']:,} purchase orders", rows, started)
+        for batch in ConsignmentFactory(orders).batches():
+            rows += write_batch(writer, batch)
+        with transaction.atomic():
+            world.save_numbers()
+            reset_sequences([table.model for table in TABLES])
+        self._progress("all written", rows, started)
+        if connection.vendor in ("postgresql", "sqlite"):
+            # Fresh statistics, or the planner guesses at tables it believes empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self._progress("analysed", rows, started)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {size.pos:,} purchase orders for {size.vendors:,} vendors ({rows:,} rows) in "
+                f"{time.monotonic() - started:.0f} s. The big vendor signs in as {BIG_VENDOR_USER} / {PASSWORD}."
+            )
+        )
+
+    def _progress(self, what: str, rows: int, started: float) -> None:
+        elapsed = time.monotonic() - started
+        self.stdout.write(f"{elapsed:7.1f} s  {what}: {rows:,} rows ({rows / max(elapsed, 0.001):,.0f} rows/s)")

@@ -1,0 +1,122 @@
+"""``manage.py bench_run``: measure the portal over HTTP against gunicorn and the bench data set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from bench.runner import Runner
+from bench.server import Gunicorn, prepare_database
+from bench.targets import make_targets
+from bench.world import bench_loaded
+from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
+
+
+class Command(BaseCommand):
+    help = "Measure p50/p95 latency, query counts, throughput and worker memory over HTTP (see README: Benchmarks)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn sync workers")
+        parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
+        parser.add_argument("--warmup", type=int, default=20, help="requests per page before measuring")
+        parser.add_argument("--answers", type=int, default=100, help="accept-with-changes submissions measured")
+        parser.add_argument("--first-renders", type=int, default=10, help="PDFs measured at their first render")
+        parser.add_argument("--clients", type=int, default=8, help="concurrent clients for throughput")
+        parser.add_argument("--throughput-seconds", type=float, default=20)
+        parser.add_argument("--memory-requests", type=int, default=10_000)
+        parser.add_argument("--output", type=Path, default=Path(settings.VAR_DIR) / "bench" / "results.json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not bench_loaded():
+            raise CommandError("No bench data here: run `manage.py bench_data` first (or `make bench`).")
+        log = self.stdout.write
+        log("Preparing the database (cache table, task queue) and the targets ...")
+        prepare_database(options["port"])
+        targets = make_targets(answers=options["answers"] + options["warmup"], first_renders=options["first_renders"])
+        meta = self._meta(options)
+        server_log = Path(options["output"]).with_suffix(".gunicorn.log")
+        with Gunicorn(port=options["port"], workers=options["workers"], log=server_log) as server:
+            runner = Runner(
+                server=server, targets=targets, requests=options["requests"], warmup=options["warmup"], log=log
+            )
+            log(f"Measuring one request at a time, {options['requests']} per page after {options['warmup']} ...")
+            runner.run_latencies()
+            log("Throughput ...")
+            throughput = runner.throughput(clients=options["clients"], seconds=options["throughput_seconds"])
+            log("Memory ...")
+            memory = runner.memory(requests=options["memory_requests"], clients=min(4, options["clients"]))
+        floor = runner.results[0].summary(None)["p50_ms"]
+        rows = [measurement.summary(floor) for measurement in runner.results]
+        report = {"meta": meta, "latencies": rows, "throughput": throughput, "memory": memory}
+        output = Path(options["output"])
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(report, indent=2, default=str))
+        self.stdout.write(self._table(rows, throughput, memory))
+        self.stdout.write(f"Written to {output}")
+        missed = [row["name"] for row in rows if row["within_budget"] is False]
+        missed += ["throughput"] if not throughput["within_budget"] else []
+        missed += ["memory"] if not memory["within_budget"] else []
+        if missed:
+            self.stdout.write(self.style.WARNING(f"Over budget: {', '.join(missed)}"))
+        else:
+            self.stdout.write(self.style.SUCCESS("Every figure is within its budget."))
+
+    def _meta(self, options: dict[str, Any]) -> dict[str, Any]:
+        try:
+            commit = subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=settings.BASE_DIR
+            ).stdout.strip()
+        except OSError:
+            commit = ""
+        return {
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "commit": commit,
+            "database": connection.vendor,
+            "purchase_orders": PurchaseOrder.objects.count(),
+            "purchase_order_lines": PurchaseOrderLine.objects.count(),
+            "cpus": os.cpu_count(),
+            "gunicorn_workers": options["workers"],
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "requests_per_page": options["requests"],
+            "warmup_per_page": options["warmup"],
+        }
+
+    @staticmethod
+    def _table(rows: list[dict[str, Any]], throughput: dict[str, Any], memory: dict[str, Any]) -> str:
+        def verdict(value: bool | None) -> str:
+            return "" if value is None else ("ok" if value else "OVER")
+
+        lines = [
+            "",
+            f"{'what':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x floor':>8} {'budget':>7}  ",
+            "-" * 86,
+        ]
+        for row in rows:
+            budget = f"{row['budget_p95_ms']}" if row["budget_p95_ms"] else ""
+            lines.append(
+                f"{row['name']:<40} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['queries'] or '':>8} "
+                f"{row['p50_to_floor'] or '':>8} {budget:>7}  {verdict(row['within_budget'])}"
+            )
+        lines.append("-" * 86)
+        lines.append(
+            f"vendor workspace throughput, {throughput['clients']} clients: {throughput['requests_per_second']} "
+            f"requests/s (p95 {throughput['p95_ms']} ms; budget >= {throughput['budget_requests_per_second']})  "
+            f"{verdict(throughput['within_budget'])}"
+        )
+        lines.append(
+            f"worker memory over {memory['requests']:,} requests: largest growth {memory['largest_growth_kib']} KiB "
+            f"(limit {memory['limit_kib']} KiB)  {verdict(memory['within_budget'])}"
+        )
+        return "\n".join(lines)

@@ -1,0 +1,264 @@
+"""The benchmark run: every measured page and endpoint over HTTP against gunicorn, the framework's floor in the
+same run, throughput under concurrent clients, and a worker's memory over 10,000 requests.
+
+Latencies are measured by the client, from sending the request to the last byte of the answer, one request at a
+time (so a figure is the cost of one request, not of queueing). Query counts come from the server's
+``X-Query-Count`` header. Percentiles are nearest-rank over every measured request, after a warm-up that is not
+counted.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections
+
+from .client import Client, Response, form_fields
+from .server import Gunicorn, rss_kib
+from .targets import Targets
+
+# The budgets of issue 8 (PostgreSQL, 200,000 POs, a 2-core machine): p95 in milliseconds.
+BUDGETS_MS = {
+    "vendor workspace (big vendor)": 50,
+    "vendor list: for review": 40,
+    "vendor list: awaiting customer": 40,
+    "vendor list: open confirmed": 40,
+    "vendor list: all confirmed": 40,
+    "vendor list: history": 40,
+    "50-line PO, vendor view": 60,
+    "accept with changes, 50-line PO": 150,
+    "buyer preparation workspace": 60,
+    "API list, 50 POs": 30,
+    "API PO detail": 30,
+    "PEPPOL Order import, 10 lines": 100,
+    "PDF of a 50-line PO, after the first": 30,
+}
+THROUGHPUT_BUDGET = 150  # vendor workspace requests per second
+MEMORY_GROWTH_LIMIT_KIB = 4096  # per worker, from request 1,000 to request 10,000
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class Measurement:
+    name: str
+    expected_status: int
+    seconds: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    def add(self, response: Response) -> None:
+        self.statuses[response.status] += 1
+        if response.status != self.expected_status:
+            raise RuntimeError(
+                f"{self.name}: HTTP {response.status} where {self.expected_status} was expected: {response.text[:300]}"
+            )
+        self.seconds.append(response.seconds)
+        if response.queries is not None:
+            self.queries.append(response.queries)
+
+    def summary(self, floor_p50_ms: float | None) -> dict[str, Any]:
+        p50 = percentile(self.seconds, 0.50) * 1000
+        p95 = percentile(self.seconds, 0.95) * 1000
+        budget = BUDGETS_MS.get(self.name)
+        return {
+            "name": self.name,
+            "requests": len(self.seconds),
+            "p50_ms": round(p50, 2),
+            "p95_ms": round(p95, 2),
+            "mean_ms": round(statistics.fmean(self.seconds) * 1000, 2),
+            "max_ms": round(max(self.seconds) * 1000, 2),
+            "queries": max(self.queries) if self.queries else None,
+            "queries_min": min(self.queries) if self.queries else None,
+            "p50_to_floor": round(p50 / floor_p50_ms, 1) if floor_p50_ms else None,
+            "budget_p95_ms": budget,
+            "within_budget": None if budget is None else p95 <= budget,
+        }
+
+
+class Runner:
+    def __init__(self, *, server: Gunicorn, targets: Targets, requests: int, warmup: int, log: Callable[[str], None]):
+        self.server = server
+        self.targets = targets
+        self.requests = requests
+        self.warmup = warmup
+        self.log = log
+        self.results: list[Measurement] = []
+
+    def client(self, username: str = "", token: str = "") -> Client:
+        client = Client("127.0.0.1", self.server.port, token=token)
+        if username:
+            from .world import PASSWORD
+
+            client.login(username, PASSWORD)
+        return client
+
+    def repeat(self, name: str, call: Callable[[], Response], *, expected: int = 200, count: int = 0) -> Measurement:
+        measurement = Measurement(name, expected)
+        for _ in range(self.warmup):
+            call()
+        for _ in range(count or self.requests):
+            measurement.add(call())
+        self.results.append(measurement)
+        self.log(f"  {name}: p95 {percentile(measurement.seconds, 0.95) * 1000:.1f} ms")
+        return measurement
+
+    def once_each(self, name: str, calls: list[Callable[[], Response]], *, expected: int) -> Measurement:
+        measurement = Measurement(name, expected)
+        for call in calls:
+            measurement.add(call())
+        self.results.append(measurement)
+        self.log(f"  {name}: p95 {percentile(measurement.seconds, 0.95) * 1000:.1f} ms")
+        return measurement
+
+    def run_latencies(self) -> None:
+        t = self.targets
+        anonymous = self.client()
+        vendor = self.client(t.vendor_user.username)
+        agent = self.client(t.agent.username)
+        vendor_api = self.client(token=t.vendor_token)
+        agent_api = self.client(token=t.agent_token)
+
+        self.repeat("floor: a constant Django view", lambda: anonymous.get("/bench/floor/"))
+        self.repeat("vendor workspace (big vendor)", lambda: vendor.get("/vendor/"))
+        for which, label in (
+            ("for_review", "for review"),
+            ("awaiting_customer", "awaiting customer"),
+            ("open_confirmed", "open confirmed"),
+            ("all_confirmed", "all confirmed"),
+        ):
+            self.repeat(
+                f"vendor list: {label}", lambda which=which: vendor.get(f"/vendor/purchase-orders/list/{which}/")
+            )
+        self.repeat("vendor list: history", lambda: vendor.get("/vendor/history/"))
+        self.repeat("50-line PO, vendor view", lambda: vendor.get(f"/vendor/purchase-orders/{t.view_po}/"))
+        self.answer_with_changes(vendor)
+        self.repeat("buyer preparation workspace", lambda: agent.get("/buyer/"))
+        self.repeat("API list, 50 POs", lambda: agent_api.get("/api/v1/purchase-orders?page_size=50"))
+        self.repeat("API PO detail", lambda: agent_api.get(f"/api/v1/purchase-orders/{t.view_po}"))
+        self.repeat(
+            "API vendor list, 50 POs",
+            lambda: vendor_api.get("/api/v1/vendor/purchase-orders?list=all_confirmed&page_size=50"),
+        )
+        serial = iter(range(1_000_000))
+        self.repeat(
+            "PEPPOL Order import, 10 lines",
+            lambda: agent_api.request(
+                "POST",
+                "/api/v1/purchase-orders/import-ubl",
+                t.ubl_document(next(serial)),
+                {"Content-Type": "application/xml"},
+            ),
+            expected=201,
+            count=max(20, self.requests // 4),
+        )
+        self.once_each(
+            "PDF of a 50-line PO, first render",
+            [lambda pk=pk: vendor.get(f"/vendor/purchase-orders/{pk}/pdf/") for pk in t.first_render_pos],
+            expected=200,
+        )
+        self.repeat(
+            "PDF of a 50-line PO, after the first", lambda: vendor.get(f"/vendor/purchase-orders/{t.view_po}/pdf/")
+        )
+
+    def answer_with_changes(self, vendor: Client) -> None:
+        """Open the editor (not timed), change three of the fifty lines as a vendor would, submit (timed)."""
+        measurement = Measurement("accept with changes, 50-line PO", 302)
+        for index, pk in enumerate(self.targets.answer_pos):
+            path = f"/vendor/purchase-orders/{pk}/respond/"
+            fields = form_fields(vendor.get(path).text, path)
+            fields["line-2-action"] = "change"
+            fields["line-2-quantity"] = "5"
+            fields["line-7-action"] = "reject"
+            fields["line-7-note"] = "Discontinued"
+            fields["line-11-action"] = "change"
+            fields["line-11-delivery_date"] = "2099-01-15"
+            fields["response-vendor_reference"] = f"SO-BENCH-{pk}"
+            fields["command"] = "submit"
+            answer = vendor.post_form(path, fields)
+            if index >= min(self.warmup, len(self.targets.answer_pos) // 5):
+                measurement.add(answer)
+            elif answer.status != 302:
+                raise RuntimeError(f"answering PO {pk} failed: HTTP {answer.status}: {answer.text[:500]}")
+        self.results.append(measurement)
+        self.log(f"  {measurement.name}: p95 {percentile(measurement.seconds, 0.95) * 1000:.1f} ms")
+
+    def throughput(self, *, clients: int, seconds: float) -> dict[str, Any]:
+        """``clients`` processes (so that the client side is not one GIL) request the workspace for ``seconds``."""
+        vendor = self.client(self.targets.vendor_user.username)
+        connections.close_all()  # forked processes must not share the parent's database connection
+        with multiprocessing.get_context("fork").Pool(clients) as pool:
+            outcomes = pool.starmap(_hammer, [(self.server.port, vendor.cookies, "/vendor/", seconds, 0)] * clients)
+        latencies = [value for outcome in outcomes for value in outcome["seconds"]]
+        statuses: Counter[int] = Counter()
+        for outcome in outcomes:
+            statuses.update(outcome["statuses"])
+        wall = max(outcome["wall"] for outcome in outcomes)
+        rate = len(latencies) / wall
+        self.log(f"  throughput with {clients} clients: {rate:.0f} requests/s")
+        return {
+            "clients": clients,
+            "seconds": round(wall, 1),
+            "requests": len(latencies),
+            "requests_per_second": round(rate, 1),
+            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+            "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+            "statuses": dict(statuses),
+            "budget_requests_per_second": THROUGHPUT_BUDGET,
+            "within_budget": rate >= THROUGHPUT_BUDGET and set(statuses) == {200},
+        }
+
+    def memory(self, *, requests: int, clients: int) -> dict[str, Any]:
+        """Each worker's resident memory after a warm-up of a tenth of the requests and after all of them."""
+        vendor = self.client(self.targets.vendor_user.username)
+        connections.close_all()
+        warm = requests // 10
+        context = multiprocessing.get_context("fork")
+        with context.Pool(clients) as pool:
+            pool.starmap(_hammer, [(self.server.port, vendor.cookies, "/vendor/", 0, warm // clients)] * clients)
+            before = {pid: rss_kib(pid) for pid in self.server.worker_pids()}
+            outcomes = pool.starmap(
+                _hammer, [(self.server.port, vendor.cookies, "/vendor/", 0, (requests - warm) // clients)] * clients
+            )
+        after = {pid: rss_kib(pid) for pid in self.server.worker_pids()}
+        growth = {pid: after[pid] - before[pid] for pid in before if pid in after}
+        worst = max(growth.values()) if growth else 0
+        statuses: Counter[int] = Counter()
+        for outcome in outcomes:
+            statuses.update(outcome["statuses"])
+        self.log(f"  memory over {requests:,} requests: largest growth of a worker {worst} KiB")
+        return {
+            "requests": requests,
+            "rss_kib_after_warmup": before,
+            "rss_kib_after": after,
+            "growth_kib": growth,
+            "largest_growth_kib": worst,
+            "statuses": dict(statuses),
+            "limit_kib": MEMORY_GROWTH_LIMIT_KIB,
+            "within_budget": worst <= MEMORY_GROWTH_LIMIT_KIB and len(after) == len(before),
+        }
+
+
+def _hammer(port: int, cookies: dict[str, str], path: str, seconds: float, count: int) -> dict[str, Any]:
+    """One client process: ``path`` as fast as answers come, for ``seconds`` or ``count`` requests."""
+    client = Client("127.0.0.1", port)
+    client.cookies = dict(cookies)
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    started = time.perf_counter()
+    deadline = started + seconds
+    while (count and len(latencies) < count) or (not count and time.perf_counter() < deadline):
+        response = client.get(path)
+        statuses[response.status] += 1
+        latencies.append(response.seconds)
+    return {"seconds": latencies, "statuses": statuses, "wall": time.perf_counter() - started}

@@ -1,0 +1,167 @@
+"""The tables the bench data fills, with their columns in the order the generator writes them."""
+
+from __future__ import annotations
+
+from vendorcollab.consignment.models import (
+    ConsignmentMovement,
+    ConsignmentPrice,
+    ConsignmentStock,
+    OwnershipChange,
+    OwnershipChangeLine,
+    ReplenishmentLine,
+    ReplenishmentOrder,
+)
+from vendorcollab.purchasing.models import (
+    PurchaseOrder,
+    PurchaseOrderEvent,
+    PurchaseOrderLine,
+    PurchaseOrderVersion,
+    Receipt,
+    ReceiptLine,
+    ResponseLine,
+    VendorResponse,
+    VersionLine,
+)
+
+from .writers import Table
+
+LINE_COLUMNS = (
+    "line_number",
+    "item_id",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "discount_percent",
+    "delivery_date",
+    "site_id",
+    "warehouse_id",
+    "color",
+    "size",
+    "style",
+    "configuration",
+    "external_item_number",
+    "external_description",
+    "schedule",
+    "is_cancelled",
+)
+STOCK_KEY_COLUMNS = ("vendor_id", "item_id", "site_id", "warehouse_id", "color", "size", "style", "configuration")
+
+PO = Table(
+    PurchaseOrder,
+    (
+        "id",
+        "company_id",
+        "vendor_id",
+        "number",
+        "origin",
+        "status",
+        "currency",
+        "order_date",
+        "buyer_contact_id",
+        "latest_version_id",
+        "confirmed_version_id",
+        "confirmed_at",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "status_changed_by_id",
+    ),
+)
+PO_LINE = Table(PurchaseOrderLine, ("id", "purchase_order_id", *LINE_COLUMNS, "received_quantity"))
+VERSION = Table(
+    PurchaseOrderVersion,
+    (
+        "id",
+        "purchase_order_id",
+        "number",
+        "kind",
+        "applies_response_id",
+        "currency",
+        "order_date",
+        "total_amount",
+        "buyer_contact_name",
+        "buyer_contact_email",
+        "created_by_id",
+        "created_at",
+    ),
+)
+VERSION_LINE = Table(VersionLine, ("id", "version_id", *LINE_COLUMNS))
+RESPONSE = Table(
+    VendorResponse,
+    ("id", "version_id", "purchase_order_id", "kind", "vendor_reference", "note", "submitted_by_id", "submitted_at"),
+)
+RESPONSE_LINE = Table(
+    ResponseLine,
+    (
+        "id",
+        "response_id",
+        "line_number",
+        "action",
+        "quantity",
+        "delivery_date",
+        "schedule",
+        "external_item_number",
+        "external_description",
+        "note",
+    ),
+)
+RECEIPT = Table(Receipt, ("id", "purchase_order_id", "received_date", "posted_by_id", "posted_at"))
+RECEIPT_LINE = Table(ReceiptLine, ("id", "receipt_id", "line_id", "quantity"))
+EVENT = Table(
+    PurchaseOrderEvent,
+    ("id", "purchase_order_id", "kind", "from_status", "to_status", "version_number", "actor_id", "created_at", "data"),
+)
+OWNERSHIP = Table(
+    OwnershipChange,
+    ("id", "company_id", "vendor_id", "number", "purchase_order_id", "transfer_date", "posted_by_id", "posted_at"),
+)
+OWNERSHIP_LINE = Table(
+    OwnershipChangeLine,
+    ("id", "journal_id", "line_number", *STOCK_KEY_COLUMNS[1:], "quantity", "unit_price", "amount"),
+)
+STOCK = Table(ConsignmentStock, ("id", *STOCK_KEY_COLUMNS, "physical_quantity", "expected_quantity"))
+REPLENISHMENT = Table(
+    ReplenishmentOrder,
+    ("id", "company_id", "vendor_id", "number", "status", "note", "created_by_id", "created_at"),
+)
+REPLENISHMENT_LINE = Table(
+    ReplenishmentLine,
+    ("id", "order_id", "line_number", *STOCK_KEY_COLUMNS[1:], "quantity", "received_quantity", "expected_date"),
+)
+MOVEMENT = Table(
+    ConsignmentMovement,
+    (
+        "id",
+        *STOCK_KEY_COLUMNS,
+        "kind",
+        "physical_change",
+        "expected_change",
+        "replenishment_line_id",
+        "ownership_line_id",
+        "actor_id",
+        "created_at",
+    ),
+)
+PRICE = Table(ConsignmentPrice, ("id", "vendor_id", "item_id", "unit_price", "currency"))
+
+# In dependency order, the order in which batches write them.
+TABLES = (
+    PO,
+    PO_LINE,
+    VERSION,
+    VERSION_LINE,
+    RESPONSE,
+    RESPONSE_LINE,
+    RECEIPT,
+    RECEIPT_LINE,
+    EVENT,
+    PRICE,
+    STOCK,
+    REPLENISHMENT,
+    REPLENISHMENT_LINE,
+    OWNERSHIP,
+    OWNERSHIP_LINE,
+    MOVEMENT,
+)

@@ -1,0 +1,88 @@
+"""What the benchmark acts on, made fresh for every run through the real services: 50-line POs sent to the big
+vendor (to view, to answer with changes, to print) and a 10-line PEPPOL Order to import.
+
+Answers consume their PO (a version is answered once), so a run never reuses another run's targets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from vendorcollab.accounts.models import User
+from vendorcollab.api.services import token_issue
+from vendorcollab.interop.ubl_writer import ubl_order
+from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
+from vendorcollab.purchasing.models import PurchaseOrder
+from vendorcollab.purchasing.services import LineInput, po_create, po_send
+
+from .world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, CLERK_USER
+
+
+@dataclass
+class Targets:
+    vendor_user: User
+    agent: User
+    clerk: User
+    big_vendor: Vendor
+    vendor_token: str
+    agent_token: str
+    view_po: int  # a 50-line PO in review, viewed and printed again and again
+    answer_pos: list[int]  # 50-line POs in review, each answered once
+    first_render_pos: list[int]  # 50-line POs in review whose PDF no one has asked for yet
+    ubl_template: bytes  # a 10-line PEPPOL Order; each import gets its own order number
+
+    def ubl_document(self, serial: int) -> bytes:
+        """The template with a number no PO has: an import of a number already used is refused, as it should."""
+        number = f"BENCH-{uuid.uuid4().hex[:10]}-{serial}"
+        return re.sub(rb"<cbc:ID>[^<]*</cbc:ID>", f"<cbc:ID>{number}</cbc:ID>".encode(), self.ubl_template, count=1)
+
+
+def purchase_order_with_lines(*, agent: User, vendor: Vendor, count: int) -> PurchaseOrder:
+    items = list(Item.objects.filter(company_id=vendor.company_id).order_by("pk")[:count])
+    site = Site.objects.filter(company_id=vendor.company_id).order_by("pk").first()
+    warehouse = Warehouse.objects.filter(site=site).order_by("pk").first()
+    today = timezone.localdate()
+    lines = [
+        LineInput(
+            item=item,
+            quantity=Decimal(10 + number),
+            unit_price=Decimal("12.40"),
+            delivery_date=today + dt.timedelta(days=14 + number % 7),
+            site=site,
+            warehouse=warehouse,
+            color="blue" if number % 3 == 0 else "",
+        )
+        for number, item in enumerate(items)
+    ]
+    po = po_create(actor=agent, company=vendor.company, vendor=vendor, lines=lines)
+    return po_send(actor=agent, purchase_order=po)
+
+
+def make_targets(*, answers: int, first_renders: int) -> Targets:
+    vendor_user = User.objects.get(username=BIG_VENDOR_USER)
+    agent = User.objects.get(username=AGENT_USER)
+    clerk = User.objects.get(username=CLERK_USER)
+    big = Vendor.objects.select_related("company").get(number=BIG_VENDOR_NUMBER)
+    fifty = [
+        purchase_order_with_lines(agent=agent, vendor=big, count=50).pk for _ in range(1 + answers + first_renders)
+    ]
+    ten = purchase_order_with_lines(agent=agent, vendor=big, count=10)
+    assert ten.latest_version is not None
+    return Targets(
+        vendor_user=vendor_user,
+        agent=agent,
+        clerk=clerk,
+        big_vendor=big,
+        vendor_token=token_issue(actor=vendor_user, name="bench")[1],
+        agent_token=token_issue(actor=agent, name="bench")[1],
+        view_po=fifty[0],
+        answer_pos=fifty[1 : 1 + answers],
+        first_render_pos=fifty[1 + answers :],
+        ubl_template=ubl_order(ten.latest_version),
+    )
