@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from vendorcollab.purchasing import selectors
-from vendorcollab.purchasing.documents import render_version_pdf
+from vendorcollab.purchasing.documents import version_pdf_response
 from vendorcollab.purchasing.selectors import Sort, VendorList
 from vendorcollab.purchasing.services import response_submit
 
@@ -119,13 +119,10 @@ def vendor_purchase_order_pdf(request: HttpRequest, id: Id) -> HttpResponse:
     dimension columns as the user chose."""
     user = actor(request)
     po = selectors.po_get_for_vendor(actor=user, pk=id)
-    version = selectors.version_get(purchase_order=po)
-    pdf = render_version_pdf(
-        version=version,
+    return version_pdf_response(
+        purchase_order=po,
+        number=None,
         language=request.LANGUAGE_CODE,
         show_prices=po.vendor.show_prices,
         show_dimensions=user.show_dimensions,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{version.label}.pdf"'
-    return response

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.exports import Column
 
 from .models import POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind
+
+
+def _cents(total: Decimal | None) -> Decimal | None:
+    """A list's total with its two decimals (SQLite hands a subquery's decimal back without its scale); a draft
+    never sent has none."""
+    return None if total is None else total.quantize(Decimal("0.01"))
 
 
 def _label(choices: type[POStatus] | type[ResponseKind], value: str | None) -> str:
@@ -21,7 +29,7 @@ def vendor_po_columns(*, confirmed_list: bool) -> list[Column]:
         Column(_("Vendor account"), lambda po: po.vendor.number),
         Column(_("Confirmed on") if confirmed_list else _("Received on"), lambda po: po.list_version_sent_at),
         Column(_("First delivery"), lambda po: po.list_delivery_date),
-        Column(_("Total"), lambda po: po.list_total if po.vendor.show_prices else None),
+        Column(_("Total"), lambda po: _cents(po.list_total) if po.vendor.show_prices else None),
         Column(_("Currency"), lambda po: po.currency if po.vendor.show_prices else ""),
         Column(_("Status"), lambda po: _label(POStatus, po.status)),
         Column(_("Response"), lambda po: _label(ResponseKind, po.list_response_kind)),
@@ -52,7 +60,7 @@ def buyer_po_columns() -> list[Column]:
         Column(_("Company"), lambda po: po.company.code),
         Column(_("Vendor"), lambda po: f"{po.vendor.number} {po.vendor.name}"),
         Column(_("Status since"), lambda po: po.list_date),
-        Column(_("Total"), lambda po: po.list_total),
+        Column(_("Total"), lambda po: _cents(po.list_total)),
         Column(_("Currency"), lambda po: po.currency),
         Column(_("Status"), lambda po: _label(POStatus, po.status)),
         Column(_("Response"), lambda po: _label(ResponseKind, po.list_response_kind)),

@@ -6,7 +6,7 @@ The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filt
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +43,24 @@ class BuyerList(TextChoices):
     CONFIRMED_NOT_RECEIVED = "confirmed_not_received", _("Confirmed, not yet received")
 
 
-def _latest_answered() -> Exists:
-    return Exists(VendorResponse.objects.filter(version_id=OuterRef("latest_version_id")))
+def _vendor_list_condition(which: VendorList) -> Q:
+    """Which of the vendor's POs a list holds: plain conditions on the PO's own columns (DESIGN.md section 4)."""
+    if which == VendorList.FOR_REVIEW:
+        # Sent and not answered; only the latest version can be answered, so only it shows.
+        return Q(status=POStatus.IN_EXTERNAL_REVIEW, latest_response__isnull=True)
+    if which == VendorList.AWAITING_CUSTOMER:
+        # Answered and not confirmed. "accepted" leaves on confirmation; "rejected" and "accepted with changes"
+        # leave when a new version is sent (the latest is then unanswered) or on confirmation. A PO the buyer took
+        # back to draft after the answer still waits for the buyer.
+        return Q(status__in=[POStatus.IN_EXTERNAL_REVIEW, POStatus.DRAFT], latest_response__isnull=False) & (
+            Q(confirmed_version__isnull=True) | ~Q(confirmed_version_id=F("latest_version_id"))
+        )
+    if which == VendorList.OPEN_CONFIRMED:
+        # Confirmed at some version and not yet fully received. A confirmed PO that the buyer is changing stays
+        # here as its last confirmed version until the new version is confirmed.
+        return Q(confirmed_version__isnull=False) & ~Q(status__in=[POStatus.RECEIVED, POStatus.CANCELLED])
+    # Every PO ever confirmed, received and cancelled ones included: they never leave this list.
+    return Q(confirmed_version__isnull=False)
 
 
 def _vendor_base(actor: User) -> QuerySet[PurchaseOrder]:
@@ -52,47 +68,46 @@ def _vendor_base(actor: User) -> QuerySet[PurchaseOrder]:
         PurchaseOrder.objects.visible_to(actor)
         .collaborative()
         .filter(vendor_id__in=actor.vendor_ids)  # a buyer who opens a vendor list sees no vendor's list
-        .select_related("company", "vendor")
     )
 
 
+def _list_version_field(which: VendorList) -> str:
+    """The version a row of the list stands for: the latest in the review lists, the last confirmed one in the
+    confirmed lists."""
+    return "confirmed_version" if which in (VendorList.OPEN_CONFIRMED, VendorList.ALL_CONFIRMED) else "latest_version"
+
+
+# A list's display columns are subqueries on the row's own foreign keys rather than joins: a page asks them for its
+# 25 rows only, and the page's count (which Django strips of unused annotations, but not of their joins) stays a
+# plain indexed count over the PO table.
+def _version_column(version_field: str, column: str) -> Subquery:
+    return Subquery(
+        PurchaseOrderVersion.objects.filter(pk=OuterRef(f"{version_field}_id")).order_by().values(column)[:1]
+    )
+
+
+def _latest_response_kind() -> Subquery:
+    return Subquery(VendorResponse.objects.filter(pk=OuterRef("latest_response_id")).order_by().values("kind")[:1])
+
+
 def po_list_for_vendor(*, actor: User, which: VendorList) -> QuerySet[PurchaseOrder]:
-    """One of the vendor's lists. Rows carry ``list_version`` (the version the row stands for): the latest
-    version in the review lists, the last confirmed version in the confirmed lists."""
-    base = _vendor_base(actor)
-    if which == VendorList.FOR_REVIEW:
-        # Sent and not answered; only the latest version can be answered, so only it shows.
-        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW).exclude(_latest_answered())
-        version_field = "latest_version"
-    elif which == VendorList.AWAITING_CUSTOMER:
-        # Answered and not confirmed. "accepted" leaves on confirmation; "rejected" and "accepted with changes"
-        # leave when a new version is sent (the latest is then unanswered) or on confirmation. A PO the buyer took
-        # back to draft after the answer still waits for the buyer.
-        rows = (
-            base.filter(status__in=[POStatus.IN_EXTERNAL_REVIEW, POStatus.DRAFT])
-            .filter(_latest_answered())
-            .exclude(confirmed_version_id=F("latest_version_id"))
+    """One of the vendor's lists. Rows carry ``list_version`` (the number of the version the row stands for)."""
+    version_field = _list_version_field(which)
+    return (
+        _vendor_base(actor)
+        .filter(_vendor_list_condition(which))
+        .select_related("company", "vendor", version_field)
+        .annotate(
+            list_version=_version_column(version_field, "number"),
+            list_version_sent_at=_version_column(version_field, "created_at"),
+            list_total=_version_column(version_field, "total_amount"),
+            list_delivery_date=Subquery(
+                VersionLine.objects.filter(version_id=OuterRef(f"{version_field}_id"), is_cancelled=False)
+                .order_by("delivery_date")
+                .values("delivery_date")[:1]
+            ),
+            list_response_kind=_latest_response_kind(),
         )
-        version_field = "latest_version"
-    elif which == VendorList.OPEN_CONFIRMED:
-        # Confirmed at some version and not yet fully received. A confirmed PO that the buyer is changing stays
-        # here as its last confirmed version until the new version is confirmed.
-        rows = base.filter(confirmed_version__isnull=False).exclude(status__in=[POStatus.RECEIVED, POStatus.CANCELLED])
-        version_field = "confirmed_version"
-    else:
-        # Every PO ever confirmed, received and cancelled ones included: they never leave this list.
-        rows = base.filter(confirmed_version__isnull=False)
-        version_field = "confirmed_version"
-    return rows.select_related(version_field).annotate(
-        list_version=F(f"{version_field}__number"),
-        list_version_sent_at=F(f"{version_field}__created_at"),
-        list_total=F(f"{version_field}__total_amount"),
-        list_delivery_date=Subquery(
-            VersionLine.objects.filter(version_id=OuterRef(f"{version_field}_id"), is_cancelled=False)
-            .order_by("delivery_date")
-            .values("delivery_date")[:1]
-        ),
-        list_response_kind=F("latest_version__response__kind"),
     )
 
 
@@ -121,7 +136,7 @@ def _ordering(sort: str, *, date: str, number: tuple[str, ...]) -> list[str]:
     chosen = Sort(sort) if sort in Sort.values else Sort.NEWEST
     if chosen in (Sort.NEWEST, Sort.OLDEST):
         sign = "-" if chosen == Sort.NEWEST else ""
-        return [f"{sign}{date}", f"{sign}pk"]
+        return [f"{sign}{date}"] if date == "pk" else [f"{sign}{date}", f"{sign}pk"]
     sign = "-" if chosen == Sort.NUMBER_DESC else ""
     return [f"{sign}{field}" for field in (*number, "pk")]
 
@@ -138,7 +153,8 @@ def po_page_for_vendor(
         rows = rows.filter(Q(number__icontains=term) | Q(_lines_matching(term, version_ref)))
     if company:
         rows = rows.filter(company_id=company)
-    return rows.order_by(*_ordering(sort, date="list_version_sent_at", number=("number",)))
+    # Newest first means the most recently sent version first: version ids grow as versions are sent.
+    return rows.order_by(*_ordering(sort, date=f"{_list_version_field(which)}_id", number=("number",)))
 
 
 def history_page_for_vendor(
@@ -150,7 +166,8 @@ def history_page_for_vendor(
         rows = rows.filter(Q(purchase_order__number__icontains=term) | Q(_lines_matching(term, "pk")))
     if company:
         rows = rows.filter(purchase_order__company_id=company)
-    return rows.order_by(*_ordering(sort, date="created_at", number=("purchase_order__number", "number")))
+    # Versions are append-only, so their ids follow the order in which they were sent.
+    return rows.order_by(*_ordering(sort, date="pk", number=("purchase_order__number", "number")))
 
 
 def companies_for_vendor(*, actor: User) -> QuerySet[Company]:
@@ -159,8 +176,13 @@ def companies_for_vendor(*, actor: User) -> QuerySet[Company]:
 
 
 def po_count_for_vendor(*, actor: User) -> dict[VendorList, int]:
-    """The counts of the workspace tiles."""
-    return {which: po_list_for_vendor(actor=actor, which=which).count() for which in VendorList}
+    """The counts of the workspace tiles, all four in one pass over the vendor's POs."""
+    # Counting ``latest_version`` (never empty on a PO the vendor sees) rather than ids lets PostgreSQL answer from
+    # the covering index ``po_vendor_status_latest`` alone.
+    counts = _vendor_base(actor).aggregate(
+        **{which.value: Count("latest_version", filter=_vendor_list_condition(which)) for which in VendorList}
+    )
+    return {which: counts[which.value] for which in VendorList}
 
 
 def version_history_for_vendor(*, actor: User) -> QuerySet[PurchaseOrderVersion]:
@@ -169,7 +191,7 @@ def version_history_for_vendor(*, actor: User) -> QuerySet[PurchaseOrderVersion]
     return (
         PurchaseOrderVersion.objects.filter(purchase_order__in=visible)
         .select_related("purchase_order__company", "purchase_order__vendor", "response")
-        .order_by("-created_at", "-pk")
+        .order_by("-pk")
     )
 
 
@@ -183,7 +205,7 @@ def po_get(*, actor: User, pk: int) -> PurchaseOrder:
 
 def po_get_for_vendor(*, actor: User, pk: int) -> PurchaseOrder:
     """A PO on the vendor's pages: collaborative, one of the actor's vendor accounts."""
-    po = _vendor_base(actor).filter(pk=pk).first()
+    po = _vendor_base(actor).select_related("company", "vendor").filter(pk=pk).first()
     if po is None:
         raise not_found()
     return po
@@ -260,9 +282,9 @@ def po_list_for_buyer(*, actor: User, which: BuyerList) -> QuerySet[PurchaseOrde
         return base.none()
     if which == BuyerList.REQUIRING_ACTION:
         # Any answer on a PO still in review needs the buyer: an auto-confirmed acceptance is confirmed already.
-        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW).filter(_latest_answered())
+        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW, latest_response__isnull=False)
     elif which == BuyerList.AWAITING_VENDOR:
-        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW).exclude(_latest_answered())
+        rows = base.filter(status=POStatus.IN_EXTERNAL_REVIEW, latest_response__isnull=True)
     elif which == BuyerList.DRAFTS:
         rows = base.filter(status=POStatus.DRAFT)
     else:
@@ -277,8 +299,8 @@ def po_page_for_buyer(
     last status change (the date a draft was created)."""
     rows = po_list_for_buyer(actor=actor, which=which).annotate(
         list_date=Coalesce("status_changed_at", "created_at"),
-        list_response_kind=F("latest_version__response__kind"),
-        list_total=F("latest_version__total_amount"),
+        list_response_kind=_latest_response_kind(),
+        list_total=_version_column("latest_version", "total_amount"),
     )
     term = q.strip()
     if term:

@@ -93,6 +93,7 @@ def response_submit(
             # with IMMEDIATE transactions); the unique version keeps "once" true regardless.
             raise conflict("already_answered", version=latest.number) from None
         ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
+        po.latest_response = response  # saved with the transition below
         # Files uploaded while drafting become the response's; the draft has served its purpose.
         Attachment.objects.filter(draft__version=latest).update(response=response, draft=None)
         ResponseDraft.objects.filter(version=latest).delete()

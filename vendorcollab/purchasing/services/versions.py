@@ -64,4 +64,5 @@ def version_freeze(
         po.attachments.filter(visibility=Visibility.EXTERNAL, response__isnull=True, removed_at__isnull=True)
     )
     po.latest_version = version
+    po.latest_response = None  # a new version is unanswered
     return version
