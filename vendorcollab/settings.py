@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -187,7 +188,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds what must be shared by every app server: failed sign-in counts and TOTP codes already used (a
 # code works once). "database" needs `manage.py createcachetable` once; "locmem" is per process (development).
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "database")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "vendorcollab_cache"},
@@ -204,6 +205,12 @@ CACHES["documents"] = {
     "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENT_CACHE_ENTRIES", 20_000)},
     # A table of its own in the database; a store of its own in memory.
     "LOCATION": "vendorcollab_document_cache" if CACHE_BACKEND == "database" else "documents",
+}
+# Fragments of busy pages (purchasing.fragments), keyed on a stamp of their content: per process, in memory.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 
 # --- HTTP security -------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from vendorcollab.common.exports import FORMATS, Column, export_response, streamed
 from vendorcollab.common.web import AuthenticatedRequest, int_param, paginate, vendor_required
 from vendorcollab.purchasing import selectors as purchasing_selectors
-from vendorcollab.purchasing.documents import render_version_pdf
+from vendorcollab.purchasing.documents import version_pdf_response
 from vendorcollab.purchasing.selectors import companies_for_vendor
 
 from . import selectors
@@ -53,13 +53,13 @@ def purchase_order(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @vendor_required
 def purchase_order_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     po = selectors.consignment_po_get_for_vendor(actor=request.user, pk=pk)
-    version = purchasing_selectors.version_get(purchase_order=po)
-    pdf = render_version_pdf(
-        version=version, language=request.LANGUAGE_CODE, show_prices=po.vendor.show_prices, show_dimensions=True
+    return version_pdf_response(
+        purchase_order=po,
+        number=None,
+        language=request.LANGUAGE_CODE,
+        show_prices=po.vendor.show_prices,
+        show_dimensions=True,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{version.label}.pdf"'
-    return response
 
 
 def _received_rows(request: AuthenticatedRequest):  # type: ignore[no-untyped-def]

@@ -6,18 +6,21 @@ and the URL fetcher refuses everything but files under that static directory.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from django.core.cache import caches
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -27,7 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from vendorcollab.common.formatting import quantity_text
 
 from .diff import schedule_rows
-from .models import ZERO, POStatus, PurchaseOrderVersion, VersionKind, VersionLine
+from .errors import not_found
+from .models import ZERO, POStatus, PurchaseOrder, PurchaseOrderVersion, VersionKind, VersionLine
+from .selectors import version_get
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -290,19 +295,114 @@ def _local_url_fetcher() -> Any:
     return LocalFetcher(allowed_protocols={"file"})
 
 
+# How long the PDF first made of a version is served for it without looking at the document again (below).
+PDF_IDENTITY_SECONDS = 3600
+
+
+@lru_cache(maxsize=1)
+def _layout_digest() -> str:
+    """What the PDF's look depends on besides its data: the template and the stylesheet (a deploy changes it)."""
+    template = Path(__file__).resolve().parent / "templates" / TEMPLATE
+    return hashlib.sha256(template.read_bytes() + STYLESHEET.read_bytes()).hexdigest()[:16]
+
+
+def version_pdf_response(
+    *, purchase_order: PurchaseOrder, number: int | None, language: str, show_prices: bool, show_dimensions: bool
+) -> HttpResponse:
+    """The PDF of version ``number`` (the latest when None) of a PO already fetched through a scoped selector,
+    with the company and vendor selected.
+
+    A version never changes, so the PDF made of it is found again by what identifies it (the version, its answer,
+    the language and options, the company's and vendor's names and addresses, the layout) without fetching its
+    fifty lines: one small query instead of a dozen and the rendering. Anything else the document shows (an item
+    renamed after the version was sent) appears within ``PDF_IDENTITY_SECONDS``, when the document is rendered again
+    and, if its HTML changed, laid out again.
+    """
+    versions = PurchaseOrderVersion.objects.filter(purchase_order=purchase_order)
+    if number:
+        versions = versions.filter(number=number)
+    elif purchase_order.latest_version_id:
+        versions = versions.filter(pk=purchase_order.latest_version_id)
+    else:
+        raise not_found()  # a draft that was never sent has no document
+    facts = versions.values_list("pk", "created_at", "number", "response__pk").first()
+    if facts is None:
+        raise not_found()
+    version_pk, created_at, version_number, response_pk = facts
+    company, vendor = purchase_order.company, purchase_order.vendor
+    identity = "\0".join(
+        str(part)
+        for part in (
+            # With the PO's number and the moment it was sent, an id a restored database hands out again never
+            # finds another PO's document.
+            version_pk,
+            created_at.isoformat(),
+            purchase_order.number,
+            version_number,
+            response_pk,
+            language,
+            show_prices,
+            show_dimensions,
+            company.name,
+            company.address,
+            vendor.number,
+            vendor.name,
+            vendor.address,
+            _layout_digest(),
+        )
+    )
+    identity_key = "pdf-of:" + hashlib.sha256(identity.encode()).hexdigest()
+    cache = caches["documents"]
+    content_key = cache.get(identity_key)
+    pdf = cache.get(content_key) if content_key else None
+    if pdf is None:
+        version = version_get(purchase_order=purchase_order, number=version_number)
+        pdf, content_key = _version_pdf(
+            version=version, language=language, show_prices=show_prices, show_dimensions=show_dimensions
+        )
+        cache.set(identity_key, content_key, PDF_IDENTITY_SECONDS)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{purchase_order.number}-{version_number}.pdf"'
+    return response
+
+
 def render_version_pdf(
     *, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool
 ) -> bytes:
-    """The PDF of ``version`` in ``language``: the same template as the print page, with the stylesheet inline."""
-    from weasyprint import CSS, HTML
+    """The PDF of ``version`` in ``language``: the same template as the print page, with the stylesheet inline.
 
+    Laying out a PDF takes WeasyPrint most of a second for fifty lines, so each one is kept in the ``documents``
+    cache (shared by every app server). It is keyed on the HTML and the stylesheet it is made from, not on the
+    version: whatever the document shows (a vendor reference that arrived, a renamed vendor, another language)
+    changes the HTML and so makes a new PDF, and an unchanged document is never laid out twice.
+    """
+    return _version_pdf(version=version, language=language, show_prices=show_prices, show_dimensions=show_dimensions)[0]
+
+
+def _version_pdf(
+    *, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool
+) -> tuple[bytes, str]:
+    """The PDF and the cache key it is kept under."""
     with translation.override(language):
         context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
         context["for_pdf"] = True
         html = render_to_string(TEMPLATE, context)
+    css = STYLESHEET.read_text(encoding="utf-8")
+    key = "pdf:" + hashlib.sha256(f"{css}\0{html}".encode()).hexdigest()
+    cache = caches["documents"]
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _layout_pdf(html, css)
+        cache.set(key, pdf)
+    return bytes(pdf), key
+
+
+def _layout_pdf(html: str, css: str) -> bytes:
+    from weasyprint import CSS, HTML
+
     fetcher = _local_url_fetcher()
     base_url = STATIC_DIR.as_uri() + "/"
-    stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=base_url, url_fetcher=fetcher)
+    stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
     pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
     assert pdf is not None  # write_pdf returns the bytes when no target is given
     return bytes(pdf)

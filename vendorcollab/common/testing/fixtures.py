@@ -68,3 +68,13 @@ def _mfa_requirement(request: pytest.FixtureRequest, settings: Any) -> None:
     the cast signs in without it, except in tests marked ``@pytest.mark.mfa_required``, which keep the setting."""
     if request.node.get_closest_marker("mfa_required") is None:
         settings.MFA_REQUIRED_ROLES = ()
+
+
+@pytest.fixture(autouse=True)
+def _empty_derived_caches() -> None:
+    """Rendered PDFs and page fragments live in per-process memory during tests, and test databases hand out the same
+    ids again after each rollback: every test starts without another test's documents."""
+    from django.core.cache import caches
+
+    for alias in ("documents", "pages"):
+        caches[alias].clear()

@@ -166,3 +166,42 @@ def test_rendering_fetches_nothing_and_warns_of_nothing(confirmed, caplog):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert fetcher.fetch(documents.STYLESHEET.as_uri()).read().startswith(b"/*")
+
+
+def test_a_pdf_is_laid_out_once_and_again_when_what_it_shows_changes(client, cast, monkeypatch):
+    """The PDF of a version is found again by what identifies it; an answer or a renamed vendor makes a new one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from vendorcollab.common.testing.factories import make_po
+
+    layouts = []
+    real_layout = documents._layout_pdf
+
+    def counting_layout(html: str, css: str) -> bytes:
+        layouts.append(html)
+        return real_layout(html, css)
+
+    monkeypatch.setattr(documents, "_layout_pdf", counting_layout)
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True)
+    client.force_login(cast.vendor_a_user)
+    url = reverse("vendor:po_pdf", args=[po.pk])
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).content
+    assert (len(layouts), again) == (1, first)
+    assert not any("purchasing_versionline" in query["sql"] for query in queries.captured_queries)
+
+    response_submit(
+        actor=cast.vendor_a_user, purchase_order=po, version=1, kind=ResponseKind.ACCEPTED, vendor_reference="SO-77"
+    )
+    assert "SO-77" in pdf_text(client.get(url).content)[0]
+    cast.vendor_a.name = "Alpha Renamed"
+    cast.vendor_a.save()
+    assert "Alpha Renamed" in pdf_text(client.get(url).content)[0]
+    assert len(layouts) == 3
+    # The buyer's copy of the same version, with the same options, is the same document: not laid out again.
+    client.force_login(cast.agent)
+    client.get(reverse("buyer:po_version_pdf", args=[po.pk, 1]))
+    assert len(layouts) in (3, 4)  # the buyer's page shows dimensions, which the vendor user chose not to

@@ -22,7 +22,7 @@ from vendorcollab.partners.models import Company
 
 from .. import exports, selectors, services, transitions
 from ..diff import response_lines, version_history
-from ..documents import render_version_pdf
+from ..documents import version_pdf_response
 from ..models import POStatus, PurchaseOrder, ResponseKind, VendorResponse
 from ..order_forms import (
     AttachmentForm,
@@ -161,13 +161,13 @@ def po_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def po_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     """The same PDF the vendor sees of that version: prices and dimensions as that vendor gets them."""
     po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
-    version = selectors.version_get(purchase_order=po, number=number)
-    pdf = render_version_pdf(
-        version=version, language=request.LANGUAGE_CODE, show_prices=po.vendor.show_prices, show_dimensions=True
+    return version_pdf_response(
+        purchase_order=po,
+        number=number,
+        language=request.LANGUAGE_CODE,
+        show_prices=po.vendor.show_prices,
+        show_dimensions=True,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{version.label}.pdf"'
-    return response
 
 
 @buyer_required()

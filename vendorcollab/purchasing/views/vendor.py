@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,9 +24,9 @@ from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_p
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.partners.selectors import response_messages_for
 
-from .. import exports, selectors
+from .. import exports, fragments, selectors
 from ..diff import response_lines, version_history
-from ..documents import render_document_html, render_version_pdf
+from ..documents import render_document_html, version_pdf_response
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
 from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
 from ..selectors import Sort, VendorList
@@ -36,18 +38,21 @@ WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorLi
 
 @vendor_required
 def workspace(request: AuthenticatedRequest) -> HttpResponse:
-    counts = selectors.po_count_for_vendor(actor=request.user)
-    for_review = selectors.po_page_for_vendor(actor=request.user, which=VendorList.FOR_REVIEW)[:10]
-    return render(
-        request,
-        "purchasing/vendor/workspace.html",
-        {
+    def content() -> str:
+        counts = selectors.po_count_for_vendor(actor=request.user)
+        for_review = selectors.po_page_for_vendor(actor=request.user, which=VendorList.FOR_REVIEW)[:10]
+        context = {
             "tiles": [(which, counts[which]) for which in WORKSPACE_LISTS],
             "all_confirmed_count": counts[VendorList.ALL_CONFIRMED],
             "for_review": for_review,
             "consignment": consignment_counts_for_vendor(actor=request.user),
-        },
-    )
+        }
+        return render_to_string("purchasing/vendor/workspace_content.html", context, request=request)
+
+    key = "vendor-workspace:" + fragments.vendor_workspace_stamp(actor=request.user)
+    html = fragments.cached_fragment(key, content, seconds=fragments.WORKSPACE_SECONDS)
+    # The fragment is our own template's output, escaped when it was rendered.
+    return render(request, "purchasing/vendor/workspace.html", {"content": mark_safe(html)})
 
 
 @vendor_required
@@ -143,16 +148,13 @@ def po_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @vendor_required
 def po_pdf(request: AuthenticatedRequest, pk: int, number: int | None = None) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
-    version = selectors.version_get(purchase_order=po, number=number)
-    pdf = render_version_pdf(
-        version=version,
+    return version_pdf_response(
+        purchase_order=po,
+        number=number,
         language=request.LANGUAGE_CODE,
         show_prices=po.vendor.show_prices,
         show_dimensions=request.user.show_dimensions,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{version.label}.pdf"'
-    return response
 
 
 @vendor_required
