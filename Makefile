@@ -13,7 +13,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 export SECRET_KEY ?= development-only-not-a-secret
 
-.PHONY: run test install migrate demo messages catalogue lint check pytest lock clean
+.PHONY: run test install migrate demo messages catalogue lint check pytest lock clean bench bench-data soak
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy vendorcollab
+	$(BIN)/mypy vendorcollab bench
 
 check: install messages
 	$(PY) manage.py check
@@ -53,6 +53,24 @@ pytest: install messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check pytest
+
+# Benchmarks (README: Benchmarks): the large data set in its own database, then the measurements or the soak.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vendorcollab_bench
+BENCH_VENDORS ?= 1000
+BENCH_POS ?= 200000
+BENCH_ARGS ?=
+SOAK_ARGS ?=
+
+bench-data: install messages
+	$(PY) bench/create_database.py "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_data --vendors $(BENCH_VENDORS) --pos $(BENCH_POS) --skip-if-loaded
+
+bench: bench-data
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_run $(BENCH_ARGS)
+
+soak: bench-data
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_soak $(SOAK_ARGS)
 
 # Refresh the Dutch catalogue after adding or changing strings; then translate what is new.
 catalogue: install

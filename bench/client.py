@@ -76,8 +76,11 @@ class Client:
             raw = self.connection.getresponse()
             data = raw.read()
         except (http.client.HTTPException, OSError):
-            # gunicorn's sync workers close the connection after every response; open a new one and retry once.
+            # A connection the server closed meanwhile: a GET is tried once more on a new one. A POST is never
+            # repeated (it may have been carried out), so the caller sees the error.
             self.connection.close()
+            if method != "GET":
+                raise
             started = time.perf_counter()
             self.connection.request(method, path, body=body, headers=sent)
             raw = self.connection.getresponse()

@@ -254,6 +254,7 @@ class ConsignmentFactory:
                 when.date(),
                 None,
                 version.id,
+                None,
                 version.id,
                 when,
                 agent,

@@ -238,19 +238,24 @@ class PurchaseOrderFactory:
         elif scenario == Scenario.AWAITING_ACCEPTED:
             assert latest is not None
             history.respond(latest, lines, ResponseKind.ACCEPTED, vendor_user, 1.0)
+        elif scenario == Scenario.CANCELLED and rng.random() < 0.5:
+            # Half of the cancelled POs were cancelled in review, some after the vendor had turned them down.
+            assert latest is not None
+            if rng.random() < 0.5:
+                history.respond(latest, lines, ResponseKind.REJECTED, vendor_user, 1.0)
+            history.event(EventKind.CANCELLED, status, POStatus.CANCELLED, 3.0, data={"reason": "No longer needed"})
+            status = POStatus.CANCELLED
         elif scenario in (Scenario.CONFIRMED, Scenario.RECEIVED, Scenario.CHANGE_REQUESTED, Scenario.CANCELLED):
             assert latest is not None
             latest, lines = history.answer_and_confirm(latest, lines, vendor, vendor_user)
             confirmed = latest
             confirmed_at = history.last_at
             status = POStatus.CONFIRMED
-            if scenario == Scenario.CANCELLED and rng.random() < 0.5:
-                # Half of the cancelled POs were cancelled before any confirmation.
-                confirmed = confirmed_at = None
             if scenario == Scenario.RECEIVED:
                 history.receive(lines, full=True, clerk=rng.choice(self.world.clerk_ids), version=latest)
                 status = POStatus.RECEIVED
-            elif scenario == Scenario.CONFIRMED and rng.random() < 0.3:
+            elif scenario == Scenario.CONFIRMED and rng.random() < 0.3 and sum(not line[17] for line in lines) > 1:
+                # A partial receipt: half of the lines, so at least one stays open and the PO confirmed.
                 history.receive(lines, full=False, clerk=rng.choice(self.world.clerk_ids), version=latest)
             elif scenario == Scenario.CHANGE_REQUESTED:
                 history.event(EventKind.CHANGE_REQUESTED, status, POStatus.DRAFT, 6.0, data={"reason": "Quantity"})
@@ -278,6 +283,7 @@ class PurchaseOrderFactory:
                 order_date,
                 agent,
                 latest.id if latest else None,
+                history.latest_response,
                 confirmed.id if confirmed else None,
                 confirmed_at,
                 agent,
@@ -308,6 +314,7 @@ class History:
         self.last_at = self.created_at
         self.last_actor = agent
         self.received_by_line: dict[int, int] = {}
+        self.latest_response: int | None = None  # the answer to the latest version sent, if any
         # Receipt lines point at PO line ids, which are assigned after the history is told.
         self._pending_receipt_lines: list[tuple[int, int, int]] = []  # (receipt line id, receipt id, line number)
 
@@ -359,6 +366,7 @@ class History:
         )
         for line in lines:
             self.batch[VERSION_LINE].append((self.f.ids.take(VersionLine), version_id, *self.f._line_values(line)))
+        self.latest_response = None
         if kind == VersionKind.SENT:
             self.event(EventKind.SENT, POStatus.DRAFT, POStatus.IN_EXTERNAL_REVIEW, days, version=number)
         return SentVersion(version_id, number)
@@ -374,10 +382,11 @@ class History:
         self.batch[RESPONSE].append(
             (response_id, version.id, self.po_id, kind, f"SO-{response_id}", "", vendor_user, at)
         )
+        self.latest_response = response_id
         changed: dict[int, tuple[str, Any, Any, list[Any], str]] = {}
         if kind == ResponseKind.ACCEPTED_WITH_CHANGES:
             for line in rng.sample(lines, min(len(lines), rng.randint(1, 3))):
-                action = rng.choice(CHANGE_ACTIONS)
+                action: str = rng.choice(CHANGE_ACTIONS)
                 if action == LineAction.REJECT and len(lines) <= 3:
                     action = LineAction.CHANGE  # never every line rejected: something is still delivered
                 later = line[7] + dt.timedelta(days=rng.randint(3, 20))
@@ -495,7 +504,7 @@ class History:
         receipt_id = self.f.ids.take(Receipt)
         open_lines = [line for line in lines if not line[17]]
         if not full:
-            open_lines = open_lines[: max(1, len(open_lines) // 2)]
+            open_lines = open_lines[: len(open_lines) // 2]
         days = max(7.0, (max(line[7] for line in open_lines) - self.order_date).days)
         at = max(self.f._at(self.order_date, days), self.last_at)
         self.batch[RECEIPT].append((receipt_id, self.po_id, at.date(), clerk, at))

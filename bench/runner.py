@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import connections
@@ -137,9 +138,7 @@ class Runner:
             ("open_confirmed", "open confirmed"),
             ("all_confirmed", "all confirmed"),
         ):
-            self.repeat(
-                f"vendor list: {label}", lambda which=which: vendor.get(f"/vendor/purchase-orders/list/{which}/")
-            )
+            self.repeat(f"vendor list: {label}", partial(vendor.get, f"/vendor/purchase-orders/list/{which}/"))
         self.repeat("vendor list: history", lambda: vendor.get("/vendor/history/"))
         self.repeat("50-line PO, vendor view", lambda: vendor.get(f"/vendor/purchase-orders/{t.view_po}/"))
         self.answer_with_changes(vendor)
@@ -164,7 +163,7 @@ class Runner:
         )
         self.once_each(
             "PDF of a 50-line PO, first render",
-            [lambda pk=pk: vendor.get(f"/vendor/purchase-orders/{pk}/pdf/") for pk in t.first_render_pos],
+            [partial(vendor.get, f"/vendor/purchase-orders/{pk}/pdf/") for pk in t.first_render_pos],
             expected=200,
         )
         self.repeat(

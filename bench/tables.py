@@ -60,6 +60,7 @@ PO = Table(
         "order_date",
         "buyer_contact_id",
         "latest_version_id",
+        "latest_response_id",
         "confirmed_version_id",
         "confirmed_at",
         "created_by_id",

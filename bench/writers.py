@@ -23,7 +23,7 @@ class Table:
     def check_against_model(self) -> None:
         """Refuse to load when the model grew or lost a column, rather than fail half-way through with a database
         error (or, worse, leave a new column at a default that no real row would have)."""
-        actual = {field.column for field in self.model._meta.concrete_fields}
+        actual = {str(field.column) for field in self.model._meta.concrete_fields}
         if actual != set(self.columns):
             missing = sorted(actual - set(self.columns))
             unknown = sorted(set(self.columns) - actual)

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             default=5000,
             help="POs of the one big vendor whose pages are measured (at most a quarter of all POs)",
         )
+        parser.add_argument("--consignment-vendors", type=int, default=Size.consignment_vendors)
         parser.add_argument("--seed", type=int, default=Size.seed)
         parser.add_argument("--batch-size", type=int, default=2000, help="POs per transaction")
         parser.add_argument(
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             vendors=options["vendors"],
             pos=options["pos"],
             big_vendor_pos=min(options["big_vendor_pos"], options["pos"] // 4),
+            consignment_vendors=min(options["consignment_vendors"], options["vendors"]),
             seed=options["seed"],
         )
         rng = random.Random(size.seed)

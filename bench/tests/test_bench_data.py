@@ -1,0 +1,136 @@
+"""The bench data set holds what the services would have made: every state, consistent history, right balances."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Max, Sum
+
+from bench.world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, PASSWORD
+from vendorcollab.accounts.models import User
+from vendorcollab.consignment.models import ConsignmentMovement, ConsignmentStock
+from vendorcollab.partners.models import Vendor
+from vendorcollab.purchasing import selectors
+from vendorcollab.purchasing.models import (
+    Origin,
+    POStatus,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReceiptLine,
+    ResponseKind,
+    VendorResponse,
+    VersionKind,
+)
+from vendorcollab.purchasing.selectors import VendorList
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bench_data() -> None:
+    call_command("bench_data", vendors=8, pos=600, big_vendor_pos=120, consignment_vendors=3, stdout=_Null())
+
+
+class _Null:
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def test_every_state_and_answer_is_there(bench_data: None) -> None:
+    assert PurchaseOrder.objects.count() == 600
+    assert set(PurchaseOrder.objects.values_list("status", flat=True)) == set(POStatus.values)
+    assert set(VendorResponse.objects.values_list("kind", flat=True)) == set(ResponseKind.values)
+    assert PurchaseOrder.objects.filter(origin=Origin.CONSIGNMENT).count() == 15  # 2.5 %
+    big = Vendor.objects.get(number=BIG_VENDOR_NUMBER)
+    assert PurchaseOrder.objects.filter(vendor=big).exclude(origin=Origin.CONSIGNMENT).count() == 120
+    lines_per_po = PurchaseOrderLine.objects.count() / PurchaseOrder.objects.count()
+    assert 7 < lines_per_po < 13
+
+
+def test_the_big_vendor_sees_every_list_filled(bench_data: None) -> None:
+    user = User.objects.get(username=BIG_VENDOR_USER)
+    assert user.check_password(PASSWORD)
+    counts = selectors.po_count_for_vendor(actor=user)
+    assert all(counts[which] > 0 for which in VendorList), counts
+    for which in VendorList:
+        assert selectors.po_list_for_vendor(actor=user, which=which).count() == counts[which]
+
+
+def test_denormalised_columns_agree_with_the_history(bench_data: None) -> None:
+    for po in PurchaseOrder.objects.select_related("latest_version", "confirmed_version"):
+        numbers = sorted(po.versions.values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1)), po.number
+        if numbers:
+            assert po.latest_version.number == numbers[-1]
+        answer = VendorResponse.objects.filter(version=po.latest_version_id).first() if numbers else None
+        assert po.latest_response_id == (answer.pk if answer else None), po.number
+        if po.status in (POStatus.CONFIRMED, POStatus.RECEIVED):
+            assert po.confirmed_version_id is not None
+        events = list(po.events.order_by("created_at", "pk").values_list("from_status", "to_status"))
+        assert events[0] == ("", POStatus.DRAFT)
+        changes = [(source, target) for source, target in events if source != target]
+        for (_, previous), (source, _) in itertools.pairwise(changes):
+            assert previous == source, (po.number, changes)
+        assert changes[-1][1] == po.status, po.number
+
+
+def test_receipts_and_balances_add_up(bench_data: None) -> None:
+    received = dict(
+        ReceiptLine.objects.values_list("line_id").annotate(total=Sum("quantity")).values_list("line_id", "total")
+    )
+    for line in PurchaseOrderLine.objects.all():
+        assert line.received_quantity == received.get(line.pk, Decimal(0))
+        assert line.received_quantity <= line.quantity
+    for po in PurchaseOrder.objects.filter(status=POStatus.RECEIVED).prefetch_related("lines"):
+        assert all(line.is_fully_received for line in po.lines.all()), po.number
+    ledger = {
+        (row["vendor_id"], row["item_id"], row["warehouse_id"]): (row["physical"], row["expected"])
+        for row in ConsignmentMovement.objects.values("vendor_id", "item_id", "warehouse_id").annotate(
+            physical=Sum("physical_change"), expected=Sum("expected_change")
+        )
+    }
+    stock = ConsignmentStock.objects.all()
+    assert stock.exists()
+    for balance in stock:
+        key = (balance.vendor_id, balance.item_id, balance.warehouse_id)
+        assert ledger[key] == (balance.physical_quantity, balance.expected_quantity)
+
+
+def test_confirmation_versions_apply_the_answer_they_follow(bench_data: None) -> None:
+    confirmations = PurchaseOrder.objects.filter(confirmed_version__kind=VersionKind.CONFIRMATION).exclude(
+        origin=Origin.CONSIGNMENT
+    )
+    assert confirmations.exists()
+    for po in confirmations.select_related("confirmed_version__applies_response__version"):
+        applied = po.confirmed_version.applies_response
+        assert applied.kind == ResponseKind.ACCEPTED_WITH_CHANGES
+        assert applied.version.number == po.confirmed_version.number - 1
+
+
+def test_new_numbers_follow_the_loaded_ones(bench_data: None) -> None:
+    """The portal's next PO number in a bench company follows the generated ones, and new ids follow theirs."""
+    from vendorcollab.common.models import NumberSequence
+    from vendorcollab.purchasing.services import po_create
+
+    per_company = PurchaseOrder.objects.values_list("company_id").annotate(n=Count("pk"))
+    for company_id, count in per_company.values_list("company_id", "n"):
+        assert NumberSequence.objects.get(scope=f"purchase_order:{company_id}").last_value == count
+    vendor = Vendor.objects.get(number=BIG_VENDOR_NUMBER)
+    agent = User.objects.get(username=AGENT_USER)
+    before = PurchaseOrder.objects.aggregate(top=Max("pk"))["top"]
+    po = po_create(actor=agent, company=vendor.company, vendor=vendor)
+    assert po.pk > before
+    assert not PurchaseOrder.objects.filter(company=vendor.company, number=po.number).exclude(pk=po.pk).exists()
+
+
+def test_loading_twice_is_refused_unless_asked_to_skip(bench_data: None) -> None:
+    with pytest.raises(CommandError, match="already loaded"):
+        call_command("bench_data", vendors=8, pos=600, stdout=_Null())
+    call_command("bench_data", vendors=8, pos=600, skip_if_loaded=True, stdout=_Null())
+    assert PurchaseOrder.objects.count() == 600
