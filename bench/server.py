@@ -54,6 +54,8 @@ class Gunicorn:
             "-m",
             "gunicorn",
             "vendorcollab.wsgi",
+            "--config",
+            str(settings.BASE_DIR / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

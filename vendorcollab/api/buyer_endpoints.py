@@ -126,7 +126,9 @@ def buyer_purchase_order_list(
         rows = rows.filter(number=filters.number)
     if filters.updated_since:
         rows = rows.filter(updated_at__gte=filters.updated_since)
-    return paginate(request, rows.order_by("updated_at", "pk"), paging, build=PurchaseOrderOut.build)
+    return paginate(
+        request, rows.order_by("updated_at", "pk"), paging, build=PurchaseOrderOut.build, stamp=selectors.po_table_stamp
+    )
 
 
 @router.get("/{int:id}", response={200: PurchaseOrderOut, **READ_ERRORS}, summary="A purchase order")

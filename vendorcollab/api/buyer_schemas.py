@@ -25,7 +25,7 @@ from vendorcollab.purchasing.models import (
 from vendorcollab.purchasing.services import ChargeInput
 from vendorcollab.purchasing.services.versions import po_total
 
-from .schemas import Id, InputSchema, Percent, ScheduleOut, Text
+from .schemas import Id, InputSchema, OutSchema, Percent, ScheduleOut, Text
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -66,7 +66,7 @@ class BuyerInput(NoNullCharacters, InputSchema):
 # --- reading --------------------------------------------------------------------------------------------------------
 
 
-class PurchaseOrderLineOut(Schema):
+class PurchaseOrderLineOut(OutSchema):
     line_number: int
     item: int
     item_number: str
@@ -123,7 +123,7 @@ class PurchaseOrderLineOut(Schema):
         )
 
 
-class PurchaseOrderOut(Schema):
+class PurchaseOrderOut(OutSchema):
     """A purchase order as the buyer works on it (the current lines, not a sent version)."""
 
     id: int
@@ -196,12 +196,12 @@ class BuyerVersionOut(VendorVersionOut):
         )
 
 
-class ReceiptLineOut(Schema):
+class ReceiptLineOut(OutSchema):
     line_number: int
     quantity: Decimal
 
 
-class ReceiptOut(Schema):
+class ReceiptOut(OutSchema):
     id: int
     purchase_order: int
     received_date: date

@@ -16,6 +16,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 
+from vendorcollab.common.counting import counted
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Far beyond any real list, low enough that the offset stays a valid database integer.
@@ -45,13 +47,22 @@ class PageResult(Generic[T]):
     next: str | None
 
 
-def paginate(request: HttpRequest, rows: QuerySet[M], paging: PageQuery, *, build: Callable[[M], T]) -> PageResult[T]:
+def paginate(
+    request: HttpRequest,
+    rows: QuerySet[M],
+    paging: PageQuery,
+    *,
+    build: Callable[[M], T],
+    stamp: Callable[[], str] | None = None,
+) -> PageResult[T]:
     """One page of ``rows`` (ordered: a page of an unordered query is not well defined), each row through ``build``.
 
     A page past the end is empty rather than an error: the list may have shrunk since the client's last page.
+    ``stamp``, where given, is a cheap summary of the table that changes whenever a row is added or changed: the
+    count of the list is then kept under it (see ``counted``).
     """
     assert rows.ordered, "paginate() needs an ordered queryset"
-    count = rows.count()
+    count = counted(rows, stamp) if stamp else rows.count()
     start = (paging.page - 1) * paging.page_size
     end = start + paging.page_size
     objects = list(rows[start:end]) if start < count else []

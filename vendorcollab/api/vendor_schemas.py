@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field
 from pydantic import BeforeValidator
 
 from vendorcollab.purchasing.models import (
@@ -26,7 +26,7 @@ from vendorcollab.purchasing.models import (
 )
 from vendorcollab.purchasing.services import ChargeInput, LineAnswer, ScheduleInput
 
-from .schemas import Id, InputSchema, Quantity, ScheduleIn, ScheduleOut, Text
+from .schemas import Id, InputSchema, OutSchema, Quantity, ScheduleIn, ScheduleOut, Text
 
 LineNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -56,7 +56,7 @@ def _response_of(version: PurchaseOrderVersion) -> VendorResponse | None:
 # holds for every response: the API tests check responses against the OpenAPI document (schemathesis).
 
 
-class VendorOrderRow(Schema):
+class VendorOrderRow(OutSchema):
     """A row of one of the vendor's lists."""
 
     id: int
@@ -94,14 +94,14 @@ class VendorOrderRow(Schema):
             # Quantized here: SQLite hands a subquery's decimal back without its scale.
             total=row["list_total"].quantize(Decimal("0.01")) if po.vendor.show_prices else None,
             currency=po.currency,
-            response=row["list_response_kind"],
+            response=ResponseKind(row["list_response_kind"]) if row["list_response_kind"] else None,
         )
 
 
 # --- one PO, its versions and responses ----------------------------------------------------------------------------
 
 
-class LineOut(Schema):
+class LineOut(OutSchema):
     line_number: int
     item: int
     item_number: str
@@ -149,25 +149,25 @@ class LineOut(Schema):
         )
 
 
-class ChargeOut(Schema):
+class ChargeOut(OutSchema):
     line_number: int | None = Field(description="null for a charge on the whole order.")
     code: str
     description: str
     amount: Decimal
 
 
-class NoteOut(Schema):
+class NoteOut(OutSchema):
     text: str
     line_number: int | None = Field(description="null for a note on the whole order.")
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(OutSchema):
     id: int
     name: str
     line_number: int | None = Field(description="null for a file on the whole order.")
 
 
-class VendorVersionOut(Schema):
+class VendorVersionOut(OutSchema):
     """A version as the vendor received it."""
 
     version: int
@@ -220,7 +220,7 @@ class VendorVersionOut(Schema):
         return cls.model_construct(**cls.fields_of(version, show_prices=show_prices))
 
 
-class _OrderHead(Schema):
+class _OrderHead(OutSchema):
     id: int
     number: str
     status: POStatus
@@ -247,7 +247,7 @@ class VendorOrderOut(VendorVersionOut, _OrderHead):  # pydantic puts the last ba
         )
 
 
-class ResponseLineOut(Schema):
+class ResponseLineOut(OutSchema):
     line_number: int
     action: LineAction
     quantity: Decimal | None = Field(description="The confirmed quantity; for a split, the schedule's total.")
@@ -258,7 +258,7 @@ class ResponseLineOut(Schema):
     note: str
 
 
-class VendorResponseOut(Schema):
+class VendorResponseOut(OutSchema):
     """A vendor's answer to one version."""
 
     id: int
@@ -298,7 +298,7 @@ class VendorResponseOut(Schema):
         )
 
 
-class VendorHistoryOut(Schema):
+class VendorHistoryOut(OutSchema):
     versions: list[VendorVersionOut]
     responses: list[VendorResponseOut]
 

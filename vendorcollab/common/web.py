@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from vendorcollab.accounts.models import User
+
+from .counting import counted
 
 PAGE_SIZE = 25
 
@@ -58,8 +60,21 @@ def buyer_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Page:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, rows: QuerySet[Any], *, stamp: Callable[[], str] | None = None) -> Page:
+    """A page of ``rows``; with ``stamp`` (see ``common.counting.counted``) the list's count is kept per change."""
+    paginator = _KeptCountPaginator(rows, PAGE_SIZE, stamp) if stamp else Paginator(rows, PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class _KeptCountPaginator(Paginator):
+    def __init__(self, rows: QuerySet[Any], per_page: int, stamp: Callable[[], str]) -> None:
+        super().__init__(rows, per_page)
+        self.rows = rows
+        self.stamp = stamp
+
+    @cached_property
+    def count(self) -> int:
+        return counted(self.rows, self.stamp)
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:

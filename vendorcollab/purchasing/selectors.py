@@ -6,7 +6,7 @@ The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filt
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -360,3 +360,10 @@ def attachment_get_for_buyer(*, actor: User, pk: int) -> Attachment:
 
 def po_count_for_buyer(*, actor: User) -> dict[BuyerList, int]:
     return {which: po_list_for_buyer(actor=actor, which=which).count() for which in BuyerList}
+
+
+def po_table_stamp() -> str:
+    """What changes whenever a PO is added or changed (every change saves the PO, which moves ``updated_at``): the
+    newest change and the newest id, each read from the end of an index."""
+    stamp = PurchaseOrder.objects.aggregate(changed=Max("updated_at"), newest=Max("pk"))
+    return f"{stamp['changed']}|{stamp['newest']}"

@@ -72,3 +72,22 @@ def test_a_list_costs_the_same_queries_for_5_and_50_purchase_orders(api, cast):
     assert count == 50
     assert few == many
     assert many <= 6
+
+
+def test_a_kept_count_follows_every_new_or_changed_po(api, cast):
+    """The buyer's list keeps its count per change of the PO table: never a stale count after a change."""
+    from vendorcollab.purchasing.services import po_cancel
+
+    client = api(cast.agent)
+    pos = send_pos(cast, 2)
+    assert client.get("/purchase-orders").json()["count"] == 2
+    assert client.get("/purchase-orders", {"status": "cancelled"}).json()["count"] == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/purchase-orders").json()["count"] == 2
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)  # kept, not counted again
+
+    send_pos(cast, 1)
+    assert client.get("/purchase-orders").json()["count"] == 3
+    po_cancel(actor=cast.agent, purchase_order=pos[0], reason="Not needed")
+    assert client.get("/purchase-orders", {"status": "cancelled"}).json()["count"] == 1
+    assert client.get("/purchase-orders", {"status": "in_external_review"}).json()["count"] == 2

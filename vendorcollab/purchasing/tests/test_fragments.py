@@ -72,3 +72,16 @@ def test_latest_response_follows_the_latest_version(cast):
     po_send(actor=cast.agent, purchase_order=po)
     po = PurchaseOrder.objects.get(pk=po.pk)
     assert (po.latest_version.number, po.latest_response_id) == (2, None)
+
+
+def test_the_history_count_follows_every_new_version(cast, client):
+    client.force_login(cast.vendor_a_user)
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True)
+    url = reverse("vendor:history")
+    assert client.get(url).context["page"].paginator.count == 1
+    assert client.get(url).context["page"].paginator.count == 1
+    response_submit(actor=cast.vendor_a_user, purchase_order=po, version=1, kind=ResponseKind.REJECTED)
+    po_request_change(actor=cast.agent, purchase_order=po, reason="New dates")
+    po_send(actor=cast.agent, purchase_order=po)
+    assert client.get(url).context["page"].paginator.count == 2
+    assert client.get(url, {"q": "no such item"}).context["page"].paginator.count == 0

@@ -99,7 +99,8 @@ def history_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "purchasing/vendor/history.html",
         {
-            "page": paginate(request, rows),
+            # Versions are counted per change of the vendor's POs: the stamp of its workspace moves with each.
+            "page": paginate(request, rows, stamp=lambda: fragments.vendor_workspace_stamp(actor=request.user)),
             "companies": selectors.companies_for_vendor(actor=request.user),
             "sorts": Sort.choices,
         },
