@@ -316,6 +316,8 @@ class SoakClient:
                 fields[f"{prefix}-quantity"] = str(smaller if smaller >= 1 else quantity + 1)
             else:
                 later = date.today() + timedelta(days=self.rng.randint(21, 60))
+                if later.isoformat() == fields.get(f"{prefix}-delivery_date"):
+                    later += timedelta(days=1)  # a change must change something, or the editor rightly refuses it
                 fields[f"{prefix}-action"] = "change"
                 fields[f"{prefix}-delivery_date"] = later.isoformat()
         fields["response-vendor_reference"] = f"SO-{pk}-{version}"
@@ -473,8 +475,14 @@ class SoakClient:
         self.record_api("receive", pk, answer, 201)
 
 
+PAGE_ERRORS = re.compile(r'class="(?:field-error|message message-error|form-errors?)"[^>]*>(.*?)</(?:p|div|ul)>', re.S)
+
+
 def _gist(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()[:300]
+    """What a page said, for the report: its error messages when it has any, else its beginning."""
+    errors = [re.sub(r"<[^>]+>", " ", error) for error in PAGE_ERRORS.findall(text)]
+    shown = " | ".join(errors) if errors else text
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(shown))).strip()[:300]
 
 
 def _client_process(

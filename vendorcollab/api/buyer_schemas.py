@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, field_validator
 
 from vendorcollab.purchasing.models import (
+    ZERO,
     Origin,
     POStatus,
     PurchaseOrder,
@@ -23,7 +24,6 @@ from vendorcollab.purchasing.models import (
     Receipt,
 )
 from vendorcollab.purchasing.services import ChargeInput
-from vendorcollab.purchasing.services.versions import po_total
 
 from .schemas import Id, InputSchema, OutSchema, Percent, ScheduleOut, Text
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
@@ -151,6 +151,15 @@ class PurchaseOrderOut(OutSchema):
         """From a PO with ``latest_version``, ``confirmed_version`` selected and ``lines__item``, ``charges``
         prefetched."""
         latest, confirmed = po.latest_version, po.confirmed_version
+        lines = [PurchaseOrderLineOut.build(line) for line in po.lines.all()]
+        charges = [
+            ChargeOut.model_construct(
+                line_number=c.line_number, code=c.code, description=c.description, amount=c.amount
+            )
+            for c in po.charges.all()
+        ]
+        # The PO's total as ``po_total`` makes it, from the amounts just built rather than computed a second time.
+        total = sum((line.amount for line in lines), ZERO) + sum((charge.amount for charge in charges), ZERO)
         return cls.model_construct(
             id=po.pk,
             number=po.number,
@@ -163,16 +172,11 @@ class PurchaseOrderOut(OutSchema):
             version=latest.number if latest else None,
             version_label=f"{po.number}-{latest.number}" if latest else None,
             confirmed_version=confirmed.number if confirmed else None,
-            total=po_total(po).quantize(CENTS),
+            total=total.quantize(CENTS),
             created_at=po.created_at,
             updated_at=po.updated_at,
-            lines=[PurchaseOrderLineOut.build(line) for line in po.lines.all()],
-            charges=[
-                ChargeOut.model_construct(
-                    line_number=c.line_number, code=c.code, description=c.description, amount=c.amount
-                )
-                for c in po.charges.all()
-            ],
+            lines=lines,
+            charges=charges,
         )
 
 
