@@ -210,7 +210,8 @@ CACHES["documents"] = {
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    # A workspace fragment is 10 to 20 KB: at most about 20 MB per app process.
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 # --- HTTP security -------------------------------------------------------------------------------------------------
