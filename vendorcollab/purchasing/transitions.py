@@ -111,9 +111,12 @@ def lock(po: PurchaseOrder) -> PurchaseOrder:
     Re-reading under the lock is what makes "exactly one of two concurrent actions wins": the second caller
     waits here and then sees the state the first one left.
     """
-    return (
-        PurchaseOrder.objects.select_for_update(of=("self",)).select_related("vendor", "latest_version").get(pk=po.pk)
-    )
+    # The lock takes the PO row alone, and its vendor and latest version are read after it, in statements of their
+    # own. Read in the locking statement itself, they came from the snapshot taken before the wait: when another
+    # transaction had just sent a new version, PostgreSQL re-read the updated PO row but joined it to no version at
+    # all (the soak found this as a rare 500 on answers racing a resend).
+    locked = PurchaseOrder.objects.select_for_update().get(pk=po.pk)
+    return PurchaseOrder.objects.select_related("vendor", "latest_version").get(pk=locked.pk)
 
 
 def transition(

@@ -97,3 +97,39 @@ def test_two_concurrent_receipts_cannot_over_receive(cast):
     assert isinstance(losses[0], ValidationFailed) and losses[0].code == "over_receipt"
     assert Receipt.objects.filter(purchase_order=po).count() == 1
     assert po.lines.get().received_quantity == Decimal(7)
+
+
+def test_an_answer_that_waited_for_a_resend_is_refused_as_outdated(cast):
+    """The answer waits on the PO's row lock while the buyer sends version 2; once it gets the lock it must see
+    version 2 (and refuse the answer to version 1), not a PO without a version (found by the soak)."""
+    import time
+
+    from django.db import transaction
+
+    from vendorcollab.purchasing import transitions
+    from vendorcollab.purchasing.services import po_request_change, po_send
+
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
+    po_request_change(actor=cast.agent, purchase_order=po, reason="New dates")
+    locked = threading.Event()
+
+    def resend() -> None:
+        with transaction.atomic():
+            transitions.lock(PurchaseOrder.objects.get(pk=po.pk))
+            locked.set()
+            time.sleep(0.5)  # the answer reaches the lock meanwhile and waits there
+            po_send(actor=cast.agent, purchase_order=PurchaseOrder.objects.get(pk=po.pk))
+
+    def answer() -> VendorResponse:
+        assert locked.wait(timeout=10)
+        return response_submit(
+            actor=cast.vendor_a_user,
+            purchase_order=PurchaseOrder.objects.get(pk=po.pk),
+            version=1,
+            kind=ResponseKind.ACCEPTED,
+        )
+
+    sent, refused = race(resend, answer)
+    assert sent is None
+    assert isinstance(refused, Conflict) and refused.code == "version_outdated", refused
+    assert not VendorResponse.objects.exists()
