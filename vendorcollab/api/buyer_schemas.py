@@ -95,7 +95,7 @@ class PurchaseOrderLineOut(OutSchema):
         return cls.model_construct(
             line_number=line.line_number,
             item=line.item_id,
-            item_number=line.item.number,
+            item_number=vars(line).get("item_number") or line.item.number,
             description=line.description,
             quantity=line.quantity,
             unit=line.unit,
@@ -123,6 +123,10 @@ class PurchaseOrderLineOut(OutSchema):
         )
 
 
+def _number(version: PurchaseOrderVersion | None) -> int | None:
+    return version.number if version else None
+
+
 class PurchaseOrderOut(OutSchema):
     """A purchase order as the buyer works on it (the current lines, not a sent version)."""
 
@@ -148,9 +152,12 @@ class PurchaseOrderOut(OutSchema):
 
     @classmethod
     def build(cls, po: PurchaseOrder) -> PurchaseOrderOut:
-        """From a PO with ``latest_version``, ``confirmed_version`` selected and ``lines__item``, ``charges``
-        prefetched."""
-        latest, confirmed = po.latest_version, po.confirmed_version
+        """From a PO with ``latest_version``, ``confirmed_version`` selected (or their numbers annotated as
+        ``latest_number``, ``confirmed_number``) and ``lines__item`` (or ``lines`` with ``item_number``) and
+        ``charges`` prefetched."""
+        values = vars(po)  # the list's annotated version numbers, where present; else the selected versions
+        latest = values["latest_number"] if "latest_number" in values else _number(po.latest_version)
+        confirmed = values["confirmed_number"] if "confirmed_number" in values else _number(po.confirmed_version)
         lines = [PurchaseOrderLineOut.build(line) for line in po.lines.all()]
         charges = [
             ChargeOut.model_construct(
@@ -169,9 +176,9 @@ class PurchaseOrderOut(OutSchema):
             status=POStatus(po.status),
             currency=po.currency,
             order_date=po.order_date,
-            version=latest.number if latest else None,
-            version_label=f"{po.number}-{latest.number}" if latest else None,
-            confirmed_version=confirmed.number if confirmed else None,
+            version=latest,
+            version_label=f"{po.number}-{latest}" if latest else None,
+            confirmed_version=confirmed,
             total=total.quantize(CENTS),
             created_at=po.created_at,
             updated_at=po.updated_at,
