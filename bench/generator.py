@@ -42,6 +42,7 @@ from vendorcollab.purchasing.models import (
 
 from .tables import (
     EVENT,
+    LINE_COLUMNS,
     PO,
     PO_LINE,
     RECEIPT,
@@ -93,6 +94,17 @@ SIZES = ("", "", "S", "M", "L", "XL")
 
 
 Batch = dict[Table, list[tuple[Any, ...]]]
+
+# A generated line is a list in ``LINE_COLUMNS`` order; these name the places a PO's story reads and changes.
+NUMBER, ITEM, QUANTITY, UNIT_PRICE, DISCOUNT, DELIVERY_DATE = 0, 1, 3, 5, 6, 7
+EXTERNAL_ITEM, EXTERNAL_DESCRIPTION, SCHEDULE, CANCELLED = 14, 15, 16, 17
+assert [LINE_COLUMNS[i] for i in (QUANTITY, UNIT_PRICE, DELIVERY_DATE, SCHEDULE, CANCELLED)] == [
+    "quantity",
+    "unit_price",
+    "delivery_date",
+    "schedule",
+    "is_cancelled",
+]
 
 
 def _money(cents: int) -> str:
@@ -188,12 +200,13 @@ class PurchaseOrderFactory:
     @staticmethod
     def _line_values(line: list[Any]) -> tuple[Any, ...]:
         values = list(line)
-        values[5] = _money(line[5])
+        values[UNIT_PRICE] = _money(line[UNIT_PRICE])
         return tuple(values)
 
     @staticmethod
     def _total(lines: list[list[Any]]) -> str:
-        cents = sum(line[3] * line[5] * (100 - line[6]) // 100 for line in lines if not line[17])
+        open_lines = [line for line in lines if not line[CANCELLED]]
+        cents = sum(line[QUANTITY] * line[UNIT_PRICE] * (100 - line[DISCOUNT]) // 100 for line in open_lines)
         return _money(cents)
 
     def _at(self, order_date: dt.date, days: float) -> dt.datetime:
@@ -230,7 +243,7 @@ class PurchaseOrderFactory:
             if scenario == Scenario.FOR_REVIEW_RESENT:
                 history.event(EventKind.CHANGE_REQUESTED, status, POStatus.DRAFT, 2.0, data={"reason": "New dates"})
                 lines = [list(line) for line in lines]
-                lines[0][3] += 10
+                lines[0][QUANTITY] += 10
                 latest = history.send(lines, 2, 2.1)
         elif scenario == Scenario.AWAITING_REJECTED:
             assert latest is not None
@@ -254,7 +267,7 @@ class PurchaseOrderFactory:
             if scenario == Scenario.RECEIVED:
                 history.receive(lines, full=True, clerk=rng.choice(self.world.clerk_ids), version=latest)
                 status = POStatus.RECEIVED
-            elif scenario == Scenario.CONFIRMED and rng.random() < 0.3 and sum(not line[17] for line in lines) > 1:
+            elif scenario == Scenario.CONFIRMED and rng.random() < 0.3 and sum(not ln[CANCELLED] for ln in lines) > 1:
                 # A partial receipt: half of the lines, so at least one stays open and the PO confirmed.
                 history.receive(lines, full=False, clerk=rng.choice(self.world.clerk_ids), version=latest)
             elif scenario == Scenario.CHANGE_REQUESTED:
@@ -267,8 +280,8 @@ class PurchaseOrderFactory:
         received = history.received_by_line
         line_ids = {}
         for line in lines:
-            line_ids[line[0]] = line_id = self.ids.take(PurchaseOrderLine)
-            batch[PO_LINE].append((line_id, po_id, *self._line_values(line), received.get(line[0], 0)))
+            line_ids[line[NUMBER]] = line_id = self.ids.take(PurchaseOrderLine)
+            batch[PO_LINE].append((line_id, po_id, *self._line_values(line), received.get(line[NUMBER], 0)))
         history.line_ids_resolved(line_ids)
         changed_at = history.last_at
         batch[PO].append(
@@ -305,7 +318,7 @@ class History:
     """The rows that one PO's history consists of, appended to the batch as the story unfolds."""
 
     def __init__(self, factory: PurchaseOrderFactory, batch: Batch, po_id: int, agent: int, order_date: dt.date):
-        self.f = factory
+        self.factory = factory
         self.batch = batch
         self.po_id = po_id
         self.agent = agent
@@ -329,11 +342,11 @@ class History:
         version: int | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        self.last_at = max(self.f._at(self.order_date, days), self.last_at)
+        self.last_at = max(self.factory._at(self.order_date, days), self.last_at)
         self.last_actor = actor or self.agent
         self.batch[EVENT].append(
             (
-                self.f.ids.take(PurchaseOrderEvent),
+                self.factory.ids.take(PurchaseOrderEvent),
                 self.po_id,
                 kind,
                 from_status,
@@ -346,8 +359,8 @@ class History:
         )
 
     def send(self, lines: list[list[Any]], number: int, days: float, kind: str = VersionKind.SENT) -> SentVersion:
-        version_id = self.f.ids.take(PurchaseOrderVersion)
-        self.last_at = max(self.f._at(self.order_date, days), self.last_at)
+        version_id = self.factory.ids.take(PurchaseOrderVersion)
+        self.last_at = max(self.factory._at(self.order_date, days), self.last_at)
         self.batch[VERSION].append(
             (
                 version_id,
@@ -357,7 +370,7 @@ class History:
                 None,
                 "EUR",
                 self.order_date,
-                self.f._total(lines),
+                self.factory._total(lines),
                 "Bench Agent",
                 "agent@bench.example",
                 self.agent,
@@ -365,7 +378,8 @@ class History:
             )
         )
         for line in lines:
-            self.batch[VERSION_LINE].append((self.f.ids.take(VersionLine), version_id, *self.f._line_values(line)))
+            values = self.factory._line_values(line)
+            self.batch[VERSION_LINE].append((self.factory.ids.take(VersionLine), version_id, *values))
         self.latest_response = None
         if kind == VersionKind.SENT:
             self.event(EventKind.SENT, POStatus.DRAFT, POStatus.IN_EXTERNAL_REVIEW, days, version=number)
@@ -376,9 +390,9 @@ class History:
     ) -> tuple[int, dict[int, tuple[str, Any, Any, list[Any], str]]]:
         """The vendor's answer to ``version``: every line answered. Returns the response id and, per changed line,
         what changed (action, quantity, date, schedule, vendor's item)."""
-        rng = self.f.rng
-        response_id = self.f.ids.take(VendorResponse)
-        at = max(self.f._at(self.order_date, days), self.last_at)
+        rng = self.factory.rng
+        response_id = self.factory.ids.take(VendorResponse)
+        at = max(self.factory._at(self.order_date, days), self.last_at)
         self.batch[RESPONSE].append(
             (response_id, version.id, self.po_id, kind, f"SO-{response_id}", "", vendor_user, at)
         )
@@ -389,22 +403,22 @@ class History:
                 action: str = rng.choice(CHANGE_ACTIONS)
                 if action == LineAction.REJECT and len(lines) <= 3:
                     action = LineAction.CHANGE  # never every line rejected: something is still delivered
-                later = line[7] + dt.timedelta(days=rng.randint(3, 20))
-                if action == LineAction.SPLIT and line[3] > 1:
-                    first = line[3] // 2
+                later = line[DELIVERY_DATE] + dt.timedelta(days=rng.randint(3, 20))
+                if action == LineAction.SPLIT and line[QUANTITY] > 1:
+                    first = line[QUANTITY] // 2
                     schedule = [
-                        {"quantity": str(first), "delivery_date": line[7].isoformat()},
-                        {"quantity": str(line[3] - first), "delivery_date": later.isoformat()},
+                        {"quantity": str(first), "delivery_date": line[DELIVERY_DATE].isoformat()},
+                        {"quantity": str(line[QUANTITY] - first), "delivery_date": later.isoformat()},
                     ]
-                    changed[line[0]] = (action, line[3], line[7], schedule, "")
+                    changed[line[NUMBER]] = (action, line[QUANTITY], line[DELIVERY_DATE], schedule, "")
                 elif action == LineAction.SUBSTITUTE:
-                    changed[line[0]] = (action, line[3], line[7], [], f"ALT-{line[1]}")
+                    changed[line[NUMBER]] = (action, line[QUANTITY], line[DELIVERY_DATE], [], f"ALT-{line[ITEM]}")
                 elif action == LineAction.REJECT:
-                    changed[line[0]] = (action, None, None, [], "")
+                    changed[line[NUMBER]] = (action, None, None, [], "")
                 else:
-                    changed[line[0]] = (
+                    changed[line[NUMBER]] = (
                         LineAction.CHANGE,
-                        max(1, line[3] - rng.randint(0, line[3] // 2)),
+                        max(1, line[QUANTITY] - rng.randint(0, line[QUANTITY] // 2)),
                         later,
                         [],
                         "",
@@ -413,13 +427,13 @@ class History:
             if kind == ResponseKind.REJECTED:
                 answer: tuple[str, Any, Any, list[Any], str] = (LineAction.REJECT, None, None, [], "")
             else:
-                answer = changed.get(line[0], (LineAction.ACCEPT, line[3], line[7], [], ""))
+                answer = changed.get(line[NUMBER], (LineAction.ACCEPT, line[QUANTITY], line[DELIVERY_DATE], [], ""))
             action, quantity, date, schedule, external = answer
             self.batch[RESPONSE_LINE].append(
                 (
-                    self.f.ids.take(ResponseLine),
+                    self.factory.ids.take(ResponseLine),
                     response_id,
-                    line[0],
+                    line[NUMBER],
                     action,
                     quantity,
                     date,
@@ -445,7 +459,7 @@ class History:
     ) -> tuple[SentVersion, list[list[Any]]]:
         """Most confirmed POs were accepted; some were confirmed with the vendor's changes applied (a second,
         confirmation version), a few without any response."""
-        roll = self.f.rng.random()
+        roll = self.factory.rng.random()
         if roll < 0.05:
             self.event(
                 EventKind.CONFIRMED,
@@ -472,15 +486,15 @@ class History:
         response_id, changed = self.respond(version, lines, ResponseKind.ACCEPTED_WITH_CHANGES, vendor_user, 1.0)
         applied = [list(line) for line in lines]
         for line in applied:
-            if line[0] not in changed:
+            if line[NUMBER] not in changed:
                 continue
-            action, quantity, date, schedule, external = changed[line[0]]
+            action, quantity, date, schedule, external = changed[line[NUMBER]]
             if action == LineAction.REJECT:
-                line[17] = True
+                line[CANCELLED] = True
             else:
-                line[3], line[7], line[16] = quantity, date, schedule
+                line[QUANTITY], line[DELIVERY_DATE], line[SCHEDULE] = quantity, date, schedule
                 if external:
-                    line[14], line[15] = external, "Vendor's alternative"
+                    line[EXTERNAL_ITEM], line[EXTERNAL_DESCRIPTION] = external, "Vendor's alternative"
         confirmation = self.send(applied, version.number + 1, 2.0, kind=VersionKind.CONFIRMATION)
         # The confirmation version applies that response (set here, as ``version_freeze`` does).
         row = self.batch[VERSION][-1]
@@ -501,16 +515,16 @@ class History:
 
     def receive(self, lines: list[list[Any]], *, full: bool, clerk: int, version: SentVersion) -> None:
         """One receipt: every open line in full, or (partial) half of the lines."""
-        receipt_id = self.f.ids.take(Receipt)
-        open_lines = [line for line in lines if not line[17]]
+        receipt_id = self.factory.ids.take(Receipt)
+        open_lines = [line for line in lines if not line[CANCELLED]]
         if not full:
             open_lines = open_lines[: len(open_lines) // 2]
-        days = max(7.0, (max(line[7] for line in open_lines) - self.order_date).days)
-        at = max(self.f._at(self.order_date, days), self.last_at)
+        days = max(7.0, (max(line[DELIVERY_DATE] for line in open_lines) - self.order_date).days)
+        at = max(self.factory._at(self.order_date, days), self.last_at)
         self.batch[RECEIPT].append((receipt_id, self.po_id, at.date(), clerk, at))
         for line in open_lines:
-            self.received_by_line[line[0]] = line[3]
-            self._pending_receipt_lines.append((self.f.ids.take(ReceiptLine), receipt_id, line[0]))
+            self.received_by_line[line[NUMBER]] = line[QUANTITY]
+            self._pending_receipt_lines.append((self.factory.ids.take(ReceiptLine), receipt_id, line[NUMBER]))
         self.event(
             EventKind.RECEIVED,
             POStatus.CONFIRMED,
@@ -518,7 +532,7 @@ class History:
             days,
             actor=clerk,
             version=version.number,
-            data={"receipt": receipt_id, "lines": {str(line[0]): str(line[3]) for line in open_lines}},
+            data={"receipt": receipt_id, "lines": {str(line[NUMBER]): str(line[QUANTITY]) for line in open_lines}},
         )
 
     def line_ids_resolved(self, line_ids: dict[int, int]) -> None:
