@@ -138,4 +138,5 @@ class LanguageForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]
+        field: forms.ChoiceField = self.fields["language"]  # type: ignore[assignment]
+        field.choices = [("", _("Follow my browser")), *settings.LANGUAGES]
