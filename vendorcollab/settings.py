@@ -244,9 +244,20 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
 
-LANGUAGE_CODE = "en"
+# The organisation's language: for mail to a user who follows the browser and has no vendor account's language, and
+# for a browser that asks for none of LANGUAGES.
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {list(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates are day first with a 24-hour clock (en-GB: 06/12/2026, 14:30), as the buying organisation's Dutch
+# and Belgian companies and their vendors read them. ENGLISH_DATE_STYLE=us keeps Django's American English
+# (12/06/2026, 2:30 p.m.). Dutch always uses Django's nl formats.
+ENGLISH_DATE_STYLE = os.environ.get("ENGLISH_DATE_STYLE", "gb").strip().lower()
+if ENGLISH_DATE_STYLE not in {"gb", "us"}:
+    raise ImproperlyConfigured(f"ENGLISH_DATE_STYLE must be gb or us, not {ENGLISH_DATE_STYLE!r}")
+FORMAT_MODULE_PATH = ["vendorcollab.formats"] if ENGLISH_DATE_STYLE == "gb" else []
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_TZ = True

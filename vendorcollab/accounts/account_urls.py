@@ -7,6 +7,7 @@ from . import account_views
 app_name = "myaccount"
 
 urlpatterns = [
+    path("profile/", account_views.profile, name="profile"),
     path("tokens/", account_views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("invitation/<str:token>/", account_views.invitation, name="invitation"),

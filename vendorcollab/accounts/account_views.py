@@ -1,5 +1,5 @@
-"""Personal pages under ``/account/`` (namespace ``myaccount``): every user's API tokens, and the invitation link a
-new user follows to set a password."""
+"""Personal pages under ``/account/`` (namespace ``myaccount``): every user's profile (language) and API tokens,
+and the invitation link a new user follows to set a password."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from typing import Any
 
 from allauth.account.internal.flows.login import perform_password_login
 from allauth.account.models import Login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -21,8 +23,8 @@ from vendorcollab.api.models import ApiToken
 from vendorcollab.common.errors import AppError, NotFound
 from vendorcollab.common.web import AuthenticatedRequest
 
-from . import people, selectors
-from .forms import TokenForm
+from . import people, selectors, services
+from .forms import LanguageForm, TokenForm
 from .models import User
 
 # The invitation's token moves from the link into the session, so that it is in no further URL (no Referer, no log).
@@ -36,6 +38,29 @@ def side_base(user: User) -> str:
     if user.is_buyer:
         return "purchasing/buyer/base.html"
     return "base.html"
+
+
+@login_required
+def profile(request: AuthenticatedRequest) -> HttpResponse:
+    """The user's language: one of the portal's, or the browser's (blank)."""
+    form = LanguageForm(request.POST if request.method == "POST" else None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_language_set(actor=request.user, language=form.cleaned_data["language"])
+        except AppError as error:
+            form.add_service_error(error)
+        else:
+            response = redirect("myaccount:profile")
+            # The cookie of an earlier switch would otherwise outrank the browser (LocaleMiddleware reads it first).
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            if request.user.language:
+                with translation.override(request.user.language):
+                    messages.success(request, _("Your language is saved."))
+            else:
+                messages.success(request, _("Pages now follow your browser's language."))
+            return response
+    context = {"base_template": side_base(request.user), "form": form}
+    return render(request, "accounts/profile.html", context, status=422 if form.errors else 200)
 
 
 def _tokens_page(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -124,3 +125,18 @@ class TokenForm(ServiceErrorsMixin, forms.Form):
         max_length=TOKEN_NAME_MAX_LENGTH,
         help_text=_("Where the token is used, for example the ERP's name."),
     )
+
+
+class LanguageForm(ServiceErrorsMixin, forms.Form):
+    """The user's own language; the first choice (blank) follows the browser."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Pages follow your browser's language unless you choose one here. E-mails follow your choice."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ChoiceField = self.fields["language"]  # type: ignore[assignment]
+        field.choices = [("", _("Follow my browser")), *settings.LANGUAGES]

@@ -1,4 +1,5 @@
-"""Serve each signed-in user in the language they chose, wherever they sign in from."""
+"""Serve each signed-in user in the language they chose, wherever they sign in from; a user who chose none follows
+the browser, as LocaleMiddleware found it (the language cookie, then Accept-Language)."""
 
 from collections.abc import Callable
 

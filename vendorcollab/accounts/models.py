@@ -36,7 +36,16 @@ class User(AbstractUser):
     data must not depend on which role a screen happens to check first.
     """
 
-    language = models.CharField(_("language"), max_length=10, default="en")
+    # Blank: follow the browser (Accept-Language, or the language cookie) on pages; mail, which has no browser, goes
+    # in the vendor account's language for a vendor user, else the organisation's LANGUAGE_CODE. A code is the
+    # user's own choice and wins everywhere.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("Leave blank to follow the language of the browser."),
+    )
     show_dimensions = models.BooleanField(_("show dimension columns"), default=False)
 
     class Meta:

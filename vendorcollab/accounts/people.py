@@ -484,7 +484,7 @@ def invitation_deliver(*, invitation_id: int, link_base: str) -> bool:
         invitation.save(update_fields=["token_hash"])
     user = invitation.user
     vendors = list(invitation.request.vendors.select_related("company").order_by("company__code", "number"))
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(selectors.mail_language(user)):
         context = {
             "user": user,
             "link": invitation_link(link_base, token),

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,22 @@ from .models import (
 
 # Who may raise requests about a vendor's people; a procurement admin also decides them.
 BUYER_REQUESTER_ROLES = frozenset({Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT})
+
+
+def mail_language(user: User) -> str:
+    """The language of mail to ``user``, which has no browser to ask: the user's own choice, else, for a user who
+    follows the browser, the language of the first vendor account they act for, else the organisation's
+    LANGUAGE_CODE."""
+    codes = dict(settings.LANGUAGES)
+    if user.language in codes:
+        return user.language
+    vendor_language = (
+        Vendor.objects.filter(memberships__user=user, memberships__is_active=True)
+        .order_by("company__code", "number")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return vendor_language if vendor_language in codes else settings.LANGUAGE_CODE
 
 
 def not_found() -> NotFound:

@@ -1,9 +1,10 @@
-"""Writes to users: creating them with roles and vendor links, changing a vendor link."""
+"""Writes to users: creating them with roles and vendor links, changing a vendor link, a user's own language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +24,13 @@ def user_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
-    language: str = "en",
+    language: str = "",
 ) -> User:
     """A new user with roles and, for vendor users, links to vendor accounts.
 
     ``actor`` is None only for set-up code (demo data, the first admin); otherwise it must be a procurement admin.
     A user is a buyer user or a vendor user, never both, and a vendor user needs at least one vendor account.
+    ``language`` blank (the default) means the user's pages follow the browser.
     """
     if actor is not None and not actor.has_role(Role.PROCUREMENT_ADMIN):
         raise PermissionRefused("role_not_allowed", _("Only a procurement admin can create users."))
@@ -48,6 +50,8 @@ def user_create(
         fields["vendors"] = str(_("Buyer users are not linked to vendor accounts."))
     if User.objects.filter(username__iexact=username).exists():
         fields["username"] = str(_("This username is already taken."))
+    if not _is_language(language):
+        fields["language"] = str(_("Choose one of the languages of the portal, or none to follow the browser."))
     if fields:
         raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
     with transaction.atomic():
@@ -60,3 +64,22 @@ def user_create(
         RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=role) for role in sorted(role_set))
         VendorMembership.objects.bulk_create(VendorMembership(user=user, vendor=vendor) for vendor in vendor_list)
     return user
+
+
+def _is_language(language: str) -> bool:
+    """A language of the portal, or blank for "follow the browser"."""
+    return language == "" or language in dict(settings.LANGUAGES)
+
+
+def user_language_set(*, actor: User, language: str) -> User:
+    """The actor's own choice of language, from the profile page or the language switch; blank follows the browser.
+    (An administrator sets another user's language in the back office.)"""
+    if not _is_language(language):
+        raise ValidationFailed(
+            "invalid_input",
+            _("Some fields are not valid."),
+            fields={"language": str(_("Choose one of the languages of the portal, or none to follow the browser."))},
+        )
+    actor.language = language
+    actor.save(update_fields=["language"])
+    return actor

@@ -220,7 +220,7 @@ class UserOut(Schema):
     email: str
     first_name: str
     last_name: str
-    language: str
+    language: str = Field(description="The user's chosen language; blank when the user follows the browser's.")
     is_active: bool
     roles: list[Role]
     vendors: list[int] = Field(description="The vendor accounts a vendor user acts for (active links).")
@@ -252,7 +252,9 @@ class UserIn(BuyerInput):
     )
     first_name: Text = Field("", max_length=150)
     last_name: Text = Field("", max_length=150)
-    language: str = Field("en", max_length=10)
+    language: str = Field(
+        "", max_length=10, description="en or nl; left out or blank, the user's pages follow the browser's language."
+    )
     roles: list[Role] = Field(min_length=1, max_length=len(Role))
     vendors: list[Id] = Field(
         default_factory=list, max_length=100, description="For vendor users: the vendor accounts they act for."

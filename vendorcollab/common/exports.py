@@ -1,6 +1,9 @@
 """Lists as files: CSV or Excel, the same rows and columns as the page, every filter honoured, no paging.
 
 Rows are streamed from the database in chunks and written as they come, so a long list never sits in memory whole.
+
+No cell ever carries a live formula (OWASP's CSV injection advice): stored text that a spreadsheet would read as one
+(``=HYPERLINK(...)``, ``+1+1``, ``@SUM(A1)``) is written as text, whoever typed it and however old the row.
 """
 
 from __future__ import annotations
@@ -17,8 +20,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMATS = ("csv", "xlsx")
+
+# The first characters that make a spreadsheet program evaluate a cell instead of showing it (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,27 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would evaluate, prefixed with a single quote so that it shows as typed; numbers and
+    dates untouched (a negative amount is a number, not text to defuse)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def excel_cell(sheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
+    """A cell typed by its value: text is always a string cell, never a formula (openpyxl reads a leading ``=`` as
+    one), and loses the control characters an Excel file cannot hold, so an old stored row cannot break the file."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
+    return WriteOnlyCell(sheet, value=value)
+
+
 def _csv_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return csv_safe(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, date | datetime):
@@ -51,9 +80,9 @@ def export_response(rows: Iterable[Any], columns: Sequence[Column], *, fmt: str,
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(header)
+        sheet.append([excel_cell(sheet, title) for title in header])
         for line in values:
-            sheet.append(line)
+            sheet.append([excel_cell(sheet, cell) for cell in line])
         buffer = BytesIO()
         workbook.save(buffer)
         response = HttpResponse(

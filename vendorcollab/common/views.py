@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from vendorcollab.accounts.services import user_language_set
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,7 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language; a signed-in user keeps the choice on every device."""
+    """Switch the interface language; a signed-in user keeps the choice on every device (an explicit choice, which
+    wins over the browser's until the profile page is set back to "Follow my browser")."""
     language = request.POST.get("language", "")
     back = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -30,7 +33,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = redirect(back)
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
-            request.user.language = language  # type: ignore[union-attr]
-            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+            user_language_set(actor=request.user, language=language)  # type: ignore[arg-type]
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vendorcollab.accounts.models import VENDOR_ROLES, User
+from vendorcollab.accounts.selectors import mail_language
 from vendorcollab.common.events import Event, Payload
 from vendorcollab.purchasing.models import (
     LineAction,
@@ -56,8 +57,8 @@ def absolute(path: str) -> str:
 
 
 def language_of(user: User) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    return user.language if user.language in codes else settings.LANGUAGE_CODE
+    """The user's own language, else (following the browser) the vendor account's, else the organisation's."""
+    return mail_language(user)
 
 
 # --- who -------------------------------------------------------------------------------------------------------

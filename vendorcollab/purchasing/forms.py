@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.errors import AppError
 from vendorcollab.common.formatting import plain_number
+from vendorcollab.common.widgets import DateInput
 
 from .models import LineAction, PurchaseOrderVersion, VersionLine
 from .services import LineAnswer, ScheduleInput, UploadInput
@@ -45,7 +46,7 @@ class HeaderForm(forms.Form):
         label=_("Note to the customer"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     delivery_date = forms.DateField(
-        label=_("Confirmed delivery date for all lines"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Confirmed delivery date for all lines"), required=False, widget=DateInput()
     )
     attachment = forms.FileField(label=_("Attach a file"), required=False)
 
@@ -53,9 +54,7 @@ class HeaderForm(forms.Form):
 class LineForm(forms.Form):
     action = forms.ChoiceField(label=_("Response"), choices=LineAction.choices)
     quantity = forms.DecimalField(label=_("Confirmed quantity"), required=False, max_digits=16, decimal_places=4)
-    delivery_date = forms.DateField(
-        label=_("Confirmed delivery date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    delivery_date = forms.DateField(label=_("Confirmed delivery date"), required=False, widget=DateInput())
     external_item_number = forms.CharField(label=_("Your item number"), required=False, max_length=60)
     external_description = forms.CharField(label=_("Your description"), required=False, max_length=300)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
@@ -64,9 +63,7 @@ class LineForm(forms.Form):
 
 class ScheduleRowForm(forms.Form):
     quantity = forms.DecimalField(label=_("Quantity"), required=False, max_digits=16, decimal_places=4)
-    delivery_date = forms.DateField(
-        label=_("Delivery date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    delivery_date = forms.DateField(label=_("Delivery date"), required=False, widget=DateInput())
 
     @property
     def is_blank(self) -> bool:

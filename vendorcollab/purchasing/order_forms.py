@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.errors import AppError
+from vendorcollab.common.widgets import DateInput
 from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
 
 from .models import PurchaseOrder, Visibility
 from .services import ChargeInput, LineInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class VendorChoiceField(forms.ModelChoiceField):

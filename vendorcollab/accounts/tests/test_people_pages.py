@@ -45,6 +45,7 @@ def matrix_urls(cast, user_request, token):
         ("people", "user_access", "get", reverse("people:user_access", args=[dave])),
         ("people", "request_decide", "post", reverse("people:request_decide", args=[user_request.pk])),
         ("people", "invitation_renew", "post", reverse("people:invitation_renew", args=[user_request.pk])),
+        ("myaccount", "profile", "get", reverse("myaccount:profile")),
         ("myaccount", "tokens", "get", reverse("myaccount:tokens")),
         ("myaccount", "token_revoke", "post", reverse("myaccount:token_revoke", args=[token.pk])),
         ("myaccount", "invitation", "get", reverse("myaccount:invitation", args=["not-a-real-token"])),
@@ -132,6 +133,7 @@ def test_personal_pages_are_for_every_user_and_only_their_own_tokens(client, cas
     for user in people_of(cast, vendor_b_admin).values():
         client.force_login(user)
         assert client.get(reverse("myaccount:tokens")).status_code == 200, user
+        assert client.get(reverse("myaccount:profile")).status_code == 200, user
         if user != cast.vendor_a_user:
             assert client.post(reverse("myaccount:token_revoke", args=[dave_token.pk])).status_code == 404, user
     dave_token.refresh_from_db()

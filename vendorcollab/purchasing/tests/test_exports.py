@@ -2,12 +2,15 @@
 
 import csv
 import io
+from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from vendorcollab.common.testing.factories import make_po
-from vendorcollab.purchasing.models import ResponseKind
+from vendorcollab.partners.models import Company, Vendor
+from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, ResponseKind
 from vendorcollab.purchasing.services import po_confirm, response_submit
 
 
@@ -56,3 +59,46 @@ def test_buyer_lists_as_csv_and_excel(client, cast):
     assert [row[0] for row in rows[1:]] == ["D-2"]
     rows = xlsx_rows(client.get(url, {"format": "xlsx", "sort": "number"}))
     assert [row[0] for row in rows[1:]] == ["D-1", "D-2"]
+
+
+# Stored text a spreadsheet would evaluate (OWASP's CSV injection examples), as old rows or an import could hold it.
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def _hostile_orders(cast):
+    """One PO per hostile number, of a vendor account and a customer whose stored names are hostile too."""
+    for index, text in enumerate(HOSTILE):
+        po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True, number=f"X-{index}")
+        PurchaseOrder.objects.filter(pk=po.pk).update(number=text)  # bypassing the services, as old data would
+    Company.objects.filter(pk=cast.company.pk).update(name="@SUM(A1)")
+    Vendor.objects.filter(pk=cast.vendor_a.pk).update(number="-2+3", name='=HYPERLINK("http://x","y")')
+
+
+def test_csv_never_carries_a_formula(client, cast):
+    _hostile_orders(cast)
+    client.force_login(cast.vendor_a_user)
+    rows = csv_rows(client.get(reverse("vendor:po_list", args=["for_review"]), {"format": "csv", "sort": "number"}))
+    assert sorted(row[0] for row in rows[1:]) == sorted("'" + text + "-1" for text in HOSTILE)
+    assert {(row[1], row[2]) for row in rows[1:]} == {("'@SUM(A1)", "'-2+3")}
+    assert {row[5] for row in rows[1:]} == {"25"}  # an amount stays a plain number
+    client.force_login(cast.agent)
+    rows = csv_rows(client.get(reverse("buyer:po_list", args=["awaiting_vendor"]), {"format": "csv"}))
+    assert sorted(row[0] for row in rows[1:]) == sorted("'" + text + "-1" for text in HOSTILE)
+    assert {row[2] for row in rows[1:]} == {'\'-2+3 =HYPERLINK("http://x","y")'}
+
+
+def test_excel_cells_holding_text_are_typed_text(client, cast):
+    _hostile_orders(cast)
+    # A negative amount (a credit) is a number, not text to defuse.
+    versions = QuerySet(PurchaseOrderVersion)  # past the append-only guard, as a credit note's total could be stored
+    versions.filter(purchase_order__vendor=cast.vendor_a).update(total_amount=Decimal("-25"))
+    Company.objects.filter(pk=cast.company.pk).update(name="@SUM(A1)\x01")  # a control character Excel cannot hold
+    client.force_login(cast.vendor_a_user)
+    response = client.get(reverse("vendor:po_list", args=["for_review"]), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
+    assert cells and not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert sorted(row[0].value for row in sheet.iter_rows(min_row=2)) == sorted(text + "-1" for text in HOSTILE)
+    assert {row[1].value for row in sheet.iter_rows(min_row=2)} == {"@SUM(A1)"}
+    assert {row[2].value for row in sheet.iter_rows(min_row=2)} == {"-2+3"}
+    assert {(row[5].value, row[5].data_type) for row in sheet.iter_rows(min_row=2)} == {(-25, "n")}

@@ -24,6 +24,7 @@ from vendorcollab.accounts.models import RECEIVING_ROLES
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required
+from vendorcollab.common.widgets import DateInput
 
 from .. import selectors, transitions
 from ..models import POStatus, PurchaseOrder, PurchaseOrderLine, Receipt
@@ -45,7 +46,7 @@ class ReceiptForm(forms.Form):
     """The received date and one optional quantity per line that can still be received. Checks the input's shape
     only; what may be received is the service's to say."""
 
-    received_date = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_date = forms.DateField(label=gettext_lazy("Received on"), widget=DateInput())
 
     def __init__(self, lines: Sequence[PurchaseOrderLine], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
