@@ -158,7 +158,8 @@ def mail_attempt(*, mail_id: int) -> OutgoingMail | None:
         )
     else:
         mail.status = MailStatus.RETRYING
-        mail.next_attempt_at = finished + MAIL_BACKOFF[mail.attempts - 1]
+        # Counted from the attempt's start, so the schedule is the same however long the server took to refuse.
+        mail.next_attempt_at = now + MAIL_BACKOFF[mail.attempts - 1]
         logger.warning(
             "mail %s (%s) to %s not sent, attempt %s of %s, next at %s: %s",
             mail.pk,
