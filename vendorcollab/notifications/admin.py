@@ -65,7 +65,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
-    fields = [
+    fields = readonly_fields = (
         "status",
         "kind",
         "from_email",
@@ -83,8 +83,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "sent_at",
         "headers",
         "content",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description=_("content"))
     def content(self, obj: OutgoingMail) -> str:

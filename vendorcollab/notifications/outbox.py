@@ -14,10 +14,11 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from email.utils import make_msgid
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
-from django.core.mail.message import DNS_NAME
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -58,7 +59,7 @@ def mail_queue(message: EmailMessage, *, kind: str, sensitive: bool = False) -> 
     headers = {str(name): str(value) for name, value in message.extra_headers.items()}
     # One Message-ID for every attempt: a server that took a mail but answered badly gets the same mail again, and
     # the receiving side can see it is a repeat.
-    headers.setdefault("Message-ID", make_msgid(domain=DNS_NAME))
+    headers.setdefault("Message-ID", make_msgid(domain=str(DNS_NAME)))
     now = timezone.now()
     mail = OutgoingMail.objects.create(
         kind=kind[:100],
@@ -196,5 +197,5 @@ def mails_retry(*, mail_ids: Iterable[int]) -> int:
         OutgoingMail.objects.filter(pk__in=ids, status=MailStatus.FAILED).update(status=MailStatus.RETRYING)
         OutgoingMail.objects.filter(pk__in=ids).update(next_attempt_at=now)
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: _enqueue(pk))
+            transaction.on_commit(partial(_enqueue, pk))
     return len(ids)

@@ -58,7 +58,12 @@ def test_password_reset_while_the_mail_server_is_down(client, cast, smtp_server,
     assert response.status_code == unknown.status_code == 302
     assert response["Location"] == unknown["Location"] == reverse("account_reset_password_done")
     mail = OutgoingMail.objects.get(to=["dave@alpha.example"])
-    assert (mail.status, mail.attempts, mail.kind, mail.sensitive) == (MailStatus.RETRYING, 1, "password_reset_key", True)
+    assert (mail.status, mail.attempts, mail.kind, mail.sensitive) == (
+        MailStatus.RETRYING,
+        1,
+        "password_reset_key",
+        True,
+    )
     assert "Connection refused" in mail.last_error
     assert mail.next_attempt_at - mail.last_attempt_at == MAIL_BACKOFF[0]
     warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
