@@ -51,7 +51,6 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
         self.stdout.write("")
-        self.stdout.write("")
         for line in closing_text((url or settings.SITE_URL).rstrip("/")):
             self.stdout.write(line)
 
