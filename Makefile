@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell sha1sum package-lock.json | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mails point where `make run` serves.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 # Development and tests run with a fixed, non-secret key; production sets SECRET_KEY and DEBUG=0 itself.
 export DEBUG ?= 1
@@ -35,10 +37,11 @@ migrate: install messages
 	$(PY) manage.py migrate --noinput -v 0
 
 demo: migrate
-	$(PY) manage.py demo
+	$(PY) manage.py demo --url http://$(HOST):$(PORT)
 
+# Django's "development server, not for production" banner is what `make run` is for; the demo said where to go.
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,6 +28,7 @@ from vendorcollab.api.services import token_issue, tokens_revoke
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
 from vendorcollab.common.errors import Conflict, FieldErrors, PermissionRefused
+from vendorcollab.notifications.outbox import mail_queue
 from vendorcollab.partners.models import Company, Vendor
 
 from . import selectors
@@ -467,8 +468,8 @@ def invitation_link(link_base: str, token: str) -> str:
 
 
 def invitation_deliver(*, invitation_id: int, link_base: str) -> bool:
-    """Make the invitation's token, store its hash, and mail the link: what the task does. Does nothing (returns
-    False) for an invitation that was sent, used, replaced or has expired meanwhile."""
+    """Make the invitation's token, store its hash, and queue the mail with the link: what the task does. Does
+    nothing (returns False) for an invitation that was sent, used, replaced or has expired meanwhile."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = (
@@ -479,36 +480,36 @@ def invitation_deliver(*, invitation_id: int, link_base: str) -> bool:
         )
         if invitation is None or timezone.now() >= invitation.expires_at or not invitation.user.is_active:
             return False
-        # Stored before the mail goes: a link that arrives must work. A retry after a failed send makes a new one.
         invitation.token_hash = hash_token(token)
-        invitation.save(update_fields=["token_hash"])
-    user = invitation.user
-    vendors = list(invitation.request.vendors.select_related("company").order_by("company__code", "number"))
-    with translation.override(selectors.mail_language(user)):
-        context = {
-            "user": user,
-            "link": invitation_link(link_base, token),
-            "expires_at": invitation.expires_at,
-            "vendors": vendors,
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation_body.txt", context)
-        html = render_to_string("accounts/email/invitation_body.html", context)
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        message = EmailMultiAlternatives(
-            subject=subject, body=body, to=[user.email], headers={"Content-Language": language}
-        )
-        message.attach_alternative(html, "text/html")
-    message.send()
-    with transaction.atomic():
-        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+        user = invitation.user
+        vendors = list(invitation.request.vendors.select_related("company").order_by("company__code", "number"))
+        with translation.override(selectors.mail_language(user)):
+            context = {
+                "user": user,
+                "link": invitation_link(link_base, token),
+                "expires_at": invitation.expires_at,
+                "vendors": vendors,
+            }
+            subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+            body = render_to_string("accounts/email/invitation_body.txt", context)
+            html = render_to_string("accounts/email/invitation_body.html", context)
+            language = translation.get_language() or settings.LANGUAGE_CODE
+            message = EmailMultiAlternatives(
+                subject=subject, body=body, to=[user.email], headers={"Content-Language": language}
+            )
+            message.attach_alternative(html, "text/html")
+        # Queued with the token's hash, in one transaction: the link in the queued mail is the one that works. The
+        # queue sends it after the commit and retries while the mail server is down.
+        mail_queue(message, kind="invitation", sensitive=True)
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["token_hash", "sent_at"])
         UserRequestEvent.objects.create(
             request=invitation.request,
             action=UserRequestAction.INVITATION_SENT,
             actor=None,
             data={"email": user.email, "expires_at": invitation.expires_at.isoformat()},
         )
-    logger.info("invitation %s sent to user %s", invitation.pk, user.pk)
+    logger.info("invitation %s queued for user %s", invitation.pk, invitation.user_id)
     return True
 
 

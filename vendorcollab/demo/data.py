@@ -16,8 +16,6 @@ from vendorcollab.purchasing import services
 from vendorcollab.purchasing.models import LineAction, PurchaseOrder, ResponseKind
 from vendorcollab.purchasing.services import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput
 
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
-
 
 class DemoDataError(Exception):
     """The database holds something the demo cannot build on, such as a demo username used for another role."""

@@ -11,13 +11,13 @@ Every mail is rendered under ``translation.override(recipient.language)`` and sa
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -36,16 +36,10 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
 )
 
+from . import outbox
 from .models import MAIL_EVENTS, DigestEntry, NotificationMode, NotificationSetting
 
-logger = logging.getLogger(__name__)
-
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-DEFAULT_MAIL_TIMEOUT = 10
-
-
-class MailNotSent(RuntimeError):
-    """Some notification mail could not be handed to the mail server (each failure is logged on its own)."""
 
 
 def site_url() -> str:
@@ -250,36 +244,19 @@ def notice_message(notice: Notice, user: User) -> EmailMultiAlternatives:
 
 
 def send(messages: Iterable[EmailMultiAlternatives]) -> int:
-    """Hand each message to the mail server over one connection; one bad address does not stop the others."""
-    messages = list(messages)
-    if not messages:
-        return 0
-    sent = failed = 0
-    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or DEFAULT_MAIL_TIMEOUT
-    connection = get_connection(fail_silently=False, timeout=timeout)
-    try:
-        connection.open()
-    except Exception as error:
-        logger.exception("mail server not reached; %s notification mails not sent", len(messages))
-        raise MailNotSent(f"mail server not reached: {error}") from error
-    try:
-        for message in messages:
-            try:
-                sent += connection.send_messages([message]) or 0
-            except Exception:
-                failed += 1
-                logger.exception("notification mail %r to %s not sent", message.subject, message.to)
-    finally:
-        connection.close()
-    if failed:
-        raise MailNotSent(f"{failed} of {len(messages)} notification mails not sent")
-    return sent
+    """Queue each message in the outgoing mail queue (``outbox``), which sends it after the commit and retries;
+    returns the number queued."""
+    count = 0
+    for message in messages:
+        outbox.mail_queue(message, kind=message.extra_headers.get("X-Vendorcollab-Event", "notification"))
+        count += 1
+    return count
 
 
 def notify(*, event: str, payload: Payload) -> int:
     """Tell the people concerned that ``event`` happened: mail now, a digest entry, or nothing, as each wants.
 
-    Returns the number of mails sent now.
+    Returns the number of mails queued now.
     """
     po = (
         PurchaseOrder.objects.select_related("company", "vendor", "buyer_contact", "created_by", "latest_version")
@@ -335,38 +312,32 @@ def digest_message(user: User, entries: Sequence[DigestEntry]) -> EmailMultiAlte
 class DigestRun:
     sent: int = 0
     dropped: int = 0
-    failed: int = 0
 
 
 def digests_send() -> DigestRun:
-    """One mail per user of everything that queued up for the digest.
+    """One mail per user of everything that queued up for the digest, into the outgoing mail queue.
 
-    A user's entries are claimed (stamped ``sent_at``) before the mail goes, so two runs at once never send them
-    twice; if the mail server refuses, the claim is undone and the next run tries again. Entries of a user who
-    switched mail off, left, or has no address are dropped.
+    A user's entries are claimed (stamped ``sent_at``) in the transaction that queues their mail, so two runs at
+    once never send them twice, and the queue retries a mail the server refuses. Entries of a user who switched
+    mail off, left, or has no address are dropped.
     """
     run = DigestRun()
     user_ids = DigestEntry.objects.filter(sent_at__isnull=True).values_list("user_id", flat=True).distinct()
     users = list(User.objects.filter(pk__in=list(user_ids)).order_by("pk"))
     modes = modes_for(users)
     for user in users:
-        claimed_at = timezone.now()
-        DigestEntry.objects.filter(user=user, sent_at__isnull=True).update(sent_at=claimed_at)
-        entries = list(
-            DigestEntry.objects.filter(user=user, sent_at=claimed_at)
-            .select_related("purchase_order__company", "purchase_order__vendor", "purchase_order__latest_version")
-            .order_by("created_at", "pk")
-        )
-        if not entries:
-            continue
-        if not user.is_active or not user.email or modes[user.pk] == NotificationMode.OFF:
-            run.dropped += len(entries)
-            continue
-        try:
-            send([digest_message(user, entries)])
-        except MailNotSent:
-            DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(sent_at=None)
-            run.failed += 1
-        else:
-            run.sent += 1
+        with transaction.atomic():
+            claimed_at = timezone.now()
+            DigestEntry.objects.filter(user=user, sent_at__isnull=True).update(sent_at=claimed_at)
+            entries = list(
+                DigestEntry.objects.filter(user=user, sent_at=claimed_at)
+                .select_related("purchase_order__company", "purchase_order__vendor", "purchase_order__latest_version")
+                .order_by("created_at", "pk")
+            )
+            if not entries:
+                continue
+            if not user.is_active or not user.email or modes[user.pk] == NotificationMode.OFF:
+                run.dropped += len(entries)
+                continue
+            run.sent += send([digest_message(user, entries)])
     return run

@@ -181,3 +181,73 @@ class WebhookDelivery(models.Model):
     @property
     def payload_text(self) -> str:
         return json.dumps(self.payload, indent=2, ensure_ascii=False)
+
+
+# --- the outgoing mail queue -------------------------------------------------------------------------------------
+
+# After attempt n of a mail fails, attempt n + 1 waits MAIL_BACKOFF[n - 1]: about 21 hours in all, well inside the
+# three days a password reset link and the week an invitation link work. Then the mail has failed.
+MAIL_BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=12),
+)
+MAIL_MAX_ATTEMPTS = len(MAIL_BACKOFF) + 1
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RETRYING = "retrying", _("Retrying")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutgoingMail(models.Model):
+    """One mail the portal sends, from the moment it is decided until the mail server took it: the mail log.
+
+    Stored as its parts (addresses, subject, text, HTML, headers) so that any mail backend can send it again on a
+    retry. ``next_attempt_at`` is when the next attempt is due; an attempt first pushes it forward (a lease), so two
+    workers never send the same mail. A mail holding a personal link (password reset, invitation) is ``sensitive``:
+    its content is not shown in the log and is erased once sent.
+    """
+
+    kind = models.CharField(_("kind"), max_length=100)
+    from_email = models.CharField(_("from"), max_length=254)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    bcc = models.JSONField(_("bcc"), default=list, blank=True)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    # The addresses of ``to`` as one text, for the log's list and search.
+    recipient = models.CharField(_("recipient"), max_length=500)
+    subject = models.CharField(_("subject"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=MailStatus.choices, default=MailStatus.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outgoing_mail_due"),
+            models.Index(fields=["-created_at"], name="outgoing_mail_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (MailStatus.QUEUED, MailStatus.RETRYING)

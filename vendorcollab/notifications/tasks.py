@@ -13,19 +13,18 @@ from typing import Any
 
 from django_tasks import task
 
-from . import mail, webhooks
-from .models import DeliveryStatus
+from . import mail, outbox, webhooks
+from .models import DeliveryStatus, MailStatus
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def send_event_mail(event: str, payload: dict[str, Any]) -> int:
-    """Mail (or queue for the digest) what ``event`` means to each person concerned; returns the mails sent."""
+    """Queue the mail (or the digest entry) of what ``event`` means to each person concerned; returns the mails
+    queued. Each mail is sent by ``send_outgoing_mail``."""
     try:
         return mail.notify(event=event, payload=payload)
-    except mail.MailNotSent:
-        raise  # each failed mail is logged already
     except Exception:
         logger.exception("notification mail for %s failed: %s", event, payload)
         raise
@@ -46,3 +45,21 @@ def deliver_webhook(delivery_id: int) -> str:
     if retry_at is not None and deliver_webhook.get_backend().supports_defer:
         deliver_webhook.using(run_after=retry_at).enqueue(delivery_id=delivery.pk)
     return str(delivery.status)
+
+
+@task()
+def send_outgoing_mail(mail_id: int) -> str:
+    """One attempt of one outgoing mail, if it is due; on a backend that can defer, the retry is scheduled right
+    away (elsewhere ``manage.py send_mail_queue`` sends it when it is due). A refused mail is not an error of the
+    task: the attempt logged it and recorded it on the mail."""
+    try:
+        sent = outbox.mail_attempt(mail_id=mail_id)
+    except Exception:
+        logger.exception("outgoing mail %s could not be attempted", mail_id)
+        raise
+    if sent is None:
+        return "not_due"
+    retry_at = sent.next_attempt_at if sent.status == MailStatus.RETRYING else None
+    if retry_at is not None and send_outgoing_mail.get_backend().supports_defer:
+        send_outgoing_mail.using(run_after=retry_at).enqueue(mail_id=sent.pk)
+    return str(sent.status)

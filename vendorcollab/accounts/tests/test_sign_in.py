@@ -43,8 +43,9 @@ def test_sign_out(client, dave):
     assert client.get(reverse("vendor:workspace")).status_code == 302
 
 
-def test_password_reset_by_email(client, dave, smtp_server):
-    client.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
+def test_password_reset_by_email(client, dave, smtp_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is queued, and sent after the commit
+        client.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
     [message] = smtp_server.wait_for(1)
     assert "dave@alpha.example" in message.to
     link = re.search(r"https?://[^\s]+/accounts/password/reset/key/[^\s]+", message.text).group(0)
@@ -69,11 +70,14 @@ def test_the_chosen_language_is_kept_for_the_user(client, dave):
     assert 'lang="nl"' in client.get(reverse("vendor:workspace")).content.decode()
 
 
-def test_a_password_reset_link_stops_working_after_it_expires(client, dave, smtp_server, settings):
+def test_a_password_reset_link_stops_working_after_it_expires(
+    client, dave, smtp_server, settings, django_capture_on_commit_callbacks
+):
     from datetime import datetime, timedelta
     from unittest import mock
 
-    client.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
     [message] = smtp_server.wait_for(1)
     link = re.search(r"https?://[^\s]+/accounts/password/reset/key/[^\s]+", message.text).group(0)
     path = "/" + link.split("/", 3)[3]

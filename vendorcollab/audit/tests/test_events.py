@@ -133,7 +133,7 @@ def test_deleting_a_user_with_an_authenticator_records_nothing_and_does_not_fail
     assert not events(AuditKind.MFA_CHANGED)
 
 
-def test_password_changed_by_the_user_and_reset_by_email(client, cast, mailoutbox):
+def test_password_changed_by_the_user_and_reset_by_email(client, cast, mailoutbox, django_capture_on_commit_callbacks):
     sign_in(client, "dave", "pw-dave")
     response = client.post(
         reverse("account_change_password"),
@@ -150,7 +150,8 @@ def test_password_changed_by_the_user_and_reset_by_email(client, cast, mailoutbo
     cast.vendor_a_user.email = "dave@alpha.example"
     cast.vendor_a_user.save()
     anonymous = Client()
-    anonymous.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is queued, and sent after the commit
+        anonymous.post(reverse("account_reset_password"), {"email": "dave@alpha.example"})
     link = re.search(r"/accounts/password/reset/key/\S+", mailoutbox[-1].body).group(0)
     form = anonymous.get(link, follow=True)
     anonymous.post(form.request["PATH_INFO"], {"password1": "Other-secret-77", "password2": "Other-secret-77"})

@@ -7,7 +7,8 @@
 
 Unlike ``mailoutbox`` (the in-memory backend) this goes through the whole path: headers are encoded, the message is
 serialised, sent over a socket and parsed back. The server runs in its own thread, so mail sent by ``live_server``
-(a browser test) arrives the same way.
+(a browser test) arrives the same way. ``stop()`` takes it down (connections refused) and ``start(server.port)``
+brings it back on the same port, for the queue's retries.
 """
 
 from __future__ import annotations
@@ -117,11 +118,12 @@ class SMTPTestServer:
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
-    def start(self) -> None:
+    def start(self, port: int | None = None) -> None:
+        """Listen on a free port, or on ``port`` again (a mail server that was down and comes back)."""
         # aiosmtpd's Controller cannot listen on port 0 (it connects to its own port to check it is up), so pick
         # a free port and try again in the rare case that someone takes it first.
         for _ in range(5):
-            self.port = _free_port(self.host)
+            self.port = port or _free_port(self.host)
             controller = Controller(self, hostname=self.host, port=self.port, ready_timeout=10)
             try:
                 controller.start()
@@ -132,6 +134,7 @@ class SMTPTestServer:
         raise RuntimeError("could not start the test SMTP server")
 
     def stop(self) -> None:
+        """Stop listening: the mail server is down, connections are refused (``start(server.port)`` brings it back)."""
         if self._controller is not None:
             self._controller.stop()
             self._controller = None

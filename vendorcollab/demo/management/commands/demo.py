@@ -1,10 +1,11 @@
-"""``manage.py demo``: load the demo data (idempotent) and print the demo logins."""
+"""``manage.py demo``: load the demo data (idempotent), print the demo logins and where to use them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vendorcollab.demo import data
 
@@ -12,7 +13,15 @@ from vendorcollab.demo import data
 class Command(BaseCommand):
     help = "Create demo companies, vendors, items, users and purchase orders in every state; safe to run again."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url",
+            default="",
+            help="Where the portal is served, e.g. http://127.0.0.1:8000 (`make run` passes its HOST and PORT); "
+            "SITE_URL by default.",
+        )
+
+    def handle(self, *args: Any, url: str = "", **options: Any) -> None:
         try:
             result = data.run()
         except data.DemoDataError as error:
@@ -42,4 +51,29 @@ class Command(BaseCommand):
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
         self.stdout.write("")
-        self.stdout.write(f"Sign in at {data.ADMIN_URL} (the portal pages come later).")
+        for line in closing_text((url or settings.SITE_URL).rstrip("/")):
+            self.stdout.write(line)
+
+
+def closing_text(base: str) -> list[str]:
+    """What to do next, true for the portal as it is: where to sign in, what each login finds, where mail goes."""
+    return [
+        f"Open {base}/ and sign in with one of the logins above:",
+        "  vendor, vendor2, vendor3  the vendor portal: purchase orders to answer, confirmed orders, history",
+        "  agent, clerk              the buyer's side: create and send orders, process answers, post receipts",
+        "  admin, vendoradmin        first set up an authenticator app (two-factor sign-in is required for admins)",
+        f"The back office is at {base}/admin/ (admin). {mail_text()}",
+    ]
+
+
+def mail_text() -> str:
+    backend = settings.EMAIL_BACKEND
+    if backend.endswith("filebased.EmailBackend"):
+        where = f"written to files in {settings.EMAIL_FILE_PATH}/"
+    elif backend.endswith("console.EmailBackend"):
+        where = "printed in the server's output"
+    elif backend.endswith("smtp.EmailBackend"):
+        where = f"sent to the SMTP server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    else:
+        where = f"handed to {backend}"
+    return f"Mail the portal sends is {where}; the back office's outgoing mail log lists every mail."
