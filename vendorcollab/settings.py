@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "vendorcollab.common.security.ContentSecurityPolicyMiddleware",
+    # Before anything reads a body: an oversized one is a 413 (vendorcollab.common.request_limits).
+    "vendorcollab.common.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -289,6 +291,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 UBL_MAX_BYTES = env_int("UBL_MAX_BYTES", 10 * 1024 * 1024)
 # A keyed (Idempotency-Key) import is hashed from the body in memory: the largest UBL document must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(DATA_UPLOAD_MAX_MEMORY_SIZE, UBL_MAX_BYTES + 1024 * 1024)
+# The largest request bodies (vendorcollab.common.request_limits): a UBL import may carry UBL_MAX_BYTES; any other
+# API request, a JSON body read whole, API_MAX_BODY_BYTES; a page's form with its files PAGE_MAX_BODY_BYTES.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)
+PAGE_MAX_BODY_BYTES = env_int("PAGE_MAX_BODY_BYTES", 5 * ATTACHMENT_MAX_BYTES)
 # How long an invitation link for a new user works.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
