@@ -284,6 +284,10 @@ TASKS = {
 if TASKS_BACKEND == "database":
     INSTALLED_APPS.append("django_tasks_db")
 
+# Webhooks may go to loopback and private addresses (an ERP on the LAN); off, they go only to internet addresses.
+# Link-local, cloud metadata, multicast and reserved addresses are refused either way (notifications.webhooks).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
 # Where the portal is reached: links in mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
