@@ -259,6 +259,15 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The largest file a buyer or vendor may attach.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The kinds of file a buyer or vendor may attach, by extension; the content must match it (magic bytes, see
+# purchasing.services.attachments), so that a program renamed to .pdf is refused too.
+ATTACHMENT_ALLOWED_TYPES = [
+    extension.lower().lstrip(".")
+    for extension in env_list(
+        "ATTACHMENT_ALLOWED_TYPES",
+        "pdf,png,jpg,jpeg,gif,webp,tif,tiff,txt,csv,xml,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,zip",
+    )
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # raised below to fit the largest UBL document
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
