@@ -279,9 +279,9 @@ class ResponseEditor:
         ]
 
     def _file_error(self, editor: LineEditor | None) -> str:
-        if editor is None:
-            return self.header_errors.get("attachment", "") or " ".join(self.header.errors.get("attachment", []))
-        return " ".join(editor.form.errors.get("attachment", []))
+        form = self.header if editor is None else editor.form
+        own = self.header_errors.get("attachment", "") if editor is None else ""
+        return own or " ".join(str(message) for message in form.errors.get("attachment") or [])
 
     def _add_file_error(self, editor: LineEditor | None, message: str) -> None:
         if editor is None:

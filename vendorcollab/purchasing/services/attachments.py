@@ -112,7 +112,7 @@ def content_matches(extension: str, head: bytes) -> bool:
         return b"\x00" not in head
     if signature == "webp":
         return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    return head.startswith(tuple(signature))
+    return isinstance(signature, tuple) and head.startswith(signature)
 
 
 def uploads_validate(uploads: Sequence[UploadInput], errors: FieldErrors, *, path: str = "attachments") -> None:
