@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "vendorcollab.common.security.ContentSecurityPolicyMiddleware",
+    # Before anything reads a body: an oversized one is a 413 (vendorcollab.common.request_limits).
+    "vendorcollab.common.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,6 +273,15 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The largest file a buyer or vendor may attach.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The kinds of file a buyer or vendor may attach, by extension; the content must match it (magic bytes, see
+# purchasing.services.attachments), so that a program renamed to .pdf is refused too.
+ATTACHMENT_ALLOWED_TYPES = [
+    extension.lower().lstrip(".")
+    for extension in env_list(
+        "ATTACHMENT_ALLOWED_TYPES",
+        "pdf,png,jpg,jpeg,gif,webp,tif,tiff,txt,csv,xml,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,zip",
+    )
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # raised below to fit the largest UBL document
 
 # Every mail goes through the outgoing mail queue (vendorcollab.notifications.outbox), which hands it to this backend.
@@ -313,6 +324,10 @@ TASKS = {
 if TASKS_BACKEND == "database":
     INSTALLED_APPS.append("django_tasks_db")
 
+# Webhooks may go to loopback and private addresses (an ERP on the LAN); off, they go only to internet addresses.
+# Link-local, cloud metadata, multicast and reserved addresses are refused either way (notifications.webhooks).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
 # Where the portal is reached: links in mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
@@ -320,6 +335,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 UBL_MAX_BYTES = env_int("UBL_MAX_BYTES", 10 * 1024 * 1024)
 # A keyed (Idempotency-Key) import is hashed from the body in memory: the largest UBL document must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(DATA_UPLOAD_MAX_MEMORY_SIZE, UBL_MAX_BYTES + 1024 * 1024)
+# The largest request bodies (vendorcollab.common.request_limits): a UBL import may carry UBL_MAX_BYTES; any other
+# API request, a JSON body read whole, API_MAX_BODY_BYTES; a page's form with its files PAGE_MAX_BODY_BYTES.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)
+PAGE_MAX_BODY_BYTES = env_int("PAGE_MAX_BODY_BYTES", 5 * ATTACHMENT_MAX_BYTES)
 # How long an invitation link for a new user works.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 

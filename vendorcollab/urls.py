@@ -28,6 +28,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+# A body Django would not hold in memory is a 413 (JSON under the API), not its bare 400 page.
+handler400 = "vendorcollab.common.request_limits.bad_request"
+
 if settings.BENCH:
     from bench.instrumentation import floor
 

@@ -27,7 +27,7 @@ from . import (
     vendor_endpoints,
 )
 from .auth import api_auth
-from .errors import install_handlers, json_method_not_allowed, json_not_found
+from .errors import JsonParser, install_handlers, json_method_not_allowed, json_not_found
 
 DESCRIPTION = """
 The vendor collaboration portal's API. JSON in and out; decimals are returned as strings and accepted as strings or
@@ -38,6 +38,10 @@ session (unsafe methods then need the `X-CSRFToken` header).
 
 **Errors** always have the shape `{"error": {"code": "...", "message": "...", "fields": {"lines.0.quantity": "..."}}}`;
 clients switch on `code`, people read `message` (in the user's language).
+
+**Bodies** are JSON, sent with `Content-Type: application/json`, at most `API_MAX_BODY_BYTES` (2 MB); a UBL import
+takes XML (`application/xml`) up to `UBL_MAX_BYTES` (10 MB). A larger body is a 413 `request_too_large`, another
+media type a 415 `unsupported_media_type`.
 
 **Lists** are paginated: `{"items": [...], "count": N, "next": URL or null}`, with `?page=` (from 1) and
 `?page_size=` (50 by default, at most 200).
@@ -56,7 +60,7 @@ class VendorCollabAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         # The Idempotency-Key header that every authenticated POST honours (``idempotency.install`` below).
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return idempotency.document(schema)
+        return idempotency.document(_document_body_refusals(schema))
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
@@ -73,6 +77,18 @@ class VendorCollabAPI(NinjaAPI):
             wrapped.append(pattern)
         wrapped.append(re_path(r"^.*$", csrf_exempt(json_not_found), name="not-found"))
         return wrapped, app_name, namespace
+
+
+def _document_body_refusals(schema: Any) -> Any:
+    """Every operation that takes a body may answer 413 (too large) and 415 (not the media type it takes)."""
+    error_ref = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    descriptions = {413: "Request body too large", 415: "Unsupported media type"}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            if "requestBody" in operation:
+                for status, description in descriptions.items():
+                    operation["responses"].setdefault(status, {"description": description, "content": error_ref})
+    return schema
 
 
 def _json_not_allowed(view: Any) -> Any:
@@ -94,6 +110,7 @@ api = VendorCollabAPI(
     auth=api_auth(),
     # Swagger UI from the static files of the ninja app (in INSTALLED_APPS), never a CDN; no online validator badge.
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=JsonParser(),
 )
 install_handlers(api)
 idempotency.install(api)

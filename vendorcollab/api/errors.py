@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
@@ -20,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
+from vendorcollab.common import request_limits
 from vendorcollab.common.errors import AppError, NotFound, PermissionRefused
 
 if TYPE_CHECKING:
@@ -47,7 +50,11 @@ MESSAGES: dict[str, Promise] = {
     "not_found": _("This does not exist."),
     "method_not_allowed": _("This method is not allowed here."),
     "server_error": _("Something went wrong on our side. Try again later."),
+    "request_too_large": request_limits.MESSAGE,
+    "unsupported_media_type": _("Send the body as JSON, with the header “Content-Type: application/json”."),
 }
+# The media types of a JSON body; anything else is a 415 (a UBL import takes XML instead: ubl_endpoints).
+JSON_MEDIA_TYPES = frozenset({"application/json"})
 
 # What the field messages of request validation say, per pydantic error type; pydantic's own texts are English only.
 FIELD_MESSAGES: dict[str, Promise] = {
@@ -91,6 +98,8 @@ STATUS_CODES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
     429: "too_many_attempts",
 }
 
@@ -123,6 +132,10 @@ class TooManyAttempts(AppError):
     status = 429
 
 
+class UnsupportedMediaType(AppError):
+    status = 415
+
+
 def not_authenticated() -> NotAuthenticated:
     return NotAuthenticated("not_authenticated", MESSAGES["not_authenticated"])
 
@@ -153,6 +166,16 @@ def csrf_failed() -> PermissionRefused:
 
 def permission_denied() -> PermissionRefused:
     return PermissionRefused("permission_denied", MESSAGES["permission_denied"])
+
+
+def unsupported_media_type() -> UnsupportedMediaType:
+    message = MESSAGES["unsupported_media_type"]
+    return UnsupportedMediaType("unsupported_media_type", message, fields={"Content-Type": message})
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type in JSON_MEDIA_TYPES or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
 def not_found() -> NotFound:
@@ -210,6 +233,10 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own refusals: an unparsable body (400), a failed authentication (401), and the like."""
+    if isinstance(exc.__cause__, AppError):
+        # Ninja turns whatever its body parser raises into a 400; ``JsonParser`` raises an AppError (415) for a body
+        # that is not JSON at all.
+        return _app_error(request, exc.__cause__)
     code = STATUS_CODES.get(exc.status_code, "invalid_input")
     return error_response(exc.status_code, code, MESSAGES.get(code, MESSAGES["invalid_input"]))
 
@@ -224,6 +251,12 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(403, "permission_denied", MESSAGES["permission_denied"])
+
+
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body without a declared length that outgrew what Django holds in memory (a declared one over the limit
+    never gets this far: ``RequestBodyLimitMiddleware``). Without this, the catch-all below made it a 500."""
+    return request_limits.too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -243,8 +276,19 @@ HANDLERS: tuple[tuple[type[Exception], Callable[..., HttpResponse]], ...] = (
     (HttpError, _http_error),
     (Http404, _not_found),
     (PermissionDenied, _permission_denied),
+    (RequestDataTooBig, _too_large),
     (Exception, _unexpected),
 )
+
+
+class JsonParser(Parser):
+    """Ninja's JSON parser, which refuses a body sent as anything but JSON (a form, plain text, XML) with 415
+    instead of trying to read it. Only called for a non-empty body of an operation that takes one."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if not is_json_media_type(request.content_type):
+            raise unsupported_media_type()
+        return super().parse_body(request)
 
 
 def install_handlers(api: NinjaAPI) -> None:

@@ -18,9 +18,9 @@ from ninja import Field, Router
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import PURCHASING_ROLES
-from vendorcollab.common.formatting import size_text
+from vendorcollab.common.request_limits import RequestTooLarge, request_too_large
 from vendorcollab.interop import selectors
-from vendorcollab.interop.errors import UnreadableDocument, unreadable, unsupported_media_type
+from vendorcollab.interop.errors import unsupported_media_type
 from vendorcollab.interop.services import ubl_order_import
 from vendorcollab.interop.ubl_reader import max_bytes
 from vendorcollab.interop.ubl_writer import ubl_order, ubl_order_response
@@ -38,7 +38,8 @@ XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
 
 
 def _xml_body(request: HttpRequest) -> bytes:
-    """The request body, refused before it is read when it is not XML or larger than ``UBL_MAX_BYTES``. Read from the
+    """The request body, refused before it is read when it is not XML (415) or larger than ``UBL_MAX_BYTES`` (413, as
+    ``RequestBodyLimitMiddleware`` refuses a declared length; this also bounds a body sent without one). Read from the
     stream, not ``request.body``, which refuses anything over Django's form limit with a bare 400."""
     media_type = (request.content_type or "").lower()
     if media_type not in XML_MEDIA_TYPES and not media_type.endswith("+xml"):
@@ -53,8 +54,8 @@ def _xml_body(request: HttpRequest) -> bytes:
     return body
 
 
-def _too_large(limit: int) -> UnreadableDocument:
-    return unreadable("ubl_too_large", limit=size_text(limit))
+def _too_large(limit: int) -> RequestTooLarge:
+    return request_too_large(limit)
 
 
 def _xml_response(document: bytes, name: str) -> HttpResponse:
@@ -72,7 +73,7 @@ def _xml_200(description: str) -> dict[str, Any]:
 @router.post(
     "/import-ubl",
     auth=api_auth(buyer_users(*PURCHASING_ROLES)),
-    response={201: PurchaseOrderOut, **error_responses(400, 401, 403, 409, 415, 422)},
+    response={201: PurchaseOrderOut, **error_responses(400, 401, 403, 409, 413, 415, 422)},
     summary="Import a UBL Order as a purchase order",
     openapi_extra={
         "requestBody": {
@@ -88,7 +89,8 @@ def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
     identification against the item numbers, else on their name. A refusal changes nothing and names the element at
     fault, in `message` and as the keys of `fields` (`Order/OrderLine[2]/LineItem/Quantity`): 422 for the content,
     409 `number_taken` when the company already has the order's number (a document imported twice), 400 for a body
-    that is not a readable document (too large, not well-formed, any DOCTYPE), 415 for a body that is not XML."""
+    that is not a readable document (not well-formed, any DOCTYPE), 413 `request_too_large` for a body over
+    `UBL_MAX_BYTES`, 415 for a body that is not XML."""
     user = actor(request)
     po = ubl_order_import(actor=user, document=_xml_body(request))
     # The same representation as ``GET /purchase-orders/{id}``.

@@ -150,6 +150,8 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_status_code = models.PositiveIntegerField(_("last status code"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # The start of the last answer's body (webhooks.excerpt: at most 2,000 characters, no control characters).
+    response_excerpt = models.TextField(_("last answer's body"), blank=True, default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

@@ -22,12 +22,20 @@ from .models import (
     WebhookEndpoint,
     http_url_validator,
 )
-from .webhooks import new_secret
+from .webhooks import TargetRefused, new_secret, target_check
 
 MESSAGES = {
     "mode_unknown": _("Choose how you want to receive notifications."),
     "name_required": _("Give the endpoint a name."),
     "url_invalid": _("Enter a full web address starting with http:// or https://."),
+    "url_private_address": _(
+        "%(host)s is a loopback or private network address (%(address)s). Webhooks go to addresses on the internet "
+        "unless the portal's administrator allows private networks."
+    ),
+    "url_forbidden_address": _(
+        "%(host)s is a link-local, cloud metadata, multicast or reserved address (%(address)s). Webhooks are never "
+        "sent there."
+    ),
     "events_required": _("Choose at least one event."),
     "event_unknown": _("There is no such event."),
     "secret_too_short": _("Use a secret of at least 16 characters, or leave it empty to have one made."),
@@ -60,6 +68,14 @@ def _check_endpoint(errors: FieldErrors, *, name: str, url: str, events: Sequenc
         http_url_validator(url)
     except ValidationError:
         errors.add("url", "url_invalid")
+    else:
+        try:
+            target_check(url)
+        except TargetRefused as refused:
+            # A name that does not resolve now may later (a DNS record still to be made): every attempt checks
+            # again and records it. An address we would refuse is refused now, where the admin can correct it.
+            if refused.code != "unresolvable":
+                errors.add("url", f"url_{refused.code}_address", host=refused.host, address=refused.address)
     if not events:
         errors.add("events", "events_required")
     elif set(events) - {str(event) for event in WEBHOOK_EVENTS}:

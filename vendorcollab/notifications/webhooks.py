@@ -5,21 +5,35 @@ receiver can check ``X-Vendorcollab-Signature: sha256=<hex HMAC-SHA256 of the ra
 secret>`` and drop a repeat by its ``id``. A failed attempt (a status outside 2xx, a redirect, a timeout, a
 refused connection) is recorded and the next one scheduled with back-off; after ``MAX_ATTEMPTS`` the delivery has
 failed and waits for an admin's "retry now".
+
+Where a delivery may go (``target_check``): the URL's host is resolved, and every address it resolves to must be
+on the internet. Loopback, private and shared (carrier-grade NAT) addresses are refused unless
+``WEBHOOK_ALLOW_PRIVATE_NETWORKS`` is on (an ERP on the LAN); link-local, cloud metadata, multicast, reserved and
+unspecified addresses always are. The check runs when an endpoint is saved and again before every attempt, and the
+attempt connects to the very address that was checked (``_PinnedHTTPConnection``): a name whose DNS answer changes
+between the check and the connection (DNS rebinding) cannot steer the post to an address the check refused.
+Proxies from the environment are not used, since a proxy would make its own DNS lookup.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
 import secrets
+import socket
+import unicodedata
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -39,6 +53,9 @@ TIMEOUT_SECONDS = 5
 LEASE = timedelta(minutes=2)
 USER_AGENT = "vendorcollab-webhooks/1"
 ERROR_MAX_LENGTH = 500
+# What the delivery log keeps of an answer's body: its start, as text, without control characters.
+EXCERPT_MAX_CHARACTERS = 2000
+EXCERPT_READ_BYTES = 4 * EXCERPT_MAX_CHARACTERS  # UTF-8 takes at most 4 bytes a character
 
 
 def new_secret() -> str:
@@ -181,6 +198,92 @@ def deliveries_create(*, event: str, payload: Payload) -> list[WebhookDelivery]:
     ]
 
 
+# --- where a delivery may go ------------------------------------------------------------------------------------
+
+# Cloud instance metadata services: AWS, Azure, GCP and others on IPv4, AWS on IPv6. Never a webhook's target.
+METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class TargetRefused(Exception):
+    """The URL's host is not an address a webhook may be posted to (``code`` ``private`` or ``forbidden``), or it
+    does not resolve at all (``unresolvable``)."""
+
+    def __init__(self, code: str, host: str, address: str = "") -> None:
+        self.code, self.host, self.address = code, host, address
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """The delivery log's line (technical, like the log's other answers)."""
+        if self.code == "unresolvable":
+            return f"Refused: the host {self.host} cannot be resolved"
+        if self.code == "private":
+            return (
+                f"Refused: {self.host} resolves to {self.address}, a loopback or private address "
+                "(allowed only with WEBHOOK_ALLOW_PRIVATE_NETWORKS)"
+            )
+        return f"Refused: {self.host} resolves to {self.address}, a link-local, metadata, multicast or reserved address"
+
+
+def _embedded_ipv4(address: IPAddress) -> IPAddress:
+    """The IPv4 address an IPv6 one carries (IPv4-mapped, NAT64, 6to4), which is where a connection ends up."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address in _NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if address.sixtofour is not None:
+            return address.sixtofour
+    return address
+
+
+def address_problem(address: IPAddress, *, allow_private: bool) -> str | None:
+    """``forbidden``, ``private`` or None (fine) for one resolved address."""
+    # An IPv6 address that carries an IPv4 one is judged by the IPv4 one (``::ffff:127.0.0.1`` is loopback).
+    target = _embedded_ipv4(address)
+    if target in METADATA_ADDRESSES:
+        return "forbidden"
+    if target.is_loopback:  # before the reserved ranges, which hold ::1
+        return None if allow_private else "private"
+    if target.is_link_local or target.is_multicast or target.is_unspecified or target.is_reserved:
+        return "forbidden"
+    if not target.is_global:
+        # Loopback, RFC 1918 and unique local addresses, shared address space (100.64/10), and the like.
+        return None if allow_private else "private"
+    return None
+
+
+def target_check(url: str) -> list[tuple[Any, ...]]:
+    """Resolve the URL's host and refuse it (``TargetRefused``) when any address is not allowed; the addresses
+    (``getaddrinfo`` entries) otherwise, the first one to connect to."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        entries = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM) if host else []
+    except (OSError, ValueError, UnicodeError):
+        entries = []
+    if not entries:
+        raise TargetRefused("unresolvable", host)
+    allow_private = bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", False))
+    for entry in entries:
+        # An IPv6 link-local answer carries its zone ("fe80::1%eth0").
+        address = ipaddress.ip_address(str(entry[4][0]).split("%", 1)[0])
+        problem = address_problem(address, allow_private=allow_private)
+        if problem:
+            raise TargetRefused(problem, host, str(address))
+    return entries
+
+
+def excerpt(raw: bytes) -> str:
+    """The start of an answer's body as text fit for the log: control characters (bar newline and tab) dropped."""
+    text = raw.decode("utf-8", "replace")
+    kept = "".join(ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C"))
+    return kept[:EXCERPT_MAX_CHARACTERS]
+
+
 # --- one attempt -----------------------------------------------------------------------------------------------
 
 
@@ -188,6 +291,9 @@ def deliveries_create(*, event: str, payload: Payload) -> list[WebhookDelivery]:
 class Outcome:
     status_code: int | None
     error: str
+    excerpt: str = ""
+    # The target itself was refused: no connection was made, and retrying will not help until someone acts.
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -201,17 +307,62 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _pinned(address: tuple[Any, ...]) -> Any:
+    """A ``socket.create_connection`` that connects to the checked address whatever host it is asked for; TLS still
+    checks the certificate against the URL's host name (``HTTPSConnection`` passes it as ``server_hostname``)."""
+
+    def create_connection(target: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        return socket.create_connection((address[0], target[1]), *args, **kwargs)
+
+    return create_connection
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, address: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.address = address
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
+            conn = http.client.HTTPConnection(host, **kwargs)
+            conn._create_connection = _pinned(self.address)  # type: ignore[attr-defined]
+            return conn
+
+        return self.do_open(connection, req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, address: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.address = address
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connection(host: str, **kwargs: Any) -> http.client.HTTPSConnection:
+            conn = http.client.HTTPSConnection(host, **kwargs)
+            conn._create_connection = _pinned(self.address)  # type: ignore[attr-defined]
+            return conn
+
+        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+    try:
+        entries = target_check(url)
+    except TargetRefused as refused:
+        return Outcome(None, refused.describe()[:ERROR_MAX_LENGTH], refused=refused.code != "unresolvable")
+    address = entries[0][4]
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), _NoRedirects, _PinnedHTTPHandler(address), _PinnedHTTPSHandler(address)
+    )
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return Outcome(response.status, "")
+        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return Outcome(response.status, "", excerpt(response.read(EXCERPT_READ_BYTES)))
     except urllib.error.HTTPError as error:
-        detail = error.read(ERROR_MAX_LENGTH).decode("utf-8", "replace") if error.fp else ""
-        return Outcome(error.code, f"HTTP {error.code} {error.reason}: {detail}".strip(" :")[:ERROR_MAX_LENGTH])
+        answer = excerpt(error.read(EXCERPT_READ_BYTES)) if error.fp else ""
+        detail = " ".join(answer.split())
+        message = f"HTTP {error.code} {error.reason}: {detail}".strip(" :")[:ERROR_MAX_LENGTH]
+        return Outcome(error.code, message, answer)
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         return Outcome(None, f"{type(error).__name__}: {reason}"[:ERROR_MAX_LENGTH])
@@ -248,11 +399,12 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     finished = timezone.now()
     delivery.last_status_code = outcome.status_code
     delivery.last_error = outcome.error
+    delivery.response_excerpt = outcome.excerpt
     if outcome.ok:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = finished
         delivery.next_attempt_at = None
-    elif delivery.attempts >= MAX_ATTEMPTS or not endpoint.is_active:
+    elif delivery.attempts >= MAX_ATTEMPTS or not endpoint.is_active or outcome.refused:
         delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_at = None
         logger.warning("webhook delivery %s to %s failed for good: %s", delivery.pk, endpoint.url, outcome.error)
@@ -260,7 +412,14 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         delivery.next_attempt_at = finished + BACKOFF[delivery.attempts - 1]
         logger.info("webhook delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, outcome.error)
     delivery.save(
-        update_fields=["status", "last_status_code", "last_error", "delivered_at", "next_attempt_at"],
+        update_fields=[
+            "status",
+            "last_status_code",
+            "last_error",
+            "response_excerpt",
+            "delivered_at",
+            "next_attempt_at",
+        ],
     )
     return delivery
 

@@ -27,6 +27,13 @@ MESSAGES: dict[str, Promise] = {
     "number_taken": _("Purchase order number %(number)s is already used in this company."),
     "quantity_below_received": _("The quantity cannot be less than the quantity already received (%(received)s)."),
     "file_too_large": _("%(name)s is larger than the %(limit)s allowed."),
+    "file_type_not_allowed": _("%(name)s cannot be attached: only these kinds of file can: %(allowed)s."),
+    "file_content_mismatch": _(
+        "%(name)s is not the %(extension)s file its name says it is. Attach the document itself, not a renamed file."
+    ),
+    "file_choose_again": _(
+        "You chose %(name)s, but browsers do not keep a chosen file when a page is shown again. Choose it again."
+    ),
     "line_has_receipts": _("Line %(line_number)s has receipts and cannot be removed."),
     # vendor answers
     "answer_lines_not_allowed": _("Line responses other than “Accept” are only allowed with “Accept with changes”."),

@@ -20,8 +20,17 @@ from vendorcollab.common.errors import AppError
 from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.widgets import DateInput
 
+from .errors import MESSAGES
 from .models import LineAction, PurchaseOrderVersion, VersionLine
 from .services import LineAnswer, ScheduleInput, UploadInput
+from .services.attachments import safe_file_name
+
+
+def choose_again(file: Any) -> str:
+    """What to say next to a file input whose file was chosen but not kept: the page is shown again (another field's
+    error), and no browser lets a page fill in a file input, so the person must choose the file again."""
+    return str(MESSAGES["file_choose_again"]) % {"name": safe_file_name(getattr(file, "name", "") or "")}
+
 
 MAX_SCHEDULE_ROWS = 20
 # Form keys that are not the vendor's input and are never kept in a draft.
@@ -248,16 +257,41 @@ class ResponseEditor:
             )
         return answers
 
-    def uploads(self) -> list[UploadInput]:
-        uploads = []
+    def _chosen_files(self) -> list[tuple[LineEditor | None, Any]]:
+        """Each file chosen in this post, with its line (None for the header), in the order of ``uploads()``."""
+        chosen: list[tuple[LineEditor | None, Any]] = []
         header_file = self.files.get("response-attachment")
         if header_file:
-            uploads.append(UploadInput(file=header_file))
+            chosen.append((None, header_file))
         for editor in self.lines:
             line_file = self.files.get(f"{editor.prefix}-attachment")
             if line_file:
-                uploads.append(UploadInput(file=line_file, line_number=editor.line.line_number))
-        return uploads
+                chosen.append((editor, line_file))
+        return chosen
+
+    def uploads(self) -> list[UploadInput]:
+        return [
+            UploadInput(file=file, line_number=editor.line.line_number if editor else None)
+            for editor, file in self._chosen_files()
+        ]
+
+    def _file_error(self, editor: LineEditor | None) -> str:
+        form = self.header if editor is None else editor.form
+        own = self.header_errors.get("attachment", "") if editor is None else ""
+        return own or " ".join(str(message) for message in form.errors.get("attachment") or [])
+
+    def _add_file_error(self, editor: LineEditor | None, message: str) -> None:
+        if editor is None:
+            self.header_errors["attachment"] = message
+        else:
+            editor.form.add_error("attachment", message)
+
+    def ask_to_choose_files_again(self) -> None:
+        """The page is shown again with this post's files lost: say so next to each file that has no error of its
+        own (one that has says what to do with it already)."""
+        for editor, file in self._chosen_files():
+            if not self._file_error(editor):
+                self._add_file_error(editor, choose_again(file))
 
     @property
     def vendor_reference(self) -> str:
@@ -277,7 +311,10 @@ class ResponseEditor:
 
     def _place(self, parts: list[str], message: str) -> bool:
         if parts[0] == "attachments":
-            self.header_errors["attachment"] = message
+            # ``attachments.<n>`` is the n-th of ``uploads()``: the header's file or a line's, next to its input.
+            chosen = self._chosen_files()
+            index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+            self._add_file_error(chosen[index][0] if index < len(chosen) else None, message)
             return True
         if parts[0] != "lines" or len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(self.lines):
             return False

@@ -114,13 +114,13 @@ def test_hostile_xml_is_400_and_creates_nothing(endpoints, body):
     assert orders_fingerprint() == before
 
 
-def test_a_50_mb_body_is_400_before_it_is_read(endpoints, document):
+def test_a_50_mb_body_is_413_before_it_is_read(endpoints, document):
     body = document.replace(b"<cbc:ID>", b"<!--" + b"x" * (50 * 1024 * 1024) + b"--><cbc:ID>", 1)
     started = time.perf_counter()
     response = XmlClient(endpoints.agent).upload(body)
     assert time.perf_counter() - started < 2
-    assert response.status_code == 400
-    assert error_of(response)["code"] == "ubl_too_large"
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "request_too_large"
     assert not PurchaseOrder.objects.exists()
 
 

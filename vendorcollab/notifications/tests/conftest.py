@@ -55,6 +55,8 @@ class Receiver:
     statuses: list[int] = field(default_factory=list)
     requests: list[ReceivedRequest] = field(default_factory=list)
     url: str = ""
+    # What the receiver writes as its answer's body; None for a short "ok" or "receiver says no".
+    answer_body: bytes | None = None
 
     def answer(self, request: ReceivedRequest) -> int:
         self.requests.append(request)
@@ -79,7 +81,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
-            self.wfile.write(b"ok" if status < 300 else b"receiver says no")
+            if receiver.answer_body is not None:
+                self.wfile.write(receiver.answer_body)
+            else:
+                self.wfile.write(b"ok" if status < 300 else b"receiver says no")
 
         def log_message(self, format: str, *args: Any) -> None:  # keep the test output clean
             pass
@@ -88,7 +93,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @pytest.fixture
-def receiver_factory():
+def receiver_factory(settings):
+    # The receiver listens on loopback, which webhooks refuse unless private networks are allowed.
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
     servers: list[ThreadingHTTPServer] = []
 
     def start(secret: str = SECRET, statuses: list[int] | None = None) -> Receiver:

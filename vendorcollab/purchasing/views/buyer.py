@@ -23,6 +23,7 @@ from vendorcollab.partners.models import Company
 from .. import exports, selectors, services, transitions
 from ..diff import response_lines, version_history
 from ..documents import version_pdf_response
+from ..forms import choose_again
 from ..models import POStatus, PurchaseOrder, ResponseKind, VendorResponse
 from ..order_forms import (
     AttachmentForm,
@@ -392,6 +393,10 @@ def po_attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("File attached."))
             return redirect("buyer:po_detail", pk=po.pk)
+    chosen = request.FILES.get("file")
+    if chosen and not form.has_error("file"):
+        # Refused for another field: the browser shows the form again without the file.
+        form.add_error("file", choose_again(chosen))
     return render(
         request, "purchasing/buyer/po_detail.html", {**_po_context(request, po), "attachment_form": form}, status=422
     )

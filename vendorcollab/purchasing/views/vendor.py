@@ -348,6 +348,9 @@ def _render_editor(
     draft: object = None,
     status: int = 200,
 ) -> HttpResponse:
+    if request.method == "POST":
+        # Whatever brings the editor back (an error, a command without script), the files chosen are not kept.
+        editor.ask_to_choose_files_again()
     return render(
         request,
         "purchasing/vendor/respond.html",
