@@ -259,17 +259,19 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # The app servers serve their own static files (WhiteNoise); a web server in front may, but need not. In production
 # `manage.py collectstatic` writes each file under a name with its content's hash, gzip and Brotli copies beside it,
-# and WhiteNoise sends those with a year-long, immutable Cache-Control. Development and the tests read the files
-# where they are (finders, no collectstatic): the manifest storage would refuse to render any page without one.
+# and WhiteNoise sends those with a year-long, immutable Cache-Control. Without collected files (development, the
+# tests, the benchmarks' throw-away servers: STATIC_COLLECTED=0) they are read from the apps' own directories; the
+# manifest storage would refuse to render any page there.
+STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
 # Files served at the site's root: /favicon.ico, which browsers ask for on their own.
 WHITENOISE_ROOT = BASE_DIR / "vendorcollab" / "common" / "root"

@@ -90,7 +90,8 @@ def production(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Ite
         SECURE_PROXY_SSL_HEADER="1",
         CACHE_BACKEND="locmem",  # no cache table in the test database
     )
-    env.pop("TEST_DATABASE_NAME", None)
+    for name in ("TEST_DATABASE_NAME", "STATIC_COLLECTED"):  # production's defaults
+        env.pop(name, None)
     ignore = [arg for pattern in NOT_COLLECTED for arg in ("--ignore", pattern)]
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0", *ignore],
