@@ -186,7 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds what must be shared by every app server: failed sign-in counts and TOTP codes already used (a
-# code works once). "database" needs `manage.py createcachetable` once; "locmem" is per process (development).
+# code works once). "database" uses tables that `migrate` makes (common/migrations/0002_cache_tables); "locmem" is
+# per process (development).
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "database")
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
