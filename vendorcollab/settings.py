@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files and the favicon, answered before sessions, sign-in or the two-factor set-up are looked at.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "vendorcollab.common.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,6 +166,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT",
 # Two-factor authentication (django-allauth MFA): an authenticator app (TOTP) with recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "vendorcollab.accounts.mfa.MFAAdapter"
+# One key per set-up, kept until the app is activated: allauth's form makes a new one at every view of the page.
+MFA_FORMS = {"activate_totp": "vendorcollab.accounts.mfa.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "vendorcollab")
 # Users holding any of these roles must set up an authenticator app before they can do anything else, and their API
 # tokens are refused until they have. Empty (MFA_REQUIRED_ROLES=) switches the requirement off.
@@ -254,6 +258,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# The app servers serve their own static files (WhiteNoise); a web server in front may, but need not. In production
+# `manage.py collectstatic` writes each file under a name with its content's hash, gzip and Brotli copies beside it,
+# and WhiteNoise sends those with a year-long, immutable Cache-Control. Development and the tests read the files
+# where they are (finders, no collectstatic): the manifest storage would refuse to render any page without one.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+# Files served at the site's root: /favicon.ico, which browsers ask for on their own.
+WHITENOISE_ROOT = BASE_DIR / "vendorcollab" / "common" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The largest file a buyer or vendor may attach.

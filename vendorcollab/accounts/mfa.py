@@ -1,4 +1,5 @@
-"""Two-factor authentication: who must use it, the middleware that sends them to set it up first, allauth's adapter.
+"""Two-factor authentication: who must use it, the middleware that sends them to set it up first, allauth's adapter
+and the set-up form.
 
 Users holding a role of ``settings.MFA_REQUIRED_ROLES`` must have an authenticator app (TOTP) before they can do
 anything else: every page sends them to the set-up page, the API answers 403 ``mfa_required`` (for the session and
@@ -16,18 +17,25 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context, ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
+from allauth.mfa.totp.internal import auth as totp_auth
+from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from .adapter import AccountAdapter as BaseAccountAdapter
 from .models import Role, User
 
 API_PREFIX = "/api/"
+FAVICON_PATH = "/favicon.ico"
+# Sec-Fetch-Dest values of a request that shows its answer as a page (browsers without the header send pages too).
+NAVIGATION_DESTINATIONS = frozenset({"document", "iframe", "frame"})
 
 
 def required_roles() -> frozenset[str]:
@@ -96,10 +104,29 @@ class MFAAdapter(DefaultMFAAdapter):
         return super().can_delete_authenticator(authenticator)
 
 
+class ActivateTOTPForm(BaseActivateTOTPForm):
+    """allauth's set-up form, with one key per set-up instead of one per page view.
+
+    allauth makes a new key at every GET of the set-up page. A person scans the key, then the page is fetched again
+    (a reload, a second tab, the browser coming back with the session kept, or anything redirected to the set-up
+    page) and the code they type belongs to a key that is no longer the one checked: "Incorrect code", every time.
+    Here the key is made once and stays in the session until the app is activated (allauth's ``activate_totp``
+    clears it) or the user signs out (the session goes).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # allauth's own __init__ would regenerate the key on GET; do what it does without that.
+        self.user = kwargs.pop("user")
+        forms.Form.__init__(self, *args, **kwargs)
+        self.secret = totp_auth.get_totp_secret(regenerate=False)
+
+
 class MFARequiredMiddleware:
     """Sends a signed-in user who must use two-factor authentication, and has not set it up, to the set-up page
     before anything else. Open to them meanwhile: the two-factor pages, re-entering the password (the set-up page
-    may ask for it), signing out, the language switch and static files. The API answers 403 ``mfa_required``.
+    may ask for it), signing out, the language switch, static files and the favicon. The API answers 403
+    ``mfa_required``. Only a page the browser navigates to is redirected; anything else it fetches (an image, a
+    style sheet, a script) gets a plain 403, so that no request of the browser's own loads the set-up page.
 
     Runs after the authentication and message middleware. Costs one query per request, for such users only.
     """
@@ -129,6 +156,7 @@ class MFARequiredMiddleware:
             reverse("account_logout"),
             reverse("set_language"),
             static_url,
+            FAVICON_PATH,
         )
         return path.startswith(open_paths)
 
@@ -143,6 +171,12 @@ class MFARequiredMiddleware:
         if getattr(request, "htmx", False):
             # htmx would swap the set-up page into a fragment; make the browser go there instead.
             return HttpResponseClientRedirect(setup_url)
+        if request.headers.get("Sec-Fetch-Dest", "document") not in NAVIGATION_DESTINATIONS:
+            # The browser fetching something for a page (its icon, an image, a style sheet): the set-up page is no
+            # answer to that, and loading it behind the user's back is what used to change the key on the screen.
+            return HttpResponseForbidden(
+                gettext("Set up two-factor authentication first."), content_type="text/plain; charset=utf-8"
+            )
         return redirect(setup_url)
 
 
