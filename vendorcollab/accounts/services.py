@@ -75,7 +75,8 @@ class AdminOutcome(enum.Enum):
 
 
 def procurement_admin_ensure(*, username: str, email: str, password: str | None) -> tuple[User, AdminOutcome]:
-    """Make sure ``username`` is a procurement admin with the back office: the first admin of a deployment.
+    """Make sure ``username`` is a procurement admin with the whole back office (staff and superuser, where
+    companies, vendor accounts and items are kept): the first admin of a deployment.
 
     Safe to run at every container start. A procurement admin of that name is left exactly as it is (its password
     is never reset from here: that would let whoever can start the container take the account over silently). A
@@ -113,8 +114,9 @@ def procurement_admin_ensure(*, username: str, email: str, password: str | None)
         user = user_create(
             actor=None, username=username, password=password, email=email, roles=[Role.PROCUREMENT_ADMIN]
         )
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+        # The back office is Django's admin, which knows staff and superuser flags, not roles (as in the demo data).
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
         audit_record(
             kind=AuditKind.ROLE_CHANGED,
             subject=user,
@@ -139,12 +141,12 @@ def _admin_promote(user: User) -> AdminOutcome:
             _("%(username)s is a vendor user; a user cannot hold buyer and vendor roles. Choose another username."),
             params={"username": user.username},
         )
-    if Role.PROCUREMENT_ADMIN in before and user.is_staff:
+    if Role.PROCUREMENT_ADMIN in before and user.is_staff and user.is_superuser:
         return AdminOutcome.EXISTS
     if Role.PROCUREMENT_ADMIN not in before:
         RoleAssignment.objects.create(user=user, role=Role.PROCUREMENT_ADMIN)
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
     user.forget_cached_access()
     audit_record(
         kind=AuditKind.ROLE_CHANGED,

@@ -35,7 +35,7 @@ def test_noinput_makes_a_procurement_admin_with_the_back_office(admin_password):
     assert "Procurement admin olivia created" in output
     olivia = User.objects.get(username="olivia")
     assert olivia.role_set == {Role.PROCUREMENT_ADMIN}
-    assert olivia.is_buyer and olivia.is_staff and not olivia.is_superuser
+    assert olivia.is_buyer and olivia.is_staff and olivia.is_superuser
     assert olivia.email == "olivia@buyer.example"
     assert olivia.check_password(PASSWORD)
     assert AuditEvent.objects.filter(kind=AuditKind.ROLE_CHANGED, subject=olivia).exists()
@@ -59,7 +59,7 @@ def test_a_createsuperuser_user_without_a_role_is_promoted_and_keeps_its_passwor
     output = run("--noinput", "--username", "root")
     assert "root is now a procurement admin" in output
     root = User.objects.get(username="root")
-    assert root.role_set == {Role.PROCUREMENT_ADMIN} and root.is_staff
+    assert root.role_set == {Role.PROCUREMENT_ADMIN} and root.is_staff and root.is_superuser
     assert root.check_password("Root-Password-91")
 
 
