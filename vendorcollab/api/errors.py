@@ -44,6 +44,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     "csrf_failed": _("The request was refused because its CSRF token is missing or wrong. Reload the page and retry."),
     "permission_denied": _("You are not allowed to do this."),
+    "no_role": _(
+        "Your account has no role yet. Ask a procurement admin of your organisation to give it one; the first "
+        "admin of an installation is made with “manage.py create_admin”."
+    ),
     "not_found": _("This does not exist."),
     "method_not_allowed": _("This method is not allowed here."),
     "server_error": _("Something went wrong on our side. Try again later."),
@@ -153,6 +157,10 @@ def csrf_failed() -> PermissionRefused:
 
 def permission_denied() -> PermissionRefused:
     return PermissionRefused("permission_denied", MESSAGES["permission_denied"])
+
+
+def no_role() -> PermissionRefused:
+    return PermissionRefused("no_role", MESSAGES["no_role"])
 
 
 def not_found() -> NotFound:

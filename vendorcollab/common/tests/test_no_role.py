@@ -4,10 +4,14 @@ The walk covers every route of the portal (from the URL configuration) with real
 page is covered too, and checks the page is the same whether the object exists or not: it reveals nothing.
 """
 
+import re
+
 import pytest
 from django.urls import get_resolver
 
 from vendorcollab.accounts.models import User
+from vendorcollab.api.api import api as ninja_api
+from vendorcollab.api.services import token_issue
 from vendorcollab.common.tests.test_id_guessing import fill, shows_vendor_a, vendor_a_world, walk  # noqa: F401
 
 NO_ROLE_MARK = 'data-code="no_role"'
@@ -72,3 +76,24 @@ def test_users_with_a_role_keep_their_404s(client, cast):
     client.force_login(cast.agent)
     response = client.get("/vendor/")
     assert response.status_code == 404 and NO_ROLE_MARK not in response.content.decode()
+
+
+def test_the_api_answers_no_role_in_its_error_shape(client, cast, rootless, vendor_a_world):  # noqa: F811
+    _token, key = token_issue(actor=rootless)
+    gated = 0
+    for path in ninja_api.get_openapi_schema()["paths"]:
+        if path.startswith("/api/v1/auth/"):
+            continue  # signing in serves every user
+        template = re.sub(r"\{\w+\}", "<int:id>", path.replace("/api/v1/", "", 1))
+        for url in fill(template, vendor_a_world):
+            response = client.get("/api/v1" + url, HTTP_AUTHORIZATION=f"Bearer {key}")
+            if response.status_code == 405:
+                continue  # a write-only route; its gate is the same as its neighbours'
+            assert response.status_code == 403, url
+            assert response.json()["error"]["code"] == "no_role", url
+            gated += 1
+    assert gated > 20
+    # Users with a role keep their 404s on the other side's endpoints.
+    _token, vendor_key = token_issue(actor=cast.vendor_a_user)
+    response = client.get("/api/v1/purchase-orders", HTTP_AUTHORIZATION=f"Bearer {vendor_key}")
+    assert response.status_code == 404
