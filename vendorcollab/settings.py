@@ -261,21 +261,22 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # The app servers serve their own static files (WhiteNoise); a web server in front may, but need not. In production
 # `manage.py collectstatic` writes each file under a name with its content's hash, gzip and Brotli copies beside it,
-# and WhiteNoise sends those with a year-long, immutable Cache-Control. Development and the tests read the files
-# where they are (finders, no collectstatic): the manifest storage would refuse to render any page without one.
+# and WhiteNoise sends those with a year-long, immutable Cache-Control. Without collected files (development, the
+# tests, the benchmarks' throw-away servers: STATIC_COLLECTED=0) they are read from the apps' own directories; the
+# manifest storage would refuse to render any page there.
+STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
-# collectstatic compresses every file it keeps: without these two it compressed each file twice (the copy with the
-# hash in its name and the one without, which no page links to) and the 11 MB of source maps of the API's
-# documentation pages, taking over a minute of a deploy on a busy two-core machine (the production smoke test).
-WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# collectstatic compresses every file it keeps, the plain-named copies too (an old page may link to one): not the
+# 11 MB of source maps of the API's documentation pages, which only a developer's tools fetch. With them it took
+# 38 s of CPU, over a minute of a deploy on a busy two-core machine (measured by the production smoke test).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 WHITENOISE_AUTOREFRESH = DEBUG
 # Files served at the site's root: /favicon.ico, which browsers ask for on their own.
