@@ -138,6 +138,7 @@ def free_port() -> int:
 class Deployment:
     url: str
     env: dict[str, str]
+    certificate: Path
     directory: Path
     smtp: SMTPTestServer
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -161,6 +162,10 @@ class Deployment:
     def logs(self) -> str:
         return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in self.directory.glob("*.log"))
 
+    def tls(self) -> ssl.SSLContext:
+        """Clients here trust exactly the certificate made for this server (the browser ignores it instead)."""
+        return ssl.create_default_context(cafile=str(self.certificate))
+
     def python(self, code: str) -> str:
         """Ask the deployed instance's database something, through its own settings."""
         return self.run(f".venv/bin/python manage.py shell --no-imports -c {shlex.quote(code)}").strip()
@@ -179,7 +184,7 @@ def _gunicorn_argv(line: str, port: int, cert: Path, key: str) -> list[str]:
 
 def _wait_until_up(deployment: Deployment, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    context = ssl._create_unverified_context()
+    context = deployment.tls()
     while True:
         try:
             with urllib.request.urlopen(deployment.url + "/accounts/login/", context=context, timeout=5) as response:
@@ -221,7 +226,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         }
         missing = exported_variables() - set(env)
         assert not missing, f"the README sets variables this test does not: {missing}"
-        deployment = Deployment(url=f"https://127.0.0.1:{port}", env=env, directory=directory, smtp=smtp)
+        deployment = Deployment(
+            url=f"https://127.0.0.1:{port}", env=env, certificate=cert, directory=directory, smtp=smtp
+        )
         try:
             for line in deploy_commands():
                 if "manage.py create_admin" in line and "--noinput" not in line:
@@ -260,7 +267,7 @@ def test_sign_in_over_https_works_right_after_migrate(deployment):
     """Issue 12, point 3: with only `migrate` (no createcachetable) sign-in was a server error in production."""
     jar = CookieJar()
     opener = urllib.request.build_opener(
-        urllib.request.HTTPSHandler(context=ssl._create_unverified_context()), urllib.request.HTTPCookieProcessor(jar)
+        urllib.request.HTTPSHandler(context=deployment.tls()), urllib.request.HTTPCookieProcessor(jar)
     )
     with opener.open(deployment.url + "/accounts/login/") as response:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
