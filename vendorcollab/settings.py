@@ -7,6 +7,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VENDORCOLLAB_VAR_DIR", BASE_DIR / "var"))
@@ -195,7 +196,8 @@ AUTH_PASSWORD_VALIDATORS = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds what must be shared by every app server: failed sign-in counts and TOTP codes already used (a
-# code works once). "database" needs `manage.py createcachetable` once; "locmem" is per process (development).
+# code works once). "database" uses tables that `migrate` makes (common/migrations/0002_cache_tables); "locmem" is
+# per process (development).
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "database")
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
@@ -288,6 +290,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# collectstatic compresses every file it keeps, the plain-named copies too (an old page may link to one): not the
+# 11 MB of source maps of the API's documentation pages, which only a developer's tools fetch. With them it took
+# 38 s of CPU, over a minute of a deploy on a busy two-core machine (measured by the production smoke test).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 WHITENOISE_AUTOREFRESH = DEBUG
 # Files served at the site's root: /favicon.ico, which browsers ask for on their own.
 WHITENOISE_ROOT = BASE_DIR / "vendorcollab" / "common" / "root"

@@ -1,14 +1,21 @@
-"""Writes to users: creating them with roles and vendor links, changing a vendor link, a user's own language."""
+"""Writes to users: creating them with roles and vendor links, changing a vendor link, a user's own language,
+the first admin."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from vendorcollab.common.errors import PermissionRefused, ValidationFailed
+from vendorcollab.audit.models import AuditKind
+from vendorcollab.audit.services import audit_record
+from vendorcollab.common.errors import Conflict, PermissionRefused, ValidationFailed
 from vendorcollab.partners.models import Vendor
 
 from .models import BUYER_ROLES, VENDOR_ROLES, Role, RoleAssignment, User, VendorMembership
@@ -83,3 +90,92 @@ def user_language_set(*, actor: User, language: str) -> User:
     actor.language = language
     actor.save(update_fields=["language"])
     return actor
+
+
+class AdminOutcome(enum.Enum):
+    CREATED = "created"
+    PROMOTED = "promoted"  # an existing user without a vendor role, now also a procurement admin
+    EXISTS = "exists"  # already a procurement admin: nothing changed
+
+
+def procurement_admin_ensure(*, username: str, email: str, password: str | None) -> tuple[User, AdminOutcome]:
+    """Make sure ``username`` is a procurement admin with the whole back office (staff and superuser, where
+    companies, vendor accounts and items are kept): the first admin of a deployment.
+
+    Safe to run at every container start. A procurement admin of that name is left exactly as it is (its password
+    is never reset from here: that would let whoever can start the container take the account over silently). A
+    user of that name without a role, such as one made by ``createsuperuser``, or with other buyer roles, gets the
+    procurement admin role and staff rights, keeping its password. A vendor user is refused: no user is both.
+    A new admin needs an e-mail address and a password that passes the password validators.
+    """
+    username = username.strip()
+    email = email.strip()
+    with transaction.atomic():
+        existing = User.objects.select_for_update().filter(username__iexact=username).first()
+        if existing is not None:
+            return existing, _admin_promote(existing)
+        fields: dict[str, str] = {}
+        if not username:
+            fields["username"] = str(_("Enter a username."))
+        else:
+            try:
+                User.username_validator(username)
+            except ValidationError as error:
+                fields["username"] = " ".join(error.messages)
+        try:
+            validate_email(email)
+        except ValidationError:
+            fields["email"] = str(_("Enter a valid e-mail address."))
+        if not password:
+            fields["password"] = str(_("Enter a password."))
+        else:
+            try:
+                validate_password(password, User(username=username, email=email))
+            except ValidationError as error:
+                fields["password"] = " ".join(error.messages)
+        if fields:
+            raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
+        user = user_create(
+            actor=None, username=username, password=password, email=email, roles=[Role.PROCUREMENT_ADMIN]
+        )
+        # The back office is Django's admin, which knows staff and superuser flags, not roles (as in the demo data).
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+        audit_record(
+            kind=AuditKind.ROLE_CHANGED,
+            subject=user,
+            target="create_admin",
+            data={"before": [], "after": [Role.PROCUREMENT_ADMIN.value]},
+        )
+    return user, AdminOutcome.CREATED
+
+
+def _admin_promote(user: User) -> AdminOutcome:
+    before = sorted(user.role_assignments.values_list("role", flat=True))
+    if not user.is_active:
+        # Someone switched this account off; a container restart must not quietly switch it on again.
+        raise Conflict(
+            "user_inactive",
+            _("%(username)s exists but is inactive. Activate it in the back office or choose another username."),
+            params={"username": user.username},
+        )
+    if set(before) & VENDOR_ROLES:
+        raise Conflict(
+            "vendor_user",
+            _("%(username)s is a vendor user; a user cannot hold buyer and vendor roles. Choose another username."),
+            params={"username": user.username},
+        )
+    if Role.PROCUREMENT_ADMIN in before and user.is_staff and user.is_superuser:
+        return AdminOutcome.EXISTS
+    if Role.PROCUREMENT_ADMIN not in before:
+        RoleAssignment.objects.create(user=user, role=Role.PROCUREMENT_ADMIN)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    user.forget_cached_access()
+    audit_record(
+        kind=AuditKind.ROLE_CHANGED,
+        subject=user,
+        target="create_admin",
+        data={"before": before, "after": sorted({*before, Role.PROCUREMENT_ADMIN.value})},
+    )
+    return AdminOutcome.PROMOTED

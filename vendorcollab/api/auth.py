@@ -19,7 +19,7 @@ from ninja.utils import check_csrf
 from vendorcollab.accounts.mfa import mfa_setup_missing
 from vendorcollab.accounts.models import User
 
-from .errors import csrf_failed, mfa_required, not_authenticated, not_found, permission_denied
+from .errors import csrf_failed, mfa_required, no_role, not_authenticated, not_found, permission_denied
 from .services import token_authenticate
 
 # Raises a NotFound (the user's side does not have this endpoint) or a PermissionRefused (its role may not use it).
@@ -34,7 +34,10 @@ def any_user(user: User) -> None:
 
 
 def vendor_users(user: User) -> None:
-    """The vendor side: for buyer users these endpoints do not exist."""
+    """The vendor side: for buyer users these endpoints do not exist. A user without any role is told so (403
+    ``no_role``) before anything is read, as on the pages."""
+    if not user.role_set:
+        raise no_role()
     if not user.is_vendor_user:
         raise not_found()
 
@@ -44,6 +47,8 @@ def buyer_users(*roles: str) -> Gate:
     ``common.web.buyer_required`` on the pages)."""
 
     def gate(user: User) -> None:
+        if not user.role_set:
+            raise no_role()
         if not user.is_buyer:
             raise not_found()
         if roles and not user.has_role(*roles):

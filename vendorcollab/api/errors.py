@@ -47,6 +47,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     "csrf_failed": _("The request was refused because its CSRF token is missing or wrong. Reload the page and retry."),
     "permission_denied": _("You are not allowed to do this."),
+    "no_role": _(
+        "Your account has no role yet. Ask a procurement admin of your organisation to give it one; the first "
+        "admin of an installation is made with “manage.py create_admin”."
+    ),
     "not_found": _("This does not exist."),
     "method_not_allowed": _("This method is not allowed here."),
     "server_error": _("Something went wrong on our side. Try again later."),
@@ -176,6 +180,10 @@ def unsupported_media_type() -> UnsupportedMediaType:
 def is_json_media_type(content_type: str | None) -> bool:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     return media_type in JSON_MEDIA_TYPES or (media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+def no_role() -> PermissionRefused:
+    return PermissionRefused("no_role", MESSAGES["no_role"])
 
 
 def not_found() -> NotFound:

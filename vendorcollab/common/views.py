@@ -1,9 +1,9 @@
-"""Pages that belong to no domain: the front door and the language switch."""
+"""Pages that belong to no domain: the front door, the page for a user without a role, the language switch."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -18,8 +18,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("vendor:workspace")
     if user.is_buyer:  # type: ignore[union-attr]
         return redirect("buyer:workspace")
-    # A user with no role yet (or only staff rights) has no workspace; the back office may still serve them.
-    return redirect("admin:index")
+    return no_role(request)
+
+
+def no_role(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+    """A signed-in user without a role (made by createsuperuser, or whose roles were all taken away): say so and
+    what to do, instead of a 404 on every page. It tells nothing about any object: it is shown before one is read."""
+    return render(request, "common/no_role.html", status=status)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from vendorcollab.accounts.models import User
 
 from .counting import counted
+from .views import no_role
 
 PAGE_SIZE = 25
 
@@ -29,11 +30,14 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def vendor_required(view: View) -> View:
-    """Vendor pages exist only for vendor users: for anyone else they are a 404, never a 403."""
+    """Vendor pages exist only for vendor users: for buyer users they are a 404, never a 403. A user without any
+    role gets the page saying so (a 403), before anything is read, so it tells them nothing about any object."""
 
     @login_required
     @wraps(view)
     def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.role_set:
+            return no_role(request, status=403)
         if not request.user.is_vendor_user:
             raise Http404
         return view(request, *args, **kwargs)
@@ -43,12 +47,15 @@ def vendor_required(view: View) -> View:
 
 def buyer_required(*roles: str) -> Callable[[View], View]:
     """Buyer pages exist only for buyer users (a 404 for vendor users); with ``roles``, a buyer user without one of
-    them is refused with a 403: they may know the page exists, they may not use it."""
+    them is refused with a 403: they may know the page exists, they may not use it. A user without any role gets
+    the page saying so (a 403), as on vendor pages."""
 
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
         def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.role_set:
+                return no_role(request, status=403)
             if not request.user.is_buyer:
                 raise Http404
             if roles and not request.user.has_role(*roles):
