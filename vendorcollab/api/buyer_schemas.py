@@ -30,7 +30,7 @@ from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 # Narrower than the columns (16, 18 and 20 digits): SQLite keeps decimals as floats, exact to 15 significant digits,
-# and a PO's total must fit its versions' 20-digit column (``buyer_endpoints.check_total``).
+# and a PO's total must fit its versions' 20-digit column (``common.text.check_total``, in the purchasing services).
 Quantity = Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
 Price = Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
 Amount = Annotated[Decimal, Field(max_digits=15, decimal_places=2)]
