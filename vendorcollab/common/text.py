@@ -54,7 +54,11 @@ class Limit(enum.IntEnum):
     """Every length and count limit of the input rules, in one place. Lengths are characters."""
 
     IDENTIFIER = 30  # PO and invoice numbers (the PO number column)
-    ITEM_NUMBER = 60  # an item number, also the vendor's own for a substitute
+    ITEM_NUMBER = 40  # an item number of the master data
+    EXTERNAL_ITEM_NUMBER = 60  # the vendor's own item number for a substitute
+    ENDPOINT_SCHEME = 10  # a PEPPOL participant identifier scheme (0088, 0192, …)
+    ENDPOINT_ID = 100
+    EMAIL = 254
     CODE = 20  # company, site, warehouse and charge codes
     UNIT = 10
     NAME = 200  # names of companies, vendors, items, sites, warehouses, people

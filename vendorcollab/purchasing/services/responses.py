@@ -198,7 +198,7 @@ def _line_row(answer: LineAnswer, line: VersionLine, path: str, today: date, err
         errors,
         {
             f"{path}.note": (answer.note, Kind.MULTILINE, Limit.NOTE),
-            f"{path}.external_item_number": (answer.external_item_number, Kind.IDENTIFIER, Limit.ITEM_NUMBER),
+            f"{path}.external_item_number": (answer.external_item_number, Kind.IDENTIFIER, Limit.EXTERNAL_ITEM_NUMBER),
             f"{path}.external_description": (answer.external_description, Kind.LINE, Limit.DESCRIPTION),
         },
     )
