@@ -282,6 +282,7 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This version cannot be answered any more."))
         return redirect("vendor:po_detail", pk=po.pk)
     form = ReasonForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         answered = _quick_answer(
             request,
@@ -293,7 +294,7 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         if answered is not None:
             return answered
-    status = 422 if form.errors else 200
+        status = 422  # the service refused a field; it is marked on the form
     return render(request, "purchasing/vendor/reject.html", {**context, "form": form}, status=status)
 
 
