@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
+from vendorcollab.common import text
 from vendorcollab.common.errors import Conflict, PermissionRefused, ValidationFailed
+from vendorcollab.common.text import Kind, Limit
 from vendorcollab.partners.models import Vendor
 
 from .models import BUYER_ROLES, VENDOR_ROLES, Role, RoleAssignment, User, VendorMembership
@@ -55,7 +57,17 @@ def user_create(
         fields["vendors"] = str(_("A vendor user needs at least one vendor account."))
     elif role_set & BUYER_ROLES and vendor_list:
         fields["vendors"] = str(_("Buyer users are not linked to vendor accounts."))
-    if User.objects.filter(username__iexact=username).exists():
+    for name, value, limit in (
+        ("username", username, 150),
+        ("email", email, Limit.EMAIL),
+        ("first_name", first_name, 150),
+        ("last_name", last_name, 150),
+    ):
+        problem = text.text_problem(value, Kind.LINE, limit)
+        if problem is not None:
+            message = str(text.MESSAGES[problem[0]])
+            fields[name] = message % problem[1] if problem[1] else message
+    if "username" not in fields and User.objects.filter(username__iexact=username).exists():
         fields["username"] = str(_("This username is already taken."))
     if not _is_language(language):
         fields["language"] = str(_("Choose one of the languages of the portal, or none to follow the browser."))

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, field_validator
+from pydantic import AfterValidator, BeforeValidator
 
 from vendorcollab.purchasing.models import (
     ZERO,
@@ -25,12 +25,12 @@ from vendorcollab.purchasing.models import (
 )
 from vendorcollab.purchasing.services import ChargeInput
 
-from .schemas import Id, InputSchema, OutSchema, Percent, ScheduleOut, Text
+from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleOut, Text
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 # Narrower than the columns (16, 18 and 20 digits): SQLite keeps decimals as floats, exact to 15 significant digits,
-# and a PO's total must fit its versions' 20-digit column (``buyer_endpoints.check_total``).
+# and a PO's total must fit its versions' 20-digit column (``common.text.check_total``, in the purchasing services).
 Quantity = Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
 Price = Annotated[Decimal, Field(max_digits=15, decimal_places=4)]
 Amount = Annotated[Decimal, Field(max_digits=15, decimal_places=2)]
@@ -46,17 +46,6 @@ def _none_as_empty_list(value: object) -> object:
 # The ``build`` methods make their objects with ``model_construct``: the values come from the database already typed,
 # and running pydantic's validation over them again was most of the time of a page of 50 POs. The schema still
 # holds for every response: the API tests check responses against the OpenAPI document (schemathesis).
-
-
-class NoNullCharacters:
-    """Refuses text with a NUL character, which PostgreSQL cannot store or compare (a 500 otherwise)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_null_character(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL character")
-        return value
 
 
 class BuyerInput(NoNullCharacters, InputSchema):

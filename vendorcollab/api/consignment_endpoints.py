@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES
-from vendorcollab.common.errors import FieldErrors
+from vendorcollab.common.errors import FieldErrors, ValidationFailed
 from vendorcollab.consignment import selectors, services
 from vendorcollab.consignment.models import (
     ConsignmentStock,
@@ -386,7 +386,10 @@ def consignment_ownership_change_post(request: HttpRequest, body: OwnershipChang
     """Takes the quantities over from the vendor, all lines or none, and returns the journal with the consignment
     purchase order it created (already received)."""
     vendor = _vendor(request, body.vendor)
-    journal = services.ownership_change_post(
-        actor=actor(request), vendor=vendor, lines=_stock_lines(vendor, body.lines), transfer_date=body.date
-    )
+    try:
+        journal = services.ownership_change_post(
+            actor=actor(request), vendor=vendor, lines=_stock_lines(vendor, body.lines), transfer_date=body.date
+        )
+    except ValidationFailed as error:
+        raise error.with_fields_renamed({"transfer_date": "date"}) from None
     return Status(201, OwnershipChangeOut.build(journal))

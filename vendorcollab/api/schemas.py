@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 # A primary key: bounded so that an absurd number is a 422, not a database overflow.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -45,7 +45,18 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class TokenIn(InputSchema):
+class NoNullCharacters:
+    """Refuses text with a NUL character, which PostgreSQL cannot store or compare (a 500 otherwise)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_null_character(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL character")
+        return value
+
+
+class TokenIn(NoNullCharacters, InputSchema):
     username: str = Field(max_length=254, description="The user name or e-mail address, as on the sign-in page.")
     password: str = Field(max_length=4096)
     name: Text = Field("", max_length=100, description="What the token is for, shown in the back office.")

@@ -15,6 +15,8 @@ from django.utils import timezone
 from vendorcollab.accounts.models import User
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
+from vendorcollab.common import text
+from vendorcollab.common.errors import FieldErrors
 
 from .models import KEY_PREFIX_LENGTH, ApiToken
 
@@ -33,6 +35,9 @@ def _audit_data(token: ApiToken) -> dict[str, object]:
 
 def token_issue(*, actor: User, name: str = "", request: HttpRequest | None = None) -> tuple[ApiToken, str]:
     """A new token for ``actor`` (who has just proven who they are), and its key, which is never stored."""
+    errors = FieldErrors(text.MESSAGES)
+    text.check_text(errors, "name", name, text.Kind.LINE, text.Limit.REFERENCE)
+    errors.raise_if_any()
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

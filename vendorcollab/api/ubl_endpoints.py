@@ -14,6 +14,7 @@ import re
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Router
 from ninja.responses import Status
 
@@ -60,7 +61,9 @@ def _too_large(limit: int) -> RequestTooLarge:
 
 def _xml_response(document: bytes, name: str) -> HttpResponse:
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{re.sub(r"[^A-Za-z0-9._-]", "_", name)}.xml"'
+    disposition = content_disposition_header(False, re.sub(r"[^A-Za-z0-9._-]", "_", name) + ".xml")
+    assert disposition is not None  # always a header when a file name is given
+    response["Content-Disposition"] = disposition
     return response
 
 

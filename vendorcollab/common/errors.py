@@ -41,6 +41,13 @@ class AppError(Exception):
     def __str__(self) -> str:
         return f"{self.code}: {self.rendered_message()}"
 
+    def with_fields_renamed(self, names: Mapping[str, str]) -> AppError:
+        """The same error with field paths renamed, for a face whose field has another name than the service's
+        argument (the API's ``date`` for ``transfer_date``)."""
+        self.fields = {names.get(key, key): value for key, value in self.fields.items()}
+        self.field_codes = {names.get(key, key): value for key, value in self.field_codes.items()}
+        return self
+
     def rendered_message(self) -> str:
         text = str(self.message)
         return text % self.params if self.params else text

@@ -21,6 +21,16 @@ from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
+from vendorcollab.common.text import (
+    QUANTITY_DIGITS,
+    Kind,
+    Limit,
+    check_count,
+    check_date,
+    check_decimal,
+    check_text,
+    check_texts,
+)
 from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing import services as purchasing
 from vendorcollab.purchasing import transitions
@@ -96,10 +106,19 @@ def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: Fie
     today = timezone.localdate()
     if not lines:
         errors.add("lines", "required")
+    check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
     for index, line in enumerate(lines):
         path = f"lines.{index}"
         if line.quantity <= 0:
             errors.add(f"{path}.quantity", "quantity_not_positive")
+        check_decimal(errors, f"{path}.quantity", line.quantity, QUANTITY_DIGITS)
+        check_texts(
+            errors,
+            {
+                f"{path}.{name}": (getattr(line, name), Kind.LINE, Limit.DIMENSION)
+                for name in ("color", "size", "style", "configuration")
+            },
+        )
         if line.item.company_id != vendor.company_id:
             errors.add(f"{path}.item", "wrong_company")
         if line.warehouse.site.company_id != vendor.company_id:
@@ -111,6 +130,8 @@ def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: Fie
                 errors.add(f"{path}.expected_date", "required")
             elif line.expected_date < today:
                 errors.add(f"{path}.expected_date", "date_in_past")
+            else:
+                check_date(errors, f"{path}.expected_date", line.expected_date)
 
 
 def _lock_balance(vendor: Vendor, key: dict[str, object]) -> ConsignmentStock:
@@ -167,6 +188,7 @@ def replenishment_create(
         raise purchasing_conflict("vendor_not_collaborating", vendor=vendor.name)
     errors = FieldErrors()
     _validate_lines(vendor, lines, errors, dated=True)
+    check_text(errors, "note", note, Kind.MULTILINE, Limit.NOTE)
     errors.raise_if_any()
     with transaction.atomic():
         order = ReplenishmentOrder.objects.create(
@@ -299,6 +321,8 @@ def ownership_change_post(
         raise refused()
     errors = FieldErrors()
     _validate_lines(vendor, lines, errors, dated=False)
+    check_date(errors, "transfer_date", transfer_date, recorded=True)
+    errors.raise_if_any()  # the balances below are looked up by these texts: a NUL would fail on PostgreSQL
     prices = {
         price.item_id: price
         for price in ConsignmentPrice.objects.filter(vendor=vendor, item__in=[line.item for line in lines])

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
+from vendorcollab.common import text
 from vendorcollab.common.errors import ValidationFailed
 from vendorcollab.partners.models import Company, Item, Vendor
 from vendorcollab.purchasing.errors import refused
@@ -43,6 +44,7 @@ def ubl_order_import(*, actor: User, document: bytes) -> PurchaseOrder:
         raise number_taken(order.number.path, number=order.number.text, company=company.code)
     items = _items(order.lines, company, errors) if company else {}
     _check_dates(order, errors)
+    _check_notes(order, errors)
     errors.raise_if_any()
     assert company is not None and vendor is not None
     today = timezone.localdate()
@@ -173,6 +175,17 @@ def _check_dates(order: OrderDoc, errors: DocumentErrors) -> None:
             errors.add(path, "date_in_past", value=wanted.isoformat())
 
 
+def _check_notes(order: OrderDoc, errors: DocumentErrors) -> None:
+    """Notes are stored as the buyer's notes: the same text rules, on the document's elements."""
+    notes = [("Order/Note", order.note), *((f"{line.path}/Note", line.note) for line in order.lines)]
+    for element, note in notes:
+        problem = text.text_problem(note, text.Kind.MULTILINE, text.Limit.NOTE)
+        if problem is not None:
+            code, params = problem
+            message = str(text.MESSAGES[code])
+            errors.add_text(element, code, message % params if params else message)
+
+
 def _line_numbers(lines: list[LineDoc]) -> list[int]:
     """The document's line IDs when they are all distinct positive whole numbers, else 1, 2, 3… in document order
     (UBL line IDs are any text; ours are numbers)."""
@@ -184,17 +197,25 @@ def _line_numbers(lines: list[LineDoc]) -> list[int]:
 
 def _on_elements(error: ValidationFailed, order: OrderDoc) -> ValidationFailed:
     """A refusal of ``po_create`` with its fields (``lines.0.quantity``) moved onto the document's elements."""
-    places = {"number": order.number.path, "currency": "Order/DocumentCurrencyCode"}
+    places = {
+        "number": order.number.path,
+        "currency": "Order/DocumentCurrencyCode",
+        "order_date": "Order/IssueDate",
+        "lines": "Order/OrderLine",
+        "charges": "Order/AllowanceCharge",
+    }
     if order.seller is not None:
         places["vendor"] = order.seller.path
     for index, line in enumerate(order.lines):
+        # What the line's item carries (description, dimensions, unit) is refused on its Item element.
+        places[f"lines.{index}"] = line.paths.get("item", line.path)
         for name, path in line.paths.items():
             places[f"lines.{index}.{name}"] = path
     charge_paths = [charge.path for charge in order.charges] + [c.path for line in order.lines for c in line.charges]
     for index, path in enumerate(charge_paths):
-        places[f"charges.{index}.code"] = places[f"charges.{index}.line_number"] = path
+        places[f"charges.{index}"] = places[f"charges.{index}.code"] = places[f"charges.{index}.line_number"] = path
     errors = DocumentErrors()
-    for key, text in error.fields.items():
+    for key, message in error.fields.items():
         element = places.get(key) or places.get(key.rsplit(".", 1)[0]) or "Order"
-        errors.add_text(element, error.field_codes.get(key, error.code), str(text))
+        errors.add_text(element, error.field_codes.get(key, error.code), str(message))
     return errors.error() or error

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 from lxml import etree
 
+from vendorcollab.common.text import xml_safe
 from vendorcollab.partners.models import Company, Vendor
 from vendorcollab.purchasing.models import (
     LineAction,
@@ -201,10 +202,13 @@ def _response_line(
 
 
 def _sub(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
+    """Every text and attribute passes ``xml_safe``: a row stored before the input rules could hold a character that
+    XML cannot, and lxml would refuse it, making the document unreachable."""
     prefix, local = name.split(":")
-    element = etree.SubElement(parent, f"{{{CAC if prefix == 'cac' else CBC}}}{local}", attributes)
+    safe = {key: xml_safe(value) for key, value in attributes.items()}
+    element = etree.SubElement(parent, f"{{{CAC if prefix == 'cac' else CBC}}}{local}", safe)
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 

@@ -14,7 +14,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import Role, User
+from vendorcollab.common import text
 from vendorcollab.common.errors import FieldErrors, PermissionRefused, ValidationFailed
+from vendorcollab.common.text import Kind, Limit
 
 from .models import Collaboration, Company, Item, ResponseMessage, ResponseMessageKind, Site, Vendor, Warehouse
 
@@ -58,11 +60,16 @@ def response_messages_save(*, actor: User, texts: Mapping[tuple[str, str], str])
         for kind, language in texts
         if kind not in ResponseMessageKind.values or language not in languages
     }
+    for (kind, language), value in texts.items():
+        problem = text.text_problem(value, Kind.MULTILINE, Limit.NOTE)
+        if problem is not None:
+            message = str(text.MESSAGES[problem[0]])
+            fields.setdefault(f"{kind}.{language}", message % problem[1] if problem[1] else message)
     if fields:
         raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
     with transaction.atomic():
-        for (kind, language), text in texts.items():
-            cleaned = text.strip()
+        for (kind, language), value in texts.items():
+            cleaned = value.strip()
             if cleaned:
                 ResponseMessage.objects.update_or_create(kind=kind, language=language, defaults={"text": cleaned})
             else:
@@ -83,7 +90,29 @@ MESSAGES: dict[str, Promise] = {
     "warehouse_code_taken": _("Warehouse code %(warehouse_code)s is already used at this site."),
     "item_number_taken": _("Item number %(number)s is already used in this company."),
     "endpoint_taken": _("Endpoint %(endpoint)s is already used by %(owner)s."),
+    **text.MESSAGES,
 }
+
+# The text rule and length of each master data field (``common.text``), by the name the faces use.
+RULES: dict[str, tuple[Kind, int]] = {
+    "code": (Kind.IDENTIFIER, Limit.CODE),
+    "name": (Kind.LINE, Limit.NAME),
+    "number": (Kind.IDENTIFIER, Limit.IDENTIFIER),
+    "item_number": (Kind.IDENTIFIER, Limit.ITEM_NUMBER),
+    "unit": (Kind.IDENTIFIER, Limit.UNIT),
+    "address": (Kind.MULTILINE, Limit.NOTE),
+    "email": (Kind.LINE, Limit.EMAIL),
+    "endpoint_scheme": (Kind.IDENTIFIER, Limit.ENDPOINT_SCHEME),
+    "endpoint_id": (Kind.IDENTIFIER, Limit.ENDPOINT_ID),
+}
+
+
+def _check_text(errors: FieldErrors, rule: str | None = None, **values: str | None) -> None:
+    """Each value against the rule of its field (or of ``rule`` for all of them)."""
+    for name, value in values.items():
+        kind, limit = RULES[rule or name]
+        text.check_text(errors, name, value, kind, limit)
+
 
 M = TypeVar("M", bound=models.Model)
 
@@ -151,6 +180,8 @@ def company_create(
     code, name = code.strip(), name.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
+    _check_text(errors, code=code, name=name, address=address, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id)
+    errors.raise_if_any()
     if code and Company.objects.filter(code=code).exists():
         errors.add("code", "company_code_taken", company_code=code)
     _check_endpoint(errors, Company.objects.all(), endpoint_scheme, endpoint_id)
@@ -180,7 +211,17 @@ def vendor_create(
     number, name = number.strip(), name.strip()
     errors = _errors()
     _require_text(errors, number=number, name=name)
+    _check_text(
+        errors,
+        number=number,
+        name=name,
+        address=address,
+        email=email,
+        endpoint_scheme=endpoint_scheme,
+        endpoint_id=endpoint_id,
+    )
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
+    errors.raise_if_any()
     if number and Vendor.objects.filter(company=company, number=number).exists():
         errors.add("number", "vendor_number_taken", number=number)
     _check_endpoint(errors, Vendor.objects.filter(company=company), endpoint_scheme, endpoint_id)
@@ -234,7 +275,9 @@ def vendor_change(
     }
     errors = _errors()
     _require_text(errors, **{key: changes[key] for key in ("number", "name") if key in changes})
+    _check_text(errors, **{key: changes.get(key) for key in RULES.keys() & changes.keys()})
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
+    errors.raise_if_any()
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().select_related("company").get(pk=vendor.pk)
         others = Vendor.objects.filter(company_id=vendor.company_id).exclude(pk=vendor.pk)
@@ -261,6 +304,8 @@ def site_create(*, actor: User, company: Company, code: str, name: str) -> Site:
     code, name = code.strip(), name.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
+    _check_text(errors, code=code, name=name)
+    errors.raise_if_any()
     if code and Site.objects.filter(company=company, code=code).exists():
         errors.add("code", "site_code_taken", site_code=code)
     errors.raise_if_any()
@@ -273,6 +318,8 @@ def warehouse_create(*, actor: User, site: Site, code: str, name: str) -> Wareho
     code, name = code.strip(), name.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
+    _check_text(errors, code=code, name=name)
+    errors.raise_if_any()
     if code and Warehouse.objects.filter(site=site, code=code).exists():
         errors.add("code", "warehouse_code_taken", warehouse_code=code)
     errors.raise_if_any()
@@ -285,6 +332,9 @@ def item_create(*, actor: User, company: Company, number: str, name: str, unit: 
     number, name, unit = number.strip(), name.strip(), unit.strip()
     errors = _errors()
     _require_text(errors, number=number, name=name, unit=unit)
+    _check_text(errors, name=name, unit=unit)
+    _check_text(errors, "item_number", number=number)
+    errors.raise_if_any()
     if number and Item.objects.filter(company=company, number=number).exists():
         errors.add("number", "item_number_taken", number=number)
     errors.raise_if_any()

@@ -23,11 +23,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.text import xml_safe
 
 from .diff import schedule_rows
 from .errors import not_found
@@ -362,7 +364,11 @@ def version_pdf_response(
         )
         cache.set(identity_key, content_key, PDF_IDENTITY_SECONDS)
     response = HttpResponse(bytes(pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{purchase_order.number}-{version_number}.pdf"'
+    # Django's helper quotes or percent-encodes the name: a number stored with a quote or a line break before the
+    # input rules cannot break the header.
+    disposition = content_disposition_header(False, f"{purchase_order.number}-{version_number}.pdf")
+    assert disposition is not None  # always a header when a file name is given
+    response["Content-Disposition"] = disposition
     return response
 
 
@@ -386,7 +392,8 @@ def _version_pdf(
     with translation.override(language):
         context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
         context["for_pdf"] = True
-        html = render_to_string(TEMPLATE, context)
+        # Characters that HTML and XML cannot hold, in rows stored before the input rules, are replaced.
+        html = xml_safe(render_to_string(TEMPLATE, context))
     css = STYLESHEET.read_text(encoding="utf-8")
     key = "pdf:" + hashlib.sha256(f"{css}\0{html}".encode()).hexdigest()
     cache = caches["documents"]

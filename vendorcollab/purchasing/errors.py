@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common import errors as common_errors
+from vendorcollab.common import text
 from vendorcollab.common.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
@@ -19,6 +20,7 @@ MESSAGES: dict[str, Promise] = {
     "price_negative": _("The unit price cannot be negative."),
     "discount_out_of_range": _("The discount must be between 0 and 100 percent."),
     "date_in_past": _("The date cannot be in the past."),
+    "line_number_out_of_range": _("Enter a line number between 1 and 2147483647."),
     "duplicate_line_number": _("This line number is used more than once."),
     "unknown_line": _("This purchase order has no line %(line_number)s."),
     "wrong_company": _("This belongs to a different company from the purchase order."),
@@ -65,6 +67,8 @@ MESSAGES: dict[str, Promise] = {
     "line_cancelled": _("Line %(line_number)s is cancelled."),
     "not_found": _("This purchase order does not exist."),
     "role_not_allowed": _("Your role does not allow this action on purchase orders."),
+    # the input rules shared by every app (control characters, identifiers, lengths, counts, dates, totals)
+    **text.MESSAGES,
 }
 
 

@@ -161,6 +161,23 @@ class ResponseEditor:
 
     # --- commands that only change the form (add a schedule row, fill every date) ---------------------------
 
+    def _place_typed(self, key: str, message: str) -> bool:
+        """An error on a typed field by its form name (``line-3-note``), as a saved draft names them."""
+        if key.startswith("response-") and key.removeprefix("response-") in self.header.fields:
+            self.header.add_error(key.removeprefix("response-"), message)
+            return True
+        for editor in self.lines:
+            name = key.removeprefix(f"{editor.form.prefix}-")
+            if name != key and name in editor.form.fields and editor.form.errors is not None:
+                editor.form.add_error(name, message)
+                return True
+            for row in editor.schedule:
+                name = key.removeprefix(f"{row.prefix}-")
+                if name != key and name in row.fields and row.errors is not None:
+                    row.add_error(name, message)
+                    return True
+        return False
+
     def payload(self) -> dict[str, str]:
         """The typed fields, for a draft or a re-render: plain strings, files left out."""
         return {key: value for key, value in self._flat(self.data).items() if key not in NOT_TYPED}
@@ -315,6 +332,11 @@ class ResponseEditor:
             chosen = self._chosen_files()
             index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
             self._add_file_error(chosen[index][0] if index < len(chosen) else None, message)
+            return True
+        if len(parts) == 1 and parts[0] in self.header.fields and self.header.errors is not None:
+            self.header.add_error(parts[0], message)
+            return True
+        if len(parts) == 1 and self._place_typed(parts[0], message):
             return True
         if parts[0] != "lines" or len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(self.lines):
             return False

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.text import check_nested_text
 
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
@@ -28,6 +29,8 @@ def response_draft_save(
     if not PurchaseOrder.objects.visible_to(actor).collaborative().filter(pk=purchase_order.pk).exists():
         raise not_found()
     errors = FieldErrors()
+    # What is kept is checked as the answer itself would be when submitted; PostgreSQL refuses a NUL even in JSON.
+    check_nested_text(errors, "", payload)
     uploads_validate(attachments, errors)
     errors.raise_if_any()
     with transaction.atomic():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
+from vendorcollab.common.text import Kind, Limit, check_text
 
 from ..errors import FieldErrors, conflict, refused
 from ..models import Attachment, Note, POStatus, PurchaseOrder, Visibility
@@ -30,6 +31,7 @@ def note_add(
     errors = FieldErrors()
     if not text.strip():
         errors.add("text", "required")
+    check_text(errors, "text", text, Kind.MULTILINE, Limit.NOTE)
     _check(actor, purchase_order, line_number, errors)
     errors.raise_if_any()
     return Note.objects.create(

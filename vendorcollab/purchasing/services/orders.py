@@ -14,6 +14,18 @@ from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
+from vendorcollab.common.text import (
+    AMOUNT_DIGITS,
+    PRICE_DIGITS,
+    QUANTITY_DIGITS,
+    Kind,
+    Limit,
+    check_count,
+    check_date,
+    check_decimal,
+    check_texts,
+    check_total,
+)
 from vendorcollab.partners.models import Company, Vendor
 
 from .. import transitions
@@ -50,8 +62,22 @@ def _validate_lines(
     next_number = max([*taken, *existing.keys(), 0]) + 1
     numbers: list[int] = []
     seen: set[int] = set()
+    check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
     for index, line in enumerate(lines):
         path = f"lines.{index}"
+        check_texts(
+            errors,
+            {
+                f"{path}.description": (line.description, Kind.LINE, Limit.DESCRIPTION),
+                f"{path}.unit": (line.unit, Kind.IDENTIFIER, Limit.UNIT),
+                f"{path}.color": (line.color, Kind.LINE, Limit.DIMENSION),
+                f"{path}.size": (line.size, Kind.LINE, Limit.DIMENSION),
+                f"{path}.style": (line.style, Kind.LINE, Limit.DIMENSION),
+                f"{path}.configuration": (line.configuration, Kind.LINE, Limit.DIMENSION),
+            },
+        )
+        if line.line_number is not None and not 0 < line.line_number < 2**31:
+            errors.add(f"{path}.line_number", "line_number_out_of_range")
         number = line.line_number
         if number is None:
             number = next_number
@@ -62,14 +88,18 @@ def _validate_lines(
         numbers.append(number)
         if line.quantity <= 0:
             errors.add(f"{path}.quantity", "quantity_not_positive")
+        check_decimal(errors, f"{path}.quantity", line.quantity, QUANTITY_DIGITS)
         if line.unit_price < 0:
             errors.add(f"{path}.unit_price", "price_negative")
+        check_decimal(errors, f"{path}.unit_price", line.unit_price, PRICE_DIGITS)
         if not Decimal(0) <= line.discount_percent <= Decimal(100):
             errors.add(f"{path}.discount_percent", "discount_out_of_range")
         before = existing.get(number)
         # A past date is refused only where it is new: a line already agreed with the vendor keeps its date.
         if line.delivery_date < today and (before is None or before.delivery_date != line.delivery_date):
             errors.add(f"{path}.delivery_date", "date_in_past")
+        elif before is None or before.delivery_date != line.delivery_date:
+            check_date(errors, f"{path}.delivery_date", line.delivery_date)
         if line.item.company_id != company.pk:
             errors.add(f"{path}.item", "wrong_company")
         if line.site is not None and line.site.company_id != company.pk:
@@ -105,11 +135,39 @@ def _line_values(line: LineInput) -> dict[str, object]:
 
 
 def _validate_charges(charges: Sequence[ChargeInput], line_numbers: set[int], errors: FieldErrors) -> None:
+    check_count(errors, "charges", charges, Limit.CHARGES_PER_ORDER)
     for index, charge in enumerate(charges):
         if not charge.code:
             errors.add(f"charges.{index}.code", "required")
+        check_decimal(errors, f"charges.{index}.amount", charge.amount, AMOUNT_DIGITS)
+        check_texts(
+            errors,
+            {
+                f"charges.{index}.code": (charge.code, Kind.IDENTIFIER, Limit.CODE),
+                f"charges.{index}.description": (charge.description, Kind.LINE, Limit.CHARGE_DESCRIPTION),
+            },
+        )
         if charge.line_number is not None and charge.line_number not in line_numbers:
             errors.add(f"charges.{index}.line_number", "unknown_line", line_number=charge.line_number)
+
+
+def _validate_total(
+    lines: Sequence[LineInput | PurchaseOrderLine],
+    charges: Sequence[ChargeInput | PurchaseOrderCharge],
+    errors: FieldErrors,
+) -> None:
+    """The total must fit the amount column of the version it is frozen into when the PO is sent."""
+    if errors.fields:
+        return  # a total of refused numbers says nothing more
+    gross = sum(
+        (
+            line.quantity * line.unit_price * (100 - line.discount_percent) / 100
+            for line in lines
+            if not line.is_cancelled
+        ),
+        Decimal(0),
+    )
+    check_total(errors, "lines", gross + sum((charge.amount for charge in charges), Decimal(0)))
 
 
 def _replace_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> None:
@@ -144,8 +202,13 @@ def po_create(
     errors = FieldErrors()
     if vendor.company_id != company.pk:
         errors.add("vendor", "vendor_not_in_company")
+    check_texts(
+        errors, {"number": (number, Kind.IDENTIFIER, Limit.IDENTIFIER), "currency": (currency, Kind.IDENTIFIER, 3)}
+    )
+    check_date(errors, "order_date", order_date, recorded=True)
     line_numbers = _validate_lines(company, lines, errors=errors)
     _validate_charges(charges, set(line_numbers), errors)
+    _validate_total(lines, charges, errors)
     errors.raise_if_any()
     with transaction.atomic():
         if number and PurchaseOrder.objects.filter(company=company, number=number).exists():
@@ -206,6 +269,13 @@ def po_update(
             numbers = list(existing)
         if charges is not None:
             _validate_charges(charges, set(numbers), errors)
+        if currency is not None:
+            check_texts(errors, {"currency": (currency, Kind.IDENTIFIER, 3)})
+        _validate_total(
+            lines if lines is not None else list(existing.values()),
+            charges if charges is not None else list(po.charges.all()),
+            errors,
+        )
         errors.raise_if_any()
         changed: list[str] = []
         if lines is not None:
@@ -252,11 +322,18 @@ def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     return po
 
 
+def _check_reason(reason: str) -> None:
+    errors = FieldErrors()
+    check_texts(errors, {"reason": (reason, Kind.MULTILINE, Limit.NOTE)})
+    errors.raise_if_any()
+
+
 def po_request_change(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     """Take a PO in review or confirmed back to draft for editing; the next send creates the next version.
 
     A confirmed PO stays confirmed for the vendor, as its last confirmed version, until the new one is confirmed.
     """
+    _check_reason(reason)
     with transaction.atomic():
         po = transitions.lock(purchase_order)
         transitions.transition(po, Action.REQUEST_CHANGE, actor=actor, data={"reason": reason})
@@ -264,6 +341,7 @@ def po_request_change(*, actor: User, purchase_order: PurchaseOrder, reason: str
 
 
 def po_cancel(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
+    _check_reason(reason)
     with transaction.atomic():
         po = transitions.lock(purchase_order)
         transitions.transition(po, Action.CANCEL, actor=actor, data={"reason": reason})

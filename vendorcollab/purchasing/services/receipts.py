@@ -12,6 +12,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.text import check_date
 
 from .. import transitions
 from ..errors import FieldErrors
@@ -36,6 +37,7 @@ def receipt_post(
         errors = FieldErrors()
         if received_date is not None and received_date > timezone.localdate():
             errors.add("received_date", "receipt_in_future")
+        check_date(errors, "received_date", received_date, recorded=True)
         if not lines:
             errors.add("lines", "required")
         wanted: dict[int, ReceiptLineInput] = {}

@@ -12,6 +12,16 @@ from django.utils import timezone
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
+from vendorcollab.common.text import (
+    QUANTITY_DIGITS,
+    Kind,
+    Limit,
+    check_count,
+    check_date,
+    check_decimal,
+    check_texts,
+    check_total,
+)
 
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
@@ -62,6 +72,16 @@ def response_submit(
     """
     if not PurchaseOrder.objects.visible_to(actor).collaborative().filter(pk=purchase_order.pk).exists():
         raise not_found()
+    errors = FieldErrors()
+    check_texts(
+        errors,
+        {
+            "vendor_reference": (vendor_reference, Kind.LINE, Limit.REFERENCE),
+            "note": (note, Kind.MULTILINE, Limit.NOTE),
+        },
+    )
+    check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
+    errors.raise_if_any()
     with transaction.atomic():
         po = transitions.lock(purchase_order)
         transitions.check(po, Action.RESPOND, actor=actor)
@@ -72,10 +92,11 @@ def response_submit(
         if VendorResponse.objects.filter(version=latest).exists():
             raise conflict("already_answered", version=latest.number)
         version_lines = {line.line_number: line for line in latest.lines.all()}
-        errors = FieldErrors()
         if charges is not None and _charge_key(charges) != _charge_key(latest.charges.all()):
             errors.add("charges", "charge_change_not_allowed")
         line_rows = _line_rows(kind, lines, version_lines, errors)
+        if not errors.fields:
+            _check_total(line_rows, version_lines, latest.charges.all(), errors)
         uploads_validate(attachments, errors)
         errors.raise_if_any()
         try:
@@ -117,6 +138,18 @@ def response_submit(
             )
             publish(Event.PO_CONFIRMED, purchase_order=po.pk, version=latest.number, automatic=True, actor=actor.pk)
     return response
+
+
+def _check_total(
+    rows: Sequence[dict[str, Any]], version_lines: dict[int, VersionLine], charges: Any, errors: FieldErrors
+) -> None:
+    """Applying the answer's quantities must leave a total that the confirmed version can hold."""
+    gross = Decimal(0)
+    for row in rows:
+        line = version_lines[row["line_number"]]
+        if row["quantity"] is not None:
+            gross += row["quantity"] * line.unit_price * (100 - line.discount_percent) / 100
+    check_total(errors, "lines", gross + sum((charge.amount for charge in charges), Decimal(0)))
 
 
 def _charge_key(charges: Any) -> set[tuple[Any, ...]]:
@@ -161,6 +194,14 @@ def _line_rows(
 
 
 def _line_row(answer: LineAnswer, line: VersionLine, path: str, today: date, errors: FieldErrors) -> dict[str, Any]:
+    check_texts(
+        errors,
+        {
+            f"{path}.note": (answer.note, Kind.MULTILINE, Limit.NOTE),
+            f"{path}.external_item_number": (answer.external_item_number, Kind.IDENTIFIER, Limit.EXTERNAL_ITEM_NUMBER),
+            f"{path}.external_description": (answer.external_description, Kind.LINE, Limit.DESCRIPTION),
+        },
+    )
     row: dict[str, Any] = {
         "line_number": line.line_number,
         "action": answer.action,
@@ -185,19 +226,24 @@ def _line_row(answer: LineAnswer, line: VersionLine, path: str, today: date, err
         if answer.quantity is not None:
             if answer.quantity <= 0:
                 errors.add(f"{path}.quantity", "quantity_not_positive")
+            check_decimal(errors, f"{path}.quantity", answer.quantity, QUANTITY_DIGITS)
             row["quantity"] = answer.quantity
         if answer.delivery_date is not None:
             if answer.delivery_date < today:
                 errors.add(f"{path}.delivery_date", "date_in_past")
+            check_date(errors, f"{path}.delivery_date", answer.delivery_date)
             row["delivery_date"] = answer.delivery_date
     elif answer.action == LineAction.SPLIT:
         if len(answer.schedule) < 2:
             errors.add(f"{path}.schedule", "split_too_few_lines")
-        for position, part in enumerate(answer.schedule):
+        check_count(errors, f"{path}.schedule", answer.schedule, Limit.SCHEDULE_ROWS)
+        for position, part in enumerate(answer.schedule[: Limit.SCHEDULE_ROWS]):
             if part.quantity <= 0:
                 errors.add(f"{path}.schedule.{position}.quantity", "quantity_not_positive")
+            check_decimal(errors, f"{path}.schedule.{position}.quantity", part.quantity, QUANTITY_DIGITS)
             if part.delivery_date < today:
                 errors.add(f"{path}.schedule.{position}.delivery_date", "date_in_past")
+            check_date(errors, f"{path}.schedule.{position}.delivery_date", part.delivery_date)
         parts = sorted(answer.schedule, key=lambda part: part.delivery_date)
         row["schedule"] = [
             {"quantity": str(part.quantity), "delivery_date": part.delivery_date.isoformat()} for part in parts

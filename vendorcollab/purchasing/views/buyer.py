@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vendorcollab.accounts.models import PURCHASING_ROLES
-from vendorcollab.common.errors import AppError
+from vendorcollab.common.errors import AppError, ValidationFailed
 from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
 from vendorcollab.partners.models import Company
@@ -339,6 +339,11 @@ def po_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.po_cancel(actor=request.user, purchase_order=po, reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            # The reason stays on the page with the error beside it.
+            _errors_to_form(form, error)
+            context = {**_po_context(request, po), "form": form}
+            return render(request, "purchasing/buyer/cancel.html", context, status=422)
         except AppError as error:
             messages.error(request, error.rendered_message())
         else:

@@ -6,6 +6,7 @@ user may not see is a 404 (``NotFound`` from a selector becomes one in ``common.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from vendorcollab.common.errors import AppError, Conflict
+from vendorcollab.common.errors import AppError, Conflict, ValidationFailed
 from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
@@ -219,9 +220,16 @@ def _sent_message(response: VendorResponse, po: PurchaseOrder) -> str:
 
 
 def _quick_answer(
-    request: AuthenticatedRequest, po: PurchaseOrder, kind: ResponseKind, *, vendor_reference: str, note: str
-) -> HttpResponse:
-    """Accept or reject the whole version in one step, then back to the PO with what happened."""
+    request: AuthenticatedRequest,
+    po: PurchaseOrder,
+    kind: ResponseKind,
+    *,
+    vendor_reference: str,
+    note: str,
+    form: forms.Form | None = None,
+) -> HttpResponse | None:
+    """Accept or reject the whole version in one step, then back to the PO with what happened. With ``form``, a
+    refused field is put beside its field of the form and None returned, for the caller to show the form again."""
     try:
         response = response_submit(
             actor=request.user,
@@ -231,6 +239,14 @@ def _quick_answer(
             vendor_reference=vendor_reference,
             note=note,
         )
+    except ValidationFailed as error:
+        if form is None:
+            messages.error(request, error.rendered_message())
+            return redirect("vendor:po_detail", pk=po.pk)
+        for path, message in error.fields.items():
+            name = {"note": "reason"}.get(path, path)
+            form.add_error(name if name in form.fields else None, str(message))
+        return None
     except AppError as error:
         messages.error(request, error.rendered_message())
     else:
@@ -246,13 +262,15 @@ def po_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The response could not be read. Please try again."))
         return redirect("vendor:po_detail", pk=po.pk)
-    return _quick_answer(
+    answered = _quick_answer(
         request,
         po,
         ResponseKind.ACCEPTED,
         vendor_reference=form.cleaned_data["vendor_reference"],
         note=form.cleaned_data["note"],
     )
+    assert answered is not None  # without a form, every outcome is a redirect
+    return answered
 
 
 @vendor_required
@@ -264,15 +282,20 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This version cannot be answered any more."))
         return redirect("vendor:po_detail", pk=po.pk)
     form = ReasonForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        return _quick_answer(
+        answered = _quick_answer(
             request,
             po,
             ResponseKind.REJECTED,
             vendor_reference=form.cleaned_data["vendor_reference"],
             note=form.cleaned_data["reason"],
+            form=form,
         )
-    return render(request, "purchasing/vendor/reject.html", {**context, "form": form})
+        if answered is not None:
+            return answered
+        status = 422  # the service refused a field; it is marked on the form
+    return render(request, "purchasing/vendor/reject.html", {**context, "form": form}, status=status)
 
 
 @vendor_required
