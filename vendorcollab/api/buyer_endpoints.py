@@ -12,20 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status
 
-from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
+from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES
 from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing import selectors
 from vendorcollab.purchasing.models import (
-    Attachment,
     Origin,
     PurchaseOrder,
-    PurchaseOrderLine,
-    VendorResponse,
 )
 from vendorcollab.purchasing.services import (
     LineInput,
@@ -66,31 +62,6 @@ READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 
-# --- reads (selector-like: scoped to the actor, everything ``build`` reads loaded in a fixed number of queries) ----
-
-
-def purchase_orders_for_buyer(*, actor: User) -> QuerySet[PurchaseOrder]:
-    return (
-        PurchaseOrder.objects.visible_to(actor)
-        # Only the numbers of the versions and items: a page of 50 POs would otherwise make a hundred version and
-        # five hundred item objects to read one field of each (``PurchaseOrderOut.build`` reads either).
-        .annotate(latest_number=F("latest_version__number"), confirmed_number=F("confirmed_version__number"))
-        .prefetch_related(
-            Prefetch("lines", queryset=PurchaseOrderLine.objects.annotate(item_number=F("item__number"))), "charges"
-        )
-    )
-
-
-def responses_of(*, purchase_order: PurchaseOrder) -> QuerySet[VendorResponse]:
-    """The vendor's responses to a PO already fetched through a scoped selector, oldest first."""
-    return (
-        VendorResponse.objects.filter(purchase_order=purchase_order)
-        .select_related("version")
-        .prefetch_related("lines", Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")))
-        .order_by("submitted_at", "pk")
-    )
-
-
 def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
     return selectors.po_get_for_buyer(actor=actor(request), pk=pk)
 
@@ -109,20 +80,15 @@ def buyer_purchase_order_list(
 ) -> PageResult[PurchaseOrderOut]:
     """Every purchase order, consignment ones included (`origin`), oldest change first: to synchronise, pass the
     largest `updated_at` seen as `updated_since` next time."""
-    rows = purchase_orders_for_buyer(actor=actor(request))
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.vendor:
-        rows = rows.filter(vendor_id=filters.vendor)
-    if filters.company:
-        rows = rows.filter(company_id=filters.company)
-    if filters.number:
-        rows = rows.filter(number=filters.number)
-    if filters.updated_since:
-        rows = rows.filter(updated_at__gte=filters.updated_since)
-    return paginate(
-        request, rows.order_by("updated_at", "pk"), paging, build=PurchaseOrderOut.build, stamp=selectors.po_table_stamp
+    rows = selectors.po_rows_for_buyer(
+        actor=actor(request),
+        status=filters.status,
+        vendor=filters.vendor,
+        company=filters.company,
+        number=filters.number,
+        updated_since=filters.updated_since,
     )
+    return paginate(request, rows, paging, build=PurchaseOrderOut.build, stamp=selectors.po_table_stamp)
 
 
 @router.get("/{int:id}", response={200: PurchaseOrderOut, **READ_ERRORS}, summary="A purchase order")
@@ -153,7 +119,7 @@ def buyer_purchase_order_responses(
     request: HttpRequest, id: Id, paging: Query[PageQuery]
 ) -> PageResult[VendorResponseOut]:
     """Every answer of the vendor, first to last, each naming the `version` it answers."""
-    rows = responses_of(purchase_order=_po(request, id))
+    rows = selectors.po_responses(actor=actor(request), purchase_order=_po(request, id))
     return paginate(
         request,
         rows,

@@ -26,6 +26,7 @@ from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.models import POStatus, PurchaseOrder
 
 from .auth import actor, api_auth, buyer_users, vendor_users
+from .buyer_schemas import NoNullCharacters
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id, InputSchema, Quantity, Text
@@ -138,15 +139,38 @@ class OnHandRow(Dimensions):
         )
 
 
+class ConsignmentOrderFilters(NoNullCharacters, Schema):
+    """What the vendor's consignment purchase order page filters by."""
+
+    company: Id | None = Field(None, description="Only this company's purchase orders.")
+    q: str = Field("", max_length=100, description="Search: PO number.")
+
+
+class ReceiptFilters(NoNullCharacters, Schema):
+    """What the vendor's "Products received" page filters by."""
+
+    company: Id | None = Field(None, description="Only what this company received.")
+    q: str = Field("", max_length=100, description="Search: item number or PO number.")
+    date_from: dt.date | None = Field(None, description="Only transfers on or after this date.")
+    date_to: dt.date | None = Field(None, description="Only transfers on or before this date.")
+
+
+class OnHandFilters(NoNullCharacters, Schema):
+    """What the vendor's on-hand page filters by."""
+
+    company: Id | None = Field(None, description="Only stock at this company.")
+    q: str = Field("", max_length=100, description="Search: item number or name.")
+
+
 @vendor_router.get(
     "/purchase-orders",
     response={200: Page[ConsignmentOrderRow], **error_responses(401, 404, 422)},
     summary="Purchase orders consuming consignment inventory",
 )
 def vendor_consignment_purchase_orders(
-    request: HttpRequest, paging: Query[PageQuery]
+    request: HttpRequest, filters: Query[ConsignmentOrderFilters], paging: Query[PageQuery]
 ) -> PageResult[ConsignmentOrderRow]:
-    rows = selectors.consignment_pos_for_vendor(actor=actor(request))
+    rows = selectors.consignment_pos_for_vendor(actor=actor(request), company=filters.company, q=filters.q)
     return paginate(request, rows, paging, build=ConsignmentOrderRow.build)
 
 
@@ -155,9 +179,17 @@ def vendor_consignment_purchase_orders(
     response={200: Page[ReceivedRow], **error_responses(401, 404, 422)},
     summary="Products received from consignment inventory",
 )
-def vendor_consignment_receipts(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[ReceivedRow]:
+def vendor_consignment_receipts(
+    request: HttpRequest, filters: Query[ReceiptFilters], paging: Query[PageQuery]
+) -> PageResult[ReceivedRow]:
     """Every ownership transfer line: what the vendor invoices."""
-    rows = selectors.received_lines_for_vendor(actor=actor(request))
+    rows = selectors.received_lines_for_vendor(
+        actor=actor(request),
+        company=filters.company,
+        q=filters.q,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
     return paginate(request, rows, paging, build=ReceivedRow.build)
 
 
@@ -166,8 +198,10 @@ def vendor_consignment_receipts(request: HttpRequest, paging: Query[PageQuery]) 
     response={200: Page[OnHandRow], **error_responses(401, 404, 422)},
     summary="On-hand consignment inventory",
 )
-def vendor_consignment_on_hand(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[OnHandRow]:
-    rows = selectors.stock_for_vendor(actor=actor(request))
+def vendor_consignment_on_hand(
+    request: HttpRequest, filters: Query[OnHandFilters], paging: Query[PageQuery]
+) -> PageResult[OnHandRow]:
+    rows = selectors.stock_for_vendor(actor=actor(request), company=filters.company, q=filters.q)
     return paginate(request, rows, paging, build=OnHandRow.build)
 
 

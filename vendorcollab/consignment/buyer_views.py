@@ -36,10 +36,7 @@ def _vendors() -> QuerySet[Vendor]:
 
 
 def _list_context(request: AuthenticatedRequest, rows: QuerySet[Any]) -> dict[str, Any]:
-    vendor = int_param(request, "vendor")
-    if vendor:
-        rows = rows.filter(vendor_id=vendor)
-    return {"page": paginate(request, rows), "vendors": _vendors(), "current_vendor": vendor}
+    return {"page": paginate(request, rows), "vendors": _vendors(), "current_vendor": int_param(request, "vendor")}
 
 
 # --- reading --------------------------------------------------------------------------------------------------------
@@ -50,13 +47,13 @@ def stock(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "consignment/buyer/stock.html",
-        _list_context(request, selectors.stock_for_buyer(actor=request.user)),
+        _list_context(request, selectors.stock_for_buyer(actor=request.user, vendor=int_param(request, "vendor"))),
     )
 
 
 @buyer_required()
 def replenishment_list(request: AuthenticatedRequest) -> HttpResponse:
-    rows = selectors.replenishments_for_buyer(actor=request.user).annotate(
+    rows = selectors.replenishments_for_buyer(actor=request.user, vendor=int_param(request, "vendor")).annotate(
         line_count=Count("lines"), first_expected=Min("lines__expected_date")
     )
     return render(request, "consignment/buyer/replenishment_list.html", _list_context(request, rows))
@@ -64,7 +61,7 @@ def replenishment_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @buyer_required()
 def ownership_list(request: AuthenticatedRequest) -> HttpResponse:
-    rows = selectors.ownership_changes_for_buyer(actor=request.user).annotate(
+    rows = selectors.ownership_changes_for_buyer(actor=request.user, vendor=int_param(request, "vendor")).annotate(
         line_count=Count("lines"), total=Sum("lines__amount")
     )
     return render(request, "consignment/buyer/ownership_list.html", _list_context(request, rows))

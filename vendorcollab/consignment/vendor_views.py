@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -25,13 +26,9 @@ def _filters(request: AuthenticatedRequest) -> dict[str, object]:
 
 @vendor_required
 def purchase_orders(request: AuthenticatedRequest) -> HttpResponse:
-    rows = selectors.consignment_pos_for_vendor(actor=request.user)
-    company = int_param(request, "company")
-    if company:
-        rows = rows.filter(company_id=company)
-    term = request.GET.get("q", "").strip()
-    if term:
-        rows = rows.filter(number__icontains=term)
+    rows = selectors.consignment_pos_for_vendor(
+        actor=request.user, company=int_param(request, "company"), q=request.GET.get("q", "")
+    )
     return render(
         request,
         "consignment/vendor/purchase_orders.html",
@@ -62,21 +59,22 @@ def purchase_order_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _received_rows(request: AuthenticatedRequest):  # type: ignore[no-untyped-def]
-    rows = selectors.received_lines_for_vendor(actor=request.user)
-    company = int_param(request, "company")
-    if company:
-        rows = rows.filter(journal__company_id=company)
-    term = request.GET.get("q", "").strip()
-    if term:
-        rows = rows.filter(item__number__icontains=term) | rows.filter(journal__purchase_order__number__icontains=term)
-    for name, lookup in (("from", "gte"), ("to", "lte")):
-        try:
-            day = date.fromisoformat(request.GET.get(name, ""))
-        except ValueError:
-            continue
-        rows = rows.filter(**{f"journal__transfer_date__{lookup}": day})
-    return rows
+def _date_param(request: AuthenticatedRequest, name: str) -> date | None:
+    """A date from the query string; anything that is not an ISO date is left out, as an empty field is."""
+    try:
+        return date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _received_rows(request: AuthenticatedRequest) -> QuerySet[OwnershipChangeLine]:
+    return selectors.received_lines_for_vendor(
+        actor=request.user,
+        company=int_param(request, "company"),
+        q=request.GET.get("q", ""),
+        date_from=_date_param(request, "from"),
+        date_to=_date_param(request, "to"),
+    )
 
 
 @vendor_required
@@ -121,13 +119,9 @@ def _received_columns() -> list[Column]:
 
 @vendor_required
 def on_hand(request: AuthenticatedRequest) -> HttpResponse:
-    rows = selectors.stock_for_vendor(actor=request.user)
-    company = int_param(request, "company")
-    if company:
-        rows = rows.filter(vendor__company_id=company)
-    term = request.GET.get("q", "").strip()
-    if term:
-        rows = rows.filter(item__number__icontains=term) | rows.filter(item__name__icontains=term)
+    rows = selectors.stock_for_vendor(
+        actor=request.user, company=int_param(request, "company"), q=request.GET.get("q", "")
+    )
     return render(
         request,
         "consignment/vendor/on_hand.html",
@@ -137,10 +131,7 @@ def on_hand(request: AuthenticatedRequest) -> HttpResponse:
 
 @vendor_required
 def replenishments(request: AuthenticatedRequest) -> HttpResponse:
-    rows = selectors.replenishments_for_vendor(actor=request.user)
-    company = int_param(request, "company")
-    if company:
-        rows = rows.filter(company_id=company)
+    rows = selectors.replenishments_for_vendor(actor=request.user, company=int_param(request, "company"))
     return render(
         request, "consignment/vendor/replenishments.html", {"page": paginate(request, rows), **_filters(request)}
     )

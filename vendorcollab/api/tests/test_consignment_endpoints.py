@@ -1,6 +1,9 @@
 """Consignment in the API: the vendor's three lists, scoped; the buyer's replenishment, receipt and ownership change."""
 
 from decimal import Decimal
+from urllib.parse import quote
+
+from django.urls import reverse
 
 from vendorcollab.common.testing.factories import in_days
 from vendorcollab.consignment.models import ConsignmentStock, OwnershipChange
@@ -113,3 +116,66 @@ def test_buyer_roles_and_foreign_references(api, cast):
     foreign = {**body, "lines": [{**body["lines"][0], "item": ItemFactory().pk}]}
     response = api(cast.agent).post("/consignment/replenishment-orders", foreign)
     assert response.status_code == 422 and "lines.0.item" in error_of(response)["fields"]
+
+
+def _two_transfers(cast):
+    """Vendor A's stock of two items, each partly taken over: the first item three days ago, the second today."""
+    priced(cast)
+    for item in (0, 1):
+        stocked(cast, quantity="10", item=item)
+    older = ownership_change_post(
+        actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, 0, "2")], transfer_date=in_days(-3)
+    )
+    newer = ownership_change_post(actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, 1, "3")])
+    return older, newer
+
+
+def test_the_vendors_lists_filter_as_their_pages_do(api, client, cast):
+    """The same question to the page and to the endpoint gets the same rows: both go through the same selector."""
+    older, newer = _two_transfers(cast)
+    first, second = cast.items[0], cast.items[1]
+    client.force_login(cast.vendor_a_user)
+    api_client = api(cast.vendor_a_user)
+    day, today = in_days(-3).isoformat(), in_days(0).isoformat()
+    cases = [
+        # (page, its query, endpoint, its query, what both must show)
+        ("purchase_orders", f"q={older.purchase_order.number}", "purchase-orders",
+         f"q={older.purchase_order.number}", {older.purchase_order.pk}),
+        ("purchase_orders", f"company={cast.company.pk}", "purchase-orders", f"company={cast.company.pk}",
+         {older.purchase_order.pk, newer.purchase_order.pk}),
+        ("purchase_orders", "company=999999", "purchase-orders", "company=999999", set()),
+        ("received", f"q={second.number}", "receipts", f"q={second.number}", {newer.lines.get().pk}),
+        ("received", f"q={newer.purchase_order.number}", "receipts", f"q={newer.purchase_order.number}",
+         {newer.lines.get().pk}),
+        ("received", f"from={today}", "receipts", f"date_from={today}", {newer.lines.get().pk}),
+        ("received", f"to={day}", "receipts", f"date_to={day}", {older.lines.get().pk}),
+        ("received", f"from={day}&to={day}&company={cast.company.pk}", "receipts",
+         f"date_from={day}&date_to={day}&company={cast.company.pk}", {older.lines.get().pk}),
+        ("on_hand", f"q={first.name}", "on-hand", f"q={first.name}", {first.pk}),
+        ("on_hand", f"q={second.number}", "on-hand", f"q={second.number}", {second.pk}),
+        ("on_hand", "company=999999", "on-hand", "company=999999", set()),
+    ]  # fmt: skip
+    for page, page_query, endpoint, api_query, expected in cases:
+        rows = client.get(f"{reverse('consignment_vendor:' + page)}?{quote(page_query, safe='=&')}").context["page"]
+        rows = rows.object_list
+        shown = {row.item_id if page == "on_hand" else row.pk for row in rows}
+        items = api_client.get(f"/vendor/consignment/{endpoint}?{quote(api_query, safe='=&')}").json()["items"]
+        answered = {row["item"] if endpoint == "on-hand" else row["id"] for row in items}
+        assert shown == answered == expected, (page_query, api_query)
+
+
+def test_filters_of_the_vendors_lists_are_checked_and_documented(api, cast):
+    client = api(cast.vendor_a_user)
+    response = client.get("/vendor/consignment/receipts?date_from=yesterday")
+    assert response.status_code == 422
+    assert "date_from" in str(response.json())
+    assert client.get("/vendor/consignment/on-hand?q=a%00b").status_code == 422
+    schema = api().get("/openapi.json").json()
+    for path, names in (
+        ("/api/v1/vendor/consignment/purchase-orders", {"company", "q"}),
+        ("/api/v1/vendor/consignment/receipts", {"company", "q", "date_from", "date_to"}),
+        ("/api/v1/vendor/consignment/on-hand", {"company", "q"}),
+    ):
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert names <= parameters.keys(), path
+        assert all(parameters[name].get("description") for name in names), path
