@@ -322,7 +322,8 @@ def po_get_for_buyer(*, actor: User, pk: int) -> PurchaseOrder:
         raise not_found()
     po = (
         PurchaseOrder.objects.visible_to(actor)
-        .select_related("company", "vendor", "latest_version", "confirmed_version", "buyer_contact")
+        # The latest response too: the table's confirm rows read its kind (``transitions.available``).
+        .select_related("company", "vendor", "latest_version", "confirmed_version", "buyer_contact", "latest_response")
         .prefetch_related(
             Prefetch("lines", queryset=PurchaseOrderLine.objects.select_related("item", "site", "warehouse")),
             "charges",

@@ -53,8 +53,8 @@ D, R, C, RC, X = (
 
 
 # --- guards: why an action the status and role allow is still refused now ------------------------------------------
-# They read what the PO already holds: a list may annotate ``latest_response_kind`` and ``vendor_collaborates`` so
-# that asking for the actions of fifty rows reads no row more (the API's buyer list does).
+# They read what the PO already holds: a list may annotate ``latest_response_kind`` and ``latest_number`` and select
+# the vendor, so that asking for the actions of fifty rows reads no row more (the API's buyer list does).
 
 
 def _response_kind(po: PurchaseOrder) -> str | None:
@@ -67,9 +67,15 @@ def _response_kind(po: PurchaseOrder) -> str | None:
     return po.latest_response.kind if po.latest_response else None
 
 
-def _vendor_collaborates(po: PurchaseOrder) -> bool:
+def _latest_number(po: PurchaseOrder) -> int | None:
     values = vars(po)
-    return bool(values["vendor_collaborates"]) if "vendor_collaborates" in values else po.vendor.collaborates
+    if "latest_number" in values:
+        return values["latest_number"]
+    return po.latest_version.number if po.latest_version else None
+
+
+def _vendor_collaborates(po: PurchaseOrder) -> bool:
+    return po.vendor.collaborates
 
 
 def _sendable(po: PurchaseOrder, actor: User) -> AppError | None:
@@ -83,7 +89,7 @@ def _sendable(po: PurchaseOrder, actor: User) -> AppError | None:
 def _unanswered(po: PurchaseOrder, actor: User) -> AppError | None:
     """The vendor answers each version once."""
     if po.latest_response_id is not None:
-        return conflict("already_answered", version=po.latest_version.number if po.latest_version else None)
+        return conflict("already_answered", version=_latest_number(po))
     return None
 
 
@@ -112,7 +118,7 @@ def _changes_to_apply(po: PurchaseOrder, actor: User) -> AppError | None:
 def _no_response(po: PurchaseOrder, actor: User) -> AppError | None:
     """Confirming without an answer is for when none came; with one, the answer is confirmed or not."""
     if _response_kind(po) is not None:
-        return conflict("already_answered", version=po.latest_version.number if po.latest_version else None)
+        return conflict("already_answered", version=_latest_number(po))
     return None
 
 
