@@ -14,6 +14,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, field_validator
 
+from vendorcollab.accounts.models import User
+from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
     ZERO,
     Origin,
@@ -23,8 +25,6 @@ from vendorcollab.purchasing.models import (
     PurchaseOrderVersion,
     Receipt,
 )
-from vendorcollab.accounts.models import User
-from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.services import ChargeInput
 from vendorcollab.purchasing.transitions import Action
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from ninja import Field
 from pydantic import BeforeValidator
 
+from vendorcollab.accounts.models import User
+from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
     LineAction,
     POStatus,
@@ -24,8 +26,6 @@ from vendorcollab.purchasing.models import (
     VersionLine,
     Visibility,
 )
-from vendorcollab.accounts.models import User
-from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.services import ChargeInput, LineAnswer, ScheduleInput
 from vendorcollab.purchasing.transitions import Action
 

@@ -91,3 +91,22 @@ class Table:
         """Every action offered to ``actor`` on ``obj`` now: what the faces show, and nothing else."""
         offered = dict.fromkeys(row.action for row in self.rows if row.offered and row.source == obj.status)
         return frozenset(action for action in offered if self.allows(obj, actor, action))
+
+
+class Offered:
+    """The available actions as templates read them: ``{% if actions.send %}``. Not a dict, whose own methods
+    (``actions.copy``, ``actions.items``) a template would find before the action of that name."""
+
+    def __init__(self, actions: Iterable[str]) -> None:
+        self._actions = frozenset(str(action) for action in actions)
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return name in self._actions
+
+    def __contains__(self, action: object) -> bool:
+        return action in self._actions
+
+    def __repr__(self) -> str:
+        return f"Offered({sorted(self._actions)})"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from vendorcollab.accounts.models import PURCHASING_ROLES
 from vendorcollab.common.errors import AppError
 from vendorcollab.common.exports import FORMATS, export_response, streamed
+from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
 from vendorcollab.partners.models import Company
 
@@ -24,7 +25,7 @@ from .. import exports, selectors, services, transitions
 from ..diff import response_lines, version_history
 from ..documents import version_pdf_response
 from ..forms import choose_again
-from ..models import POStatus, PurchaseOrder, ResponseKind, VendorResponse
+from ..models import PurchaseOrder
 from ..order_forms import (
     AttachmentForm,
     CancelForm,
@@ -79,9 +80,9 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
     )
 
 
-def _actions(po: PurchaseOrder, user: Any) -> dict[str, bool]:
+def _actions(po: PurchaseOrder, user: Any) -> Offered:
     """The buttons to show: exactly what the life cycle table makes available to this user now."""
-    return dict.fromkeys(transitions.available(po, user), True)
+    return Offered(transitions.available(po, user))
 
 
 def _po_context(request: AuthenticatedRequest, po: PurchaseOrder) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.exports import FORMATS, export_response, streamed
+from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.partners.selectors import response_messages_for
@@ -118,17 +119,20 @@ def _po_context(request: AuthenticatedRequest, po: PurchaseOrder, version: Purch
         "response_lines": response_lines(version, response) if response else None,
         "is_latest": is_latest,
         # What the table offers now; answering is offered only on the page of the version it would answer.
-        "actions": {
-            action: True
-            for action in transitions.available(po, request.user)
-            if is_latest or action != Action.RESPOND
-        },
+        "actions": Offered(
+            action for action in transitions.available(po, request.user) if is_latest or action != Action.RESPOND
+        ),
         "has_draft": is_latest and selectors.draft_for_version(actor=request.user, version=version) is not None,
         "show_prices": po.vendor.show_prices,
         "show_dimensions": request.user.show_dimensions,
         "confirmed_number": po.confirmed_version.number if po.confirmed_version else None,
         "response_messages": response_messages_for(request.LANGUAGE_CODE),
     }
+
+
+def _may_respond(context: dict[str, object]) -> bool:
+    actions = context["actions"]
+    return isinstance(actions, Offered) and Action.RESPOND in actions
 
 
 @vendor_required
@@ -266,7 +270,7 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
     version = selectors.version_get(purchase_order=po)
     context = _po_context(request, po, version)
-    if request.method != "POST" and not context["actions"].get(Action.RESPOND):
+    if request.method != "POST" and not _may_respond(context):
         messages.info(request, _("This version cannot be answered any more."))
         return redirect("vendor:po_detail", pk=po.pk)
     form = ReasonForm(request.POST or None)
@@ -292,7 +296,7 @@ def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         version = selectors.version_get(purchase_order=po, number=posted_version)
     context = _po_context(request, po, version)
     if request.method != "POST":
-        if not context["actions"].get(Action.RESPOND):
+        if not _may_respond(context):
             messages.info(request, _("This version cannot be answered any more."))
             return redirect("vendor:po_detail", pk=po.pk)
         draft = selectors.draft_for_version(actor=request.user, version=version)
