@@ -67,7 +67,7 @@ def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
 
 
 def _out(request: HttpRequest, pk: int) -> PurchaseOrderOut:
-    return PurchaseOrderOut.build(_po(request, pk))
+    return PurchaseOrderOut.build(_po(request, pk), actor=actor(request))
 
 
 @router.get(
@@ -80,15 +80,18 @@ def buyer_purchase_order_list(
 ) -> PageResult[PurchaseOrderOut]:
     """Every purchase order, consignment ones included (`origin`), oldest change first: to synchronise, pass the
     largest `updated_at` seen as `updated_since` next time."""
+    user = actor(request)
     rows = selectors.po_rows_for_buyer(
-        actor=actor(request),
+        actor=user,
         status=filters.status,
         vendor=filters.vendor,
         company=filters.company,
         number=filters.number,
         updated_since=filters.updated_since,
     )
-    return paginate(request, rows, paging, build=PurchaseOrderOut.build, stamp=selectors.po_table_stamp)
+    return paginate(
+        request, rows, paging, build=lambda po: PurchaseOrderOut.build(po, actor=user), stamp=selectors.po_table_stamp
+    )
 
 
 @router.get("/{int:id}", response={200: PurchaseOrderOut, **READ_ERRORS}, summary="A purchase order")

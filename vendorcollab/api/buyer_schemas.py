@@ -14,6 +14,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 
+from vendorcollab.accounts.models import User
+from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
     ZERO,
     Origin,
@@ -24,6 +26,7 @@ from vendorcollab.purchasing.models import (
     Receipt,
 )
 from vendorcollab.purchasing.services import ChargeInput
+from vendorcollab.purchasing.transitions import Action
 
 from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleOut, Text
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
@@ -112,6 +115,16 @@ class PurchaseOrderLineOut(OutSchema):
         )
 
 
+ACTIONS_DESCRIPTION = (
+    "The codes of the actions the caller may take on this purchase order now, as the portal's pages offer them: "
+    "the life cycle table's answer for this caller's roles, this status and (for confirming) the vendor's "
+    "response. `edit`, `send`, `confirm` (the version as sent, after an acceptance or overruling changes), "
+    "`confirm_applying_changes`, `confirm_without_response`, `request_change`, `cancel`, `receive`, `add_note`, "
+    "`copy` for buyers; `respond` for the vendor. An action not listed is refused with the code the list "
+    "stands for (`invalid_transition`, `role_not_allowed`, `no_response`, …); new codes may be added."
+)
+
+
 def _number(version: PurchaseOrderVersion | None) -> int | None:
     return version.number if version else None
 
@@ -138,9 +151,10 @@ class PurchaseOrderOut(OutSchema):
     )
     lines: list[PurchaseOrderLineOut]
     charges: list[ChargeOut]
+    actions: list[Action] = Field(description=ACTIONS_DESCRIPTION)
 
     @classmethod
-    def build(cls, po: PurchaseOrder) -> PurchaseOrderOut:
+    def build(cls, po: PurchaseOrder, *, actor: User) -> PurchaseOrderOut:
         """From a PO with ``latest_version``, ``confirmed_version`` selected (or their numbers annotated as
         ``latest_number``, ``confirmed_number``) and ``lines__item`` (or ``lines`` with ``item_number``) and
         ``charges`` prefetched."""
@@ -173,6 +187,7 @@ class PurchaseOrderOut(OutSchema):
             updated_at=po.updated_at,
             lines=lines,
             charges=charges,
+            actions=sorted(transitions.available(po, actor)),
         )
 
 

@@ -97,7 +97,7 @@ def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
     user = actor(request)
     po = ubl_order_import(actor=user, document=_xml_body(request))
     # The same representation as ``GET /purchase-orders/{id}``.
-    return Status(201, PurchaseOrderOut.build(purchasing_selectors.po_get_for_buyer(actor=user, pk=po.pk)))
+    return Status(201, PurchaseOrderOut.build(purchasing_selectors.po_get_for_buyer(actor=user, pk=po.pk), actor=user))
 
 
 @router.get(

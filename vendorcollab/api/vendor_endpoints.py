@@ -63,7 +63,7 @@ def vendor_purchase_order_get(request: HttpRequest, id: Id) -> VendorOrderOut:
     """The latest version sent to the vendor, as the vendor may see it."""
     po = selectors.po_get_for_vendor(actor=actor(request), pk=id)
     version = selectors.version_get(purchase_order=po)
-    return VendorOrderOut.build_order(po, version)
+    return VendorOrderOut.build_order(po, version, actor=actor(request))
 
 
 @router.get(

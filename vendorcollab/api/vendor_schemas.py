@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from ninja import Field
 from pydantic import BeforeValidator
 
+from vendorcollab.accounts.models import User
+from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
     LineAction,
     POStatus,
@@ -25,6 +27,7 @@ from vendorcollab.purchasing.models import (
     Visibility,
 )
 from vendorcollab.purchasing.services import ChargeInput, LineAnswer, ScheduleInput
+from vendorcollab.purchasing.transitions import Action
 
 from .schemas import Id, InputSchema, OutSchema, Quantity, ScheduleIn, ScheduleOut, Text
 
@@ -232,9 +235,14 @@ class VendorOrderOut(VendorVersionOut, _OrderHead):  # pydantic puts the last ba
     """The latest version of a PO sent to the vendor, with the PO's current status."""
 
     response: ResponseKind | None = Field(description="The vendor's answer to this version, if any.")
+    actions: list[Action] = Field(
+        description="The codes of the actions the caller may take on this purchase order now, as the portal's "
+        "pages offer them: `respond` while the latest version is in external review without an answer; empty "
+        "otherwise. Codes may be added."
+    )
 
     @classmethod
-    def build_order(cls, po: PurchaseOrder, version: PurchaseOrderVersion) -> VendorOrderOut:
+    def build_order(cls, po: PurchaseOrder, version: PurchaseOrderVersion, *, actor: User) -> VendorOrderOut:
         response = _response_of(version)
         return cls.model_construct(
             id=po.pk,
@@ -243,6 +251,7 @@ class VendorOrderOut(VendorVersionOut, _OrderHead):  # pydantic puts the last ba
             company=po.company_id,
             vendor=po.vendor_id,
             response=ResponseKind(response.kind) if response else None,
+            actions=sorted(transitions.available(po, actor)),
             **cls.fields_of(version, show_prices=po.vendor.show_prices),
         )
 

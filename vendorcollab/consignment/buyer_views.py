@@ -24,9 +24,10 @@ from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_pa
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing.order_forms import add_blank_line
 
-from . import selectors, services
+from . import selectors, services, transitions
 from .buyer_forms import OwnershipEditor, ReplenishmentEditor, ReplenishmentReceiveForm, StockLinesEditor
 from .models import ReplenishmentOrder, ReplenishmentStatus
+from .transitions import ReplenishmentAction
 
 ADD_LINE = "add_line"
 
@@ -124,15 +125,15 @@ def _replenishment_response(
     """The order's page; the receive form only for those who may receive, while something is still expected."""
     if form is None:
         form = ReplenishmentReceiveForm(order)
-    may_receive = request.user.has_role(*RECEIVING_ROLES) and form.can_receive
+    actions = transitions.available(order, request.user)
     return render(
         request,
         "consignment/buyer/replenishment_detail.html",
         {
             "order": order,
-            "form": form if may_receive else None,
+            "form": form if ReplenishmentAction.RECEIVE in actions and form.can_receive else None,
             "rows": form.rows(),
-            "may_cancel": request.user.has_role(*PURCHASING_ROLES) and order.status == ReplenishmentStatus.OPEN,
+            "may_cancel": ReplenishmentAction.CANCEL in actions,
         },
         status=status,
     )

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
+from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
@@ -40,7 +40,8 @@ from vendorcollab.purchasing.models import Origin, PurchaseOrderLine, Receipt, R
 from vendorcollab.purchasing.services.versions import version_freeze
 from vendorcollab.purchasing.transitions import Action
 
-from .errors import FieldErrors, conflict
+from . import transitions as replenishment_transitions
+from .errors import FieldErrors
 from .models import (
     ConsignmentMovement,
     ConsignmentPrice,
@@ -53,6 +54,7 @@ from .models import (
     ReplenishmentStatus,
     StockKey,
 )
+from .transitions import ReplenishmentAction
 
 ZERO = Decimal(0)
 
@@ -218,10 +220,10 @@ def replenishment_create(
     return order
 
 
-def _lock_order(order: ReplenishmentOrder) -> ReplenishmentOrder:
+def _lock_order(order: ReplenishmentOrder, action: ReplenishmentAction, *, actor: User) -> ReplenishmentOrder:
+    """A fresh copy of the order, its row locked, and the replenishment table's answer on ``action``."""
     locked = ReplenishmentOrder.objects.select_for_update().select_related("vendor").get(pk=order.pk)
-    if locked.status != ReplenishmentStatus.OPEN:
-        raise conflict("replenishment_closed", number=locked.number, status=ReplenishmentStatus(locked.status).label)
+    replenishment_transitions.check(locked, action, actor=actor)
     return locked
 
 
@@ -229,10 +231,8 @@ def replenishment_receive(
     *, actor: User, order: ReplenishmentOrder, lines: Sequence[ReceiveInput]
 ) -> ReplenishmentOrder:
     """Receive (part of) a replenishment: the quantity moves from expected to physical, still the vendor's."""
-    if not actor.has_role(*RECEIVING_ROLES):
-        raise refused()
     with transaction.atomic():
-        order = _lock_order(order)
+        order = _lock_order(order, ReplenishmentAction.RECEIVE, actor=actor)
         order_lines = {line.line_number: line for line in order.lines.select_related("item", "site", "warehouse")}
         errors = FieldErrors()
         if not lines:
@@ -270,17 +270,16 @@ def replenishment_receive(
                 replenishment_line=line,
             )
         if all(line.remaining_quantity <= 0 for line in order_lines.values()):
-            order.status = ReplenishmentStatus.RECEIVED
-            order.save(update_fields=["status"])
+            replenishment_transitions.transition(
+                order, ReplenishmentAction.RECEIVE, actor=actor, target=ReplenishmentStatus.RECEIVED
+            )
     return order
 
 
 def replenishment_cancel(*, actor: User, order: ReplenishmentOrder) -> ReplenishmentOrder:
     """Nothing more will come: what was still expected is no longer."""
-    if not actor.has_role(*PURCHASING_ROLES):
-        raise refused()
     with transaction.atomic():
-        order = _lock_order(order)
+        order = _lock_order(order, ReplenishmentAction.CANCEL, actor=actor)
         for line in order.lines.all():
             if line.remaining_quantity > 0:
                 stock = _lock_balance(order.vendor, _key_of(line))
@@ -291,8 +290,7 @@ def replenishment_cancel(*, actor: User, order: ReplenishmentOrder) -> Replenish
                     expected=-line.remaining_quantity,
                     replenishment_line=line,
                 )
-        order.status = ReplenishmentStatus.CANCELLED
-        order.save(update_fields=["status"])
+        replenishment_transitions.transition(order, ReplenishmentAction.CANCEL, actor=actor)
     return order
 
 
@@ -317,7 +315,8 @@ def ownership_change_post(
     the consignment PO (origin consignment) already received, priced from the vendor's consignment prices, with
     one receipt line per journal line, and moves the quantities out of the vendor's stock.
     """
-    if not actor.has_role(*PURCHASING_ROLES):
+    # Who may: the roles of the PO table's "post_consignment" row, asked before any work is done.
+    if not actor.has_role(*transitions.roles_for(Action.POST_CONSIGNMENT)):
         raise refused()
     errors = FieldErrors()
     _validate_lines(vendor, lines, errors, dated=False)

@@ -59,6 +59,7 @@ MESSAGES: dict[str, Promise] = {
     "already_answered": _("Version %(version)s of this purchase order already has a response."),
     "no_response": _("The vendor has not responded yet. To confirm anyway, choose “Confirm without response”."),
     "response_rejected": _("The vendor rejected this version. Edit and resend the purchase order, or cancel it."),
+    "no_vendor_changes": _("The vendor accepted this version without changes; confirm it as it is."),
     "nothing_to_confirm": _("Every line was rejected, so nothing is left to confirm. Edit and resend, or cancel."),
     "po_closed": _("Purchase order %(number)s has status “%(status)s”; nothing can be added to it any more."),
     "nothing_to_copy": _("Purchase order %(number)s has no lines to copy."),

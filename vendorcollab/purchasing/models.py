@@ -205,6 +205,11 @@ class PurchaseOrder(models.Model):
         return self.status == POStatus.DRAFT
 
     @property
+    def is_in_review(self) -> bool:
+        """Sent and in front of the vendor (answered or not): what the review panel of a page is about."""
+        return self.status == POStatus.IN_EXTERNAL_REVIEW
+
+    @property
     def next_version_number(self) -> int:
         return (self.latest_version.number if self.latest_version else 0) + 1
 

@@ -324,7 +324,8 @@ def po_get_for_buyer(*, actor: User, pk: int) -> PurchaseOrder:
         raise not_found()
     po = (
         PurchaseOrder.objects.visible_to(actor)
-        .select_related("company", "vendor", "latest_version", "confirmed_version", "buyer_contact")
+        # The latest response too: the table's confirm rows read its kind (``transitions.available``).
+        .select_related("company", "vendor", "latest_version", "confirmed_version", "buyer_contact", "latest_response")
         .prefetch_related(
             Prefetch("lines", queryset=PurchaseOrderLine.objects.select_related("item", "site", "warehouse")),
             "charges",
@@ -376,6 +377,9 @@ def po_rows_for_buyer(
         # Only the numbers of the versions and items: a page of 50 POs would otherwise make a hundred version and
         # five hundred item objects to read one field of each.
         .annotate(latest_number=F("latest_version__number"), confirmed_number=F("confirmed_version__number"))
+        # What the life cycle table's guards read for ``actions``, in the same query (``transitions.available``).
+        .annotate(latest_response_kind=F("latest_response__kind"))
+        .select_related("vendor")
         .prefetch_related(
             Prefetch("lines", queryset=PurchaseOrderLine.objects.annotate(item_number=F("item__number"))), "charges"
         )

@@ -43,28 +43,32 @@ def po_confirm(
     """
     with transaction.atomic():
         po = transitions.lock(purchase_order)
-        transitions.check(po, Action.CONFIRM, actor=actor)
+        response = po.latest_response
+        # Which of the three confirmations the caller asks for; whether it may be taken now is the table's to say
+        # (no answer yet, a rejection, an acceptance without changes to apply).
+        if response is None and without_response:
+            action = Action.CONFIRM_WITHOUT_RESPONSE
+        elif apply_vendor_changes and response is not None and response.kind != ResponseKind.ACCEPTED:
+            action = Action.CONFIRM_APPLYING_CHANGES
+        else:
+            action = Action.CONFIRM
+        transitions.check(po, action, actor=actor)
         version = po.latest_version
         assert version is not None  # a PO in external review has been sent
-        response = VendorResponse.objects.filter(version=version).first()
         data: dict[str, object] = {}
         if response is None:
-            if not without_response:
-                raise conflict("no_response")
             data["without_response"] = True
-        elif response.kind == ResponseKind.ACCEPTED:
-            data["response"] = response.kind
-        elif apply_vendor_changes:
+        elif action == Action.CONFIRM_APPLYING_CHANGES:
             _apply_changes(po, response)
             version = version_freeze(po, actor=actor, kind=VersionKind.CONFIRMATION, applies_response=response)
             data.update(response=response.kind, applied_changes=True, answered_version=response.version.number)
-        elif response.kind == ResponseKind.REJECTED:
-            raise conflict("response_rejected")
+        elif response.kind == ResponseKind.ACCEPTED:
+            data["response"] = response.kind
         else:
             data.update(response=response.kind, applied_changes=False)
         po.confirmed_version = version
         po.confirmed_at = timezone.now()
-        transitions.transition(po, Action.CONFIRM, actor=actor, version_number=version.number, data=data)
+        transitions.transition(po, action, actor=actor, version_number=version.number, data=data)
         publish(Event.PO_CONFIRMED, purchase_order=po.pk, version=version.number, automatic=False, actor=actor.pk)
     return po
 

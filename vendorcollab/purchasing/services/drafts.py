@@ -12,7 +12,7 @@ from vendorcollab.common.text import check_nested_text
 
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
-from ..models import PurchaseOrder, ResponseDraft, VendorResponse
+from ..models import PurchaseOrder, ResponseDraft
 from ..transitions import Action
 from .attachments import UploadInput, uploads_store, uploads_validate
 
@@ -35,13 +35,11 @@ def response_draft_save(
     errors.raise_if_any()
     with transaction.atomic():
         po = transitions.lock(purchase_order)
-        transitions.check(po, Action.RESPOND, actor=actor)
+        transitions.check(po, Action.RESPOND, actor=actor)  # in review, a vendor role, not answered yet
         latest = po.latest_version
         assert latest is not None
         if version != latest.number:
             raise conflict("version_outdated", answered=version, latest=latest.number)
-        if VendorResponse.objects.filter(version=latest).exists():
-            raise conflict("already_answered", version=latest.number)
         draft, _created = ResponseDraft.objects.update_or_create(
             version=latest, defaults={"payload": payload, "updated_by": actor}
         )

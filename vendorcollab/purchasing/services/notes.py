@@ -6,21 +6,19 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from vendorcollab.accounts.models import PURCHASING_ROLES, User
+from vendorcollab.accounts.models import User
 from vendorcollab.common.text import Kind, Limit, check_text
 
-from ..errors import FieldErrors, conflict, refused
-from ..models import Attachment, Note, POStatus, PurchaseOrder, Visibility
+from .. import transitions
+from ..errors import FieldErrors
+from ..models import Attachment, Note, PurchaseOrder, Visibility
+from ..transitions import Action
 from .attachments import UploadInput, uploads_store, uploads_validate
-
-_CLOSED = (POStatus.RECEIVED, POStatus.CANCELLED)
 
 
 def _check(actor: User, po: PurchaseOrder, line_number: int | None, errors: FieldErrors) -> None:
-    if not actor.has_role(*PURCHASING_ROLES):
-        raise refused()
-    if po.status in _CLOSED:
-        raise conflict("po_closed", number=po.number, status=POStatus(po.status).label)
+    # While the PO is open and for purchasing roles: the table's "add_note" rows (refused as ``po_closed``).
+    transitions.check(po, Action.ADD_NOTE, actor=actor)
     if line_number is not None and not po.lines.filter(line_number=line_number).exists():
         errors.add("line_number", "unknown_line", line_number=line_number)
 

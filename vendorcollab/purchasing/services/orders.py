@@ -29,7 +29,7 @@ from vendorcollab.common.text import (
 from vendorcollab.partners.models import Company, Vendor
 
 from .. import transitions
-from ..errors import FieldErrors, conflict, invalid, refused
+from ..errors import FieldErrors, invalid, refused
 from ..models import (
     EventKind,
     Origin,
@@ -311,11 +311,7 @@ def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     """Send a draft for confirmation: freeze version N+1 and put it in front of the vendor."""
     with transaction.atomic():
         po = transitions.lock(purchase_order)
-        transitions.check(po, Action.SEND, actor=actor)
-        if not po.vendor.collaborates:
-            raise conflict("vendor_not_collaborating", vendor=po.vendor.name)
-        if not po.lines.filter(is_cancelled=False).exists():
-            raise conflict("no_lines")
+        transitions.check(po, Action.SEND, actor=actor)  # a draft, a collaborating vendor, a line to send
         version = version_freeze(po, actor=actor)
         transitions.transition(po, Action.SEND, actor=actor, version_number=version.number)
         publish(Event.PO_SENT, purchase_order=po.pk, version=version.number, actor=actor.pk)
@@ -354,8 +350,7 @@ def po_copy(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     the copy can be sent as it is or edited first."""
     today = timezone.localdate()
     lines = [line for line in purchase_order.lines.select_related("item", "site", "warehouse") if not line.is_cancelled]
-    if not lines:
-        raise conflict("nothing_to_copy", number=purchase_order.number)
+    transitions.check(purchase_order, Action.COPY, actor=actor)  # a purchasing role, a line to copy
     copy = po_create(
         actor=actor,
         company=purchase_order.company,

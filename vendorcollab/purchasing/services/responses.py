@@ -84,13 +84,11 @@ def response_submit(
     errors.raise_if_any()
     with transaction.atomic():
         po = transitions.lock(purchase_order)
-        transitions.check(po, Action.RESPOND, actor=actor)
+        transitions.check(po, Action.RESPOND, actor=actor)  # in review, a vendor role, not answered yet
         latest = po.latest_version
         assert latest is not None  # a PO in external review has been sent
         if version != latest.number:
             raise conflict("version_outdated", answered=version, latest=latest.number)
-        if VendorResponse.objects.filter(version=latest).exists():
-            raise conflict("already_answered", version=latest.number)
         version_lines = {line.line_number: line for line in latest.lines.all()}
         if charges is not None and _charge_key(charges) != _charge_key(latest.charges.all()):
             errors.add("charges", "charge_change_not_allowed")
@@ -130,7 +128,8 @@ def response_submit(
         publish(
             Event.RESPONSE_SUBMITTED, purchase_order=po.pk, version=latest.number, response=response.pk, actor=actor.pk
         )
-        if kind == ResponseKind.ACCEPTED and po.vendor.confirms_automatically:
+        # An acceptance by a vendor that confirms automatically (the table's "auto_confirm" guard).
+        if transitions.allows(po, actor, Action.AUTO_CONFIRM):
             po.confirmed_version = latest
             po.confirmed_at = timezone.now()
             transitions.transition(

@@ -38,6 +38,8 @@ EXPECTED = {
     (Action.RESPOND, R): {R},
     (Action.AUTO_CONFIRM, R): {C},
     (Action.CONFIRM, R): {C},
+    (Action.CONFIRM_APPLYING_CHANGES, R): {C},
+    (Action.CONFIRM_WITHOUT_RESPONSE, R): {C},
     (Action.REQUEST_CHANGE, R): {D},
     (Action.REQUEST_CHANGE, C): {D},
     (Action.CANCEL, D): {X},

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from vendorcollab.accounts.models import PURCHASING_ROLES
 from vendorcollab.common.errors import AppError, ValidationFailed
 from vendorcollab.common.exports import FORMATS, export_response, streamed
+from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
 from vendorcollab.partners.models import Company
 
@@ -24,7 +25,7 @@ from .. import exports, selectors, services, transitions
 from ..diff import response_lines, version_history
 from ..documents import version_pdf_response
 from ..forms import choose_again
-from ..models import POStatus, PurchaseOrder, ResponseKind, VendorResponse
+from ..models import PurchaseOrder
 from ..order_forms import (
     AttachmentForm,
     CancelForm,
@@ -79,28 +80,9 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
     )
 
 
-def _actions(po: PurchaseOrder, user: Any, response: VendorResponse | None) -> dict[str, bool]:
-    """The buttons to show: allowed by the life cycle table from this status and by the user's roles."""
-
-    def may(action: Action) -> bool:
-        allowed = transitions.allowed_actions(po.status)
-        return action in allowed and user.has_role(*transitions.roles_for(action))
-
-    in_review = po.status == POStatus.IN_EXTERNAL_REVIEW
-    kind = response.kind if response else None
-    return {
-        "edit": may(Action.EDIT),
-        "send": may(Action.SEND),
-        "copy": user.has_role(*PURCHASING_ROLES),
-        "cancel": may(Action.CANCEL),
-        "request_change": may(Action.REQUEST_CHANGE),
-        "receive": may(Action.RECEIVE),
-        "confirm_accepted": may(Action.CONFIRM) and in_review and kind == ResponseKind.ACCEPTED,
-        "apply_changes": may(Action.CONFIRM) and in_review and kind == ResponseKind.ACCEPTED_WITH_CHANGES,
-        "confirm_as_sent": may(Action.CONFIRM) and in_review and kind == ResponseKind.ACCEPTED_WITH_CHANGES,
-        "confirm_without_response": may(Action.CONFIRM) and in_review and response is None,
-        "note": user.has_role(*PURCHASING_ROLES) and po.is_open,
-    }
+def _actions(po: PurchaseOrder, user: Any) -> Offered:
+    """The buttons to show: exactly what the life cycle table makes available to this user now."""
+    return Offered(transitions.available(po, user))
 
 
 def _po_context(request: AuthenticatedRequest, po: PurchaseOrder) -> dict[str, Any]:
@@ -111,7 +93,7 @@ def _po_context(request: AuthenticatedRequest, po: PurchaseOrder) -> dict[str, A
         "version": latest,
         "response": response,
         "response_lines": response_lines(latest, response) if latest and response else None,
-        "actions": _actions(po, request.user, response),
+        "actions": _actions(po, request.user),
         "events": selectors.po_events(purchase_order=po)[:20],
         "show_prices": True,
         "note_form": NoteForm(),
@@ -236,7 +218,7 @@ def po_create(request: AuthenticatedRequest) -> HttpResponse:
 @buyer_required(*PURCHASING_ROLES)
 def po_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
-    if po.status != POStatus.DRAFT:
+    if not transitions.allows(po, request.user, Action.EDIT):
         messages.info(request, _("Request a change first: only a draft can be edited."))
         return redirect("buyer:po_detail", pk=po.pk)
     if request.method == "POST":

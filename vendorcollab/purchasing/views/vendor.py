@@ -21,17 +21,19 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from vendorcollab.common.errors import AppError, Conflict, ValidationFailed
 from vendorcollab.common.exports import FORMATS, export_response, streamed
+from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.partners.selectors import response_messages_for
 
-from .. import exports, fragments, selectors
+from .. import exports, fragments, selectors, transitions
 from ..diff import response_lines, version_history
 from ..documents import render_document_html, version_pdf_response
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
 from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
 from ..selectors import Sort, VendorList
 from ..services import response_draft_save, response_submit
+from ..transitions import Action
 
 # The three lists the workspace opens with; the fourth page (all confirmed) and history are linked below them.
 WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorList.OPEN_CONFIRMED)
@@ -117,13 +119,21 @@ def _po_context(request: AuthenticatedRequest, po: PurchaseOrder, version: Purch
         "response": response,
         "response_lines": response_lines(version, response) if response else None,
         "is_latest": is_latest,
-        "can_respond": is_latest and po.status == POStatus.IN_EXTERNAL_REVIEW and response is None,
+        # What the table offers now; answering is offered only on the page of the version it would answer.
+        "actions": Offered(
+            action for action in transitions.available(po, request.user) if is_latest or action != Action.RESPOND
+        ),
         "has_draft": is_latest and selectors.draft_for_version(actor=request.user, version=version) is not None,
         "show_prices": po.vendor.show_prices,
         "show_dimensions": request.user.show_dimensions,
         "confirmed_number": po.confirmed_version.number if po.confirmed_version else None,
         "response_messages": response_messages_for(request.LANGUAGE_CODE),
     }
+
+
+def _may_respond(context: dict[str, object]) -> bool:
+    actions = context["actions"]
+    return isinstance(actions, Offered) and Action.RESPOND in actions
 
 
 @vendor_required
@@ -278,7 +288,7 @@ def po_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
     version = selectors.version_get(purchase_order=po)
     context = _po_context(request, po, version)
-    if request.method != "POST" and not context["can_respond"]:
+    if request.method != "POST" and not _may_respond(context):
         messages.info(request, _("This version cannot be answered any more."))
         return redirect("vendor:po_detail", pk=po.pk)
     form = ReasonForm(request.POST or None)
@@ -309,7 +319,7 @@ def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         version = selectors.version_get(purchase_order=po, number=posted_version)
     context = _po_context(request, po, version)
     if request.method != "POST":
-        if not context["can_respond"]:
+        if not _may_respond(context):
             messages.info(request, _("This version cannot be answered any more."))
             return redirect("vendor:po_detail", pk=po.pk)
         draft = selectors.draft_for_version(actor=request.user, version=version)
