@@ -100,14 +100,15 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = body_limit(request)
-        if declared_length(request) > limit:
-            # Before the locale middleware: the language the request asks for (cookie, Accept-Language).
-            with translation.override(translation.get_language_from_request(request)):
-                response = too_large_response(request, limit)
-        else:
-            response = self.get_response(request)
-        drain(request)
-        return response
+        try:
+            if declared_length(request) > limit:
+                # Before the locale middleware: the language the request asks for (cookie, Accept-Language).
+                with translation.override(translation.get_language_from_request(request)):
+                    return too_large_response(request, limit)
+            return self.get_response(request)
+        finally:
+            # Even when rendering the answer failed: the client must get to read whatever answer it gets.
+            drain(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

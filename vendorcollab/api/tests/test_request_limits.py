@@ -125,6 +125,8 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]
         CACHE_BACKEND="locmem",
         VENDORCOLLAB_VAR_DIR=str(var),
         PAGE_MAX_BODY_BYTES=str(1024 * 1024),
+        # No collectstatic here: pages link the apps' own static files (the 413 page is a whole portal page).
+        STATIC_COLLECTED="0",
     )
     command = [sys.executable, "-m", "gunicorn", "vendorcollab.wsgi", "--config", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "sync", "--timeout", "60"]
