@@ -211,8 +211,13 @@ def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> 
 )
 def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrderPatch) -> PurchaseOrderOut:
     """Only a draft can be changed (409 `invalid_transition` otherwise: take it back first with
-    `request-change`). Fields left out stay as they are."""
+    `request-change`). Fields left out stay as they are. The body may be the purchase order as `GET` returned it,
+    edited: output-only fields are ignored when unchanged and refused (422 `read_only_field`) when changed where
+    ignoring them would mislead; unknown fields are refused (422 `extra_forbidden`)."""
     po = _po(request, id)
+    if body.sends_read_only:
+        # What GET returned may come back; only a changed output-only field is refused (AIP-203).
+        body.read_only_errors(PurchaseOrderOut.build(po, actor=actor(request))).raise_if_any()
     refs = References()
     lines = _lines(body.lines, refs) if body.lines is not None else None
     refs.raise_if_any()

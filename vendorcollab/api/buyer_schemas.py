@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.errors import FieldErrors
 from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
     ZERO,
@@ -28,7 +31,7 @@ from vendorcollab.purchasing.models import (
 from vendorcollab.purchasing.services import ChargeInput
 from vendorcollab.purchasing.transitions import Action
 
-from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleOut, Text
+from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleIn, ScheduleOut, Text
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -314,13 +317,145 @@ class PurchaseOrderIn(BuyerInput):
     charges: Charges = Field(default_factory=list, max_length=100)
 
 
+# --- output-only fields sent back (GET → edit → PATCH) ----------------------------------------------------------------
+#
+# Google's AIP-203: a field the server computes or keeps is accepted in an update and ignored, so that a client can
+# send back what it read. Where ignoring a changed value would mislead (the client believes it set an amount, a
+# received quantity, a status), a value different from the stored one is refused, naming the field. Unknown fields
+# are still refused (``InputSchema``).
+
+READ_ONLY = (
+    "Output-only: accepted so that what `GET` returned can be sent back, and ignored when unchanged. A value "
+    "different from the stored one is refused (422 `read_only_field`, naming the field)."
+)
+IGNORED = "Output-only: accepted so that what `GET` returned can be sent back, and always ignored."
+
+COMPUTED_LINE = _("It is computed from the quantity, the unit price and the discount; change those instead.")
+COMPUTED_TOTAL = _("It is computed from the lines and the charges; change those instead.")
+RECEIVED = _("It changes only when a product receipt is posted.")
+ITEM_NUMBER = _("It is the number of the item of the line; to change the item, send another item id in “item”.")
+FROM_RESPONSE = _(
+    "It comes from the response of the vendor and changes only when its changes are applied on confirming."
+)
+FIXED = _("It is fixed when the purchase order is created.")
+STATUS = _("The status changes only through the actions: send, confirm, request a change, cancel.")
+
+READ_ONLY_MESSAGES = {"read_only_field": _("“%(field)s” cannot be changed. %(hint)s")}
+
+
+def _read_only(description: str = READ_ONLY) -> object:
+    # ``readOnly`` tells generators the field need not be sent; it is still accepted when it is.
+    return Field(None, description=description, json_schema_extra={"readOnly": True})
+
+
+ReadOnlyDecimal = Annotated[Decimal | None, Field(max_digits=24, decimal_places=4)]
+
+
+class PurchaseOrderLinePatch(PurchaseOrderLineIn):
+    """A line of a PATCH: the line as `GET` returns it may be sent back whole."""
+
+    item_number: str | None = _read_only()  # type: ignore[assignment]
+    amount: ReadOnlyDecimal = _read_only()  # type: ignore[assignment]
+    external_item_number: str | None = _read_only()  # type: ignore[assignment]
+    external_description: str | None = _read_only()  # type: ignore[assignment]
+    schedule: list[ScheduleIn] | None = _read_only()  # type: ignore[assignment]
+    is_cancelled: bool | None = _read_only()  # type: ignore[assignment]
+    received_quantity: ReadOnlyDecimal = _read_only()  # type: ignore[assignment]
+    remaining_quantity: ReadOnlyDecimal = _read_only()  # type: ignore[assignment]
+
+    # The hint of each output-only field: why it cannot be changed here and what to change instead.
+    HINTS: ClassVar[dict[str, Promise]] = {
+        "item_number": ITEM_NUMBER,
+        "amount": COMPUTED_LINE,
+        "external_item_number": FROM_RESPONSE,
+        "external_description": FROM_RESPONSE,
+        "schedule": FROM_RESPONSE,
+        "is_cancelled": FROM_RESPONSE,
+        "received_quantity": RECEIVED,
+        "remaining_quantity": RECEIVED,
+    }
+
+    def sent_back(self, name: str) -> object:
+        """The value sent for an output-only field, comparable with the read shape's (None: not sent)."""
+        value = getattr(self, name)
+        if name == "schedule" and value is not None:
+            return [(row.quantity, row.delivery_date) for row in value]
+        return value
+
+    @staticmethod
+    def stored(line: PurchaseOrderLineOut | None, name: str) -> object:
+        """What the read shape holds; for a line being added, what a new line will hold (None: anything goes)."""
+        if line is None:
+            return {"received_quantity": ZERO, "schedule": [], "is_cancelled": False}.get(name)
+        value = getattr(line, name)
+        if name == "schedule":
+            return [(row.quantity, row.delivery_date) for row in value]
+        return value
+
+
 class PurchaseOrderPatch(BuyerInput):
     """Only what is sent changes. ``lines`` replaces the line set: lines are matched by `line_number`, a line
-    without one is added, a line left out is removed (never one with receipts)."""
+    without one is added, a line left out is removed (never one with receipts).
+
+    What `GET /purchase-orders/{id}` returns may be sent back whole, edited (Google AIP-203): output-only fields
+    are ignored when unchanged; `updated_at`, `created_at`, `version`, `version_label`, `confirmed_version` and
+    `actions` always, since they move on their own. The others, changed, are refused with 422 `read_only_field`
+    naming the field (`lines.0.amount`): an amount or a total is computed, a received quantity changes only by a
+    receipt, a status only by an action, the company, vendor, number and order date are fixed at creation. Unknown
+    fields are still refused (422 `extra_forbidden`)."""
 
     currency: str | None = Field(None, pattern=CURRENCY_PATTERN)
-    lines: list[PurchaseOrderLineIn] | None = Field(None, max_length=500)
+    lines: list[PurchaseOrderLinePatch] | None = Field(None, max_length=500)
     charges: list[PurchaseOrderChargeIn] | None = Field(None, max_length=100, description="Replaces every charge.")
+
+    id: int | None = _read_only()  # type: ignore[assignment]
+    number: str | None = _read_only()  # type: ignore[assignment]
+    company: int | None = _read_only()  # type: ignore[assignment]
+    vendor: int | None = _read_only()  # type: ignore[assignment]
+    origin: str | None = _read_only()  # type: ignore[assignment]
+    status: str | None = _read_only()  # type: ignore[assignment]
+    order_date: date | None = _read_only()  # type: ignore[assignment]
+    total: ReadOnlyDecimal = _read_only()  # type: ignore[assignment]
+    version: int | None = _read_only(IGNORED)  # type: ignore[assignment]
+    version_label: str | None = _read_only(IGNORED)  # type: ignore[assignment]
+    confirmed_version: int | None = _read_only(IGNORED)  # type: ignore[assignment]
+    created_at: datetime | None = _read_only(IGNORED)  # type: ignore[assignment]
+    updated_at: datetime | None = _read_only(IGNORED)  # type: ignore[assignment]
+    actions: list[object] | None = _read_only(IGNORED)  # type: ignore[assignment]
+
+    HINTS: ClassVar[dict[str, Promise]] = {
+        "id": FIXED,
+        "number": FIXED,
+        "company": FIXED,
+        "vendor": FIXED,
+        "order_date": FIXED,
+        "origin": FIXED,
+        "status": STATUS,
+        "total": COMPUTED_TOTAL,
+    }
+
+    @property
+    def sends_read_only(self) -> bool:
+        return any(getattr(self, name) is not None for name in self.HINTS) or any(
+            getattr(line, name) is not None for line in self.lines or () for name in PurchaseOrderLinePatch.HINTS
+        )
+
+    def read_only_errors(self, current: PurchaseOrderOut) -> FieldErrors:
+        """A field error for each output-only field sent with a value other than ``current`` holds."""
+        errors = FieldErrors(READ_ONLY_MESSAGES)
+        for name, hint in self.HINTS.items():
+            sent = getattr(self, name)
+            if sent is not None and sent != getattr(current, name):
+                errors.add(name, "read_only_field", field=name, hint=hint)
+        stored = {line.line_number: line for line in current.lines}
+        for index, line in enumerate(self.lines or ()):
+            before = stored.get(line.line_number) if line.line_number is not None else None
+            for name, hint in PurchaseOrderLinePatch.HINTS.items():
+                sent = line.sent_back(name)
+                expected = PurchaseOrderLinePatch.stored(before, name)
+                if sent is not None and (before is not None or expected is not None) and sent != expected:
+                    errors.add(f"lines.{index}.{name}", "read_only_field", field=name, hint=hint)
+        return errors
 
 
 class ConfirmIn(BuyerInput):

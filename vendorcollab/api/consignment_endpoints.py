@@ -1,5 +1,5 @@
 """Consignment in the API (DESIGN.md section 8): the vendor's three lists, and the buyer's replenishment orders,
-their receipts and ownership changes. The same selectors and services as the pages."""
+their receipts, ownership changes and consignment prices. The same selectors and services as the pages."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES
 from vendorcollab.common.errors import FieldErrors, ValidationFailed
 from vendorcollab.consignment import selectors, services
 from vendorcollab.consignment.models import (
+    ConsignmentPrice,
     ConsignmentStock,
     OwnershipChange,
     OwnershipChangeLine,
@@ -29,7 +30,7 @@ from .auth import actor, api_auth, buyer_users, vendor_users
 from .buyer_schemas import NoNullCharacters
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
-from .schemas import Id, InputSchema, Quantity, Text
+from .schemas import Id, InputSchema, Price, Quantity, Text
 
 vendor_router = Router(auth=api_auth(vendor_users), tags=["vendor consignment"])
 buyer_router = Router(auth=api_auth(buyer_users()), tags=["consignment"])
@@ -219,6 +220,15 @@ class StockLineIn(InputSchema):
     configuration: Text = Field("", max_length=40)
 
 
+class OwnershipLineIn(StockLineIn):
+    unit_price: Price | None = Field(
+        None,
+        gt=0,
+        description="What the buyer pays per unit for this line; the vendor's consignment price valid on the "
+        "transfer date when left out (422 `no_consignment_price` when there is none).",
+    )
+
+
 class ReplenishmentLineIn(StockLineIn):
     expected_date: dt.date
 
@@ -232,7 +242,7 @@ class ReplenishmentIn(InputSchema):
 class OwnershipChangeIn(InputSchema):
     vendor: Id
     date: dt.date | None = Field(None, description="The transfer date; today when left out.")
-    lines: list[StockLineIn] = Field(min_length=1, max_length=500)
+    lines: list[OwnershipLineIn] = Field(min_length=1, max_length=500)
 
 
 class ReceiveLineIn(InputSchema):
@@ -374,6 +384,7 @@ def _stock_lines(vendor: Vendor, lines: list[Any]) -> list[services.StockLineInp
                 style=line.style,
                 configuration=line.configuration,
                 expected_date=getattr(line, "expected_date", None),
+                unit_price=getattr(line, "unit_price", None),
             )
         )
     errors.raise_if_any()
@@ -427,3 +438,150 @@ def consignment_ownership_change_post(request: HttpRequest, body: OwnershipChang
     except ValidationFailed as error:
         raise error.with_fields_renamed({"transfer_date": "date"}) from None
     return Status(201, OwnershipChangeOut.build(journal))
+
+
+# --- consignment prices ----------------------------------------------------------------------------------------------
+
+
+class PriceOut(Schema):
+    id: int
+    vendor: int
+    company: int
+    item: int
+    item_number: str
+    unit_price: Decimal
+    currency: str
+    valid_from: dt.date = Field(description="Valid from this date until the next price of the vendor and item starts.")
+
+    @classmethod
+    def build(cls, price: ConsignmentPrice) -> PriceOut:
+        return cls(
+            id=price.pk,
+            vendor=price.vendor_id,
+            company=price.vendor.company_id,
+            item=price.item_id,
+            item_number=price.item.number,
+            unit_price=price.unit_price,
+            currency=price.currency,
+            valid_from=price.valid_from,
+        )
+
+
+CURRENCY = Field("EUR", min_length=3, max_length=3, description="ISO 4217: three capital letters.")
+
+
+class PriceIn(InputSchema):
+    vendor: Id
+    item: Id = Field(description="An item of the vendor account's company.")
+    unit_price: Price = Field(gt=0)
+    currency: str = CURRENCY
+    valid_from: dt.date = Field(description="The first day the price holds; one price per vendor, item and date.")
+
+
+class PricePatch(InputSchema):
+    """Only what is sent changes; the vendor and the item of a price stay. `id`, `vendor`, `company`, `item` and
+    `item_number` as `GET` returned them may be sent back and are ignored when unchanged (AIP-203); changed, they
+    are refused (422 `read_only_field`)."""
+
+    unit_price: Price | None = Field(None, gt=0)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    valid_from: dt.date | None = None
+    id: int | None = Field(None, json_schema_extra={"readOnly": True})
+    vendor: int | None = Field(None, json_schema_extra={"readOnly": True})
+    company: int | None = Field(None, json_schema_extra={"readOnly": True})
+    item: int | None = Field(None, json_schema_extra={"readOnly": True})
+    item_number: str | None = Field(None, max_length=100, json_schema_extra={"readOnly": True})
+
+
+class PriceFilters(Schema):
+    vendor: Id | None = Field(None, description="Only this vendor account's prices.")
+    item: Id | None = Field(None, description="Only this item's prices.")
+    valid_on: dt.date | None = Field(
+        None, description="Only the price of each vendor and item valid on this date (what an ownership change takes)."
+    )
+
+
+FIXED_PRICE_FIELD = _("“%(field)s” cannot be changed. A price stays with its vendor and item: enter a new price.")
+
+
+def _item(request: HttpRequest, vendor: Vendor, pk: int) -> Item:
+    item = Item.objects.filter(pk=pk, company_id=vendor.company_id).first()
+    if item is None:
+        errors = FieldErrors({"unknown": UNKNOWN})
+        errors.add("item", "unknown")
+        errors.raise_if_any()
+    assert item is not None
+    return item
+
+
+prices = api_auth(buyer_users(*PURCHASING_ROLES))
+
+
+@buyer_router.get(
+    "/prices",
+    response={200: Page[PriceOut], **error_responses(401, 404, 422)},
+    summary="Consignment prices",
+)
+def consignment_price_list(
+    request: HttpRequest, filters: Query[PriceFilters], paging: Query[PageQuery]
+) -> PageResult[PriceOut]:
+    """What the buyer pays each vendor per item taken from consignment stock, each from its `valid_from`."""
+    rows = selectors.prices_for_buyer(
+        actor=actor(request), vendor=filters.vendor, item=filters.item, valid_on=filters.valid_on
+    )
+    return paginate(request, rows, paging, build=PriceOut.build)
+
+
+@buyer_router.post(
+    "/prices",
+    auth=prices,
+    response={201: PriceOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Add a consignment price",
+)
+def consignment_price_create(request: HttpRequest, body: PriceIn) -> Status[PriceOut]:
+    """409 `price_exists` when the vendor already has a price for the item from that date."""
+    vendor = _vendor(request, body.vendor)
+    price = services.price_create(
+        actor=actor(request),
+        vendor=vendor,
+        item=_item(request, vendor, body.item),
+        unit_price=body.unit_price,
+        currency=body.currency,
+        valid_from=body.valid_from,
+    )
+    return Status(201, PriceOut.build(selectors.price_get(actor=actor(request), pk=price.pk)))
+
+
+@buyer_router.get(
+    "/prices/{int:id}",
+    response={200: PriceOut, **error_responses(401, 404, 422)},
+    summary="A consignment price",
+)
+def consignment_price_get(request: HttpRequest, id: Id) -> PriceOut:
+    return PriceOut.build(selectors.price_get(actor=actor(request), pk=id))
+
+
+@buyer_router.patch(
+    "/prices/{int:id}",
+    auth=prices,
+    response={200: PriceOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Change a consignment price",
+)
+def consignment_price_update(request: HttpRequest, id: Id, body: PricePatch) -> PriceOut:
+    """Ownership changes already posted keep the price they were posted at."""
+    price = selectors.price_get(actor=actor(request), pk=id)
+    current = PriceOut.build(price)
+    errors = FieldErrors({"read_only_field": FIXED_PRICE_FIELD})
+    for name in ("id", "vendor", "company", "item", "item_number"):
+        sent = getattr(body, name)
+        if sent is not None and sent != getattr(current, name):
+            errors.add(name, "read_only_field", field=name)
+    errors.raise_if_any()
+    services.price_update(
+        actor=actor(request),
+        price=price,
+        unit_price=body.unit_price,
+        currency=body.currency,
+        valid_from=body.valid_from,
+    )
+    return PriceOut.build(selectors.price_get(actor=actor(request), pk=id))

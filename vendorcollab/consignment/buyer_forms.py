@@ -79,7 +79,16 @@ class ReplenishmentLineForm(StockLineForm):
 
 
 class OwnershipLineForm(StockLineForm):
-    field_order = ["item", "warehouse", "site", "color", "size", "style", "configuration", "quantity"]
+    field_order = ["item", "warehouse", "site", "color", "size", "style", "configuration", "quantity", "unit_price"]
+
+    unit_price = forms.DecimalField(
+        label=gettext_lazy("Unit price"),
+        required=False,
+        max_digits=15,
+        decimal_places=4,
+        help_text=gettext_lazy("Leave empty to use the vendor's consignment price valid on the transfer date."),
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
+    )
 
 
 ReplenishmentLineFormSet: type[BaseFormSet] = formset_factory(ReplenishmentLineForm, extra=0, can_delete=True)
@@ -250,6 +259,7 @@ class _Resolver:
             style=data["style"],
             configuration=data["configuration"],
             expected_date=data.get("expected_date"),
+            unit_price=data.get("unit_price"),
         )
 
 
@@ -258,6 +268,63 @@ def _matching(queryset: QuerySet[Any], field: str, keys: list[str]) -> QuerySet[
     if not wanted:
         return queryset.none()
     return queryset.filter(reduce(or_, (Q(**{f"{field}__iexact": key}) for key in wanted)))
+
+
+# --- consignment prices -------------------------------------------------------------------------------------------
+
+
+class PriceForm(forms.Form):
+    """A consignment price: the vendor and the item (typed by number) only when it is new; a price stays with its
+    pair. The rules (positive, currency, one price per vendor, item and start) are the service's."""
+
+    vendor = VendorChoiceField(label=gettext_lazy("Vendor"), queryset=_vendors())
+    item = forms.CharField(label=gettext_lazy("Item number"), max_length=40)
+    unit_price = forms.DecimalField(
+        label=gettext_lazy("Unit price"),
+        max_digits=15,
+        decimal_places=4,
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
+    )
+    currency = forms.CharField(
+        label=gettext_lazy("Currency"),
+        max_length=3,
+        initial="EUR",
+        help_text=gettext_lazy("ISO 4217: three capital letters, such as EUR."),
+    )
+    valid_from = forms.DateField(label=gettext_lazy("Valid from"), widget=DATE)
+
+    def __init__(self, *args: Any, price: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.price = price
+        if price is not None:
+            del self.fields["vendor"], self.fields["item"]
+        self.found_item: Item | None = None
+
+    def clean_currency(self) -> str:
+        currency: str = self.cleaned_data["currency"]
+        return currency.strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        vendor, number = cleaned.get("vendor"), cleaned.get("item")
+        if vendor is not None and number:
+            self.found_item = Item.objects.filter(company_id=vendor.company_id, number__iexact=number.strip()).first()
+            if self.found_item is None:
+                self.add_error(
+                    "item",
+                    _("There is no item %(number)s in %(company)s.")
+                    % {"number": number, "company": vendor.company.name},
+                )
+        return cleaned
+
+    def add_service_error(self, error: AppError) -> None:
+        placed = False
+        for path, message in error.fields.items():
+            if path in self.fields:
+                self.add_error(path, str(message))
+                placed = True
+        if not placed:
+            self.add_error(None, error.rendered_message())
 
 
 # --- receiving a replenishment -----------------------------------------------------------------------------------

@@ -16,4 +16,7 @@ urlpatterns = [
     path("ownership-changes/", buyer_views.ownership_list, name="ownership_list"),
     path("ownership-changes/new/", buyer_views.ownership_create, name="ownership_create"),
     path("ownership-changes/<int:pk>/", buyer_views.ownership_detail, name="ownership_detail"),
+    path("prices/", buyer_views.price_list, name="price_list"),
+    path("prices/new/", buyer_views.price_create, name="price_create"),
+    path("prices/<int:pk>/", buyer_views.price_edit, name="price_edit"),
 ]

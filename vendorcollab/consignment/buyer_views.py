@@ -1,5 +1,6 @@
-"""The buyer's consignment pages: vendor-owned stock, replenishment orders and their receipts, and the inventory
-ownership change journal that turns vendor stock into the buyer's (and into a consignment purchase order).
+"""The buyer's consignment pages: vendor-owned stock, replenishment orders and their receipts, the inventory
+ownership change journal that turns vendor stock into the buyer's (and into a consignment purchase order), and the
+consignment prices the journal is priced from.
 
 Reads go through the selectors, writes through the consignment services; the role gates are ``buyer_required``
 (404 for vendor users, 403 for the wrong role). Reading is for every buyer role.
@@ -11,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -25,8 +28,8 @@ from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing.order_forms import add_blank_line
 
 from . import selectors, services, transitions
-from .buyer_forms import OwnershipEditor, ReplenishmentEditor, ReplenishmentReceiveForm, StockLinesEditor
-from .models import ReplenishmentOrder, ReplenishmentStatus
+from .buyer_forms import OwnershipEditor, PriceForm, ReplenishmentEditor, ReplenishmentReceiveForm, StockLinesEditor
+from .models import ConsignmentPrice, ReplenishmentOrder, ReplenishmentStatus
 from .transitions import ReplenishmentAction
 
 ADD_LINE = "add_line"
@@ -233,3 +236,81 @@ def ownership_create(request: AuthenticatedRequest) -> HttpResponse:
         % {"number": journal.number, "count": len(lines), "po": journal.purchase_order.number},
     )
     return redirect("consignment_buyer:ownership_detail", pk=journal.pk)
+
+
+# --- consignment prices ---------------------------------------------------------------------------------------------
+
+
+@buyer_required()
+def price_list(request: AuthenticatedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    rows = selectors.prices_for_buyer(actor=request.user, search=query)
+    return render(request, "consignment/buyer/price_list.html", {**_list_context(request, rows), "query": query})
+
+
+def _price_response(request: AuthenticatedRequest, form: PriceForm, status: int = 200) -> HttpResponse:
+    return render(request, "consignment/buyer/price_form.html", {"form": form, "price": form.price}, status=status)
+
+
+@buyer_required(*PURCHASING_ROLES)
+def price_create(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _price_response(request, PriceForm(initial={"vendor": int_param(request, "vendor")}))
+    form = PriceForm(request.POST)
+    if not form.is_valid():
+        return _price_response(request, form, status=422)
+    assert form.found_item is not None
+    try:
+        price = services.price_create(
+            actor=request.user,
+            vendor=form.cleaned_data["vendor"],
+            item=form.found_item,
+            unit_price=form.cleaned_data["unit_price"],
+            currency=form.cleaned_data["currency"],
+            valid_from=form.cleaned_data["valid_from"],
+        )
+    except AppError as error:
+        form.add_service_error(error)
+        return _price_response(request, form, status=422)
+    messages.success(request, _price_saved(price))
+    return redirect("consignment_buyer:price_list")
+
+
+@buyer_required()
+def price_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Every buyer reads a price here; purchasing roles change it."""
+    price = selectors.price_get(actor=request.user, pk=pk)
+    initial = {"unit_price": price.unit_price, "currency": price.currency, "valid_from": price.valid_from}
+    if request.method != "POST":
+        return _price_response(request, PriceForm(initial=initial, price=price))
+    if not request.user.has_role(*PURCHASING_ROLES):
+        raise PermissionDenied
+    form = PriceForm(request.POST, price=price)
+    if not form.is_valid():
+        return _price_response(request, form, status=422)
+    try:
+        price = services.price_update(
+            actor=request.user,
+            price=price,
+            unit_price=form.cleaned_data["unit_price"],
+            currency=form.cleaned_data["currency"],
+            valid_from=form.cleaned_data["valid_from"],
+        )
+    except AppError as error:
+        form.add_service_error(error)
+        return _price_response(request, form, status=422)
+    messages.success(request, _price_saved(price))
+    return redirect("consignment_buyer:price_list")
+
+
+def _price_saved(price: ConsignmentPrice) -> str:
+    return _(
+        "Consignment price saved: %(item)s from %(vendor)s costs %(price)s %(currency)s from %(valid_from)s. "
+        "Ownership changes from that date take it."
+    ) % {
+        "item": price.item.number,
+        "vendor": price.vendor.name,
+        "price": number_format(price.unit_price),
+        "currency": price.currency,
+        "valid_from": date_format(price.valid_from, "SHORT_DATE_FORMAT"),
+    }

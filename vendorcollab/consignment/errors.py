@@ -18,6 +18,12 @@ MESSAGES: dict[str, Promise] = {
     "no_consignment_price": _(
         "There is no consignment price for %(item)s from this vendor. Add one before taking ownership."
     ),
+    "price_not_positive": _("The unit price must be greater than zero."),
+    "currency_invalid": _("Enter a currency code of three capital letters (ISO 4217), such as EUR."),
+    "price_exists": _(
+        "There is already a consignment price for %(item)s from %(vendor)s valid from %(valid_from)s. Change that "
+        "price instead."
+    ),
     "replenishment_closed": _("Replenishment order %(number)s has status “%(status)s” and cannot be changed."),
     "replenishment_over_receipt": _("Only %(remaining)s is still expected on line %(line_number)s."),
     "not_found": _("This does not exist."),

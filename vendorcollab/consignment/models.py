@@ -7,6 +7,7 @@ change of a balance writes one movement in the same transaction, so the two alwa
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,21 +22,32 @@ from vendorcollab.purchasing.models import PurchaseOrder, amount_field, price_fi
 ZERO = Decimal(0)
 
 
+# A price without a start date of its own (kept before prices had one) holds since the earliest date a fact may have.
+PRICE_VALID_SINCE_EVER = datetime.date(2000, 1, 1)
+
+
 class ConsignmentPrice(models.Model):
-    """What the buyer pays a vendor for an item taken from consignment stock."""
+    """What the buyer pays a vendor for an item taken from consignment stock, from ``valid_from`` until the next
+    price of the same vendor and item starts. An ownership change takes the price valid on its transfer date."""
 
     vendor = models.ForeignKey(Vendor, models.CASCADE, related_name="consignment_prices", verbose_name=_("vendor"))
     item = models.ForeignKey(Item, models.CASCADE, related_name="consignment_prices", verbose_name=_("item"))
     unit_price = price_field(_("unit price"))
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    valid_from = models.DateField(_("valid from"), default=PRICE_VALID_SINCE_EVER)
 
     class Meta:
         verbose_name = _("consignment price")
         verbose_name_plural = _("consignment prices")
-        constraints = [models.UniqueConstraint(fields=["vendor", "item"], name="consignment_price_unique")]
+        ordering = ["vendor", "item", "-valid_from", "pk"]
+        constraints = [
+            # No check on the price's sign here: prices kept in the back office before could be zero, and the
+            # migration must not fail on them; the services refuse a price that is not positive.
+            models.UniqueConstraint(fields=["vendor", "item", "valid_from"], name="consignment_price_unique"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.vendor} {self.item}: {self.unit_price}"
+        return f"{self.vendor} {self.item}: {self.unit_price} ({self.valid_from})"
 
 
 class StockKey(models.Model):

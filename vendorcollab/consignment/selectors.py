@@ -6,16 +6,17 @@ a page and an endpoint answer the same rows for the same question.
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
 from vendorcollab.purchasing.models import Origin, PurchaseOrder
 
 from .errors import not_found
-from .models import ConsignmentStock, OwnershipChange, OwnershipChangeLine, ReplenishmentOrder
+from .models import ConsignmentPrice, ConsignmentStock, OwnershipChange, OwnershipChangeLine, ReplenishmentOrder
 
 
 def _vendor_ids(actor: User) -> frozenset[int]:
@@ -165,3 +166,42 @@ def consignment_po_get_for_vendor(*, actor: User, pk: int) -> PurchaseOrder:
     if po is None:
         raise not_found()
     return po
+
+
+def prices_for_buyer(
+    *,
+    actor: User,
+    vendor: int | None = None,
+    item: int | None = None,
+    valid_on: datetime.date | None = None,
+    search: str = "",
+) -> QuerySet[ConsignmentPrice]:
+    """The consignment price list; ``valid_on`` keeps, per vendor and item, only the price valid on that date."""
+    rows = ConsignmentPrice.objects.select_related("vendor__company", "item").order_by(
+        "vendor__company__code", "vendor__number", "item__number", "-valid_from", "pk"
+    )
+    if vendor:
+        rows = rows.filter(vendor_id=vendor)
+    if item:
+        rows = rows.filter(item_id=item)
+    if search:
+        rows = rows.filter(
+            Q(item__number__icontains=search) | Q(item__name__icontains=search) | Q(vendor__name__icontains=search)
+        )
+    if valid_on is not None:
+        # The valid price is the latest start on or before the date: no later start of the same pair up to it.
+        later = ConsignmentPrice.objects.filter(
+            vendor_id=OuterRef("vendor_id"),
+            item_id=OuterRef("item_id"),
+            valid_from__gt=OuterRef("valid_from"),
+            valid_from__lte=valid_on,
+        )
+        rows = rows.filter(valid_from__lte=valid_on).exclude(Exists(later))
+    return rows if _buyer(actor) else rows.none()
+
+
+def price_get(*, actor: User, pk: int) -> ConsignmentPrice:
+    price = prices_for_buyer(actor=actor).filter(pk=pk).first()
+    if price is None:
+        raise not_found()
+    return price

@@ -6,6 +6,7 @@ ledger and the balances cannot drift apart and two postings cannot both take the
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
 from vendorcollab.common.text import (
+    PRICE_DIGITS,
     QUANTITY_DIGITS,
     Kind,
     Limit,
@@ -41,7 +43,7 @@ from vendorcollab.purchasing.services.versions import version_freeze
 from vendorcollab.purchasing.transitions import Action
 
 from . import transitions as replenishment_transitions
-from .errors import FieldErrors
+from .errors import FieldErrors, conflict
 from .models import (
     ConsignmentMovement,
     ConsignmentPrice,
@@ -72,6 +74,8 @@ class StockLineInput:
     style: str = ""
     configuration: str = ""
     expected_date: date | None = None
+    # An ownership change line's own price; the vendor's consignment price valid on the transfer date when None.
+    unit_price: Decimal | None = None
 
     def key(self, vendor: Vendor) -> tuple[object, ...]:
         site = self.site or self.warehouse.site
@@ -127,6 +131,8 @@ def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: Fie
             errors.add(f"{path}.warehouse", "wrong_company")
         elif line.site is not None and line.warehouse.site_id != line.site.pk:
             errors.add(f"{path}.warehouse", "warehouse_not_in_site")
+        if line.unit_price is not None:
+            _check_price(errors, f"{path}.unit_price", line.unit_price)
         if dated:
             if line.expected_date is None:
                 errors.add(f"{path}.expected_date", "required")
@@ -134,6 +140,13 @@ def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: Fie
                 errors.add(f"{path}.expected_date", "date_in_past")
             else:
                 check_date(errors, f"{path}.expected_date", line.expected_date)
+
+
+def _check_price(errors: FieldErrors, path: str, unit_price: Decimal) -> None:
+    if not unit_price.is_finite() or unit_price <= 0:
+        errors.add(path, "price_not_positive")
+    else:
+        check_decimal(errors, path, unit_price, PRICE_DIGITS)
 
 
 def _lock_balance(vendor: Vendor, key: dict[str, object]) -> ConsignmentStock:
@@ -312,7 +325,8 @@ def ownership_change_post(
     """Take stock over from the vendor: all lines or none.
 
     Refused when any line wants more than the vendor owns at that key (lines with the same key add up). Creates
-    the consignment PO (origin consignment) already received, priced from the vendor's consignment prices, with
+    the consignment PO (origin consignment) already received, priced at each line's own ``unit_price`` or else at
+    the vendor's consignment price valid on the transfer date (refused when there is none), with
     one receipt line per journal line, and moves the quantities out of the vendor's stock.
     """
     # Who may: the roles of the PO table's "post_consignment" row, asked before any work is done.
@@ -322,15 +336,15 @@ def ownership_change_post(
     _validate_lines(vendor, lines, errors, dated=False)
     check_date(errors, "transfer_date", transfer_date, recorded=True)
     errors.raise_if_any()  # the balances below are looked up by these texts: a NUL would fail on PostgreSQL
-    prices = {
-        price.item_id: price
-        for price in ConsignmentPrice.objects.filter(vendor=vendor, item__in=[line.item for line in lines])
-    }
+    when = transfer_date or timezone.localdate()
+    prices = prices_valid_on(vendor=vendor, items=[line.item for line in lines if line.unit_price is None], day=when)
     for index, line in enumerate(lines):
-        if line.item.pk not in prices:
+        if line.unit_price is None and line.item.pk not in prices:
             errors.add(f"lines.{index}.item", "no_consignment_price", item=line.item.number)
     errors.raise_if_any()
-    when = transfer_date or timezone.localdate()
+    unit_prices = [prices[line.item.pk].unit_price if line.unit_price is None else line.unit_price for line in lines]
+    # The price list's currency; lines priced on the form alone are in the currency of the vendor's latest price.
+    currency = next(iter(prices.values())).currency if prices else _latest_currency(vendor)
     with transaction.atomic():
         # Lock every balance involved, in one order, so that two postings wait for each other instead of deadlocking.
         keys = sorted({line.key(vendor): line for line in lines}.items(), key=lambda pair: str(pair[0]))
@@ -355,12 +369,12 @@ def ownership_change_post(
             company=vendor.company,
             vendor=vendor,
             origin=Origin.CONSIGNMENT,
-            currency=next(iter(prices.values())).currency,
+            currency=currency,
             lines=[
                 purchasing.LineInput(
                     item=line.item,
                     quantity=line.quantity,
-                    unit_price=prices[line.item.pk].unit_price,
+                    unit_price=unit_price,
                     delivery_date=max(when, timezone.localdate()),
                     site=line.site or line.warehouse.site,
                     warehouse=line.warehouse,
@@ -369,7 +383,7 @@ def ownership_change_post(
                     style=line.style,
                     configuration=line.configuration,
                 )
-                for line in lines
+                for line, unit_price in zip(lines, unit_prices, strict=True)
             ],
         )
         journal = OwnershipChange.objects.create(
@@ -382,8 +396,7 @@ def ownership_change_post(
         )
         receipt = Receipt.objects.create(purchase_order=po, received_date=when, posted_by=actor)
         po_lines = {po_line.line_number: po_line for po_line in po.lines.all()}
-        for number, line in enumerate(lines, start=1):
-            price = prices[line.item.pk].unit_price
+        for number, (line, price) in enumerate(zip(lines, unit_prices, strict=True), start=1):
             journal_line = OwnershipChangeLine.objects.create(
                 journal=journal,
                 line_number=number,
@@ -421,3 +434,98 @@ def ownership_change_post(
             actor=actor.pk,
         )
     return journal
+
+
+# --- consignment prices ------------------------------------------------------------------------------------------
+
+CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def prices_valid_on(*, vendor: Vendor, items: Sequence[Item], day: date) -> dict[int, ConsignmentPrice]:
+    """Per item id, the vendor's price valid on ``day``: the one with the latest ``valid_from`` up to it."""
+    rows = ConsignmentPrice.objects.filter(vendor=vendor, item__in=items, valid_from__lte=day).order_by("valid_from")
+    return {price.item_id: price for price in rows}  # later starts overwrite earlier ones
+
+
+def _latest_currency(vendor: Vendor) -> str:
+    latest = ConsignmentPrice.objects.filter(vendor=vendor).order_by("-valid_from", "-pk").first()
+    return latest.currency if latest else ConsignmentPrice._meta.get_field("currency").get_default()
+
+
+def _validate_price(
+    errors: FieldErrors, *, vendor: Vendor, item: Item, unit_price: Decimal, currency: str, valid_from: date
+) -> None:
+    _check_price(errors, "unit_price", unit_price)
+    if not CURRENCY.fullmatch(currency):
+        errors.add("currency", "currency_invalid")
+    if item.company_id != vendor.company_id:
+        errors.add("item", "wrong_company")
+    check_date(errors, "valid_from", valid_from, recorded=True)
+
+
+def _save_price(price: ConsignmentPrice) -> ConsignmentPrice:
+    """Saves, turning a second price for the same vendor, item and start into the 409 ``price_exists``."""
+    clash = ConsignmentPrice.objects.filter(
+        vendor_id=price.vendor_id, item_id=price.item_id, valid_from=price.valid_from
+    ).exclude(pk=price.pk)
+    if clash.exists():
+        raise _price_exists(price)
+    try:
+        with transaction.atomic():
+            price.save()
+    except IntegrityError:  # the same price entered by a colleague a moment ago
+        raise _price_exists(price) from None
+    return price
+
+
+def _price_exists(price: ConsignmentPrice) -> Exception:
+    return conflict(
+        "price_exists", item=price.item.number, vendor=price.vendor.name, valid_from=price.valid_from.isoformat()
+    )
+
+
+def price_create(
+    *, actor: User, vendor: Vendor, item: Item, unit_price: Decimal, currency: str = "EUR", valid_from: date
+) -> ConsignmentPrice:
+    """A consignment price of the vendor for the item, valid from ``valid_from`` until the next one starts."""
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    errors = FieldErrors()
+    _validate_price(errors, vendor=vendor, item=item, unit_price=unit_price, currency=currency, valid_from=valid_from)
+    errors.raise_if_any()
+    return _save_price(
+        ConsignmentPrice(vendor=vendor, item=item, unit_price=unit_price, currency=currency, valid_from=valid_from)
+    )
+
+
+def price_update(
+    *,
+    actor: User,
+    price: ConsignmentPrice,
+    unit_price: Decimal | None = None,
+    currency: str | None = None,
+    valid_from: date | None = None,
+) -> ConsignmentPrice:
+    """Change what is given; the vendor and item of a price stay (enter a new price for another pair). Journals
+    already posted keep the price they were posted at."""
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    with transaction.atomic():
+        price = ConsignmentPrice.objects.select_for_update().select_related("vendor", "item").get(pk=price.pk)
+        if unit_price is not None:
+            price.unit_price = unit_price
+        if currency is not None:
+            price.currency = currency
+        if valid_from is not None:
+            price.valid_from = valid_from
+        errors = FieldErrors()
+        _validate_price(
+            errors,
+            vendor=price.vendor,
+            item=price.item,
+            unit_price=price.unit_price,
+            currency=price.currency,
+            valid_from=price.valid_from,
+        )
+        errors.raise_if_any()
+        return _save_price(price)

@@ -10,6 +10,7 @@ from django.test import Client
 
 from vendorcollab.accounts.models import Role
 from vendorcollab.common.testing.factories import in_days, make_po
+from vendorcollab.consignment.models import ConsignmentPrice
 from vendorcollab.consignment.services import StockLineInput, replenishment_create
 from vendorcollab.purchasing.models import PurchaseOrder, ResponseKind
 from vendorcollab.purchasing.services import response_submit
@@ -54,6 +55,10 @@ MATRIX = {
     ("post", "/consignment/replenishment-orders"): PURCHASING,
     ("post", "/consignment/replenishment-orders/{id}/receipts"): RECEIVING,
     ("post", "/consignment/ownership-changes"): PURCHASING,
+    ("get", "/consignment/prices"): ANY_BUYER,
+    ("post", "/consignment/prices"): PURCHASING,
+    ("get", "/consignment/prices/{id}"): ANY_BUYER,
+    ("patch", "/consignment/prices/{id}"): PURCHASING,
 }
 
 # Not the buyer's: the vendor's side has its own scoping tests, and a token is issued to anyone.
@@ -89,7 +94,9 @@ def objects(cast):
             StockLineInput(item=cast.items[0], quantity=Decimal(1), warehouse=cast.warehouse, expected_date=in_days(1))
         ],
     )
+    price = ConsignmentPrice.objects.create(vendor=cast.vendor_a, item=cast.items[0], unit_price=Decimal(2))
     return {
+        "/consignment/prices/": {"id": price.pk},
         "/purchase-orders/": {"id": po.pk, "n": 1, "response_id": response.pk},
         "/vendors/": {"id": cast.vendor_a.pk},
         "/consignment/replenishment-orders/": {"id": order.pk},

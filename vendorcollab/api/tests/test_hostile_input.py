@@ -144,6 +144,24 @@ OPERATIONS: dict[str, Callable[[Any, dict[str, Any]], Request]] = {
         "/consignment/ownership-changes",
         {"vendor": cast.vendor_a.pk, "date": in_days(0).isoformat(), "lines": [_stock_line(cast, quantity=1)]},
     ),
+    "consignment_price_create": lambda cast, w: (
+        "buyer",
+        "post",
+        "/consignment/prices",
+        {
+            "vendor": cast.vendor_a.pk,
+            "item": cast.items[0].pk,
+            "unit_price": "3.50",
+            "currency": "EUR",
+            "valid_from": in_days(0).isoformat(),
+        },
+    ),
+    "consignment_price_update": lambda cast, w: (
+        "buyer",
+        "patch",
+        f"/consignment/prices/{w['price'].pk}",
+        {"unit_price": "5", "currency": "USD", "valid_from": in_days(-1).isoformat()},
+    ),
     "company_create": lambda cast, w: (
         "buyer",
         "post",
@@ -299,6 +317,7 @@ def world(cast):
         "confirmed": confirmed,
         "answered": answered,
         "replenishment": replenishment,
+        "price": ConsignmentPrice.objects.filter(vendor=cast.vendor_a).order_by("pk").first(),
         "headers": {
             "buyer": {"Authorization": f"Bearer {buyer_token}"},
             "vendor": {"Authorization": f"Bearer {vendor_token}"},

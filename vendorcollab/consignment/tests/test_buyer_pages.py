@@ -441,9 +441,13 @@ def test_disabled_vendors_get_no_replenishment_orders(client, cast):
 # --- roles ----------------------------------------------------------------------------------------------------------
 
 
-def consignment_urls(order, journal):
+def consignment_urls(order, journal, price_pk=None):
     """Every page of the namespace, with the method that uses it."""
+    price_pk = price_pk or ConsignmentPrice.objects.order_by("pk").values_list("pk", flat=True).first()
     return [
+        ("get", reverse("consignment_buyer:price_list")),
+        ("get", reverse("consignment_buyer:price_create")),
+        ("get", reverse("consignment_buyer:price_edit", args=[price_pk])),
         ("get", reverse("consignment_buyer:stock")),
         ("get", reverse("consignment_buyer:replenishment_list")),
         ("get", reverse("consignment_buyer:replenishment_create")),
@@ -458,7 +462,7 @@ def consignment_urls(order, journal):
 
 # What each buyer role may not use (403); every other page of the namespace it may.
 FORBIDDEN = {
-    "clerk": {"replenishment_create", "replenishment_cancel", "ownership_create"},
+    "clerk": {"replenishment_create", "replenishment_cancel", "ownership_create", "price_create"},
     "agent": {"replenishment_receive"},
     "admin": set(),
 }
@@ -481,7 +485,7 @@ def test_every_consignment_url_is_in_the_role_tests():
     _, resolver = get_resolver().namespace_dict["consignment_buyer"]
     order, journal = ReplenishmentOrder(pk=1), OwnershipChange(pk=1)
     assert {pattern.name for pattern in resolver.url_patterns} == {
-        resolve(url).url_name for _, url in consignment_urls(order, journal)
+        resolve(url).url_name for _, url in consignment_urls(order, journal, price_pk=1)
     }
 
 
