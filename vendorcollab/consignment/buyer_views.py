@@ -279,12 +279,13 @@ def price_create(request: AuthenticatedRequest) -> HttpResponse:
 @buyer_required()
 def price_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Every buyer reads a price here; purchasing roles change it."""
+    if request.method == "POST" and not request.user.has_role(*PURCHASING_ROLES):
+        # Refused before the price is read: the same answer whether it exists or not.
+        raise PermissionDenied
     price = selectors.price_get(actor=request.user, pk=pk)
     initial = {"unit_price": price.unit_price, "currency": price.currency, "valid_from": price.valid_from}
     if request.method != "POST":
         return _price_response(request, PriceForm(initial=initial, price=price))
-    if not request.user.has_role(*PURCHASING_ROLES):
-        raise PermissionDenied
     form = PriceForm(request.POST, price=price)
     if not form.is_valid():
         return _price_response(request, form, status=422)

@@ -33,7 +33,7 @@ from vendorcollab.accounts.people import new_user_request_submit
 from vendorcollab.api.api import api as ninja_api
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import make_po, make_user
-from vendorcollab.consignment.models import ReplenishmentOrder
+from vendorcollab.consignment.models import ConsignmentPrice, ReplenishmentOrder
 from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -125,6 +125,8 @@ class Row:
     # An API body that passes the schema, where the schema is checked before the object is looked up: with "{}" the
     # answer would be a 422 for any id, and the walk would not reach the object.
     body: str = "{}"
+    # Where a page's POST is for fewer roles than its GET (every buyer reads a price, purchasing changes it).
+    post_profile: Profile | None = None
 
 
 def get(profile: Profile, **ids: str) -> Row:
@@ -213,6 +215,9 @@ PAGES: dict[str, Row] = {
     "consignment_buyer:ownership_list": get(BUYER),
     "consignment_buyer:ownership_create": both(PURCHASING),
     "consignment_buyer:ownership_detail": get(BUYER, pk="journal"),
+    "consignment_buyer:price_list": get(BUYER),
+    "consignment_buyer:price_create": both(PURCHASING),
+    "consignment_buyer:price_edit": Row(BUYER, {"pk": "price"}, post_profile=PURCHASING),
     "buyer:workspace": get(BUYER),
     "buyer:po_list": get(BUYER, which="buyer_list"),
     "buyer:po_create": both(PURCHASING),
@@ -273,6 +278,10 @@ API: dict[str, Row] = {
     "consignment_replenishment_create": post(API_PURCHASING),
     "consignment_replenishment_receive": post(API_RECEIVING, id="replenishment"),
     "consignment_ownership_change_post": post(API_PURCHASING),
+    "consignment_price_list": get(API_BUYER),
+    "consignment_price_create": post(API_PURCHASING),
+    "consignment_price_get": get(API_BUYER, id="price"),
+    "consignment_price_update": Row(API_PURCHASING, {"id": "price"}, body='{"unit_price": "5.00"}'),
     "company_list": get(API_BUYER),
     "company_create": post(API_ADMIN),
     "vendor_list": get(API_BUYER),
@@ -374,6 +383,7 @@ def world(cast) -> dict[str, Any]:
             "response": response.pk,
             "attachment": attachment.pk,
             "journal": journal.pk,
+            "price": ConsignmentPrice.objects.filter(vendor=cast.vendor_a).earliest("pk").pk,
             "consignment_po": journal.purchase_order_id,
             "replenishment": ReplenishmentOrder.objects.filter(vendor=cast.vendor_a).latest("pk").pk,
             "user_request": user_request.pk,
@@ -428,8 +438,9 @@ def _walk(entries: dict[str, tuple[str, str, Row]], world: dict[str, Any], api: 
             client = Client()
             if user is not None and not api:
                 client.force_login(user)
-            expected = row.profile.expect(role, objects)
             for method in methods:
+                profile = row.post_profile if method == "POST" and row.post_profile else row.profile
+                expected = profile.expect(role, objects)
                 url = _fill(template, row, world["ids"])
                 # A method a page does not take: 405, or what the page answers to its own method (some read pages
                 # render on a POST as on a GET); for vendor B always the 404 of vendor A's objects.
