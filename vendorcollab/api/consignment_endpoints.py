@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES
+from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors, ValidationFailed
 from vendorcollab.consignment import selectors, services
 from vendorcollab.consignment.models import (
@@ -303,8 +304,8 @@ class OwnershipChangeOut(Schema):
 def _vendor(request: HttpRequest, pk: int) -> Vendor:
     vendor = Vendor.objects.visible_to(actor(request)).select_related("company").filter(pk=pk).first()
     if vendor is None:
-        errors = FieldErrors({"unknown": UNKNOWN})
-        errors.add("vendor", "unknown")
+        errors = FieldErrors({ApiErrorCode.UNKNOWN: UNKNOWN})
+        errors.add("vendor", ApiErrorCode.UNKNOWN)
         errors.raise_if_any()
     assert vendor is not None
     return vendor
@@ -316,17 +317,17 @@ def _stock_lines(vendor: Vendor, lines: list[Any]) -> list[services.StockLineInp
     items = Item.objects.in_bulk([line.item for line in lines])
     warehouses = Warehouse.objects.select_related("site").in_bulk([line.warehouse for line in lines])
     sites = Site.objects.in_bulk([line.site for line in lines if line.site])
-    errors = FieldErrors({"unknown": UNKNOWN})
+    errors = FieldErrors({ApiErrorCode.UNKNOWN: UNKNOWN})
     result = []
     for index, line in enumerate(lines):
         item, warehouse = items.get(line.item), warehouses.get(line.warehouse)
         site = sites.get(line.site) if line.site else None
         if item is None or item.company_id != company:
-            errors.add(f"lines.{index}.item", "unknown")
+            errors.add(f"lines.{index}.item", ApiErrorCode.UNKNOWN)
         if warehouse is None or warehouse.site.company_id != company:
-            errors.add(f"lines.{index}.warehouse", "unknown")
+            errors.add(f"lines.{index}.warehouse", ApiErrorCode.UNKNOWN)
         if line.site and (site is None or site.company_id != company):
-            errors.add(f"lines.{index}.site", "unknown")
+            errors.add(f"lines.{index}.site", ApiErrorCode.UNKNOWN)
         if item is None or warehouse is None:
             continue
         result.append(

@@ -21,6 +21,7 @@ from ninja.responses import Status
 
 from vendorcollab.accounts import services as accounts
 from vendorcollab.accounts.models import Role, User, VendorMembership
+from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors
 from vendorcollab.partners import services
 from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
@@ -40,10 +41,10 @@ CREATE_ERRORS = error_responses(400, 401, 403, 404, 422)
 
 USERNAME_PATTERN = r"^[\w.@+-]+$"
 USER_MESSAGES: dict[str, str | Promise] = {
-    "unknown": UNKNOWN,
-    "invalid_email": _("Enter a valid e-mail address."),
-    "username_taken": _("This username is already taken."),
-    "password_rejected": "%(reasons)s",
+    ApiErrorCode.UNKNOWN: UNKNOWN,
+    ApiErrorCode.INVALID_EMAIL: _("Enter a valid e-mail address."),
+    ApiErrorCode.USERNAME_TAKEN: _("This username is already taken."),
+    ApiErrorCode.PASSWORD_REJECTED: "%(reasons)s",
 }
 
 
@@ -283,18 +284,18 @@ def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
     vendors = Vendor.objects.in_bulk(set(body.vendors))
     for index, pk in enumerate(body.vendors):
         if pk not in vendors:
-            errors.add(f"vendors.{index}", "unknown")
+            errors.add(f"vendors.{index}", ApiErrorCode.UNKNOWN)
     if body.email:
         try:
             validate_email(body.email)
         except ValidationError:
-            errors.add("email", "invalid_email")
+            errors.add("email", ApiErrorCode.INVALID_EMAIL)
     if body.password is not None:
         candidate = User(username=body.username, email=body.email, first_name=body.first_name, last_name=body.last_name)
         try:
             validate_password(body.password, user=candidate)
         except ValidationError as error:
-            errors.add("password", "password_rejected", reasons=" ".join(error.messages))
+            errors.add("password", ApiErrorCode.PASSWORD_REJECTED, reasons=" ".join(error.messages))
     errors.raise_if_any()
     try:
         user = accounts.user_create(
@@ -310,7 +311,7 @@ def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
         )
     except IntegrityError:
         # The username was taken by a concurrent request between the service's check and its insert.
-        errors.add("username", "username_taken")
+        errors.add("username", ApiErrorCode.USERNAME_TAKEN)
         errors.raise_if_any()
         raise
     return Status(201, UserOut.build(_users().get(pk=user.pk)))
