@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, VENDOR_ROLES, User
-from vendorcollab.common.errors import Conflict, PermissionRefused
+from vendorcollab.common.errors import CommonErrorCode, Conflict, PermissionRefused
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .models import EventKind, POStatus, PurchaseOrder, PurchaseOrderEvent
 
@@ -92,13 +93,13 @@ def check(po: PurchaseOrder, action: Action, *, actor: User, target: POStatus | 
         found = _BY_KEY.get((action, POStatus(po.status), target))
     if found is None:
         raise Conflict(
-            "invalid_transition",
+            PurchasingErrorCode.INVALID_TRANSITION,
             _("Purchase order %(number)s has status “%(status)s”; “%(action)s” is not possible now."),
             params={"number": po.number, "status": POStatus(po.status).label, "action": action.label},
         )
     if not actor.has_role(*found.roles):
         raise PermissionRefused(
-            "role_not_allowed",
+            CommonErrorCode.ROLE_NOT_ALLOWED,
             _("Your role does not allow “%(action)s” on purchase orders."),
             params={"action": action.label},
         )

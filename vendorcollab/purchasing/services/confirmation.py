@@ -10,6 +10,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import conflict
@@ -50,7 +51,7 @@ def po_confirm(
         data: dict[str, object] = {}
         if response is None:
             if not without_response:
-                raise conflict("no_response")
+                raise conflict(PurchasingErrorCode.NO_RESPONSE)
             data["without_response"] = True
         elif response.kind == ResponseKind.ACCEPTED:
             data["response"] = response.kind
@@ -59,7 +60,7 @@ def po_confirm(
             version = version_freeze(po, actor=actor, kind=VersionKind.CONFIRMATION, applies_response=response)
             data.update(response=response.kind, applied_changes=True, answered_version=response.version.number)
         elif response.kind == ResponseKind.REJECTED:
-            raise conflict("response_rejected")
+            raise conflict(PurchasingErrorCode.RESPONSE_REJECTED)
         else:
             data.update(response=response.kind, applied_changes=False)
         po.confirmed_version = version
@@ -88,7 +89,7 @@ def _apply_changes(po: PurchaseOrder, response: VendorResponse) -> None:
                 line.external_item_number = answer.external_item_number
                 line.external_description = answer.external_description
         if line.received_quantity > (Decimal(0) if line.is_cancelled else line.quantity):
-            raise conflict("quantity_below_received", received=quantity_text(line.received_quantity))
+            raise conflict(PurchasingErrorCode.QUANTITY_BELOW_RECEIVED, received=quantity_text(line.received_quantity))
         line.save()
     if all(line.is_cancelled for line in lines):
-        raise conflict("nothing_to_confirm")
+        raise conflict(PurchasingErrorCode.NOTHING_TO_CONFIRM)

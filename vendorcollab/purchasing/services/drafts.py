@@ -9,6 +9,7 @@ from django.db import transaction
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.text import check_nested_text
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
@@ -39,9 +40,9 @@ def response_draft_save(
         latest = po.latest_version
         assert latest is not None
         if version != latest.number:
-            raise conflict("version_outdated", answered=version, latest=latest.number)
+            raise conflict(PurchasingErrorCode.VERSION_OUTDATED, answered=version, latest=latest.number)
         if VendorResponse.objects.filter(version=latest).exists():
-            raise conflict("already_answered", version=latest.number)
+            raise conflict(PurchasingErrorCode.ALREADY_ANSWERED, version=latest.number)
         draft, _created = ResponseDraft.objects.update_or_create(
             version=latest, defaults={"payload": payload, "updated_by": actor}
         )

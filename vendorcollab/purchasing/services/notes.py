@@ -8,6 +8,7 @@ from django.db import transaction
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common.text import Kind, Limit, check_text
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from ..errors import FieldErrors, conflict, refused
 from ..models import Attachment, Note, POStatus, PurchaseOrder, Visibility
@@ -20,9 +21,9 @@ def _check(actor: User, po: PurchaseOrder, line_number: int | None, errors: Fiel
     if not actor.has_role(*PURCHASING_ROLES):
         raise refused()
     if po.status in _CLOSED:
-        raise conflict("po_closed", number=po.number, status=POStatus(po.status).label)
+        raise conflict(PurchasingErrorCode.PO_CLOSED, number=po.number, status=POStatus(po.status).label)
     if line_number is not None and not po.lines.filter(line_number=line_number).exists():
-        errors.add("line_number", "unknown_line", line_number=line_number)
+        errors.add("line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=line_number)
 
 
 def note_add(
@@ -30,7 +31,7 @@ def note_add(
 ) -> Note:
     errors = FieldErrors()
     if not text.strip():
-        errors.add("text", "required")
+        errors.add("text", PurchasingErrorCode.REQUIRED)
     check_text(errors, "text", text, Kind.MULTILINE, Limit.NOTE)
     _check(actor, purchase_order, line_number, errors)
     errors.raise_if_any()
@@ -48,7 +49,7 @@ def attachments_add(
 ) -> list[Attachment]:
     errors = FieldErrors()
     if not uploads:
-        errors.add("file", "required")
+        errors.add("file", PurchasingErrorCode.REQUIRED)
     for upload in uploads:
         _check(actor, purchase_order, upload.line_number, errors)
     uploads_validate(uploads, errors, path="file")
