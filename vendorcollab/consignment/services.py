@@ -31,11 +31,12 @@ from vendorcollab.common.text import (
     check_text,
     check_texts,
 )
+from vendorcollab.consignment.errors import ConsignmentErrorCode
 from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing import services as purchasing
 from vendorcollab.purchasing import transitions
+from vendorcollab.purchasing.errors import PurchasingErrorCode, refused
 from vendorcollab.purchasing.errors import conflict as purchasing_conflict
-from vendorcollab.purchasing.errors import refused
 from vendorcollab.purchasing.models import Origin, PurchaseOrderLine, Receipt, ReceiptLine, VersionKind
 from vendorcollab.purchasing.services.versions import version_freeze
 from vendorcollab.purchasing.transitions import Action
@@ -105,12 +106,12 @@ class ReceiveInput:
 def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: FieldErrors, *, dated: bool) -> None:
     today = timezone.localdate()
     if not lines:
-        errors.add("lines", "required")
+        errors.add("lines", PurchasingErrorCode.REQUIRED)
     check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
     for index, line in enumerate(lines):
         path = f"lines.{index}"
         if line.quantity <= 0:
-            errors.add(f"{path}.quantity", "quantity_not_positive")
+            errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
         check_decimal(errors, f"{path}.quantity", line.quantity, QUANTITY_DIGITS)
         check_texts(
             errors,
@@ -120,16 +121,16 @@ def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: Fie
             },
         )
         if line.item.company_id != vendor.company_id:
-            errors.add(f"{path}.item", "wrong_company")
+            errors.add(f"{path}.item", PurchasingErrorCode.WRONG_COMPANY)
         if line.warehouse.site.company_id != vendor.company_id:
-            errors.add(f"{path}.warehouse", "wrong_company")
+            errors.add(f"{path}.warehouse", PurchasingErrorCode.WRONG_COMPANY)
         elif line.site is not None and line.warehouse.site_id != line.site.pk:
-            errors.add(f"{path}.warehouse", "warehouse_not_in_site")
+            errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
         if dated:
             if line.expected_date is None:
-                errors.add(f"{path}.expected_date", "required")
+                errors.add(f"{path}.expected_date", PurchasingErrorCode.REQUIRED)
             elif line.expected_date < today:
-                errors.add(f"{path}.expected_date", "date_in_past")
+                errors.add(f"{path}.expected_date", PurchasingErrorCode.DATE_IN_PAST)
             else:
                 check_date(errors, f"{path}.expected_date", line.expected_date)
 
@@ -221,7 +222,11 @@ def replenishment_create(
 def _lock_order(order: ReplenishmentOrder) -> ReplenishmentOrder:
     locked = ReplenishmentOrder.objects.select_for_update().select_related("vendor").get(pk=order.pk)
     if locked.status != ReplenishmentStatus.OPEN:
-        raise conflict("replenishment_closed", number=locked.number, status=ReplenishmentStatus(locked.status).label)
+        raise conflict(
+            ConsignmentErrorCode.REPLENISHMENT_CLOSED,
+            number=locked.number,
+            status=ReplenishmentStatus(locked.status).label,
+        )
     return locked
 
 
@@ -236,21 +241,21 @@ def replenishment_receive(
         order_lines = {line.line_number: line for line in order.lines.select_related("item", "site", "warehouse")}
         errors = FieldErrors()
         if not lines:
-            errors.add("lines", "required")
+            errors.add("lines", PurchasingErrorCode.REQUIRED)
         seen: set[int] = set()
         for index, entry in enumerate(lines):
             path = f"lines.{index}"
             line = order_lines.get(entry.line_number)
             if line is None:
-                errors.add(f"{path}.line_number", "unknown_line", line_number=entry.line_number)
+                errors.add(f"{path}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=entry.line_number)
             elif entry.line_number in seen:
-                errors.add(f"{path}.line_number", "duplicate_line_number")
+                errors.add(f"{path}.line_number", PurchasingErrorCode.DUPLICATE_LINE_NUMBER)
             elif entry.quantity <= 0:
-                errors.add(f"{path}.quantity", "quantity_not_positive")
+                errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
             elif entry.quantity > line.remaining_quantity:
                 errors.add(
                     f"{path}.quantity",
-                    "replenishment_over_receipt",
+                    ConsignmentErrorCode.REPLENISHMENT_OVER_RECEIPT,
                     remaining=quantity_text(line.remaining_quantity),
                     line_number=line.line_number,
                 )
@@ -329,7 +334,7 @@ def ownership_change_post(
     }
     for index, line in enumerate(lines):
         if line.item.pk not in prices:
-            errors.add(f"lines.{index}.item", "no_consignment_price", item=line.item.number)
+            errors.add(f"lines.{index}.item", ConsignmentErrorCode.NO_CONSIGNMENT_PRICE, item=line.item.number)
     errors.raise_if_any()
     when = transfer_date or timezone.localdate()
     with transaction.atomic():
@@ -344,7 +349,7 @@ def ownership_change_post(
             if wanted[line.key(vendor)] > owned:
                 errors.add(
                     f"lines.{index}.quantity",
-                    "more_than_owned",
+                    ConsignmentErrorCode.MORE_THAN_OWNED,
                     owned=quantity_text(owned),
                     item=line.item.number,
                     warehouse=line.warehouse.code,
