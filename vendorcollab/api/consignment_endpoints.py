@@ -27,6 +27,7 @@ from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.models import POStatus, PurchaseOrder
 
 from .auth import actor, api_auth, buyer_users, vendor_users
+from .error_codes import CONSIGNMENT, answers
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id, InputSchema, Quantity, Text
@@ -353,6 +354,7 @@ def _stock_lines(vendor: Vendor, lines: list[Any]) -> list[services.StockLineInp
     response={201: ReplenishmentOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Create a consignment replenishment order",
 )
+@answers(CONSIGNMENT)
 def consignment_replenishment_create(request: HttpRequest, body: ReplenishmentIn) -> Status[ReplenishmentOut]:
     vendor = _vendor(request, body.vendor)
     order = services.replenishment_create(
@@ -367,6 +369,7 @@ def consignment_replenishment_create(request: HttpRequest, body: ReplenishmentIn
     response={200: ReplenishmentOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Receive a replenishment order (partly or fully)",
 )
+@answers(CONSIGNMENT)
 def consignment_replenishment_receive(request: HttpRequest, id: Id, body: ReceiveIn) -> ReplenishmentOut:
     order = selectors.replenishment_get(actor=actor(request), pk=id)
     order = services.replenishment_receive(
@@ -383,6 +386,7 @@ def consignment_replenishment_receive(request: HttpRequest, id: Id, body: Receiv
     response={201: OwnershipChangeOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Post an inventory ownership change",
 )
+@answers(CONSIGNMENT)
 def consignment_ownership_change_post(request: HttpRequest, body: OwnershipChangeIn) -> Status[OwnershipChangeOut]:
     """Takes the quantities over from the vendor, all lines or none, and returns the journal with the consignment
     purchase order it created (already received)."""

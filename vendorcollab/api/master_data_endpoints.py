@@ -29,6 +29,7 @@ from vendorcollab.partners.models import Collaboration, Company, Item, Site, Ven
 from .auth import actor, api_auth, buyer_users
 from .buyer_references import UNKNOWN, References
 from .buyer_schemas import BuyerInput, NoNullCharacters
+from .error_codes import MASTER_DATA, USERS, answers
 from .errors import error_responses, not_found
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id, Text
@@ -94,6 +95,7 @@ def company_list(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[C
 
 
 @router.post("/companies", auth=admins, response={201: CompanyOut, **CREATE_ERRORS}, summary="Create a company")
+@answers(MASTER_DATA)
 def company_create(request: HttpRequest, body: CompanyIn) -> Status[CompanyOut]:
     company = services.company_create(actor=actor(request), **body.model_dump())
     return Status(201, CompanyOut.build(company))
@@ -188,6 +190,7 @@ def vendor_get(request: HttpRequest, id: Id) -> VendorOut:
 
 
 @router.post("/vendors", auth=admins, response={201: VendorOut, **CREATE_ERRORS}, summary="Create a vendor account")
+@answers(MASTER_DATA)
 def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
     refs = References()
     company = refs.one(Company.objects.all(), body.company, "company")
@@ -204,6 +207,7 @@ def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
     response={200: VendorOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Change a vendor account",
 )
+@answers(MASTER_DATA)
 def vendor_update(request: HttpRequest, id: Id, body: VendorPatch) -> VendorOut:
     """Its number, name, collaboration, price display, language, e-mail, address and PEPPOL identifier."""
     vendor = services.vendor_change(
@@ -278,6 +282,7 @@ def user_list(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[User
 
 
 @router.post("/users", auth=admins, response={201: UserOut, **CREATE_ERRORS}, summary="Create a user")
+@answers(USERS)
 def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
     """A buyer user (buyer roles) or a vendor user (vendor roles and at least one vendor account), never both."""
     errors = FieldErrors(USER_MESSAGES)
@@ -346,6 +351,7 @@ def item_list(request: HttpRequest, filters: Query[CompanyFilters], paging: Quer
 
 
 @router.post("/items", auth=admins, response={201: ItemOut, **CREATE_ERRORS}, summary="Create an item")
+@answers(MASTER_DATA)
 def item_create(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
     refs = References()
     company = refs.one(Company.objects.all(), body.company, "company")
@@ -381,6 +387,7 @@ def site_list(request: HttpRequest, filters: Query[CompanyFilters], paging: Quer
 
 
 @router.post("/sites", auth=admins, response={201: SiteOut, **CREATE_ERRORS}, summary="Create a site")
+@answers(MASTER_DATA)
 def site_create(request: HttpRequest, body: SiteIn) -> Status[SiteOut]:
     refs = References()
     company = refs.one(Company.objects.all(), body.company, "company")
@@ -431,6 +438,7 @@ def warehouse_list(
 
 
 @router.post("/warehouses", auth=admins, response={201: WarehouseOut, **CREATE_ERRORS}, summary="Create a warehouse")
+@answers(MASTER_DATA)
 def warehouse_create(request: HttpRequest, body: WarehouseIn) -> Status[WarehouseOut]:
     refs = References()
     site = refs.one(Site.objects.all(), body.site, "site")
