@@ -69,8 +69,7 @@ class VendorCollabAPI(NinjaAPI):
         # each operation's error codes as an enum.
         self._views = {}
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema = idempotency.document(_document_body_refusals(schema))
-        return error_codes.document(schema, self._views)
+        return error_codes.document(idempotency.document(_document_body_refusals(schema)), self._views)
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
