@@ -169,6 +169,7 @@ PO_INPUT = (
     P.NUMBER_TAKEN,
     P.QUANTITY_BELOW_RECEIVED,
     P.LINE_HAS_RECEIPTS,
+    P.UNKNOWN_LINE,  # a charge on a line the order does not have
 )
 # A step of a purchase order's life cycle refused by the transition table (transitions.py) or its guards.
 PO_STATE = (CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION, P.PO_CLOSED)
