@@ -4,4 +4,5 @@ pytest_plugins = [
     "vendorcollab.common.testing.fixtures",
     "vendorcollab.common.testing.browser",
     "vendorcollab.common.testing.mail",
+    "vendorcollab.common.testing.error_codes",
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vendorcollab.api.models import ApiToken
-from vendorcollab.common.errors import AppError, NotFound
+from vendorcollab.common.errors import AppError, CommonErrorCode, NotFound
 from vendorcollab.common.web import AuthenticatedRequest
 
 from . import people, selectors, services
@@ -138,7 +138,9 @@ def invitation_password(request: HttpRequest) -> HttpResponse:
     try:
         invited = people.invitation_check(token=token)
     except NotFound:
-        return _refused(request, NotFound("not_found", _("Open the link from your invitation e-mail again.")))
+        return _refused(
+            request, NotFound(CommonErrorCode.NOT_FOUND, _("Open the link from your invitation e-mail again."))
+        )
     except AppError as error:
         return _refused(request, error)
     user = invited.user

@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
+from vendorcollab.api.errors import ApiErrorCode
+
 from .adapter import AccountAdapter as BaseAccountAdapter
 from .models import Role, User
 
@@ -166,7 +168,7 @@ class MFARequiredMiddleware:
             # The API's error shape; imported here because the API's modules import this one.
             from vendorcollab.api.errors import MESSAGES, error_response
 
-            return error_response(403, "mfa_required", MESSAGES["mfa_required"])
+            return error_response(403, ApiErrorCode.MFA_REQUIRED, MESSAGES["mfa_required"])
         setup_url = reverse("mfa_activate_totp")
         if getattr(request, "htmx", False):
             # htmx would swap the set-up page into a fragment; make the browser go there instead.

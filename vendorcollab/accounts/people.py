@@ -21,13 +21,15 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.accounts.errors import AccountsErrorCode
 from vendorcollab.api.models import ApiToken
 from vendorcollab.api.services import token_issue, tokens_revoke
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
-from vendorcollab.common.errors import Conflict, FieldErrors, PermissionRefused
+from vendorcollab.common.errors import CommonErrorCode, Conflict, FieldErrors, PermissionRefused
 from vendorcollab.notifications.outbox import mail_queue
 from vendorcollab.partners.models import Company, Vendor
 
@@ -65,18 +67,18 @@ ACTION_OF = {
     UserRequestStatus.COMPLETED: UserRequestAction.COMPLETED,
 }
 
-MESSAGES = {
-    "first_name_required": _("Enter the person's first name."),
-    "email_required": _("Enter the person's e-mail address."),
-    "email_taken": _("A user with this e-mail address already exists."),
-    "email_requested": _("There is already an open request for a user with this e-mail address."),
-    "roles_invalid": _("Choose vendor user or vendor admin."),
-    "roles_unchanged": _("The user already has this role."),
-    "vendors_required": _("Choose at least one vendor account."),
-    "reason_required": _("Give a reason: the requester reads it."),
-    "reason_too_long": _("Keep the reason under %(limit)s characters."),
-    "name_required": _("Give the token a name, so that you know later where it is used."),
-    "name_too_long": _("Keep the name under %(limit)s characters."),
+MESSAGES: dict[str, Promise] = {
+    AccountsErrorCode.FIRST_NAME_REQUIRED: _("Enter the person's first name."),
+    AccountsErrorCode.EMAIL_REQUIRED: _("Enter the person's e-mail address."),
+    AccountsErrorCode.EMAIL_TAKEN: _("A user with this e-mail address already exists."),
+    AccountsErrorCode.EMAIL_REQUESTED: _("There is already an open request for a user with this e-mail address."),
+    AccountsErrorCode.ROLES_INVALID: _("Choose vendor user or vendor admin."),
+    AccountsErrorCode.ROLES_UNCHANGED: _("The user already has this role."),
+    AccountsErrorCode.VENDORS_REQUIRED: _("Choose at least one vendor account."),
+    AccountsErrorCode.REASON_REQUIRED: _("Give a reason: the requester reads it."),
+    AccountsErrorCode.REASON_TOO_LONG: _("Keep the reason under %(limit)s characters."),
+    AccountsErrorCode.NAME_REQUIRED: _("Give the token a name, so that you know later where it is used."),
+    AccountsErrorCode.NAME_TOO_LONG: _("Keep the name under %(limit)s characters."),
 }
 
 
@@ -91,25 +93,26 @@ def invitation_valid_days() -> int:
 def _require_requester(actor: User) -> None:
     if not (selectors.is_buyer_requester(actor) or selectors.is_vendor_admin(actor)):
         raise PermissionRefused(
-            "role_not_allowed", _("Only vendor admins, purchasing agents and procurement admins raise user requests.")
+            CommonErrorCode.ROLE_NOT_ALLOWED,
+            _("Only vendor admins, purchasing agents and procurement admins raise user requests."),
         )
 
 
 def _require_admin(actor: User) -> None:
     if not selectors.is_people_admin(actor):
-        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can do this."))
+        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can do this."))
 
 
 def _check_reason(errors: FieldErrors, reason: str, *, required: bool = False) -> None:
     if required and not reason:
-        errors.add("reason", "reason_required")
+        errors.add("reason", AccountsErrorCode.REASON_REQUIRED)
     elif len(reason) > REASON_MAX_LENGTH:
-        errors.add("reason", "reason_too_long", limit=REASON_MAX_LENGTH)
+        errors.add("reason", AccountsErrorCode.REASON_TOO_LONG, limit=REASON_MAX_LENGTH)
 
 
 def _check_roles(errors: FieldErrors, roles: list[str]) -> None:
     if not roles or not set(roles) <= VENDOR_ROLES:
-        errors.add("roles", "roles_invalid")
+        errors.add("roles", AccountsErrorCode.ROLES_INVALID)
 
 
 def _contact(actor: User, user: User) -> User:
@@ -133,7 +136,7 @@ def _open_request_exists(**lookup: Any) -> bool:
 
 def _not_open(user_request: UserRequest) -> Conflict:
     return Conflict(
-        "request_not_open",
+        AccountsErrorCode.REQUEST_NOT_OPEN,
         _("Request %(number)s is no longer open (status: %(status)s); nothing was changed."),
         params={"number": user_request.number, "status": user_request.get_status_display()},
     )
@@ -207,16 +210,16 @@ def new_user_request_submit(
     role_list = sorted(set(roles))
     errors = FieldErrors(MESSAGES)
     if not first_name:
-        errors.add("first_name", "first_name_required")
+        errors.add("first_name", AccountsErrorCode.FIRST_NAME_REQUIRED)
     if not email:
-        errors.add("email", "email_required")
+        errors.add("email", AccountsErrorCode.EMAIL_REQUIRED)
     elif User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
-        errors.add("email", "email_taken")
+        errors.add("email", AccountsErrorCode.EMAIL_TAKEN)
     elif _open_request_exists(kind=UserRequestKind.NEW_USER, email__iexact=email):
-        errors.add("email", "email_requested")
+        errors.add("email", AccountsErrorCode.EMAIL_REQUESTED)
     _check_roles(errors, role_list)
     if not vendor_list:
-        errors.add("vendors", "vendors_required")
+        errors.add("vendors", AccountsErrorCode.VENDORS_REQUIRED)
     _check_reason(errors, reason)
     errors.raise_if_any()
     with transaction.atomic():
@@ -246,7 +249,7 @@ def _about_user(kind: UserRequestKind, user: User, actor: User, roles: list[str]
 def _refuse_duplicate(kind: UserRequestKind, user: User) -> None:
     if _open_request_exists(kind=kind, subject=user):
         raise Conflict(
-            "duplicate_request",
+            AccountsErrorCode.DUPLICATE_REQUEST,
             _("There is already an open request of this kind for %(user)s."),
             params={"user": user.get_full_name() or user.username},
         )
@@ -263,7 +266,9 @@ def inactivation_request_submit(
     _check_reason(errors, reason)
     errors.raise_if_any()
     if not user.is_active:
-        raise Conflict("user_inactive", _("%(user)s is already inactive."), params={"user": user.username})
+        raise Conflict(
+            AccountsErrorCode.USER_INACTIVE, _("%(user)s is already inactive."), params={"user": user.username}
+        )
     _refuse_duplicate(UserRequestKind.INACTIVATE, user)
     with transaction.atomic():
         user_request = _about_user(UserRequestKind.INACTIVATE, user, actor)
@@ -282,11 +287,13 @@ def role_change_request_submit(
     errors = FieldErrors(MESSAGES)
     _check_roles(errors, role_list)
     if role_list == selectors.role_values(user):
-        errors.add("roles", "roles_unchanged")
+        errors.add("roles", AccountsErrorCode.ROLES_UNCHANGED)
     _check_reason(errors, reason)
     errors.raise_if_any()
     if not user.is_active:
-        raise Conflict("user_inactive", _("%(user)s is already inactive."), params={"user": user.username})
+        raise Conflict(
+            AccountsErrorCode.USER_INACTIVE, _("%(user)s is already inactive."), params={"user": user.username}
+        )
     _refuse_duplicate(UserRequestKind.CHANGE_ROLES, user)
     with transaction.atomic():
         user_request = _about_user(UserRequestKind.CHANGE_ROLES, user, actor, role_list)
@@ -350,7 +357,7 @@ def _approve_new_user(
     vendors = list(user_request.vendors.order_by("company__code", "number"))
     errors = FieldErrors(MESSAGES)
     if User.objects.filter(email__iexact=user_request.email).exists():
-        errors.add("email", "email_taken")
+        errors.add("email", AccountsErrorCode.EMAIL_TAKEN)
     errors.raise_if_any()
     # The e-mail address is the user name: unique, and what the person knows; signing in takes either.
     user = user_create(
@@ -443,7 +450,7 @@ def invitation_renew(
         user = locked.subject
         if not locked.awaits_invitation or user is None or not user.is_active:
             raise Conflict(
-                "no_invitation_pending",
+                AccountsErrorCode.NO_INVITATION_PENDING,
                 _("Request %(number)s does not wait for an invitation to be used."),
                 params={"number": locked.number},
             )
@@ -603,9 +610,9 @@ def personal_token_create(*, actor: User, name: str, request: HttpRequest | None
     name = name.strip()
     errors = FieldErrors(MESSAGES)
     if not name:
-        errors.add("name", "name_required")
+        errors.add("name", AccountsErrorCode.NAME_REQUIRED)
     elif len(name) > TOKEN_NAME_MAX_LENGTH:
-        errors.add("name", "name_too_long", limit=TOKEN_NAME_MAX_LENGTH)
+        errors.add("name", AccountsErrorCode.NAME_TOO_LONG, limit=TOKEN_NAME_MAX_LENGTH)
     errors.raise_if_any()
     return token_issue(actor=actor, name=name, request=request)
 

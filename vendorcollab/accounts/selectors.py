@@ -22,7 +22,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.api.models import ApiToken
-from vendorcollab.common.errors import NotFound
+from vendorcollab.common.errors import CommonErrorCode, NotFound
 from vendorcollab.partners.models import Company, Vendor
 
 from .models import (
@@ -59,7 +59,7 @@ def mail_language(user: User) -> str:
 
 
 def not_found() -> NotFound:
-    return NotFound("not_found", _("There is no such user or request."))
+    return NotFound(CommonErrorCode.NOT_FOUND, _("There is no such user or request."))
 
 
 def is_people_admin(actor: User) -> bool:

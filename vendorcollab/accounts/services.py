@@ -13,10 +13,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.accounts.errors import AccountsErrorCode
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
 from vendorcollab.common import text
-from vendorcollab.common.errors import Conflict, PermissionRefused, ValidationFailed
+from vendorcollab.common.errors import CommonErrorCode, Conflict, PermissionRefused, ValidationFailed
 from vendorcollab.common.text import Kind, Limit
 from vendorcollab.partners.models import Vendor
 
@@ -42,7 +43,7 @@ def user_create(
     ``language`` blank (the default) means the user's pages follow the browser.
     """
     if actor is not None and not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can create users."))
+        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can create users."))
     role_set = set(roles)
     vendor_list = list(vendors)
     fields: dict[str, str] = {}
@@ -72,7 +73,7 @@ def user_create(
     if not _is_language(language):
         fields["language"] = str(_("Choose one of the languages of the portal, or none to follow the browser."))
     if fields:
-        raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
+        raise ValidationFailed(CommonErrorCode.INVALID_INPUT, _("Some fields are not valid."), fields=fields)
     with transaction.atomic():
         user = User(username=username, email=email, first_name=first_name, last_name=last_name, language=language)
         if password:
@@ -95,7 +96,7 @@ def user_language_set(*, actor: User, language: str) -> User:
     (An administrator sets another user's language in the back office.)"""
     if not _is_language(language):
         raise ValidationFailed(
-            "invalid_input",
+            CommonErrorCode.INVALID_INPUT,
             _("Some fields are not valid."),
             fields={"language": str(_("Choose one of the languages of the portal, or none to follow the browser."))},
         )
@@ -146,7 +147,7 @@ def procurement_admin_ensure(*, username: str, email: str, password: str | None)
             except ValidationError as error:
                 fields["password"] = " ".join(error.messages)
         if fields:
-            raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
+            raise ValidationFailed(CommonErrorCode.INVALID_INPUT, _("Some fields are not valid."), fields=fields)
         user = user_create(
             actor=None, username=username, password=password, email=email, roles=[Role.PROCUREMENT_ADMIN]
         )
@@ -167,13 +168,13 @@ def _admin_promote(user: User) -> AdminOutcome:
     if not user.is_active:
         # Someone switched this account off; a container restart must not quietly switch it on again.
         raise Conflict(
-            "user_inactive",
+            AccountsErrorCode.USER_INACTIVE,
             _("%(username)s exists but is inactive. Activate it in the back office or choose another username."),
             params={"username": user.username},
         )
     if set(before) & VENDOR_ROLES:
         raise Conflict(
-            "vendor_user",
+            AccountsErrorCode.VENDOR_USER,
             _("%(username)s is a vendor user; a user cannot hold buyer and vendor roles. Choose another username."),
             params={"username": user.username},
         )

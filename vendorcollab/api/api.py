@@ -20,6 +20,7 @@ from ninja.operation import Operation
 from . import (
     buyer_endpoints,
     consignment_endpoints,
+    error_codes,
     idempotency,
     master_data_endpoints,
     token_endpoints,
@@ -53,14 +54,22 @@ is a 422 `idempotency_key_reused`. Keys are kept for 24 hours.
 
 
 class VendorCollabAPI(NinjaAPI):
+    # The endpoint function of each operation id, seen while the document is built: it carries the codes the
+    # endpoint declares (``error_codes.answers``).
+    _views: dict[str, Any]
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Endpoint functions carry unique names (``vendor_purchase_order_list``); module paths add only noise.
-        return operation.view_func.__name__
+        name = operation.view_func.__name__
+        self._views[name] = operation.view_func
+        return name
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        # The Idempotency-Key header that every authenticated POST honours (``idempotency.install`` below).
+        # The Idempotency-Key header that every authenticated POST honours (``idempotency.install`` below), and
+        # each operation's error codes as an enum.
+        self._views = {}
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return idempotency.document(_document_body_refusals(schema))
+        return error_codes.document(idempotency.document(_document_body_refusals(schema)), self._views)
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:

@@ -49,7 +49,8 @@ from .buyer_schemas import (
     ReceiptIn,
     ReceiptOut,
 )
-from .errors import error_responses
+from .error_codes import INPUT_RULES, PO_CONFIRM, PO_INPUT, PO_RECEIVE, PO_SEND, PO_STATE, answers
+from .errors import ApiErrorCode, error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
 from .vendor_schemas import VendorResponseOut
@@ -179,6 +180,7 @@ def _lines(lines: Sequence[PurchaseOrderLineIn], refs: References) -> list[LineI
     response={201: PurchaseOrderOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Create a purchase order",
 )
+@answers(PO_INPUT)
 def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> Status[PurchaseOrderOut]:
     """A new draft (origin `api`). Send it with `POST /purchase-orders/{id}/send`."""
     user = actor(request)
@@ -209,6 +211,7 @@ def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> 
     response={200: PurchaseOrderOut, **WRITE_ERRORS},
     summary="Change a draft purchase order",
 )
+@answers(*PO_INPUT, *PO_STATE, ApiErrorCode.READ_ONLY_FIELD)
 def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrderPatch) -> PurchaseOrderOut:
     """Only a draft can be changed (409 `invalid_transition` otherwise: take it back first with
     `request-change`). Fields left out stay as they are. The body may be the purchase order as `GET` returned it,
@@ -232,6 +235,7 @@ def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrde
     response={200: PurchaseOrderOut, **error_responses(401, 403, 404, 409, 422)},
     summary="Send a purchase order for confirmation",
 )
+@answers(PO_SEND)
 def buyer_purchase_order_send(request: HttpRequest, id: Id) -> PurchaseOrderOut:
     """Freezes the draft as the next version (`version`, `version_label`) and puts it in front of the vendor.
     Refused (409) for a vendor whose collaboration is disabled, or a PO without lines."""
@@ -245,6 +249,7 @@ def buyer_purchase_order_send(request: HttpRequest, id: Id) -> PurchaseOrderOut:
     response={200: PurchaseOrderOut, **WRITE_ERRORS},
     summary="Confirm a purchase order",
 )
+@answers(*PO_CONFIRM, *PO_INPUT)
 def buyer_purchase_order_confirm(request: HttpRequest, id: Id, body: ConfirmIn | None = None) -> PurchaseOrderOut:
     """After the vendor's `accepted`, or applying the vendor's changes, or explicitly without a response. 409
     `no_response` when the vendor has not answered and `without_response` is not set; 409 `response_rejected` for
@@ -264,6 +269,7 @@ def buyer_purchase_order_confirm(request: HttpRequest, id: Id, body: ConfirmIn |
     response={200: PurchaseOrderOut, **WRITE_ERRORS},
     summary="Take a purchase order back to draft",
 )
+@answers(*PO_STATE, *INPUT_RULES)
 def buyer_purchase_order_request_change(request: HttpRequest, id: Id, body: ReasonIn | None = None) -> PurchaseOrderOut:
     """From external review or confirmed back to draft, to edit it; the next send creates the next version. A
     confirmed PO stays confirmed for the vendor, as its last confirmed version, until the new one is."""
@@ -277,6 +283,7 @@ def buyer_purchase_order_request_change(request: HttpRequest, id: Id, body: Reas
     response={200: PurchaseOrderOut, **WRITE_ERRORS},
     summary="Cancel a purchase order",
 )
+@answers(*PO_STATE, *INPUT_RULES)
 def buyer_purchase_order_cancel(request: HttpRequest, id: Id, body: ReasonIn | None = None) -> PurchaseOrderOut:
     """Any purchase order not yet (fully) received; the vendor sees it as cancelled."""
     po_cancel(actor=actor(request), purchase_order=_po(request, id), reason=body.reason if body else "")
@@ -289,6 +296,7 @@ def buyer_purchase_order_cancel(request: HttpRequest, id: Id, body: ReasonIn | N
     response={201: ReceiptOut, **WRITE_ERRORS},
     summary="Post a product receipt",
 )
+@answers(PO_RECEIVE)
 def buyer_purchase_order_receive(request: HttpRequest, id: Id, body: ReceiptIn) -> Status[ReceiptOut]:
     """Against confirmed lines, partly or fully; the PO becomes `received` when every line is. Receiving more than
     remains on a line, or on a future date, is refused (422) for the whole receipt."""

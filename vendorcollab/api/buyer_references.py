@@ -12,6 +12,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors
 
 M = TypeVar("M", bound=Model)
@@ -21,12 +22,12 @@ UNKNOWN = _("There is no such object, or it belongs to another company.")
 
 class References:
     def __init__(self) -> None:
-        self.errors = FieldErrors({"unknown": UNKNOWN})
+        self.errors = FieldErrors({ApiErrorCode.UNKNOWN: UNKNOWN})
 
     def one(self, rows: QuerySet[M], pk: int, path: str) -> M | None:
         found = rows.filter(pk=pk).first()
         if found is None:
-            self.errors.add(path, "unknown")
+            self.errors.add(path, ApiErrorCode.UNKNOWN)
         return found
 
     def many(self, rows: QuerySet[M], pks: Iterable[int | None]) -> dict[int, M]:
@@ -35,7 +36,7 @@ class References:
         return rows.in_bulk(wanted) if wanted else {}
 
     def missing(self, path: str) -> None:
-        self.errors.add(path, "unknown")
+        self.errors.add(path, ApiErrorCode.UNKNOWN)
 
     def raise_if_any(self) -> None:
         self.errors.raise_if_any()

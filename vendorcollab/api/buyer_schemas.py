@@ -17,6 +17,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 
 from vendorcollab.accounts.models import User
+from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors
 from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
@@ -446,7 +447,7 @@ class PurchaseOrderPatch(BuyerInput):
         for name, hint in self.HINTS.items():
             sent = getattr(self, name)
             if sent is not None and sent != getattr(current, name):
-                errors.add(name, "read_only_field", field=name, hint=hint)
+                errors.add(name, ApiErrorCode.READ_ONLY_FIELD, field=name, hint=hint)
         stored = {line.line_number: line for line in current.lines}
         for index, line in enumerate(self.lines or ()):
             before = stored.get(line.line_number) if line.line_number is not None else None
@@ -454,7 +455,7 @@ class PurchaseOrderPatch(BuyerInput):
                 sent = line.sent_back(name)
                 expected = PurchaseOrderLinePatch.stored(before, name)
                 if sent is not None and (before is not None or expected is not None) and sent != expected:
-                    errors.add(f"lines.{index}.{name}", "read_only_field", field=name, hint=hint)
+                    errors.add(f"lines.{index}.{name}", ApiErrorCode.READ_ONLY_FIELD, field=name, hint=hint)
         return errors
 
 

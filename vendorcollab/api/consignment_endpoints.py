@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES
+from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors, ValidationFailed
 from vendorcollab.consignment import selectors, services
 from vendorcollab.consignment.models import (
@@ -28,6 +29,7 @@ from vendorcollab.purchasing.models import POStatus, PurchaseOrder
 
 from .auth import actor, api_auth, buyer_users, vendor_users
 from .buyer_schemas import NoNullCharacters
+from .error_codes import CONSIGNMENT, answers
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id, InputSchema, Price, Quantity, Text
@@ -347,8 +349,8 @@ class OwnershipChangeOut(Schema):
 def _vendor(request: HttpRequest, pk: int) -> Vendor:
     vendor = Vendor.objects.visible_to(actor(request)).select_related("company").filter(pk=pk).first()
     if vendor is None:
-        errors = FieldErrors({"unknown": UNKNOWN})
-        errors.add("vendor", "unknown")
+        errors = FieldErrors({ApiErrorCode.UNKNOWN: UNKNOWN})
+        errors.add("vendor", ApiErrorCode.UNKNOWN)
         errors.raise_if_any()
     assert vendor is not None
     return vendor
@@ -360,17 +362,17 @@ def _stock_lines(vendor: Vendor, lines: list[Any]) -> list[services.StockLineInp
     items = Item.objects.in_bulk([line.item for line in lines])
     warehouses = Warehouse.objects.select_related("site").in_bulk([line.warehouse for line in lines])
     sites = Site.objects.in_bulk([line.site for line in lines if line.site])
-    errors = FieldErrors({"unknown": UNKNOWN})
+    errors = FieldErrors({ApiErrorCode.UNKNOWN: UNKNOWN})
     result = []
     for index, line in enumerate(lines):
         item, warehouse = items.get(line.item), warehouses.get(line.warehouse)
         site = sites.get(line.site) if line.site else None
         if item is None or item.company_id != company:
-            errors.add(f"lines.{index}.item", "unknown")
+            errors.add(f"lines.{index}.item", ApiErrorCode.UNKNOWN)
         if warehouse is None or warehouse.site.company_id != company:
-            errors.add(f"lines.{index}.warehouse", "unknown")
+            errors.add(f"lines.{index}.warehouse", ApiErrorCode.UNKNOWN)
         if line.site and (site is None or site.company_id != company):
-            errors.add(f"lines.{index}.site", "unknown")
+            errors.add(f"lines.{index}.site", ApiErrorCode.UNKNOWN)
         if item is None or warehouse is None:
             continue
         result.append(
@@ -397,6 +399,7 @@ def _stock_lines(vendor: Vendor, lines: list[Any]) -> list[services.StockLineInp
     response={201: ReplenishmentOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Create a consignment replenishment order",
 )
+@answers(CONSIGNMENT)
 def consignment_replenishment_create(request: HttpRequest, body: ReplenishmentIn) -> Status[ReplenishmentOut]:
     vendor = _vendor(request, body.vendor)
     order = services.replenishment_create(
@@ -411,6 +414,7 @@ def consignment_replenishment_create(request: HttpRequest, body: ReplenishmentIn
     response={200: ReplenishmentOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Receive a replenishment order (partly or fully)",
 )
+@answers(CONSIGNMENT)
 def consignment_replenishment_receive(request: HttpRequest, id: Id, body: ReceiveIn) -> ReplenishmentOut:
     order = selectors.replenishment_get(actor=actor(request), pk=id)
     order = services.replenishment_receive(
@@ -427,6 +431,7 @@ def consignment_replenishment_receive(request: HttpRequest, id: Id, body: Receiv
     response={201: OwnershipChangeOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Post an inventory ownership change",
 )
+@answers(CONSIGNMENT)
 def consignment_ownership_change_post(request: HttpRequest, body: OwnershipChangeIn) -> Status[OwnershipChangeOut]:
     """Takes the quantities over from the vendor, all lines or none, and returns the journal with the consignment
     purchase order it created (already received)."""
@@ -508,7 +513,7 @@ def _item(request: HttpRequest, vendor: Vendor, pk: int) -> Item:
     item = Item.objects.filter(pk=pk, company_id=vendor.company_id).first()
     if item is None:
         errors = FieldErrors({"unknown": UNKNOWN})
-        errors.add("item", "unknown")
+        errors.add("item", ApiErrorCode.UNKNOWN)
         errors.raise_if_any()
     assert item is not None
     return item
@@ -538,6 +543,7 @@ def consignment_price_list(
     response={201: PriceOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Add a consignment price",
 )
+@answers(*CONSIGNMENT, ApiErrorCode.READ_ONLY_FIELD)
 def consignment_price_create(request: HttpRequest, body: PriceIn) -> Status[PriceOut]:
     """409 `price_exists` when the vendor already has a price for the item from that date."""
     vendor = _vendor(request, body.vendor)
@@ -567,6 +573,7 @@ def consignment_price_get(request: HttpRequest, id: Id) -> PriceOut:
     response={200: PriceOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Change a consignment price",
 )
+@answers(*CONSIGNMENT, ApiErrorCode.READ_ONLY_FIELD)
 def consignment_price_update(request: HttpRequest, id: Id, body: PricePatch) -> PriceOut:
     """Ownership changes already posted keep the price they were posted at."""
     price = selectors.price_get(actor=actor(request), pk=id)
@@ -575,7 +582,7 @@ def consignment_price_update(request: HttpRequest, id: Id, body: PricePatch) -> 
     for name in ("id", "vendor", "company", "item", "item_number"):
         sent = getattr(body, name)
         if sent is not None and sent != getattr(current, name):
-            errors.add(name, "read_only_field", field=name)
+            errors.add(name, ApiErrorCode.READ_ONLY_FIELD, field=name)
     errors.raise_if_any()
     services.price_update(
         actor=actor(request),

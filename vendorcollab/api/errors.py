@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -24,38 +25,67 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from vendorcollab.common import request_limits
-from vendorcollab.common.errors import AppError, NotFound, PermissionRefused
+from vendorcollab.common.errors import AppError, CommonErrorCode, NotFound, PermissionRefused
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
+
+class ApiErrorCode(StrEnum):
+    """The API's own codes: authentication, the request as a whole (its JSON, media type, idempotency key), and
+    the references and user fields only the API checks. The generic ones are in ``CommonErrorCode``."""
+
+    MALFORMED_JSON = "malformed_json"
+    NOT_AUTHENTICATED = "not_authenticated"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    OTP_REQUIRED = "otp_required"
+    INVALID_OTP = "invalid_otp"
+    MFA_REQUIRED = "mfa_required"
+    CSRF_FAILED = "csrf_failed"
+    PERMISSION_DENIED = "permission_denied"
+    NO_ROLE = "no_role"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    SERVER_ERROR = "server_error"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    BODY_TOO_LARGE = "body_too_large"
+    UNKNOWN = "unknown"
+    READ_ONLY_FIELD = "read_only_field"
+    INVALID_EMAIL = "invalid_email"
+    USERNAME_TAKEN = "username_taken"
+    PASSWORD_REJECTED = "password_rejected"
+
+
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
 MESSAGES: dict[str, Promise] = {
-    "invalid_input": _("Some fields are not valid. Correct the marked fields and try again."),
-    "malformed_json": _("The request body is not valid JSON."),
-    "not_authenticated": _("Sign in, or send a valid API token as “Authorization: Bearer <token>”."),
-    "invalid_credentials": _("The username or password is not correct."),
-    "too_many_attempts": _("Too many failed sign-in attempts. Wait a few minutes and try again."),
-    "otp_required": _(
+    CommonErrorCode.INVALID_INPUT: _("Some fields are not valid. Correct the marked fields and try again."),
+    ApiErrorCode.MALFORMED_JSON: _("The request body is not valid JSON."),
+    ApiErrorCode.NOT_AUTHENTICATED: _("Sign in, or send a valid API token as “Authorization: Bearer <token>”."),
+    ApiErrorCode.INVALID_CREDENTIALS: _("The username or password is not correct."),
+    ApiErrorCode.TOO_MANY_ATTEMPTS: _("Too many failed sign-in attempts. Wait a few minutes and try again."),
+    ApiErrorCode.OTP_REQUIRED: _(
         "This account uses two-factor authentication: send the code from your authenticator app (or a recovery "
         "code) as “otp”."
     ),
-    "invalid_otp": _("The two-factor authentication code is not correct."),
-    "mfa_required": _(
+    ApiErrorCode.INVALID_OTP: _("The two-factor authentication code is not correct."),
+    ApiErrorCode.MFA_REQUIRED: _(
         "Your role requires two-factor authentication. Set up an authenticator app in the portal "
         "(Two-factor authentication) before using the API."
     ),
-    "csrf_failed": _("The request was refused because its CSRF token is missing or wrong. Reload the page and retry."),
-    "permission_denied": _("You are not allowed to do this."),
-    "no_role": _(
+    ApiErrorCode.CSRF_FAILED: _(
+        "The request was refused because its CSRF token is missing or wrong. Reload the page and retry."
+    ),
+    ApiErrorCode.PERMISSION_DENIED: _("You are not allowed to do this."),
+    ApiErrorCode.NO_ROLE: _(
         "Your account has no role yet. Ask a procurement admin of your organisation to give it one; the first "
         "admin of an installation is made with “manage.py create_admin”."
     ),
-    "not_found": _("This does not exist."),
-    "method_not_allowed": _("This method is not allowed here."),
-    "server_error": _("Something went wrong on our side. Try again later."),
-    "request_too_large": request_limits.MESSAGE,
-    "unsupported_media_type": _("Send the body as JSON, with the header “Content-Type: application/json”."),
+    CommonErrorCode.NOT_FOUND: _("This does not exist."),
+    ApiErrorCode.METHOD_NOT_ALLOWED: _("This method is not allowed here."),
+    ApiErrorCode.SERVER_ERROR: _("Something went wrong on our side. Try again later."),
+    CommonErrorCode.REQUEST_TOO_LARGE: request_limits.MESSAGE,
+    ApiErrorCode.UNSUPPORTED_MEDIA_TYPE: _("Send the body as JSON, with the header “Content-Type: application/json”."),
 }
 # The media types of a JSON body; anything else is a 415 (a UBL import takes XML instead: ubl_endpoints).
 JSON_MEDIA_TYPES = frozenset({"application/json"})
@@ -97,14 +127,14 @@ FALLBACK_FIELD_MESSAGE = _("This value is not valid.")
 
 # The code of an error status that has no more specific one.
 STATUS_CODES = {
-    400: "malformed_json",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "request_too_large",
-    415: "unsupported_media_type",
-    429: "too_many_attempts",
+    400: ApiErrorCode.MALFORMED_JSON,
+    401: ApiErrorCode.NOT_AUTHENTICATED,
+    403: ApiErrorCode.PERMISSION_DENIED,
+    404: CommonErrorCode.NOT_FOUND,
+    405: ApiErrorCode.METHOD_NOT_ALLOWED,
+    413: CommonErrorCode.REQUEST_TOO_LARGE,
+    415: ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    429: ApiErrorCode.TOO_MANY_ATTEMPTS,
 }
 
 
@@ -141,40 +171,40 @@ class UnsupportedMediaType(AppError):
 
 
 def not_authenticated() -> NotAuthenticated:
-    return NotAuthenticated("not_authenticated", MESSAGES["not_authenticated"])
+    return NotAuthenticated(ApiErrorCode.NOT_AUTHENTICATED, MESSAGES["not_authenticated"])
 
 
 def invalid_credentials() -> NotAuthenticated:
-    return NotAuthenticated("invalid_credentials", MESSAGES["invalid_credentials"])
+    return NotAuthenticated(ApiErrorCode.INVALID_CREDENTIALS, MESSAGES["invalid_credentials"])
 
 
 def too_many_attempts() -> TooManyAttempts:
-    return TooManyAttempts("too_many_attempts", MESSAGES["too_many_attempts"])
+    return TooManyAttempts(ApiErrorCode.TOO_MANY_ATTEMPTS, MESSAGES["too_many_attempts"])
 
 
 def otp_required() -> NotAuthenticated:
-    return NotAuthenticated("otp_required", MESSAGES["otp_required"])
+    return NotAuthenticated(ApiErrorCode.OTP_REQUIRED, MESSAGES["otp_required"])
 
 
 def invalid_otp() -> NotAuthenticated:
-    return NotAuthenticated("invalid_otp", MESSAGES["invalid_otp"])
+    return NotAuthenticated(ApiErrorCode.INVALID_OTP, MESSAGES["invalid_otp"])
 
 
 def mfa_required() -> PermissionRefused:
-    return PermissionRefused("mfa_required", MESSAGES["mfa_required"])
+    return PermissionRefused(ApiErrorCode.MFA_REQUIRED, MESSAGES["mfa_required"])
 
 
 def csrf_failed() -> PermissionRefused:
-    return PermissionRefused("csrf_failed", MESSAGES["csrf_failed"])
+    return PermissionRefused(ApiErrorCode.CSRF_FAILED, MESSAGES["csrf_failed"])
 
 
 def permission_denied() -> PermissionRefused:
-    return PermissionRefused("permission_denied", MESSAGES["permission_denied"])
+    return PermissionRefused(ApiErrorCode.PERMISSION_DENIED, MESSAGES["permission_denied"])
 
 
 def unsupported_media_type() -> UnsupportedMediaType:
     message = MESSAGES["unsupported_media_type"]
-    return UnsupportedMediaType("unsupported_media_type", message, fields={"Content-Type": message})
+    return UnsupportedMediaType(ApiErrorCode.UNSUPPORTED_MEDIA_TYPE, message, fields={"Content-Type": message})
 
 
 def is_json_media_type(content_type: str | None) -> bool:
@@ -183,11 +213,11 @@ def is_json_media_type(content_type: str | None) -> bool:
 
 
 def no_role() -> PermissionRefused:
-    return PermissionRefused("no_role", MESSAGES["no_role"])
+    return PermissionRefused(ApiErrorCode.NO_ROLE, MESSAGES["no_role"])
 
 
 def not_found() -> NotFound:
-    return NotFound("not_found", MESSAGES["not_found"])
+    return NotFound(CommonErrorCode.NOT_FOUND, MESSAGES["not_found"])
 
 
 def error_response(
@@ -236,7 +266,7 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     fields: dict[str, str] = {}
     for error in exc.errors:
         fields.setdefault(field_path(tuple(error["loc"])), field_message(error))
-    return error_response(422, "invalid_input", MESSAGES["invalid_input"], fields)
+    return error_response(422, CommonErrorCode.INVALID_INPUT, MESSAGES["invalid_input"], fields)
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -250,15 +280,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(401, "not_authenticated", MESSAGES["not_authenticated"])
+    return error_response(401, ApiErrorCode.NOT_AUTHENTICATED, MESSAGES["not_authenticated"])
 
 
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(404, "not_found", MESSAGES["not_found"])
+    return error_response(404, CommonErrorCode.NOT_FOUND, MESSAGES["not_found"])
 
 
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(403, "permission_denied", MESSAGES["permission_denied"])
+    return error_response(403, ApiErrorCode.PERMISSION_DENIED, MESSAGES["permission_denied"])
 
 
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
@@ -271,7 +301,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug: logged and signalled as Django does for any view (the test client re-raises it), answered in the error
     shape instead of an HTML page."""
     got_request_exception.send(sender=None, request=request)
-    response = error_response(500, "server_error", MESSAGES["server_error"])
+    response = error_response(500, ApiErrorCode.SERVER_ERROR, MESSAGES["server_error"])
     log_response("Internal Server Error: %s", request.path, response=response, request=request, exception=exc)
     return response
 
@@ -307,10 +337,10 @@ def install_handlers(api: NinjaAPI) -> None:
 
 def json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any URL under the API that names no endpoint."""
-    return error_response(404, "not_found", MESSAGES["not_found"])
+    return error_response(404, CommonErrorCode.NOT_FOUND, MESSAGES["not_found"])
 
 
 def json_method_not_allowed(allowed: str) -> HttpResponse:
-    response = error_response(405, "method_not_allowed", MESSAGES["method_not_allowed"])
+    response = error_response(405, ApiErrorCode.METHOD_NOT_ALLOWED, MESSAGES["method_not_allowed"])
     response["Allow"] = allowed
     return response

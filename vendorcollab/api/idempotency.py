@@ -47,7 +47,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.errors import INVALID_INPUT, ValidationFailed
+from vendorcollab.api.errors import ApiErrorCode
+from vendorcollab.common.errors import INVALID_INPUT, CommonErrorCode, ValidationFailed
 from vendorcollab.common.formatting import size_text
 
 from .errors import FIELD_MESSAGES
@@ -132,7 +133,7 @@ def _key_of(request: HttpRequest) -> str:
         message = str(KEY_CHARACTERS)
     else:
         return key
-    raise ValidationFailed("invalid_input", INVALID_INPUT, fields={HEADER: message})
+    raise ValidationFailed(CommonErrorCode.INVALID_INPUT, INVALID_INPUT, fields={HEADER: message})
 
 
 BODY_TOO_LARGE = _("The request body is larger than the %(limit)s allowed with an Idempotency-Key.")
@@ -145,7 +146,9 @@ def request_hash(request: HttpRequest) -> str:
         body = request.body
     except RequestDataTooBig:
         raise ValidationFailed(
-            "body_too_large", BODY_TOO_LARGE, params={"limit": size_text(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+            ApiErrorCode.BODY_TOO_LARGE,
+            BODY_TOO_LARGE,
+            params={"limit": size_text(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
         ) from None
     # A body that is not JSON (a UBL document) is hashed as it is.
     with contextlib.suppress(ValueError, RecursionError):
@@ -168,7 +171,7 @@ def _claim(*, user: User, key: str, request: HttpRequest) -> IdempotencyKey:
             # A concurrent request with the key has committed in the meantime (the insert waited for it).
             record = mine.get()
     if (record.method, record.path, record.request_hash) != (method, path, digest):
-        raise ValidationFailed("idempotency_key_reused", KEY_REUSED, fields={HEADER: KEY_REUSED})
+        raise ValidationFailed(ApiErrorCode.IDEMPOTENCY_KEY_REUSED, KEY_REUSED, fields={HEADER: KEY_REUSED})
     # Only committed rows are visible to another transaction, and a row is committed with its response.
     assert record.response_status is not None
     return record

@@ -21,6 +21,7 @@ from ninja.responses import Status
 
 from vendorcollab.accounts import services as accounts
 from vendorcollab.accounts.models import Role, User, VendorMembership
+from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors
 from vendorcollab.partners import services
 from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
@@ -28,6 +29,7 @@ from vendorcollab.partners.models import Collaboration, Company, Item, Site, Ven
 from .auth import actor, api_auth, buyer_users
 from .buyer_references import UNKNOWN, References
 from .buyer_schemas import BuyerInput, NoNullCharacters
+from .error_codes import MASTER_DATA, USERS, answers
 from .errors import error_responses, not_found
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id, Text
@@ -40,10 +42,10 @@ CREATE_ERRORS = error_responses(400, 401, 403, 404, 422)
 
 USERNAME_PATTERN = r"^[\w.@+-]+$"
 USER_MESSAGES: dict[str, str | Promise] = {
-    "unknown": UNKNOWN,
-    "invalid_email": _("Enter a valid e-mail address."),
-    "username_taken": _("This username is already taken."),
-    "password_rejected": "%(reasons)s",
+    ApiErrorCode.UNKNOWN: UNKNOWN,
+    ApiErrorCode.INVALID_EMAIL: _("Enter a valid e-mail address."),
+    ApiErrorCode.USERNAME_TAKEN: _("This username is already taken."),
+    ApiErrorCode.PASSWORD_REJECTED: "%(reasons)s",
 }
 
 
@@ -93,6 +95,7 @@ def company_list(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[C
 
 
 @router.post("/companies", auth=admins, response={201: CompanyOut, **CREATE_ERRORS}, summary="Create a company")
+@answers(MASTER_DATA)
 def company_create(request: HttpRequest, body: CompanyIn) -> Status[CompanyOut]:
     company = services.company_create(actor=actor(request), **body.model_dump())
     return Status(201, CompanyOut.build(company))
@@ -187,6 +190,7 @@ def vendor_get(request: HttpRequest, id: Id) -> VendorOut:
 
 
 @router.post("/vendors", auth=admins, response={201: VendorOut, **CREATE_ERRORS}, summary="Create a vendor account")
+@answers(MASTER_DATA)
 def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
     refs = References()
     company = refs.one(Company.objects.all(), body.company, "company")
@@ -203,6 +207,7 @@ def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
     response={200: VendorOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Change a vendor account",
 )
+@answers(MASTER_DATA)
 def vendor_update(request: HttpRequest, id: Id, body: VendorPatch) -> VendorOut:
     """Its number, name, collaboration, price display, language, e-mail, address and PEPPOL identifier."""
     vendor = services.vendor_change(
@@ -277,24 +282,25 @@ def user_list(request: HttpRequest, paging: Query[PageQuery]) -> PageResult[User
 
 
 @router.post("/users", auth=admins, response={201: UserOut, **CREATE_ERRORS}, summary="Create a user")
+@answers(USERS)
 def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
     """A buyer user (buyer roles) or a vendor user (vendor roles and at least one vendor account), never both."""
     errors = FieldErrors(USER_MESSAGES)
     vendors = Vendor.objects.in_bulk(set(body.vendors))
     for index, pk in enumerate(body.vendors):
         if pk not in vendors:
-            errors.add(f"vendors.{index}", "unknown")
+            errors.add(f"vendors.{index}", ApiErrorCode.UNKNOWN)
     if body.email:
         try:
             validate_email(body.email)
         except ValidationError:
-            errors.add("email", "invalid_email")
+            errors.add("email", ApiErrorCode.INVALID_EMAIL)
     if body.password is not None:
         candidate = User(username=body.username, email=body.email, first_name=body.first_name, last_name=body.last_name)
         try:
             validate_password(body.password, user=candidate)
         except ValidationError as error:
-            errors.add("password", "password_rejected", reasons=" ".join(error.messages))
+            errors.add("password", ApiErrorCode.PASSWORD_REJECTED, reasons=" ".join(error.messages))
     errors.raise_if_any()
     try:
         user = accounts.user_create(
@@ -310,7 +316,7 @@ def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
         )
     except IntegrityError:
         # The username was taken by a concurrent request between the service's check and its insert.
-        errors.add("username", "username_taken")
+        errors.add("username", ApiErrorCode.USERNAME_TAKEN)
         errors.raise_if_any()
         raise
     return Status(201, UserOut.build(_users().get(pk=user.pk)))
@@ -345,6 +351,7 @@ def item_list(request: HttpRequest, filters: Query[CompanyFilters], paging: Quer
 
 
 @router.post("/items", auth=admins, response={201: ItemOut, **CREATE_ERRORS}, summary="Create an item")
+@answers(MASTER_DATA)
 def item_create(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
     refs = References()
     company = refs.one(Company.objects.all(), body.company, "company")
@@ -380,6 +387,7 @@ def site_list(request: HttpRequest, filters: Query[CompanyFilters], paging: Quer
 
 
 @router.post("/sites", auth=admins, response={201: SiteOut, **CREATE_ERRORS}, summary="Create a site")
+@answers(MASTER_DATA)
 def site_create(request: HttpRequest, body: SiteIn) -> Status[SiteOut]:
     refs = References()
     company = refs.one(Company.objects.all(), body.company, "company")
@@ -430,6 +438,7 @@ def warehouse_list(
 
 
 @router.post("/warehouses", auth=admins, response={201: WarehouseOut, **CREATE_ERRORS}, summary="Create a warehouse")
+@answers(MASTER_DATA)
 def warehouse_create(request: HttpRequest, body: WarehouseIn) -> Status[WarehouseOut]:
     refs = References()
     site = refs.one(Site.objects.all(), body.site, "site")

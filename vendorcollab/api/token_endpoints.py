@@ -13,6 +13,7 @@ from vendorcollab.accounts.models import User
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
 
+from .error_codes import TOKEN, answers
 from .errors import (
     error_responses,
     invalid_credentials,
@@ -33,6 +34,7 @@ router = Router(tags=["authentication"])
     response={201: TokenOut, **error_responses(400, 401, 403, 422, 429)},
     summary="Issue an API token",
 )
+@answers(TOKEN)
 def auth_token_create(request: HttpRequest, credentials: TokenIn) -> Status[TokenOut]:
     """Sign in with a user name (or e-mail address) and password, as on the sign-in page, and receive a token for
     `Authorization: Bearer <token>`. Inactive users are refused. Failed attempts count towards the same limit as

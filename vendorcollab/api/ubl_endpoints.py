@@ -29,6 +29,7 @@ from vendorcollab.purchasing import selectors as purchasing_selectors
 
 from .auth import actor, api_auth, buyer_users
 from .buyer_schemas import PurchaseOrderOut
+from .error_codes import UBL_IMPORT, answers
 from .errors import error_responses
 from .schemas import Id
 
@@ -86,6 +87,7 @@ def _xml_200(description: str) -> dict[str, Any]:
         }
     },
 )
+@answers(UBL_IMPORT)
 def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
     """Creates a draft PO (origin `ubl`). The buyer and seller parties are matched on their `EndpointID` and
     `schemeID` against the company's and the vendor account's endpoint; items on their buyer's, seller's or standard

@@ -16,6 +16,7 @@ from vendorcollab.purchasing.selectors import Sort, VendorList
 from vendorcollab.purchasing.services import response_submit
 
 from .auth import actor, api_auth, vendor_users
+from .error_codes import VENDOR_RESPONSE, answers
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
@@ -82,6 +83,7 @@ def vendor_purchase_order_history(request: HttpRequest, id: Id) -> VendorHistory
     response={201: VendorResponseOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Answer the latest version",
 )
+@answers(VENDOR_RESPONSE)
 def vendor_response_create(request: HttpRequest, id: Id, payload: ResponseIn) -> Status[VendorResponseOut]:
     """Accept, reject, or accept with changes line by line. Only the latest version can be answered, once: an
     older version is a 409 `version_outdated`, a second answer a 409 `already_answered`. Prices, discounts and

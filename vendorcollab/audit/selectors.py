@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import Role, User
-from vendorcollab.common.errors import PermissionRefused
+from vendorcollab.common.errors import CommonErrorCode, PermissionRefused
 
 from .models import AuditEvent, AuditKind
 
@@ -15,7 +15,7 @@ def audit_event_list(*, actor: User, kind: str = "", user: str = "") -> QuerySet
     """Events newest first. ``user`` is a user name: events by that user, about that user, or a failed sign-in
     with that name. Only procurement admins read the log."""
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can read the audit log."))
+        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can read the audit log."))
     events = AuditEvent.objects.select_related("actor", "subject").order_by("-created_at", "-pk")
     if kind in AuditKind.values:
         events = events.filter(kind=kind)

@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+class CommonErrorCode(StrEnum):
+    """The codes every app answers with the same meaning: one field or several wrong, an object outside the actor's
+    reach, a role that does not allow the action, and the input rules of ``common.text``.
+
+    A ``StrEnum`` equals its string, so the JSON output is the string itself. Codes are part of the API contract:
+    add members; never rename a value.
+    """
+
+    INVALID_INPUT = "invalid_input"
+    NOT_FOUND = "not_found"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
+    REQUEST_TOO_LARGE = "request_too_large"
+    # the input rules (common.text)
+    CONTROL_CHARACTER = "control_character"
+    IDENTIFIER_CHARACTERS = "identifier_characters"
+    TEXT_TOO_LONG = "text_too_long"
+    TOO_MANY_ROWS = "too_many_rows"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    TOTAL_TOO_LARGE = "total_too_large"
+
 
 INVALID_INPUT = _("Some fields are not valid. Correct the marked fields and try again.")
 
@@ -113,7 +137,9 @@ class FieldErrors:
             return ValidationFailed(
                 code, self.catalogue[code], fields=self.fields, params=self.params[path], field_codes=self.codes
             )
-        return ValidationFailed("invalid_input", INVALID_INPUT, fields=self.fields, field_codes=self.codes)
+        return ValidationFailed(
+            CommonErrorCode.INVALID_INPUT, INVALID_INPUT, fields=self.fields, field_codes=self.codes
+        )
 
     def raise_if_any(self) -> None:
         error = self.error()

@@ -28,6 +28,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
+from vendorcollab.common.errors import CommonErrorCode
+
 from .errors import AppError
 from .formatting import size_text
 
@@ -46,7 +48,7 @@ class RequestTooLarge(AppError):
 
 
 def request_too_large(limit: int) -> RequestTooLarge:
-    return RequestTooLarge("request_too_large", MESSAGE, params={"limit": size_text(limit)})
+    return RequestTooLarge(CommonErrorCode.REQUEST_TOO_LARGE, MESSAGE, params={"limit": size_text(limit)})
 
 
 def is_api(request: HttpRequest) -> bool:

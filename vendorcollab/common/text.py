@@ -29,22 +29,26 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.common.errors import CommonErrorCode
+
 from .errors import FieldErrors
 
 # The codes of these rules, merged into each app's catalogue. Codes are part of the API contract: never rename one.
 MESSAGES: dict[str, Promise] = {
-    "control_character": _(
+    CommonErrorCode.CONTROL_CHARACTER: _(
         "This text contains a character that cannot be stored: a control character, or a tab or line break "
         "where only one line is allowed."
     ),
-    "identifier_characters": _("Use only letters, digits, spaces and the characters - _ . / # : + ( ) &."),
-    "text_too_long": _("Enter at most %(limit)s characters (this has %(length)s)."),
-    "too_many_rows": _("Enter at most %(limit)s rows (this has %(count)s)."),
-    "number_out_of_range": _(
+    CommonErrorCode.IDENTIFIER_CHARACTERS: _(
+        "Use only letters, digits, spaces and the characters - _ . / # : + ( ) &."
+    ),
+    CommonErrorCode.TEXT_TOO_LONG: _("Enter at most %(limit)s characters (this has %(length)s)."),
+    CommonErrorCode.TOO_MANY_ROWS: _("Enter at most %(limit)s rows (this has %(count)s)."),
+    CommonErrorCode.NUMBER_OUT_OF_RANGE: _(
         "Enter a number with at most %(whole)s digits before the decimal point and %(places)s after it."
     ),
-    "date_out_of_range": _("Enter a date between %(earliest)s and %(latest)s."),
-    "total_too_large": _(
+    CommonErrorCode.DATE_OUT_OF_RANGE: _("Enter a date between %(earliest)s and %(latest)s."),
+    CommonErrorCode.TOTAL_TOO_LARGE: _(
         "The total of the purchase order is larger than the portal can keep. Split it over more orders."
     ),
 }
@@ -100,11 +104,11 @@ def text_problem(value: str, kind: Kind = Kind.LINE, limit: int | None = None) -
     """The code and parameters of what is wrong with ``value``, or None."""
     pattern = _CONTROL_EXCEPT_LAYOUT if kind is Kind.MULTILINE else _CONTROL
     if pattern.search(value):
-        return "control_character", {}
+        return CommonErrorCode.CONTROL_CHARACTER, {}
     if kind is Kind.IDENTIFIER and not _IDENTIFIER.fullmatch(value):
-        return "identifier_characters", {}
+        return CommonErrorCode.IDENTIFIER_CHARACTERS, {}
     if limit is not None and len(value) > limit:
-        return "text_too_long", {"limit": limit, "length": len(value)}
+        return CommonErrorCode.TEXT_TOO_LONG, {"limit": limit, "length": len(value)}
     return None
 
 
@@ -140,7 +144,7 @@ def check_nested_text(errors: FieldErrors, path: str, value: Any, limit: int = L
 def check_count(errors: FieldErrors, path: str, rows: Iterable[object], limit: int) -> None:
     count = len(list(rows))
     if count > limit:
-        errors.add(path, "too_many_rows", limit=limit, count=count)
+        errors.add(path, CommonErrorCode.TOO_MANY_ROWS, limit=limit, count=count)
 
 
 def date_window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -159,7 +163,7 @@ def check_date(errors: FieldErrors, path: str, value: datetime.date | None, *, r
         return
     earliest, latest = (EARLIEST_DATE, LATEST_RECORDED_DATE) if recorded else date_window()
     if not earliest <= value <= latest:
-        errors.add(path, "date_out_of_range", earliest=earliest.isoformat(), latest=latest.isoformat())
+        errors.add(path, CommonErrorCode.DATE_OUT_OF_RANGE, earliest=earliest.isoformat(), latest=latest.isoformat())
 
 
 def check_decimal(errors: FieldErrors, path: str, value: Decimal | None, digits: tuple[int, int]) -> None:
@@ -168,12 +172,12 @@ def check_decimal(errors: FieldErrors, path: str, value: Decimal | None, digits:
         return
     whole, places = digits
     if not value.is_finite() or abs(value) >= Decimal(10) ** whole or value != round(value, places):
-        errors.add(path, "number_out_of_range", whole=whole, places=places)
+        errors.add(path, CommonErrorCode.NUMBER_OUT_OF_RANGE, whole=whole, places=places)
 
 
 def check_total(errors: FieldErrors, path: str, total: Decimal) -> None:
     if abs(total) >= TOTAL_LIMIT:
-        errors.add(path, "total_too_large")
+        errors.add(path, CommonErrorCode.TOTAL_TOO_LARGE)
 
 
 # What XML 1.0 cannot hold (its Char production), replaced at the output boundary.

@@ -33,11 +33,12 @@ from vendorcollab.common.text import (
     check_text,
     check_texts,
 )
+from vendorcollab.consignment.errors import ConsignmentErrorCode
 from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing import services as purchasing
 from vendorcollab.purchasing import transitions
+from vendorcollab.purchasing.errors import PurchasingErrorCode, refused
 from vendorcollab.purchasing.errors import conflict as purchasing_conflict
-from vendorcollab.purchasing.errors import refused
 from vendorcollab.purchasing.models import Origin, PurchaseOrderLine, Receipt, ReceiptLine, VersionKind
 from vendorcollab.purchasing.services.versions import version_freeze
 from vendorcollab.purchasing.transitions import Action
@@ -111,12 +112,12 @@ class ReceiveInput:
 def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: FieldErrors, *, dated: bool) -> None:
     today = timezone.localdate()
     if not lines:
-        errors.add("lines", "required")
+        errors.add("lines", PurchasingErrorCode.REQUIRED)
     check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
     for index, line in enumerate(lines):
         path = f"lines.{index}"
         if line.quantity <= 0:
-            errors.add(f"{path}.quantity", "quantity_not_positive")
+            errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
         check_decimal(errors, f"{path}.quantity", line.quantity, QUANTITY_DIGITS)
         check_texts(
             errors,
@@ -126,25 +127,25 @@ def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: Fie
             },
         )
         if line.item.company_id != vendor.company_id:
-            errors.add(f"{path}.item", "wrong_company")
+            errors.add(f"{path}.item", PurchasingErrorCode.WRONG_COMPANY)
         if line.warehouse.site.company_id != vendor.company_id:
-            errors.add(f"{path}.warehouse", "wrong_company")
+            errors.add(f"{path}.warehouse", PurchasingErrorCode.WRONG_COMPANY)
         elif line.site is not None and line.warehouse.site_id != line.site.pk:
-            errors.add(f"{path}.warehouse", "warehouse_not_in_site")
+            errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
         if line.unit_price is not None:
             _check_price(errors, f"{path}.unit_price", line.unit_price)
         if dated:
             if line.expected_date is None:
-                errors.add(f"{path}.expected_date", "required")
+                errors.add(f"{path}.expected_date", PurchasingErrorCode.REQUIRED)
             elif line.expected_date < today:
-                errors.add(f"{path}.expected_date", "date_in_past")
+                errors.add(f"{path}.expected_date", PurchasingErrorCode.DATE_IN_PAST)
             else:
                 check_date(errors, f"{path}.expected_date", line.expected_date)
 
 
 def _check_price(errors: FieldErrors, path: str, unit_price: Decimal) -> None:
     if not unit_price.is_finite() or unit_price <= 0:
-        errors.add(path, "price_not_positive")
+        errors.add(path, ConsignmentErrorCode.PRICE_NOT_POSITIVE)
     else:
         check_decimal(errors, path, unit_price, PRICE_DIGITS)
 
@@ -249,21 +250,21 @@ def replenishment_receive(
         order_lines = {line.line_number: line for line in order.lines.select_related("item", "site", "warehouse")}
         errors = FieldErrors()
         if not lines:
-            errors.add("lines", "required")
+            errors.add("lines", PurchasingErrorCode.REQUIRED)
         seen: set[int] = set()
         for index, entry in enumerate(lines):
             path = f"lines.{index}"
             line = order_lines.get(entry.line_number)
             if line is None:
-                errors.add(f"{path}.line_number", "unknown_line", line_number=entry.line_number)
+                errors.add(f"{path}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=entry.line_number)
             elif entry.line_number in seen:
-                errors.add(f"{path}.line_number", "duplicate_line_number")
+                errors.add(f"{path}.line_number", PurchasingErrorCode.DUPLICATE_LINE_NUMBER)
             elif entry.quantity <= 0:
-                errors.add(f"{path}.quantity", "quantity_not_positive")
+                errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
             elif entry.quantity > line.remaining_quantity:
                 errors.add(
                     f"{path}.quantity",
-                    "replenishment_over_receipt",
+                    ConsignmentErrorCode.REPLENISHMENT_OVER_RECEIPT,
                     remaining=quantity_text(line.remaining_quantity),
                     line_number=line.line_number,
                 )
@@ -340,7 +341,7 @@ def ownership_change_post(
     prices = prices_valid_on(vendor=vendor, items=[line.item for line in lines if line.unit_price is None], day=when)
     for index, line in enumerate(lines):
         if line.unit_price is None and line.item.pk not in prices:
-            errors.add(f"lines.{index}.item", "no_consignment_price", item=line.item.number)
+            errors.add(f"lines.{index}.item", ConsignmentErrorCode.NO_CONSIGNMENT_PRICE, item=line.item.number)
     errors.raise_if_any()
     unit_prices = [prices[line.item.pk].unit_price if line.unit_price is None else line.unit_price for line in lines]
     # The price list's currency; lines priced on the form alone are in the currency of the vendor's latest price.
@@ -357,7 +358,7 @@ def ownership_change_post(
             if wanted[line.key(vendor)] > owned:
                 errors.add(
                     f"lines.{index}.quantity",
-                    "more_than_owned",
+                    ConsignmentErrorCode.MORE_THAN_OWNED,
                     owned=quantity_text(owned),
                     item=line.item.number,
                     warehouse=line.warehouse.code,
@@ -457,9 +458,9 @@ def _validate_price(
 ) -> None:
     _check_price(errors, "unit_price", unit_price)
     if not CURRENCY.fullmatch(currency):
-        errors.add("currency", "currency_invalid")
+        errors.add("currency", ConsignmentErrorCode.CURRENCY_INVALID)
     if item.company_id != vendor.company_id:
-        errors.add("item", "wrong_company")
+        errors.add("item", PurchasingErrorCode.WRONG_COMPANY)
     check_date(errors, "valid_from", valid_from, recorded=True)
 
 
@@ -480,7 +481,10 @@ def _save_price(price: ConsignmentPrice) -> ConsignmentPrice:
 
 def _price_exists(price: ConsignmentPrice) -> Exception:
     return conflict(
-        "price_exists", item=price.item.number, vendor=price.vendor.name, valid_from=price.valid_from.isoformat()
+        ConsignmentErrorCode.PRICE_EXISTS,
+        item=price.item.number,
+        vendor=price.vendor.name,
+        valid_from=price.valid_from.isoformat(),
     )
 
 

@@ -15,7 +15,7 @@ from vendorcollab.common.errors import AppError
 from vendorcollab.common.lifecycle import Row, Table
 from vendorcollab.purchasing.errors import refused
 
-from .errors import conflict
+from .errors import ConsignmentErrorCode, conflict
 from .models import ReplenishmentOrder, ReplenishmentStatus
 
 
@@ -30,7 +30,11 @@ OPEN, RECEIVED, CANCELLED = ReplenishmentStatus.OPEN, ReplenishmentStatus.RECEIV
 def _expected(order: ReplenishmentOrder, actor: User) -> AppError | None:
     """Something is still to come (read from the lines the page has loaded anyway)."""
     if not any(line.remaining_quantity > 0 for line in order.lines.all()):
-        return conflict("replenishment_closed", number=order.number, status=ReplenishmentStatus(order.status).label)
+        return conflict(
+            ConsignmentErrorCode.REPLENISHMENT_CLOSED,
+            number=order.number,
+            status=ReplenishmentStatus(order.status).label,
+        )
     return None
 
 
@@ -43,7 +47,7 @@ TRANSITIONS: tuple[Row, ...] = (
 TABLE = Table(
     TRANSITIONS,
     not_now=lambda order, action: conflict(
-        "replenishment_closed", number=order.number, status=ReplenishmentStatus(order.status).label
+        ConsignmentErrorCode.REPLENISHMENT_CLOSED, number=order.number, status=ReplenishmentStatus(order.status).label
     ),
     role_refused=lambda action: refused(),
 )

@@ -9,48 +9,81 @@ body that is not a document we read at all (too large, not well-formed XML, with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vendorcollab.common.errors import AppError, Conflict, ValidationFailed
+from vendorcollab.common.errors import AppError, CommonErrorCode, Conflict, ValidationFailed
+
+
+class InteropErrorCode(StrEnum):
+    """The codes of UBL documents: the body as a whole, and each element."""
+
+    UBL_TOO_LARGE = "ubl_too_large"
+    UBL_EMPTY = "ubl_empty"
+    UBL_MALFORMED = "ubl_malformed"
+    UBL_DOCTYPE = "ubl_doctype"
+    UBL_NOT_AN_ORDER = "ubl_not_an_order"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UBL_MISSING = "ubl_missing"
+    UBL_EMPTY_VALUE = "ubl_empty_value"
+    UBL_INVALID_NUMBER = "ubl_invalid_number"
+    UBL_NUMBER_TOO_PRECISE = "ubl_number_too_precise"
+    UBL_NUMBER_TOO_LARGE = "ubl_number_too_large"
+    UBL_NOT_POSITIVE = "ubl_not_positive"
+    UBL_PERCENT_OUT_OF_RANGE = "ubl_percent_out_of_range"
+    UBL_INVALID_DATE = "ubl_invalid_date"
+    UBL_INVALID_BOOLEAN = "ubl_invalid_boolean"
+    UBL_INVALID_CURRENCY = "ubl_invalid_currency"
+    UBL_TOO_LONG = "ubl_too_long"
+    UBL_UNKNOWN_BUYER = "ubl_unknown_buyer"
+    UBL_UNKNOWN_SELLER = "ubl_unknown_seller"
+    UBL_AMBIGUOUS_PARTY = "ubl_ambiguous_party"
+    UBL_UNKNOWN_ITEM = "ubl_unknown_item"
+    UBL_AMBIGUOUS_ITEM = "ubl_ambiguous_item"
+    DATE_IN_PAST = "date_in_past"
+    NUMBER_TAKEN = "number_taken"
+
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
 MESSAGES: dict[str, Promise] = {
     # the body as a whole
-    "ubl_too_large": _("The document is larger than the %(limit)s allowed."),
-    "ubl_empty": _("The document is empty."),
-    "ubl_malformed": _("The document is not well-formed XML: %(reason)s"),
-    "ubl_doctype": _("Documents with a DOCTYPE (a DTD or entity declarations) are refused."),
-    "ubl_not_an_order": _("This is not a UBL 2.1 Order: its root element is %(root)s."),
-    "unsupported_media_type": _("Send the document as XML, with the header “Content-Type: application/xml”."),
+    InteropErrorCode.UBL_TOO_LARGE: _("The document is larger than the %(limit)s allowed."),
+    InteropErrorCode.UBL_EMPTY: _("The document is empty."),
+    InteropErrorCode.UBL_MALFORMED: _("The document is not well-formed XML: %(reason)s"),
+    InteropErrorCode.UBL_DOCTYPE: _("Documents with a DOCTYPE (a DTD or entity declarations) are refused."),
+    InteropErrorCode.UBL_NOT_AN_ORDER: _("This is not a UBL 2.1 Order: its root element is %(root)s."),
+    InteropErrorCode.UNSUPPORTED_MEDIA_TYPE: _(
+        "Send the document as XML, with the header “Content-Type: application/xml”."
+    ),
     # elements
-    "ubl_missing": _("This element is required and missing."),
-    "ubl_empty_value": _("This element is empty."),
-    "ubl_invalid_number": _("“%(value)s” is not a number."),
-    "ubl_number_too_precise": _("“%(value)s” has more than %(places)s decimals."),
-    "ubl_number_too_large": _("“%(value)s” is too large."),
-    "ubl_not_positive": _("“%(value)s” must be greater than zero."),
-    "ubl_percent_out_of_range": _("“%(value)s” must be a percentage between 0 and 100."),
-    "ubl_invalid_date": _("“%(value)s” is not a date (YYYY-MM-DD)."),
-    "ubl_invalid_boolean": _("“%(value)s” is not true or false."),
-    "ubl_invalid_currency": _("“%(value)s” is not a currency code (three capital letters, ISO 4217)."),
-    "ubl_too_long": _("“%(value)s” is longer than the %(limit)s characters allowed."),
-    "ubl_unknown_buyer": _(
+    InteropErrorCode.UBL_MISSING: _("This element is required and missing."),
+    InteropErrorCode.UBL_EMPTY_VALUE: _("This element is empty."),
+    InteropErrorCode.UBL_INVALID_NUMBER: _("“%(value)s” is not a number."),
+    InteropErrorCode.UBL_NUMBER_TOO_PRECISE: _("“%(value)s” has more than %(places)s decimals."),
+    InteropErrorCode.UBL_NUMBER_TOO_LARGE: _("“%(value)s” is too large."),
+    InteropErrorCode.UBL_NOT_POSITIVE: _("“%(value)s” must be greater than zero."),
+    InteropErrorCode.UBL_PERCENT_OUT_OF_RANGE: _("“%(value)s” must be a percentage between 0 and 100."),
+    InteropErrorCode.UBL_INVALID_DATE: _("“%(value)s” is not a date (YYYY-MM-DD)."),
+    InteropErrorCode.UBL_INVALID_BOOLEAN: _("“%(value)s” is not true or false."),
+    InteropErrorCode.UBL_INVALID_CURRENCY: _("“%(value)s” is not a currency code (three capital letters, ISO 4217)."),
+    InteropErrorCode.UBL_TOO_LONG: _("“%(value)s” is longer than the %(limit)s characters allowed."),
+    InteropErrorCode.UBL_UNKNOWN_BUYER: _(
         "No company has the endpoint %(scheme)s:%(value)s. Set it as the company's endpoint scheme and id."
     ),
-    "ubl_unknown_seller": _(
+    InteropErrorCode.UBL_UNKNOWN_SELLER: _(
         "Company %(company)s has no vendor account with the endpoint %(scheme)s:%(value)s. Set it as the vendor "
         "account's endpoint scheme and id."
     ),
-    "ubl_ambiguous_party": _("More than one %(kind)s has the endpoint %(scheme)s:%(value)s."),
-    "ubl_unknown_item": _("No item “%(value)s” in company %(company)s."),
-    "ubl_ambiguous_item": _("More than one item of company %(company)s is called “%(value)s”."),
-    "date_in_past": _("The delivery date %(value)s is in the past."),
-    "number_taken": _("Purchase order number %(number)s is already used in company %(company)s."),
+    InteropErrorCode.UBL_AMBIGUOUS_PARTY: _("More than one %(kind)s has the endpoint %(scheme)s:%(value)s."),
+    InteropErrorCode.UBL_UNKNOWN_ITEM: _("No item “%(value)s” in company %(company)s."),
+    InteropErrorCode.UBL_AMBIGUOUS_ITEM: _("More than one item of company %(company)s is called “%(value)s”."),
+    InteropErrorCode.DATE_IN_PAST: _("The delivery date %(value)s is in the past."),
+    InteropErrorCode.NUMBER_TAKEN: _("Purchase order number %(number)s is already used in company %(company)s."),
     # several problems at once; and a problem the purchasing rules found, placed on its element
-    "invalid_input": _("The document has %(count)s problems. The first: %(element)s: %(problem)s"),
+    CommonErrorCode.INVALID_INPUT: _("The document has %(count)s problems. The first: %(element)s: %(problem)s"),
     "element_problem": _("%(element)s: %(problem)s"),
 }
 
@@ -75,14 +108,14 @@ def unreadable(code: str, element: str = "document", **params: Any) -> Unreadabl
 
 def unsupported_media_type() -> UnsupportedMediaType:
     message = MESSAGES["unsupported_media_type"]
-    return UnsupportedMediaType("unsupported_media_type", message, fields={"Content-Type": str(message)})
+    return UnsupportedMediaType(InteropErrorCode.UNSUPPORTED_MEDIA_TYPE, message, fields={"Content-Type": str(message)})
 
 
 def number_taken(element: str, *, number: str, company: str) -> Conflict:
     text = _render(MESSAGES["number_taken"], {"number": number, "company": company})
     params = {"element": element, "problem": text}
     return Conflict(
-        "number_taken",
+        InteropErrorCode.NUMBER_TAKEN,
         MESSAGES["element_problem"],
         params=params,
         fields={element: text},
@@ -143,7 +176,7 @@ class DocumentErrors:
             )
         params = {"count": len(problems), "element": first.element, "problem": first.text}
         return ValidationFailed(
-            "invalid_input", MESSAGES["invalid_input"], params=params, fields=fields, field_codes=codes
+            CommonErrorCode.INVALID_INPUT, MESSAGES["invalid_input"], params=params, fields=fields, field_codes=codes
         )
 
     def raise_if_any(self) -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common import text
 from vendorcollab.common.errors import ValidationFailed
+from vendorcollab.interop.errors import InteropErrorCode
 from vendorcollab.partners.models import Company, Item, Vendor
 from vendorcollab.purchasing.errors import refused
 from vendorcollab.purchasing.models import Origin, PurchaseOrder, Visibility
@@ -110,9 +111,11 @@ def _company(party: PartyRef | None, errors: DocumentErrors) -> Company | None:
     if len(found) == 1:
         return found[0]
     if found:
-        errors.add(party.path, "ubl_ambiguous_party", **_party_params(party), kind=PARTY_KINDS["company"])
+        errors.add(
+            party.path, InteropErrorCode.UBL_AMBIGUOUS_PARTY, **_party_params(party), kind=PARTY_KINDS["company"]
+        )
     else:
-        errors.add(party.path, "ubl_unknown_buyer", **_party_params(party))
+        errors.add(party.path, InteropErrorCode.UBL_UNKNOWN_BUYER, **_party_params(party))
     return None
 
 
@@ -125,9 +128,9 @@ def _vendor(party: PartyRef | None, company: Company, errors: DocumentErrors) ->
     if len(found) == 1:
         return found[0]
     if found:
-        errors.add(party.path, "ubl_ambiguous_party", **_party_params(party), kind=PARTY_KINDS["vendor"])
+        errors.add(party.path, InteropErrorCode.UBL_AMBIGUOUS_PARTY, **_party_params(party), kind=PARTY_KINDS["vendor"])
     else:
-        errors.add(party.path, "ubl_unknown_seller", **_party_params(party), company=company.code)
+        errors.add(party.path, InteropErrorCode.UBL_UNKNOWN_SELLER, **_party_params(party), company=company.code)
     return None
 
 
@@ -145,7 +148,7 @@ def _items(lines: list[LineDoc], company: Company, errors: DocumentErrors) -> di
             item = next((by_number[v.text] for v in line.identifiers if v.text in by_number), None)
             if item is None:
                 first = line.identifiers[0]
-                errors.add(first.path, "ubl_unknown_item", value=shown(first.text), company=company.code)
+                errors.add(first.path, InteropErrorCode.UBL_UNKNOWN_ITEM, value=shown(first.text), company=company.code)
         elif line.name is not None:
             named = list(Item.objects.filter(company=company, name__iexact=line.name.text)[:2])
             item = named[0] if len(named) == 1 else None
@@ -154,7 +157,7 @@ def _items(lines: list[LineDoc], company: Company, errors: DocumentErrors) -> di
                 errors.add(line.name.path, code, value=shown(line.name.text), company=company.code)
         else:
             item = None
-            errors.add(f"{line.paths['item']}/Name", "ubl_missing")
+            errors.add(f"{line.paths['item']}/Name", InteropErrorCode.UBL_MISSING)
         if item is not None:
             found[index] = item
     return found
@@ -172,7 +175,7 @@ def _check_dates(order: OrderDoc, errors: DocumentErrors) -> None:
         if wanted is None:
             wanted, path = order.delivery_date, order.delivery_path
         if wanted is not None and wanted < today:
-            errors.add(path, "date_in_past", value=wanted.isoformat())
+            errors.add(path, InteropErrorCode.DATE_IN_PAST, value=wanted.isoformat())
 
 
 def _check_notes(order: OrderDoc, errors: DocumentErrors) -> None:

@@ -18,6 +18,7 @@ from django.conf import settings
 from lxml import etree
 
 from vendorcollab.common.formatting import size_text
+from vendorcollab.interop.errors import InteropErrorCode
 
 from .errors import DocumentErrors, shown, unreadable
 
@@ -123,11 +124,11 @@ def parse(document: bytes) -> etree._Element:
     so a hostile body costs a length check or a byte search, never a parse."""
     limit = max_bytes()
     if len(document) > limit:
-        raise unreadable("ubl_too_large", limit=size_text(limit))
+        raise unreadable(InteropErrorCode.UBL_TOO_LARGE, limit=size_text(limit))
     if not document.strip():
-        raise unreadable("ubl_empty")
+        raise unreadable(InteropErrorCode.UBL_EMPTY)
     if any(mark in document for mark in _DOCTYPE_MARKS):
-        raise unreadable("ubl_doctype")
+        raise unreadable(InteropErrorCode.UBL_DOCTYPE)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -140,10 +141,10 @@ def parse(document: bytes) -> etree._Element:
         root = etree.fromstring(document, parser)
     except etree.XMLSyntaxError as error:
         reason = re.sub(r" \(<string>, line \d+\)$", "", str(error))
-        raise unreadable("ubl_malformed", reason=shown(reason, 200)) from None
+        raise unreadable(InteropErrorCode.UBL_MALFORMED, reason=shown(reason, 200)) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise unreadable("ubl_doctype")
+        raise unreadable(InteropErrorCode.UBL_DOCTYPE)
     return root
 
 
@@ -154,7 +155,7 @@ def read_order(document: bytes) -> tuple[OrderDoc, DocumentErrors]:
     if name.namespace != ORDER_NS or name.localname != "Order":
         errors = DocumentErrors()
         root_name = f"{name.localname} ({name.namespace})" if name.namespace else name.localname
-        errors.add(name.localname, "ubl_not_an_order", root=shown(root_name, 120))
+        errors.add(name.localname, InteropErrorCode.UBL_NOT_AN_ORDER, root=shown(root_name, 120))
         errors.raise_if_any()
     return _Reader().order(root)
 
@@ -181,15 +182,15 @@ class _Reader:
         element, path = self.child(parent, path, name)
         if element is None:
             if required:
-                self.errors.add(path, "ubl_missing")
+                self.errors.add(path, InteropErrorCode.UBL_MISSING)
             return None
         text = " ".join((element.text or "").split())
         if not text:
             if required:
-                self.errors.add(path, "ubl_empty_value")
+                self.errors.add(path, InteropErrorCode.UBL_EMPTY_VALUE)
             return None
         if limit is not None and len(text) > limit:
-            self.errors.add(path, "ubl_too_long", value=shown(text), limit=limit)
+            self.errors.add(path, InteropErrorCode.UBL_TOO_LONG, value=shown(text), limit=limit)
             return None
         return Value(text, path)
 
@@ -212,22 +213,22 @@ class _Reader:
     def number(self, value: Value, precision: tuple[int, int]) -> Decimal | None:
         digits, places = precision
         if len(value.text) > 64:  # no column takes it; spare Decimal a megabyte of digits
-            self.errors.add(value.path, "ubl_number_too_large", value=shown(value.text))
+            self.errors.add(value.path, InteropErrorCode.UBL_NUMBER_TOO_LARGE, value=shown(value.text))
             return None
         if not _DECIMAL.fullmatch(value.text):
-            self.errors.add(value.path, "ubl_invalid_number", value=shown(value.text))
+            self.errors.add(value.path, InteropErrorCode.UBL_INVALID_NUMBER, value=shown(value.text))
             return None
         try:
             number = Decimal(value.text)
         except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
-            self.errors.add(value.path, "ubl_invalid_number", value=shown(value.text))
+            self.errors.add(value.path, InteropErrorCode.UBL_INVALID_NUMBER, value=shown(value.text))
             return None
         exponent = number.normalize().as_tuple().exponent
         if isinstance(exponent, int) and -exponent > places:
-            self.errors.add(value.path, "ubl_number_too_precise", value=shown(value.text), places=places)
+            self.errors.add(value.path, InteropErrorCode.UBL_NUMBER_TOO_PRECISE, value=shown(value.text), places=places)
             return None
         if abs(number) >= Decimal(10) ** (digits - places):
-            self.errors.add(value.path, "ubl_number_too_large", value=shown(value.text))
+            self.errors.add(value.path, InteropErrorCode.UBL_NUMBER_TOO_LARGE, value=shown(value.text))
             return None
         return number.quantize(Decimal(1).scaleb(-places))
 
@@ -242,7 +243,7 @@ class _Reader:
         try:
             return date.fromisoformat(match.group(1) if match else ""), value.path
         except ValueError:
-            self.errors.add(value.path, "ubl_invalid_date", value=shown(value.text))
+            self.errors.add(value.path, InteropErrorCode.UBL_INVALID_DATE, value=shown(value.text))
             return None, value.path
 
     def notes(self, parent: etree._Element) -> str:
@@ -257,7 +258,7 @@ class _Reader:
         issue_date, _issue_path = self.day(root, path, "cbc:IssueDate", required=True)
         currency = self.text(root, path, "cbc:DocumentCurrencyCode", required=True)
         if currency is not None and not _CURRENCY.fullmatch(currency.text):
-            self.errors.add(currency.path, "ubl_invalid_currency", value=shown(currency.text))
+            self.errors.add(currency.path, InteropErrorCode.UBL_INVALID_CURRENCY, value=shown(currency.text))
         buyer = self.party(root, path, "cac:BuyerCustomerParty")
         seller = self.party(root, path, "cac:SellerSupplierParty")
         delivery_date, delivery_path = self.requested_delivery(root, path)
@@ -267,7 +268,7 @@ class _Reader:
         ]
         lines = [self.line(element, line_path) for element, line_path in self.children(root, path, "cac:OrderLine")]
         if not lines:
-            self.errors.add(f"{path}/OrderLine", "ubl_missing")
+            self.errors.add(f"{path}/OrderLine", InteropErrorCode.UBL_MISSING)
         order = OrderDoc(
             number=number or Value("", f"{path}/ID"),
             issue_date=issue_date or date.min,
@@ -286,7 +287,7 @@ class _Reader:
         role, path = self.child(root, path, name)
         party, path = self.child(role, path, "cac:Party")
         if role is None or party is None:
-            self.errors.add(path if role is not None else path.rsplit("/", 1)[0], "ubl_missing")
+            self.errors.add(path if role is not None else path.rsplit("/", 1)[0], InteropErrorCode.UBL_MISSING)
             return None
         endpoint = self.text(party, path, "cbc:EndpointID", required=True)
         if endpoint is None:
@@ -314,7 +315,7 @@ class _Reader:
             elif indicator.text.lower() in ("false", "0"):
                 is_charge = False
             else:
-                self.errors.add(indicator.path, "ubl_invalid_boolean", value=shown(indicator.text))
+                self.errors.add(indicator.path, InteropErrorCode.UBL_INVALID_BOOLEAN, value=shown(indicator.text))
         code = self.text(element, path, "cbc:AllowanceChargeReasonCode", limit=CODE_LENGTH)
         reason = self.text(element, path, "cbc:AllowanceChargeReason")
         amount, _amount_path = self.decimal(element, path, "cbc:Amount", AMOUNT, required=True)
@@ -332,7 +333,7 @@ class _Reader:
     def line(self, order_line: etree._Element, line_path: str) -> LineDoc | None:
         item_line, path = self.child(order_line, line_path, "cac:LineItem")
         if item_line is None:
-            self.errors.add(path, "ubl_missing")
+            self.errors.add(path, InteropErrorCode.UBL_MISSING)
             return None
         paths: dict[str, str] = {}
         line_id = self.text(item_line, path, "cbc:ID", required=True)
@@ -341,14 +342,16 @@ class _Reader:
         quantity_element = item_line.find("cbc:Quantity", NS)
         unit = (quantity_element.get("unitCode") or "").strip() if quantity_element is not None else ""
         if len(unit) > UNIT_LENGTH:
-            self.errors.add(f"{paths['quantity']}/@unitCode", "ubl_too_long", value=shown(unit), limit=UNIT_LENGTH)
+            self.errors.add(
+                f"{paths['quantity']}/@unitCode", InteropErrorCode.UBL_TOO_LONG, value=shown(unit), limit=UNIT_LENGTH
+            )
         unit_price, paths["unit_price"] = self.price(item_line, path)
         delivery_date, paths["delivery_date"] = self.requested_delivery(item_line, path)
         discount, charges, paths["discount_percent"] = self.line_charges(item_line, path)
         item, item_path = self.child(item_line, path, "cac:Item")
         paths["item"] = item_path
         if item is None:
-            self.errors.add(item_path, "ubl_missing")
+            self.errors.add(item_path, InteropErrorCode.UBL_MISSING)
             return None
         identifiers = [
             value
@@ -391,7 +394,7 @@ class _Reader:
         amount, amount_path = self.decimal(price, path, "cbc:PriceAmount", PRICE, required=True)
         base, base_path = self.decimal(price, path, "cbc:BaseQuantity", QUANTITY)
         if base is not None and base <= 0:
-            self.errors.add(base_path, "ubl_not_positive", value=shown(str(base.normalize())))
+            self.errors.add(base_path, InteropErrorCode.UBL_NOT_POSITIVE, value=shown(str(base.normalize())))
             return None, amount_path
         if amount is None or base is None:
             return amount, amount_path
@@ -410,7 +413,9 @@ class _Reader:
             factor, factor_path = self.decimal(element, charge_path, "cbc:MultiplierFactorNumeric", PERCENT)
             if discount is None and not charge.is_charge and factor is not None:
                 if not Decimal(0) <= factor <= Decimal(100):
-                    self.errors.add(factor_path, "ubl_percent_out_of_range", value=shown(str(factor.normalize())))
+                    self.errors.add(
+                        factor_path, InteropErrorCode.UBL_PERCENT_OUT_OF_RANGE, value=shown(str(factor.normalize()))
+                    )
                 discount, discount_path = factor, factor_path
                 continue
             charges.append(charge)

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import Role, User
-from vendorcollab.common.errors import Conflict, FieldErrors, PermissionRefused
+from vendorcollab.common.errors import CommonErrorCode, Conflict, FieldErrors, PermissionRefused
+from vendorcollab.notifications.errors import NotificationsErrorCode
 
 from .models import (
     WEBHOOK_EVENTS,
@@ -24,35 +26,37 @@ from .models import (
 )
 from .webhooks import TargetRefused, new_secret, target_check
 
-MESSAGES = {
-    "mode_unknown": _("Choose how you want to receive notifications."),
-    "name_required": _("Give the endpoint a name."),
-    "url_invalid": _("Enter a full web address starting with http:// or https://."),
-    "url_private_address": _(
+MESSAGES: dict[str, Promise] = {
+    NotificationsErrorCode.MODE_UNKNOWN: _("Choose how you want to receive notifications."),
+    NotificationsErrorCode.NAME_REQUIRED: _("Give the endpoint a name."),
+    NotificationsErrorCode.URL_INVALID: _("Enter a full web address starting with http:// or https://."),
+    NotificationsErrorCode.URL_PRIVATE_ADDRESS: _(
         "%(host)s is a loopback or private network address (%(address)s). Webhooks go to addresses on the internet "
         "unless the portal's administrator allows private networks."
     ),
-    "url_forbidden_address": _(
+    NotificationsErrorCode.URL_FORBIDDEN_ADDRESS: _(
         "%(host)s is a link-local, cloud metadata, multicast or reserved address (%(address)s). Webhooks are never "
         "sent there."
     ),
-    "events_required": _("Choose at least one event."),
-    "event_unknown": _("There is no such event."),
-    "secret_too_short": _("Use a secret of at least 16 characters, or leave it empty to have one made."),
+    NotificationsErrorCode.EVENTS_REQUIRED: _("Choose at least one event."),
+    NotificationsErrorCode.EVENT_UNKNOWN: _("There is no such event."),
+    NotificationsErrorCode.SECRET_TOO_SHORT: _(
+        "Use a secret of at least 16 characters, or leave it empty to have one made."
+    ),
 }
 SECRET_MIN_LENGTH = 16
 
 
 def _require_admin(actor: User) -> None:
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can manage webhooks."))
+        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can manage webhooks."))
 
 
 def notification_setting_update(*, actor: User, mode: str) -> NotificationSetting:
     """Set how ``actor`` receives notification mail. Switching mail off also drops what waits for the digest."""
     errors = FieldErrors(MESSAGES)
     if mode not in NotificationMode.values:
-        errors.add("mode", "mode_unknown")
+        errors.add("mode", NotificationsErrorCode.MODE_UNKNOWN)
     errors.raise_if_any()
     with transaction.atomic():
         setting, _created = NotificationSetting.objects.update_or_create(user=actor, defaults={"mode": mode})
@@ -63,11 +67,11 @@ def notification_setting_update(*, actor: User, mode: str) -> NotificationSettin
 
 def _check_endpoint(errors: FieldErrors, *, name: str, url: str, events: Sequence[str]) -> None:
     if not name.strip():
-        errors.add("name", "name_required")
+        errors.add("name", NotificationsErrorCode.NAME_REQUIRED)
     try:
         http_url_validator(url)
     except ValidationError:
-        errors.add("url", "url_invalid")
+        errors.add("url", NotificationsErrorCode.URL_INVALID)
     else:
         try:
             target_check(url)
@@ -75,11 +79,13 @@ def _check_endpoint(errors: FieldErrors, *, name: str, url: str, events: Sequenc
             # A name that does not resolve now may later (a DNS record still to be made): every attempt checks
             # again and records it. An address we would refuse is refused now, where the admin can correct it.
             if refused.code != "unresolvable":
-                errors.add("url", f"url_{refused.code}_address", host=refused.host, address=refused.address)
+                # url_private_address or url_forbidden_address
+                code = NotificationsErrorCode(f"url_{refused.code}_address")
+                errors.add("url", code, host=refused.host, address=refused.address)
     if not events:
-        errors.add("events", "events_required")
+        errors.add("events", NotificationsErrorCode.EVENTS_REQUIRED)
     elif set(events) - {str(event) for event in WEBHOOK_EVENTS}:
-        errors.add("events", "event_unknown")
+        errors.add("events", NotificationsErrorCode.EVENT_UNKNOWN)
 
 
 def _ordered(events: Sequence[str]) -> list[str]:
@@ -94,7 +100,7 @@ def webhook_endpoint_create(
     errors = FieldErrors(MESSAGES)
     _check_endpoint(errors, name=name, url=url, events=events)
     if secret and len(secret) < SECRET_MIN_LENGTH:
-        errors.add("secret", "secret_too_short")
+        errors.add("secret", NotificationsErrorCode.SECRET_TOO_SHORT)
     errors.raise_if_any()
     with transaction.atomic():
         return WebhookEndpoint.objects.create(
@@ -141,10 +147,11 @@ def webhook_delivery_retry(*, actor: User, delivery: WebhookDelivery) -> Webhook
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
         if delivery.status != DeliveryStatus.FAILED:
-            raise Conflict("delivery_not_failed", _("Only a failed delivery can be retried."))
+            raise Conflict(NotificationsErrorCode.DELIVERY_NOT_FAILED, _("Only a failed delivery can be retried."))
         if not delivery.endpoint.is_active:
             raise Conflict(
-                "endpoint_inactive", _("The endpoint is switched off. Switch it on first, then retry the delivery.")
+                NotificationsErrorCode.ENDPOINT_INACTIVE,
+                _("The endpoint is switched off. Switch it on first, then retry the delivery."),
             )
         delivery.status = DeliveryStatus.PENDING
         delivery.next_attempt_at = timezone.now()

@@ -15,15 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import Role, User
 from vendorcollab.common import text
-from vendorcollab.common.errors import FieldErrors, PermissionRefused, ValidationFailed
+from vendorcollab.common.errors import CommonErrorCode, FieldErrors, PermissionRefused, ValidationFailed
 from vendorcollab.common.text import Kind, Limit
+from vendorcollab.partners.errors import PartnersErrorCode
 
 from .models import Collaboration, Company, Item, ResponseMessage, ResponseMessageKind, Site, Vendor, Warehouse
 
 
 def _require_admin(actor: User) -> None:
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can change vendor settings."))
+        raise PermissionRefused(
+            CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can change vendor settings.")
+        )
 
 
 def _languages() -> set[str]:
@@ -39,7 +42,7 @@ def vendor_update(*, actor: User, vendor: Vendor, collaboration: str, show_price
     if language not in _languages():
         fields["language"] = str(_("Choose one of the languages of the portal."))
     if fields:
-        raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
+        raise ValidationFailed(CommonErrorCode.INVALID_INPUT, _("Some fields are not valid."), fields=fields)
     with transaction.atomic():
         vendor.collaboration = collaboration
         vendor.show_prices = show_prices
@@ -66,7 +69,7 @@ def response_messages_save(*, actor: User, texts: Mapping[tuple[str, str], str])
             message = str(text.MESSAGES[problem[0]])
             fields.setdefault(f"{kind}.{language}", message % problem[1] if problem[1] else message)
     if fields:
-        raise ValidationFailed("invalid_input", _("Some fields are not valid."), fields=fields)
+        raise ValidationFailed(CommonErrorCode.INVALID_INPUT, _("Some fields are not valid."), fields=fields)
     with transaction.atomic():
         for (kind, language), value in texts.items():
             cleaned = value.strip()
@@ -80,16 +83,16 @@ def response_messages_save(*, actor: User, texts: Mapping[tuple[str, str], str])
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
 MESSAGES: dict[str, Promise] = {
-    "required": _("This field is required."),
-    "invalid_email": _("Enter a valid e-mail address."),
-    "unknown_collaboration": _("Choose one of the collaboration settings."),
-    "unknown_language": _("Choose one of the languages of the portal."),
-    "company_code_taken": _("Company code %(company_code)s is already used."),
-    "vendor_number_taken": _("Vendor number %(number)s is already used in this company."),
-    "site_code_taken": _("Site code %(site_code)s is already used in this company."),
-    "warehouse_code_taken": _("Warehouse code %(warehouse_code)s is already used at this site."),
-    "item_number_taken": _("Item number %(number)s is already used in this company."),
-    "endpoint_taken": _("Endpoint %(endpoint)s is already used by %(owner)s."),
+    PartnersErrorCode.REQUIRED: _("This field is required."),
+    PartnersErrorCode.INVALID_EMAIL: _("Enter a valid e-mail address."),
+    PartnersErrorCode.UNKNOWN_COLLABORATION: _("Choose one of the collaboration settings."),
+    PartnersErrorCode.UNKNOWN_LANGUAGE: _("Choose one of the languages of the portal."),
+    PartnersErrorCode.COMPANY_CODE_TAKEN: _("Company code %(company_code)s is already used."),
+    PartnersErrorCode.VENDOR_NUMBER_TAKEN: _("Vendor number %(number)s is already used in this company."),
+    PartnersErrorCode.SITE_CODE_TAKEN: _("Site code %(site_code)s is already used in this company."),
+    PartnersErrorCode.WAREHOUSE_CODE_TAKEN: _("Warehouse code %(warehouse_code)s is already used at this site."),
+    PartnersErrorCode.ITEM_NUMBER_TAKEN: _("Item number %(number)s is already used in this company."),
+    PartnersErrorCode.ENDPOINT_TAKEN: _("Endpoint %(endpoint)s is already used by %(owner)s."),
     **text.MESSAGES,
 }
 
@@ -119,7 +122,7 @@ M = TypeVar("M", bound=models.Model)
 
 def _require_master_data_admin(actor: User) -> None:
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused("role_not_allowed", _("Only a procurement admin can change master data."))
+        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can change master data."))
 
 
 def _errors() -> FieldErrors:
@@ -129,19 +132,19 @@ def _errors() -> FieldErrors:
 def _require_text(errors: FieldErrors, **values: str) -> None:
     for name, value in values.items():
         if not value.strip():
-            errors.add(name, "required")
+            errors.add(name, PartnersErrorCode.REQUIRED)
 
 
 def _check_settings(errors: FieldErrors, *, collaboration: str | None, language: str | None, email: str | None) -> None:
     if collaboration is not None and collaboration not in Collaboration.values:
-        errors.add("collaboration", "unknown_collaboration")
+        errors.add("collaboration", PartnersErrorCode.UNKNOWN_COLLABORATION)
     if language is not None and language not in _languages():
-        errors.add("language", "unknown_language")
+        errors.add("language", PartnersErrorCode.UNKNOWN_LANGUAGE)
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors.add("email", "invalid_email")
+            errors.add("email", PartnersErrorCode.INVALID_EMAIL)
 
 
 def _check_endpoint(errors: FieldErrors, rows: models.QuerySet[Any], scheme: str, endpoint_id: str) -> None:
@@ -150,7 +153,12 @@ def _check_endpoint(errors: FieldErrors, rows: models.QuerySet[Any], scheme: str
         return
     owner = rows.filter(endpoint_scheme=scheme, endpoint_id=endpoint_id).first()
     if owner is not None:
-        errors.add("endpoint_id", "endpoint_taken", endpoint=f"{scheme}:{endpoint_id}".lstrip(":"), owner=str(owner))
+        errors.add(
+            "endpoint_id",
+            PartnersErrorCode.ENDPOINT_TAKEN,
+            endpoint=f"{scheme}:{endpoint_id}".lstrip(":"),
+            owner=str(owner),
+        )
 
 
 def _field_error(path: str, code: str, **params: Any) -> ValidationFailed:
@@ -183,7 +191,7 @@ def company_create(
     _check_text(errors, code=code, name=name, address=address, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id)
     errors.raise_if_any()
     if code and Company.objects.filter(code=code).exists():
-        errors.add("code", "company_code_taken", company_code=code)
+        errors.add("code", PartnersErrorCode.COMPANY_CODE_TAKEN, company_code=code)
     _check_endpoint(errors, Company.objects.all(), endpoint_scheme, endpoint_id)
     errors.raise_if_any()
     company = Company(
@@ -223,7 +231,7 @@ def vendor_create(
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
     errors.raise_if_any()
     if number and Vendor.objects.filter(company=company, number=number).exists():
-        errors.add("number", "vendor_number_taken", number=number)
+        errors.add("number", PartnersErrorCode.VENDOR_NUMBER_TAKEN, number=number)
     _check_endpoint(errors, Vendor.objects.filter(company=company), endpoint_scheme, endpoint_id)
     errors.raise_if_any()
     vendor = Vendor(
@@ -283,7 +291,7 @@ def vendor_change(
         others = Vendor.objects.filter(company_id=vendor.company_id).exclude(pk=vendor.pk)
         new_number = changes.get("number")
         if new_number and others.filter(number=new_number).exists():
-            errors.add("number", "vendor_number_taken", number=new_number)
+            errors.add("number", PartnersErrorCode.VENDOR_NUMBER_TAKEN, number=new_number)
         if "endpoint_scheme" in changes or "endpoint_id" in changes:
             _check_endpoint(
                 errors,
@@ -307,7 +315,7 @@ def site_create(*, actor: User, company: Company, code: str, name: str) -> Site:
     _check_text(errors, code=code, name=name)
     errors.raise_if_any()
     if code and Site.objects.filter(company=company, code=code).exists():
-        errors.add("code", "site_code_taken", site_code=code)
+        errors.add("code", PartnersErrorCode.SITE_CODE_TAKEN, site_code=code)
     errors.raise_if_any()
     site = Site(company=company, code=code, name=name)
     return _insert(site, taken=_field_error("code", "site_code_taken", site_code=code))
@@ -321,7 +329,7 @@ def warehouse_create(*, actor: User, site: Site, code: str, name: str) -> Wareho
     _check_text(errors, code=code, name=name)
     errors.raise_if_any()
     if code and Warehouse.objects.filter(site=site, code=code).exists():
-        errors.add("code", "warehouse_code_taken", warehouse_code=code)
+        errors.add("code", PartnersErrorCode.WAREHOUSE_CODE_TAKEN, warehouse_code=code)
     errors.raise_if_any()
     warehouse = Warehouse(site=site, code=code, name=name)
     return _insert(warehouse, taken=_field_error("code", "warehouse_code_taken", warehouse_code=code))
@@ -336,7 +344,7 @@ def item_create(*, actor: User, company: Company, number: str, name: str, unit: 
     _check_text(errors, "item_number", number=number)
     errors.raise_if_any()
     if number and Item.objects.filter(company=company, number=number).exists():
-        errors.add("number", "item_number_taken", number=number)
+        errors.add("number", PartnersErrorCode.ITEM_NUMBER_TAKEN, number=number)
     errors.raise_if_any()
     item = Item(company=company, number=number, name=name, unit=unit)
     return _insert(item, taken=_field_error("number", "item_number_taken", number=number))

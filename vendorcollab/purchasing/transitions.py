@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, VENDOR_ROLES, User
-from vendorcollab.common.errors import AppError, Conflict, PermissionRefused
+from vendorcollab.common.errors import AppError, CommonErrorCode, Conflict, PermissionRefused
 from vendorcollab.common.lifecycle import Row, Table
 
-from .errors import conflict
+from .errors import PurchasingErrorCode, conflict
 from .models import EventKind, POStatus, PurchaseOrder, PurchaseOrderEvent, ResponseKind
 
 
@@ -80,16 +80,16 @@ def _vendor_collaborates(po: PurchaseOrder) -> bool:
 
 def _sendable(po: PurchaseOrder, actor: User) -> AppError | None:
     if not _vendor_collaborates(po):
-        return conflict("vendor_not_collaborating", vendor=po.vendor.name)
+        return conflict(PurchasingErrorCode.VENDOR_NOT_COLLABORATING, vendor=po.vendor.name)
     if all(line.is_cancelled for line in po.lines.all()):
-        return conflict("no_lines")
+        return conflict(PurchasingErrorCode.NO_LINES)
     return None
 
 
 def _unanswered(po: PurchaseOrder, actor: User) -> AppError | None:
     """The vendor answers each version once."""
     if po.latest_response_id is not None:
-        return conflict("already_answered", version=_latest_number(po))
+        return conflict(PurchasingErrorCode.ALREADY_ANSWERED, version=_latest_number(po))
     return None
 
 
@@ -97,9 +97,9 @@ def _confirmable(po: PurchaseOrder, actor: User) -> AppError | None:
     """Confirm the version as it was sent: after an acceptance, or overruling an acceptance with changes."""
     kind = _response_kind(po)
     if kind is None:
-        return conflict("no_response")
+        return conflict(PurchasingErrorCode.NO_RESPONSE)
     if kind == ResponseKind.REJECTED:
-        return conflict("response_rejected")
+        return conflict(PurchasingErrorCode.RESPONSE_REJECTED)
     return None
 
 
@@ -107,30 +107,30 @@ def _changes_to_apply(po: PurchaseOrder, actor: User) -> AppError | None:
     """Confirm with the vendor's changes applied: there must be changes, and something left after them."""
     kind = _response_kind(po)
     if kind is None:
-        return conflict("no_response")
+        return conflict(PurchasingErrorCode.NO_RESPONSE)
     if kind == ResponseKind.ACCEPTED:
-        return conflict("no_vendor_changes")
+        return conflict(PurchasingErrorCode.NO_VENDOR_CHANGES)
     if kind == ResponseKind.REJECTED:
-        return conflict("nothing_to_confirm")  # a rejection's changes cancel every line
+        return conflict(PurchasingErrorCode.NOTHING_TO_CONFIRM)  # a rejection's changes cancel every line
     return None
 
 
 def _no_response(po: PurchaseOrder, actor: User) -> AppError | None:
     """Confirming without an answer is for when none came; with one, the answer is confirmed or not."""
     if _response_kind(po) is not None:
-        return conflict("already_answered", version=_latest_number(po))
+        return conflict(PurchasingErrorCode.ALREADY_ANSWERED, version=_latest_number(po))
     return None
 
 
 def _automatic(po: PurchaseOrder, actor: User) -> AppError | None:
     if _response_kind(po) != ResponseKind.ACCEPTED or not po.vendor.confirms_automatically:
-        return conflict("no_response")
+        return conflict(PurchasingErrorCode.NO_RESPONSE)
     return None
 
 
 def _has_lines(po: PurchaseOrder, actor: User) -> AppError | None:
     if all(line.is_cancelled for line in po.lines.all()):
-        return conflict("nothing_to_copy", number=po.number)
+        return conflict(PurchasingErrorCode.NOTHING_TO_COPY, number=po.number)
     return None
 
 
@@ -162,9 +162,9 @@ TRANSITIONS: tuple[Transition, ...] = tuple(_ROWS)
 
 def _not_now(po: PurchaseOrder, action: str) -> AppError:
     if action == Action.ADD_NOTE:
-        return conflict("po_closed", number=po.number, status=POStatus(po.status).label)
+        return conflict(PurchasingErrorCode.PO_CLOSED, number=po.number, status=POStatus(po.status).label)
     return Conflict(
-        "invalid_transition",
+        PurchasingErrorCode.INVALID_TRANSITION,
         _("Purchase order %(number)s has status “%(status)s”; “%(action)s” is not possible now."),
         params={"number": po.number, "status": POStatus(po.status).label, "action": Action(action).label},
     )
@@ -172,7 +172,7 @@ def _not_now(po: PurchaseOrder, action: str) -> AppError:
 
 def _role_refused(action: str) -> AppError:
     return PermissionRefused(
-        "role_not_allowed",
+        CommonErrorCode.ROLE_NOT_ALLOWED,
         _("Your role does not allow “%(action)s” on purchase orders."),
         params={"action": Action(action).label},
     )

@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import get_resolver
 
 from vendorcollab.api.api import api as ninja_api
+from vendorcollab.api.error_codes import ENUMS
+from vendorcollab.common.testing.error_codes import check_answer
 
 from .helpers import API
 
@@ -88,7 +90,44 @@ def test_every_operation_lists_its_error_responses_in_the_error_shape(document):
         assert expected <= errors, (method, path, expected - errors)
         for status in errors:
             content = responses[status]["content"]["application/json"]["schema"]
-            assert content == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+            assert content == {"$ref": f"#/components/schemas/{operation['operationId']}_error"}, (method, path, status)
+            error = resolve_ref(document, content["$ref"])["properties"]["error"]
+            assert set(error["required"]) == {"code", "message", "fields"}
+
+
+def codes_of(document, path, method):
+    operation = document["paths"][path][method]
+    schema = resolve_ref(document, f"#/components/schemas/{operation['operationId']}_error")
+    return set(schema["properties"]["error"]["properties"]["code"]["enum"])
+
+
+def test_every_operation_lists_the_codes_it_may_answer_as_an_enum(document):
+    known = {code.value for enum in ENUMS for code in enum}
+    for path, method, operation in operations(document):
+        codes = codes_of(document, path, method)
+        assert codes <= known, (method, path, codes - known)
+        if operation.get("security"):
+            assert {"not_authenticated", "mfa_required", "no_role"} <= codes, (method, path)
+        if "requestBody" in operation:
+            assert {"invalid_input", "malformed_json", "request_too_large", "unsupported_media_type"} <= codes
+    # What the services behind an endpoint refuse with, declared next to the route.
+    assert {"po_closed", "invalid_transition", "over_receipt"} <= codes_of(
+        document, "/api/v1/purchase-orders/{id}/receipts", "post"
+    )
+    assert {"version_outdated", "split_too_few_lines"} <= codes_of(
+        document, "/api/v1/vendor/purchase-orders/{id}/responses", "post"
+    )
+    assert "over_receipt" not in codes_of(document, "/api/v1/vendor/purchase-orders/{id}/responses", "post")
+    assert {"invalid_credentials", "too_many_attempts"} <= codes_of(document, "/api/v1/auth/token", "post")
+    assert {"ubl_doctype", "number_taken"} <= codes_of(document, "/api/v1/purchase-orders/import-ubl", "post")
+
+
+def test_an_answer_with_a_code_the_operation_does_not_list_fails_the_test_that_provoked_it(sent):
+    # The check every test runs on the API's error answers (common.testing.error_codes).
+    body = b'{"error": {"code": "over_receipt", "message": "x", "fields": {}}}'
+    check_answer("POST", f"{API}/purchase-orders/{sent.pk}/receipts", 422, body)
+    with pytest.raises(AssertionError, match="over_receipt"):
+        check_answer("POST", f"{API}/vendor/purchase-orders/{sent.pk}/responses", 422, body)
 
 
 def test_the_vendor_operations_name_their_conflicts_and_bodies(document):

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.formatting import size_text
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from ..errors import FieldErrors
 from ..models import Attachment, PurchaseOrder, ResponseDraft, VendorResponse, Visibility
@@ -123,11 +124,11 @@ def uploads_validate(uploads: Sequence[UploadInput], errors: FieldErrors, *, pat
         extension = extension_of(name)
         key = f"{path}.{index}"
         if (upload.file.size or 0) > limit:
-            errors.add(key, "file_too_large", name=name, limit=size_text(limit))
+            errors.add(key, PurchasingErrorCode.FILE_TOO_LARGE, name=name, limit=size_text(limit))
         elif extension not in allowed:
-            errors.add(key, "file_type_not_allowed", name=name, allowed=", ".join(allowed))
+            errors.add(key, PurchasingErrorCode.FILE_TYPE_NOT_ALLOWED, name=name, allowed=", ".join(allowed))
         elif not content_matches(extension, _head(upload.file)):
-            errors.add(key, "file_content_mismatch", name=name, extension=extension.upper())
+            errors.add(key, PurchasingErrorCode.FILE_CONTENT_MISMATCH, name=name, extension=extension.upper())
 
 
 def uploads_store(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import conflict
@@ -92,7 +93,7 @@ def _apply_changes(po: PurchaseOrder, response: VendorResponse) -> None:
                 line.external_item_number = answer.external_item_number
                 line.external_description = answer.external_description
         if line.received_quantity > (Decimal(0) if line.is_cancelled else line.quantity):
-            raise conflict("quantity_below_received", received=quantity_text(line.received_quantity))
+            raise conflict(PurchasingErrorCode.QUANTITY_BELOW_RECEIVED, received=quantity_text(line.received_quantity))
         line.save()
     if all(line.is_cancelled for line in lines):
-        raise conflict("nothing_to_confirm")
+        raise conflict(PurchasingErrorCode.NOTHING_TO_CONFIRM)

@@ -11,7 +11,7 @@ from vendorcollab.accounts.models import User
 from vendorcollab.common.text import check_nested_text
 
 from .. import transitions
-from ..errors import FieldErrors, conflict, not_found
+from ..errors import FieldErrors, PurchasingErrorCode, conflict, not_found
 from ..models import PurchaseOrder, ResponseDraft
 from ..transitions import Action
 from .attachments import UploadInput, uploads_store, uploads_validate
@@ -39,7 +39,7 @@ def response_draft_save(
         latest = po.latest_version
         assert latest is not None
         if version != latest.number:
-            raise conflict("version_outdated", answered=version, latest=latest.number)
+            raise conflict(PurchasingErrorCode.VERSION_OUTDATED, answered=version, latest=latest.number)
         draft, _created = ResponseDraft.objects.update_or_create(
             version=latest, defaults={"payload": payload, "updated_by": actor}
         )

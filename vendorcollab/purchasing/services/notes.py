@@ -8,6 +8,7 @@ from django.db import transaction
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.text import Kind, Limit, check_text
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import FieldErrors
@@ -20,7 +21,7 @@ def _check(actor: User, po: PurchaseOrder, line_number: int | None, errors: Fiel
     # While the PO is open and for purchasing roles: the table's "add_note" rows (refused as ``po_closed``).
     transitions.check(po, Action.ADD_NOTE, actor=actor)
     if line_number is not None and not po.lines.filter(line_number=line_number).exists():
-        errors.add("line_number", "unknown_line", line_number=line_number)
+        errors.add("line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=line_number)
 
 
 def note_add(
@@ -28,7 +29,7 @@ def note_add(
 ) -> Note:
     errors = FieldErrors()
     if not text.strip():
-        errors.add("text", "required")
+        errors.add("text", PurchasingErrorCode.REQUIRED)
     check_text(errors, "text", text, Kind.MULTILINE, Limit.NOTE)
     _check(actor, purchase_order, line_number, errors)
     errors.raise_if_any()
@@ -46,7 +47,7 @@ def attachments_add(
 ) -> list[Attachment]:
     errors = FieldErrors()
     if not uploads:
-        errors.add("file", "required")
+        errors.add("file", PurchasingErrorCode.REQUIRED)
     for upload in uploads:
         _check(actor, purchase_order, upload.line_number, errors)
     uploads_validate(uploads, errors, path="file")

@@ -27,6 +27,7 @@ from vendorcollab.common.text import (
     check_total,
 )
 from vendorcollab.partners.models import Company, Vendor
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import FieldErrors, invalid, refused
@@ -77,40 +78,44 @@ def _validate_lines(
             },
         )
         if line.line_number is not None and not 0 < line.line_number < 2**31:
-            errors.add(f"{path}.line_number", "line_number_out_of_range")
+            errors.add(f"{path}.line_number", PurchasingErrorCode.LINE_NUMBER_OUT_OF_RANGE)
         number = line.line_number
         if number is None:
             number = next_number
             next_number += 1
         if number in seen:
-            errors.add(f"{path}.line_number", "duplicate_line_number")
+            errors.add(f"{path}.line_number", PurchasingErrorCode.DUPLICATE_LINE_NUMBER)
         seen.add(number)
         numbers.append(number)
         if line.quantity <= 0:
-            errors.add(f"{path}.quantity", "quantity_not_positive")
+            errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
         check_decimal(errors, f"{path}.quantity", line.quantity, QUANTITY_DIGITS)
         if line.unit_price < 0:
-            errors.add(f"{path}.unit_price", "price_negative")
+            errors.add(f"{path}.unit_price", PurchasingErrorCode.PRICE_NEGATIVE)
         check_decimal(errors, f"{path}.unit_price", line.unit_price, PRICE_DIGITS)
         if not Decimal(0) <= line.discount_percent <= Decimal(100):
-            errors.add(f"{path}.discount_percent", "discount_out_of_range")
+            errors.add(f"{path}.discount_percent", PurchasingErrorCode.DISCOUNT_OUT_OF_RANGE)
         before = existing.get(number)
         # A past date is refused only where it is new: a line already agreed with the vendor keeps its date.
         if line.delivery_date < today and (before is None or before.delivery_date != line.delivery_date):
-            errors.add(f"{path}.delivery_date", "date_in_past")
+            errors.add(f"{path}.delivery_date", PurchasingErrorCode.DATE_IN_PAST)
         elif before is None or before.delivery_date != line.delivery_date:
             check_date(errors, f"{path}.delivery_date", line.delivery_date)
         if line.item.company_id != company.pk:
-            errors.add(f"{path}.item", "wrong_company")
+            errors.add(f"{path}.item", PurchasingErrorCode.WRONG_COMPANY)
         if line.site is not None and line.site.company_id != company.pk:
-            errors.add(f"{path}.site", "wrong_company")
+            errors.add(f"{path}.site", PurchasingErrorCode.WRONG_COMPANY)
         if line.warehouse is not None:
             if line.warehouse.site.company_id != company.pk:
-                errors.add(f"{path}.warehouse", "wrong_company")
+                errors.add(f"{path}.warehouse", PurchasingErrorCode.WRONG_COMPANY)
             elif line.site is not None and line.warehouse.site_id != line.site.pk:
-                errors.add(f"{path}.warehouse", "warehouse_not_in_site")
+                errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
         if before is not None and line.quantity < before.received_quantity:
-            errors.add(f"{path}.quantity", "quantity_below_received", received=quantity_text(before.received_quantity))
+            errors.add(
+                f"{path}.quantity",
+                PurchasingErrorCode.QUANTITY_BELOW_RECEIVED,
+                received=quantity_text(before.received_quantity),
+            )
     return numbers
 
 
@@ -138,7 +143,7 @@ def _validate_charges(charges: Sequence[ChargeInput], line_numbers: set[int], er
     check_count(errors, "charges", charges, Limit.CHARGES_PER_ORDER)
     for index, charge in enumerate(charges):
         if not charge.code:
-            errors.add(f"charges.{index}.code", "required")
+            errors.add(f"charges.{index}.code", PurchasingErrorCode.REQUIRED)
         check_decimal(errors, f"charges.{index}.amount", charge.amount, AMOUNT_DIGITS)
         check_texts(
             errors,
@@ -148,7 +153,7 @@ def _validate_charges(charges: Sequence[ChargeInput], line_numbers: set[int], er
             },
         )
         if charge.line_number is not None and charge.line_number not in line_numbers:
-            errors.add(f"charges.{index}.line_number", "unknown_line", line_number=charge.line_number)
+            errors.add(f"charges.{index}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=charge.line_number)
 
 
 def _validate_total(
@@ -201,7 +206,7 @@ def po_create(
     _require_purchasing_role(actor)
     errors = FieldErrors()
     if vendor.company_id != company.pk:
-        errors.add("vendor", "vendor_not_in_company")
+        errors.add("vendor", PurchasingErrorCode.VENDOR_NOT_IN_COMPANY)
     check_texts(
         errors, {"number": (number, Kind.IDENTIFIER, Limit.IDENTIFIER), "currency": (currency, Kind.IDENTIFIER, 3)}
     )
@@ -212,7 +217,7 @@ def po_create(
     errors.raise_if_any()
     with transaction.atomic():
         if number and PurchaseOrder.objects.filter(company=company, number=number).exists():
-            raise invalid("number", "number_taken", number=number)
+            raise invalid("number", PurchasingErrorCode.NUMBER_TAKEN, number=number)
         po = PurchaseOrder(
             company=company,
             vendor=vendor,
@@ -228,7 +233,7 @@ def po_create(
             with transaction.atomic():
                 po.save()
         except IntegrityError:
-            raise invalid("number", "number_taken", number=po.number) from None
+            raise invalid("number", PurchasingErrorCode.NUMBER_TAKEN, number=po.number) from None
         PurchaseOrderLine.objects.bulk_create(
             PurchaseOrderLine(purchase_order=po, line_number=line_number, **_line_values(line))
             for line_number, line in zip(line_numbers, lines, strict=True)
@@ -264,7 +269,7 @@ def po_update(
             removed = set(existing) - set(numbers)
             for number in sorted(removed):
                 if existing[number].received_quantity > 0:
-                    errors.add("lines", "line_has_receipts", line_number=number)
+                    errors.add("lines", PurchasingErrorCode.LINE_HAS_RECEIPTS, line_number=number)
         else:
             numbers = list(existing)
         if charges is not None:

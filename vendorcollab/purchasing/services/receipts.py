@@ -13,6 +13,7 @@ from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.text import check_date
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import FieldErrors
@@ -36,26 +37,26 @@ def receipt_post(
         po_lines = {line.line_number: line for line in po.lines.all()}
         errors = FieldErrors()
         if received_date is not None and received_date > timezone.localdate():
-            errors.add("received_date", "receipt_in_future")
+            errors.add("received_date", PurchasingErrorCode.RECEIPT_IN_FUTURE)
         check_date(errors, "received_date", received_date, recorded=True)
         if not lines:
-            errors.add("lines", "required")
+            errors.add("lines", PurchasingErrorCode.REQUIRED)
         wanted: dict[int, ReceiptLineInput] = {}
         for index, entry in enumerate(lines):
             path = f"lines.{index}"
             line = po_lines.get(entry.line_number)
             if line is None:
-                errors.add(f"{path}.line_number", "unknown_line", line_number=entry.line_number)
+                errors.add(f"{path}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=entry.line_number)
             elif entry.line_number in wanted:
-                errors.add(f"{path}.line_number", "duplicate_line_number")
+                errors.add(f"{path}.line_number", PurchasingErrorCode.DUPLICATE_LINE_NUMBER)
             elif line.is_cancelled:
-                errors.add(f"{path}.line_number", "line_cancelled", line_number=entry.line_number)
+                errors.add(f"{path}.line_number", PurchasingErrorCode.LINE_CANCELLED, line_number=entry.line_number)
             elif entry.quantity <= 0:
-                errors.add(f"{path}.quantity", "quantity_not_positive")
+                errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
             elif entry.quantity > line.remaining_quantity:
                 errors.add(
                     f"{path}.quantity",
-                    "over_receipt",
+                    PurchasingErrorCode.OVER_RECEIPT,
                     remaining=quantity_text(line.remaining_quantity),
                     line_number=line.line_number,
                 )

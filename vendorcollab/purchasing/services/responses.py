@@ -22,6 +22,7 @@ from vendorcollab.common.text import (
     check_texts,
     check_total,
 )
+from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
 from ..errors import FieldErrors, conflict, not_found
@@ -88,10 +89,10 @@ def response_submit(
         latest = po.latest_version
         assert latest is not None  # a PO in external review has been sent
         if version != latest.number:
-            raise conflict("version_outdated", answered=version, latest=latest.number)
+            raise conflict(PurchasingErrorCode.VERSION_OUTDATED, answered=version, latest=latest.number)
         version_lines = {line.line_number: line for line in latest.lines.all()}
         if charges is not None and _charge_key(charges) != _charge_key(latest.charges.all()):
-            errors.add("charges", "charge_change_not_allowed")
+            errors.add("charges", PurchasingErrorCode.CHARGE_CHANGE_NOT_ALLOWED)
         line_rows = _line_rows(kind, lines, version_lines, errors)
         if not errors.fields:
             _check_total(line_rows, version_lines, latest.charges.all(), errors)
@@ -110,7 +111,7 @@ def response_submit(
         except IntegrityError:
             # Only reachable if a concurrent answer slipped past the row lock (it cannot on PostgreSQL or SQLite
             # with IMMEDIATE transactions); the unique version keeps "once" true regardless.
-            raise conflict("already_answered", version=latest.number) from None
+            raise conflict(PurchasingErrorCode.ALREADY_ANSWERED, version=latest.number) from None
         ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
         po.latest_response = response  # saved with the transition below
         # Files uploaded while drafting become the response's; the draft has served its purpose.
@@ -168,21 +169,21 @@ def _line_rows(
         path = f"lines.{index}"
         line = version_lines.get(answer.line_number)
         if line is None:
-            errors.add(f"{path}.line_number", "unknown_line", line_number=answer.line_number)
+            errors.add(f"{path}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=answer.line_number)
             continue
         if line.is_cancelled:
-            errors.add(f"{path}.line_number", "line_cancelled", line_number=answer.line_number)
+            errors.add(f"{path}.line_number", PurchasingErrorCode.LINE_CANCELLED, line_number=answer.line_number)
             continue
         if answer.line_number in rows:
-            errors.add(f"{path}.line_number", "line_answered_twice", line_number=answer.line_number)
+            errors.add(f"{path}.line_number", PurchasingErrorCode.LINE_ANSWERED_TWICE, line_number=answer.line_number)
             continue
         if answer.action not in _ALLOWED_LINE_ACTIONS[kind]:
-            errors.add(f"{path}.action", "answer_lines_not_allowed")
+            errors.add(f"{path}.action", PurchasingErrorCode.ANSWER_LINES_NOT_ALLOWED)
             continue
         if answer.unit_price is not None and answer.unit_price != line.unit_price:
-            errors.add(f"{path}.unit_price", "price_change_not_allowed")
+            errors.add(f"{path}.unit_price", PurchasingErrorCode.PRICE_CHANGE_NOT_ALLOWED)
         if answer.discount_percent is not None and answer.discount_percent != line.discount_percent:
-            errors.add(f"{path}.discount_percent", "price_change_not_allowed")
+            errors.add(f"{path}.discount_percent", PurchasingErrorCode.PRICE_CHANGE_NOT_ALLOWED)
         rows[answer.line_number] = _line_row(answer, line, path, today, errors)
     default = _DEFAULT_LINE_ACTION[kind]
     for number, line in version_lines.items():
@@ -216,32 +217,32 @@ def _line_row(answer: LineAnswer, line: VersionLine, path: str, today: date, err
         row["delivery_date"] = None
     elif answer.action in (LineAction.CHANGE, LineAction.SUBSTITUTE):
         if answer.action == LineAction.CHANGE and answer.quantity is None and answer.delivery_date is None:
-            errors.add(f"{path}.quantity", "change_without_change")
+            errors.add(f"{path}.quantity", PurchasingErrorCode.CHANGE_WITHOUT_CHANGE)
         if answer.action == LineAction.SUBSTITUTE:
             if not answer.external_item_number.strip():
-                errors.add(f"{path}.external_item_number", "substitute_without_item")
+                errors.add(f"{path}.external_item_number", PurchasingErrorCode.SUBSTITUTE_WITHOUT_ITEM)
             row["external_item_number"] = answer.external_item_number.strip()
             row["external_description"] = answer.external_description.strip()
         if answer.quantity is not None:
             if answer.quantity <= 0:
-                errors.add(f"{path}.quantity", "quantity_not_positive")
+                errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
             check_decimal(errors, f"{path}.quantity", answer.quantity, QUANTITY_DIGITS)
             row["quantity"] = answer.quantity
         if answer.delivery_date is not None:
             if answer.delivery_date < today:
-                errors.add(f"{path}.delivery_date", "date_in_past")
+                errors.add(f"{path}.delivery_date", PurchasingErrorCode.DATE_IN_PAST)
             check_date(errors, f"{path}.delivery_date", answer.delivery_date)
             row["delivery_date"] = answer.delivery_date
     elif answer.action == LineAction.SPLIT:
         if len(answer.schedule) < 2:
-            errors.add(f"{path}.schedule", "split_too_few_lines")
+            errors.add(f"{path}.schedule", PurchasingErrorCode.SPLIT_TOO_FEW_LINES)
         check_count(errors, f"{path}.schedule", answer.schedule, Limit.SCHEDULE_ROWS)
         for position, part in enumerate(answer.schedule[: Limit.SCHEDULE_ROWS]):
             if part.quantity <= 0:
-                errors.add(f"{path}.schedule.{position}.quantity", "quantity_not_positive")
+                errors.add(f"{path}.schedule.{position}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
             check_decimal(errors, f"{path}.schedule.{position}.quantity", part.quantity, QUANTITY_DIGITS)
             if part.delivery_date < today:
-                errors.add(f"{path}.schedule.{position}.delivery_date", "date_in_past")
+                errors.add(f"{path}.schedule.{position}.delivery_date", PurchasingErrorCode.DATE_IN_PAST)
             check_date(errors, f"{path}.schedule.{position}.delivery_date", part.delivery_date)
         parts = sorted(answer.schedule, key=lambda part: part.delivery_date)
         row["schedule"] = [

@@ -1,0 +1,241 @@
+"""Which error codes each operation of the API may answer, listed in the OpenAPI document as an ``enum``.
+
+An integrator reads there every code an endpoint can return. The codes of an operation are the generic ones that
+follow from its shape (authenticated, takes a body, names an object in its path, is a POST that honours an
+``Idempotency-Key``) plus the codes of the services it calls, declared next to the route with ``@answers(...)``.
+The API tests check every error they provoke against this list (``common.testing.error_codes``), and schemathesis
+checks every generated answer against the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from vendorcollab.accounts.errors import AccountsErrorCode
+from vendorcollab.common.errors import CommonErrorCode
+from vendorcollab.consignment.errors import ConsignmentErrorCode
+from vendorcollab.interop.errors import InteropErrorCode
+from vendorcollab.notifications.errors import NotificationsErrorCode
+from vendorcollab.partners.errors import PartnersErrorCode
+from vendorcollab.purchasing.errors import PurchasingErrorCode
+
+from .errors import ApiErrorCode
+
+# Every app's codes. A value in two enums means the same refusal in both apps (see SHARED).
+ENUMS: tuple[type[StrEnum], ...] = (
+    CommonErrorCode,
+    ApiErrorCode,
+    PurchasingErrorCode,
+    ConsignmentErrorCode,
+    InteropErrorCode,
+    AccountsErrorCode,
+    PartnersErrorCode,
+    NotificationsErrorCode,
+)
+
+# Values deliberately in more than one enum, and why: each app refuses the same thing under the same code.
+SHARED: dict[str, str] = {
+    "required": "a required field is missing (purchasing, partners)",
+    "invalid_email": "an e-mail address that is not one (partners, the API's user fields)",
+    "date_in_past": "a delivery date in the past (a purchase order, a UBL order)",
+    "number_taken": "a PO number already used in the company (a purchase order, a UBL order)",
+    "unsupported_media_type": "a body of another media type (JSON endpoints, the UBL import)",
+    "name_required": "a name left empty (API tokens, webhook endpoints)",
+}
+
+# What authentication and the routers' gates may answer on any authenticated operation: no or a wrong credential,
+# two-factor authentication not set up, no role, the wrong role (403), or the other side's paths (404).
+AUTHENTICATED = (
+    ApiErrorCode.NOT_AUTHENTICATED,
+    ApiErrorCode.MFA_REQUIRED,
+    ApiErrorCode.NO_ROLE,
+    ApiErrorCode.PERMISSION_DENIED,
+    CommonErrorCode.NOT_FOUND,
+)
+# A body: ninja's parser and our limits (the request as a whole), then request validation.
+BODY = (
+    ApiErrorCode.MALFORMED_JSON,
+    ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    CommonErrorCode.REQUEST_TOO_LARGE,
+    CommonErrorCode.INVALID_INPUT,
+)
+# An authenticated POST: the Idempotency-Key header (idempotency.py).
+IDEMPOTENT = (
+    ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
+    ApiErrorCode.BODY_TOO_LARGE,
+    CommonErrorCode.INVALID_INPUT,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answers(*codes: StrEnum | Iterable[StrEnum]) -> Callable[[F], F]:
+    """The codes the services behind an endpoint may refuse with, beyond the generic ones: ``@answers(
+    PurchasingErrorCode.PO_CLOSED, INPUT_RULES)``. Put it under the ``@router`` decorator."""
+    flat: set[str] = set()
+    for code in codes:
+        flat.update([code] if isinstance(code, str) else code)
+
+    def decorate(view: F) -> F:
+        view.error_codes = frozenset(flat)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def generic_codes(path: str, method: str, operation: dict[str, Any]) -> set[str]:
+    """The codes that follow from an operation's shape in the document, whatever it does."""
+    codes: set[str] = set()
+    if operation.get("security"):
+        codes.update(AUTHENTICATED)
+        if method != "get":
+            codes.add(ApiErrorCode.CSRF_FAILED)
+        if method == "post":
+            codes.update(IDEMPOTENT)
+    if operation.get("parameters"):
+        codes.add(CommonErrorCode.INVALID_INPUT)
+    if "requestBody" in operation:
+        codes.update(BODY)
+    if "{" in path:
+        codes.add(CommonErrorCode.NOT_FOUND)
+    return codes
+
+
+def operation_codes(path: str, method: str, operation: dict[str, Any], view: Any) -> list[str]:
+    declared: frozenset[str] = getattr(view, "error_codes", frozenset())
+    return sorted(str(code) for code in generic_codes(path, method, operation) | declared)
+
+
+def document(schema: dict[str, Any], views: dict[str, Any]) -> dict[str, Any]:
+    """Give each operation an error schema of its own whose ``code`` is the enum of what it may answer, and point
+    its 4xx responses at it. ``views`` maps operation ids to endpoint functions."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            op_id = operation["operationId"]
+            codes = operation_codes(path, method, operation, views.get(op_id))
+            name = f"{op_id}_error"
+            components[name] = {
+                "title": name,
+                "type": "object",
+                "description": "The error shape, with the codes this operation may answer.",
+                "required": ["error"],
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "required": ["code", "message", "fields"],
+                        "properties": {
+                            "code": {"type": "string", "enum": codes},
+                            "message": {"type": "string"},
+                            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                        },
+                    }
+                },
+            }
+            for status, response in operation.get("responses", {}).items():
+                if 400 <= int(status) < 500:
+                    response["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+    return schema
+
+
+# --- the codes of the services behind the endpoints, in groups the endpoints declare -----------------------------
+
+INPUT_RULES = (
+    CommonErrorCode.CONTROL_CHARACTER,
+    CommonErrorCode.IDENTIFIER_CHARACTERS,
+    CommonErrorCode.TEXT_TOO_LONG,
+    CommonErrorCode.TOO_MANY_ROWS,
+    CommonErrorCode.NUMBER_OUT_OF_RANGE,
+    CommonErrorCode.DATE_OUT_OF_RANGE,
+    CommonErrorCode.TOTAL_TOO_LARGE,
+)
+P = PurchasingErrorCode
+# Writing a purchase order's lines, charges and header (orders.py), with the API's references to master data.
+PO_INPUT = (
+    *INPUT_RULES,
+    ApiErrorCode.UNKNOWN,
+    P.REQUIRED,
+    P.QUANTITY_NOT_POSITIVE,
+    P.PRICE_NEGATIVE,
+    P.DISCOUNT_OUT_OF_RANGE,
+    P.DATE_IN_PAST,
+    P.LINE_NUMBER_OUT_OF_RANGE,
+    P.DUPLICATE_LINE_NUMBER,
+    P.WRONG_COMPANY,
+    P.WAREHOUSE_NOT_IN_SITE,
+    P.VENDOR_NOT_IN_COMPANY,
+    P.NUMBER_TAKEN,
+    P.QUANTITY_BELOW_RECEIVED,
+    P.LINE_HAS_RECEIPTS,
+    P.UNKNOWN_LINE,  # a charge on a line the order does not have
+)
+# A step of a purchase order's life cycle refused by the transition table (transitions.py) or its guards.
+PO_STATE = (CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION, P.PO_CLOSED)
+PO_SEND = (*PO_STATE, *INPUT_RULES, P.VENDOR_NOT_COLLABORATING, P.NO_LINES)
+PO_CONFIRM = (*PO_STATE, P.NO_RESPONSE, P.RESPONSE_REJECTED, P.NOTHING_TO_CONFIRM, P.VERSION_OUTDATED)
+PO_RECEIVE = (
+    *PO_STATE,
+    *INPUT_RULES,
+    P.REQUIRED,
+    P.UNKNOWN_LINE,
+    P.DUPLICATE_LINE_NUMBER,
+    P.QUANTITY_NOT_POSITIVE,
+    P.RECEIPT_IN_FUTURE,
+    P.OVER_RECEIPT,
+    P.LINE_CANCELLED,
+)
+# The vendor's answer (responses.py).
+VENDOR_RESPONSE = (
+    *INPUT_RULES,
+    CommonErrorCode.ROLE_NOT_ALLOWED,
+    P.INVALID_TRANSITION,
+    P.VERSION_OUTDATED,
+    P.ALREADY_ANSWERED,
+    P.UNKNOWN_LINE,
+    P.REQUIRED,
+    P.QUANTITY_NOT_POSITIVE,
+    P.DATE_IN_PAST,
+    P.ANSWER_LINES_NOT_ALLOWED,
+    P.LINE_ANSWERED_TWICE,
+    P.CHANGE_WITHOUT_CHANGE,
+    P.SPLIT_TOO_FEW_LINES,
+    P.SUBSTITUTE_WITHOUT_ITEM,
+    P.PRICE_CHANGE_NOT_ALLOWED,
+    P.CHARGE_CHANGE_NOT_ALLOWED,
+)
+# Consignment's services, whose input is refused with purchasing's codes.
+CONSIGNMENT = (
+    *INPUT_RULES,
+    ApiErrorCode.UNKNOWN,
+    CommonErrorCode.ROLE_NOT_ALLOWED,
+    *ConsignmentErrorCode,
+    P.REQUIRED,
+    P.QUANTITY_NOT_POSITIVE,
+    P.WRONG_COMPANY,
+    P.WAREHOUSE_NOT_IN_SITE,
+    P.DATE_IN_PAST,
+    P.UNKNOWN_LINE,
+    P.DUPLICATE_LINE_NUMBER,
+)
+# The master data services (partners.services).
+MASTER_DATA = (*INPUT_RULES, ApiErrorCode.UNKNOWN, CommonErrorCode.ROLE_NOT_ALLOWED, *PartnersErrorCode)
+USERS = (
+    *INPUT_RULES,
+    CommonErrorCode.ROLE_NOT_ALLOWED,
+    ApiErrorCode.UNKNOWN,
+    ApiErrorCode.INVALID_EMAIL,
+    ApiErrorCode.USERNAME_TAKEN,
+    ApiErrorCode.PASSWORD_REJECTED,
+)
+TOKEN = (
+    *INPUT_RULES,
+    ApiErrorCode.INVALID_CREDENTIALS,
+    ApiErrorCode.TOO_MANY_ATTEMPTS,
+    ApiErrorCode.OTP_REQUIRED,
+    ApiErrorCode.INVALID_OTP,
+    ApiErrorCode.MFA_REQUIRED,
+)
+# A UBL import: the document's own codes, and the purchasing rules placed on their elements (interop.services).
+UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED)

@@ -1,0 +1,20 @@
+"""The partners app's error codes. Codes are part of the API contract: add members; never rename a value."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PartnersErrorCode(StrEnum):
+    """The codes of the master data: companies, vendor accounts, sites, warehouses, items."""
+
+    REQUIRED = "required"
+    INVALID_EMAIL = "invalid_email"
+    UNKNOWN_COLLABORATION = "unknown_collaboration"
+    UNKNOWN_LANGUAGE = "unknown_language"
+    COMPANY_CODE_TAKEN = "company_code_taken"
+    VENDOR_NUMBER_TAKEN = "vendor_number_taken"
+    SITE_CODE_TAKEN = "site_code_taken"
+    WAREHOUSE_CODE_TAKEN = "warehouse_code_taken"
+    ITEM_NUMBER_TAKEN = "item_number_taken"
+    ENDPOINT_TAKEN = "endpoint_taken"
