@@ -52,8 +52,12 @@ check: install messages
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# One pytest worker per core (pytest-xdist), each with its own test database (pytest-django adds _gw0, _gw1, ... to
+# the name, the SQLite file's too). A file's tests stay on one worker (loadfile), so a module's expensive fixture (a
+# gunicorn server, collectstatic, a catalogue rebuild) is built once. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
 pytest: install messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint check pytest
 

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Browser, Page
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.common.testing.factories import make_po
+from vendorcollab.common.testing.totp import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -160,7 +158,7 @@ def test_setting_up_two_factor_authentication_in_the_browser(watched, live_serve
     assert_accessible(page, "two-factor set-up")
 
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_label("Code").fill(totp_code(secret))
     admin.console.clear()
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/")

@@ -8,13 +8,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
@@ -27,6 +26,7 @@ from vendorcollab.accounts.mfa import MFARequiredMiddleware
 from vendorcollab.api.models import ApiToken
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import make_po
+from vendorcollab.common.testing.totp import totp_code
 from vendorcollab.purchasing.documents import render_document_html
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -47,7 +47,7 @@ def _fresh_cache() -> None:
 
 def totp_now(secret: str) -> str:
     """The code an authenticator app shows now for ``secret`` (RFC 6238, as allauth checks it)."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def sign_in(client: Client, login: str, password: str):

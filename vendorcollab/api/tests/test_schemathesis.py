@@ -10,6 +10,7 @@ at a 404 or an "unknown reference". Deterministic (derandomized, no example data
 from __future__ import annotations
 
 import json
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -161,3 +162,9 @@ def test_the_api_keeps_to_its_document(case, world):
     headers = world[side] if case.operation.definition.raw.get("security") else {}
     # allauth's sign-in rate limit needs the client's address, which a WSGI server always gives.
     case.call_and_validate(headers=headers, checks=CHECKS, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+
+
+def test_every_test_of_the_suite_has_an_id_of_its_own(request):
+    # pytest-xdist runs and reports tests by id: of several tests sharing one it runs a single one, silently.
+    ids = Counter(item.nodeid for item in request.session.items)
+    assert [nodeid for nodeid, count in ids.items() if count > 1] == []

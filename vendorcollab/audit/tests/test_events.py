@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +18,7 @@ from vendorcollab.api import services as api_services
 from vendorcollab.api.models import ApiToken
 from vendorcollab.api.services import token_issue, tokens_revoke
 from vendorcollab.audit.models import AuditEvent, AuditKind
+from vendorcollab.common.testing.totp import totp_code
 
 API = "/api/v1"
 FOR_REVIEW = "/vendor/purchase-orders?list=for_review"
@@ -34,7 +34,7 @@ def events(kind: AuditKind) -> list[AuditEvent]:
 
 
 def totp_now(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def sign_in(client: Client, login: str, password: str):

@@ -5,6 +5,7 @@ Vendor B's user exists to get nothing: every test that shows vendor A's data can
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,16 @@ def cast(db: None) -> Cast:
         vendor_a_admin=make_user("erin", Role.VENDOR_ADMIN, vendors=(vendor_a,)),
         vendor_b_user=make_user("frank", Role.VENDOR_USER, vendors=(vendor_b,)),
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploaded files go to a directory of this test session, not to var/media/ where `make run` keeps its own: each
+    pytest-xdist worker has its own (and so its own test database), so no two runs see each other's files."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from vendorcollab.purchasing.services import response_submit
 
 from .conftest import assert_valid, orders_fingerprint
 from .documents import OrderLine, order_xml
-from .test_hostile_xml import BILLION_LAUGHS, EXTERNAL_ENTITY
+from .test_hostile_xml import BILLION_LAUGHS, EXTERNAL_ENTITY, QUICKLY
 
 IMPORT = "/purchase-orders/import-ubl"
 
@@ -106,9 +106,9 @@ def test_a_body_that_is_not_xml_is_415(endpoints, document, content_type):
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
 def test_hostile_xml_is_400_and_creates_nothing(endpoints, body):
     before = orders_fingerprint()
-    started = time.perf_counter()
+    started = time.process_time()
     response = XmlClient(endpoints.agent).upload(body)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < QUICKLY
     assert response.status_code == 400
     assert error_of(response)["code"] == "ubl_doctype"
     assert orders_fingerprint() == before
@@ -116,9 +116,9 @@ def test_hostile_xml_is_400_and_creates_nothing(endpoints, body):
 
 def test_a_50_mb_body_is_413_before_it_is_read(endpoints, document):
     body = document.replace(b"<cbc:ID>", b"<!--" + b"x" * (50 * 1024 * 1024) + b"--><cbc:ID>", 1)
-    started = time.perf_counter()
+    started = time.process_time()
     response = XmlClient(endpoints.agent).upload(body)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < QUICKLY
     assert response.status_code == 413
     assert error_of(response)["code"] == "request_too_large"
     assert not PurchaseOrder.objects.exists()

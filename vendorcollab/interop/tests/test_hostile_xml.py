@@ -14,7 +14,10 @@ from vendorcollab.purchasing.tests.helpers import database_fingerprint
 
 from .documents import NAMESPACES, OrderLine, order_xml
 
-QUICKLY = 2.0  # seconds
+# Seconds of this process's CPU time, not of the clock: on a busy machine (the suite runs on every core, next to
+# whatever else runs there) the clock also counts the time other processes had the CPU. Expanding the entities or
+# reading the body would cost CPU here, which is what the limit is about.
+QUICKLY = 2.0
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE Order [\n <!ENTITY lol "lol">\n'
@@ -35,10 +38,10 @@ PARAMETER_ENTITY = (
 
 def refuse_quickly(cast, document):
     before = database_fingerprint()
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(UnreadableDocument) as raised:
         ubl_order_import(actor=cast.agent, document=document)
-    assert time.perf_counter() - started < QUICKLY
+    assert time.process_time() - started < QUICKLY
     assert database_fingerprint() == before
     error = raised.value
     assert error.status == 400
