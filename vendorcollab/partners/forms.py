@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -24,11 +24,13 @@ class VendorSettingsForm(forms.Form):
     collaboration = forms.ChoiceField(
         label=_("Vendor collaboration"),
         choices=Collaboration.choices,
-        error_messages={"invalid_choice": MESSAGES["unknown_collaboration"]},
+        error_messages={"invalid_choice": cast("StrOrPromise", MESSAGES["unknown_collaboration"])},
     )
     show_prices = forms.BooleanField(label=_("Show prices and amounts to the vendor"), required=False)
     language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, error_messages={"invalid_choice": MESSAGES["unknown_language"]}
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": cast("StrOrPromise", MESSAGES["unknown_language"])},
     )
 
     @classmethod
