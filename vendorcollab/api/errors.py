@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from vendorcollab.accounts.mfa import MFA_REQUIRED_MESSAGE
 from vendorcollab.common import request_limits
 from vendorcollab.common.errors import AppError, NotFound, PermissionRefused
 
@@ -41,10 +42,7 @@ MESSAGES: dict[str, Promise] = {
         "code) as “otp”."
     ),
     "invalid_otp": _("The two-factor authentication code is not correct."),
-    "mfa_required": _(
-        "Your role requires two-factor authentication. Set up an authenticator app in the portal "
-        "(Two-factor authentication) before using the API."
-    ),
+    "mfa_required": MFA_REQUIRED_MESSAGE,
     "csrf_failed": _("The request was refused because its CSRF token is missing or wrong. Reload the page and retry."),
     "permission_denied": _("You are not allowed to do this."),
     "no_role": _(
