@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "vendorcollab.partners",
     "vendorcollab.purchasing",
     "vendorcollab.consignment",
+    "vendorcollab.workspace",
     "vendorcollab.interop",
     "vendorcollab.notifications",
     "vendorcollab.audit",

@@ -189,7 +189,7 @@ class PurchaseOrder(models.Model):
             models.Index(fields=["company", "status"], name="po_company_status"),
             models.Index(fields=["status", "-order_date"], name="po_status_date"),
             models.Index(fields=["updated_at"], name="po_updated_at"),
-            # The stamp of a vendor's workspace (``fragments.vendor_workspace_stamp``): its last change, from the index.
+            # The stamp of a vendor's workspace (``fragments.vendor_stamp``): its last change, from the index.
             models.Index(fields=["vendor", "updated_at"], name="po_vendor_updated"),
         ]
 
