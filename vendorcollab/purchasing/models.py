@@ -201,10 +201,6 @@ class PurchaseOrder(models.Model):
         return self.status not in (POStatus.RECEIVED, POStatus.CANCELLED)
 
     @property
-    def is_editable(self) -> bool:
-        return self.status == POStatus.DRAFT
-
-    @property
     def next_version_number(self) -> int:
         return (self.latest_version.number if self.latest_version else 0) + 1
 
