@@ -135,23 +135,38 @@ def _blocked_reason(po: PurchaseOrder, request: AuthenticatedRequest) -> str | N
 
 
 def _posted_message(po: PurchaseOrder, receipt: Receipt, entries: Sequence[ReceiptLineInput]) -> str:
+    """One translatable message per outcome, so that a translator sees whole sentences together."""
     posted = {entry.line_number: entry.quantity for entry in entries}
-    what = ngettext(
-        "Receipt posted for %(number)s: %(count)s line.",
-        "Receipt posted for %(number)s: %(count)s lines.",
-        len(entries),
-    ) % {"number": po.number, "count": len(entries)}
+    count = len(entries)
     # The service returns the receipt on the PO it locked, so its status is the one it just set.
     if receipt.purchase_order.status == POStatus.RECEIVED:
-        done = _("The purchase order is fully received.")
-        return f"{what} {done}"
+        return ngettext(
+            "Receipt posted for %(number)s: %(count)s line. The purchase order is fully received.",
+            "Receipt posted for %(number)s: %(count)s lines. The purchase order is fully received.",
+            count,
+        ) % {"number": po.number, "count": count}
     still_open = sum(
         1 for line in po.lines.all() if line.remaining_quantity - posted.get(line.line_number, Decimal(0)) > 0
     )
-    then = ngettext(
-        "%(count)s line is still to be received.", "%(count)s lines are still to be received.", still_open
-    ) % {"count": still_open}
-    return f"{what} {then}"
+    params = {"number": po.number, "count": count, "open": still_open}
+    # Two counts in one message: the plural form follows the lines still open, the wording the lines posted.
+    if count == 1:
+        return (
+            ngettext(
+                "Receipt posted for %(number)s: %(count)s line. %(open)s line is still to be received.",
+                "Receipt posted for %(number)s: %(count)s line. %(open)s lines are still to be received.",
+                still_open,
+            )
+            % params
+        )
+    return (
+        ngettext(
+            "Receipt posted for %(number)s: %(count)s lines. %(open)s line is still to be received.",
+            "Receipt posted for %(number)s: %(count)s lines. %(open)s lines are still to be received.",
+            still_open,
+        )
+        % params
+    )
 
 
 @buyer_required(*RECEIVING_ROLES)

@@ -174,25 +174,25 @@ def _sent_message(response: VendorResponse, po: PurchaseOrder) -> str:
     lines = list(response.lines.all())
     changed = sum(1 for line in lines if line.action != LineAction.ACCEPT)
     company = po.company.name
+    # One translatable message per outcome, so that a translator sees whole sentences together.
     if response.kind == ResponseKind.ACCEPTED:
-        what = _("Response sent to %(company)s: accepted.") % {"company": company}
         po.refresh_from_db(fields=["status"])
-        then = (
-            _("The purchase order is confirmed.")
-            if po.status == POStatus.CONFIRMED
-            else _("The customer will confirm the purchase order.")
-        )
-    elif response.kind == ResponseKind.REJECTED:
-        what = _("Response sent to %(company)s: rejected.") % {"company": company}
-        then = _("The customer will review your rejection.")
-    else:
-        what = ngettext(
-            "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s line.",
-            "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s lines.",
-            len(lines),
-        ) % {"company": company, "changed": changed, "total": len(lines)}
-        then = _("The customer will review your changes.")
-    return f"{what} {then}"
+        if po.status == POStatus.CONFIRMED:
+            return _("Response sent to %(company)s: accepted. The purchase order is confirmed.") % {"company": company}
+        return _("Response sent to %(company)s: accepted. The customer will confirm the purchase order.") % {
+            "company": company
+        }
+    if response.kind == ResponseKind.REJECTED:
+        return _("Response sent to %(company)s: rejected. The customer will review your rejection.") % {
+            "company": company
+        }
+    return ngettext(
+        "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s line. "
+        "The customer will review your changes.",
+        "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s lines. "
+        "The customer will review your changes.",
+        len(lines),
+    ) % {"company": company, "changed": changed, "total": len(lines)}
 
 
 def _quick_answer(
