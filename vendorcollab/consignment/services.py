@@ -21,6 +21,7 @@ from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
+from vendorcollab.common.receiving import LineQuantity, check_line_quantities
 from vendorcollab.common.text import (
     QUANTITY_DIGITS,
     Kind,
@@ -96,10 +97,8 @@ class StockLineInput:
         }
 
 
-@dataclass(frozen=True)
-class ReceiveInput:
-    line_number: int
-    quantity: Decimal
+# One line of a replenishment receipt: the shape shared with purchase order receipts (``common.receiving``).
+ReceiveInput = LineQuantity
 
 
 def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: FieldErrors, *, dated: bool) -> None:
@@ -235,26 +234,7 @@ def replenishment_receive(
         order = _lock_order(order)
         order_lines = {line.line_number: line for line in order.lines.select_related("item", "site", "warehouse")}
         errors = FieldErrors()
-        if not lines:
-            errors.add("lines", "required")
-        seen: set[int] = set()
-        for index, entry in enumerate(lines):
-            path = f"lines.{index}"
-            line = order_lines.get(entry.line_number)
-            if line is None:
-                errors.add(f"{path}.line_number", "unknown_line", line_number=entry.line_number)
-            elif entry.line_number in seen:
-                errors.add(f"{path}.line_number", "duplicate_line_number")
-            elif entry.quantity <= 0:
-                errors.add(f"{path}.quantity", "quantity_not_positive")
-            elif entry.quantity > line.remaining_quantity:
-                errors.add(
-                    f"{path}.quantity",
-                    "replenishment_over_receipt",
-                    remaining=quantity_text(line.remaining_quantity),
-                    line_number=line.line_number,
-                )
-            seen.add(entry.line_number)
+        check_line_quantities(errors, lines, order_lines, over_code="replenishment_over_receipt")
         errors.raise_if_any()
         for entry in lines:
             line = order_lines[entry.line_number]
