@@ -71,13 +71,13 @@ SOAK_ARGS ?=
 bench-data: install messages
 	$(PY) bench/create_database.py "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py migrate --noinput -v 0
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_data --vendors $(BENCH_VENDORS) --pos $(BENCH_POS) --skip-if-loaded
+	VENDORCOLLAB_BENCH=1 DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_data --vendors $(BENCH_VENDORS) --pos $(BENCH_POS) --skip-if-loaded
 
 bench: bench-data
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_run $(BENCH_ARGS)
+	VENDORCOLLAB_BENCH=1 DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_run $(BENCH_ARGS)
 
 soak: bench-data
-	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_soak $(SOAK_ARGS)
+	VENDORCOLLAB_BENCH=1 DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_soak $(SOAK_ARGS)
 
 # Refresh the Dutch catalogue after adding or changing strings; then translate what is new.
 catalogue: install

@@ -72,12 +72,12 @@ INSTALLED_APPS = [
     "vendorcollab.partners",
     "vendorcollab.purchasing",
     "vendorcollab.consignment",
+    "vendorcollab.workspace",
     "vendorcollab.interop",
     "vendorcollab.notifications",
     "vendorcollab.audit",
     "vendorcollab.api",
     "vendorcollab.demo",
-    "bench",
 ]
 
 MIDDLEWARE = [
@@ -101,9 +101,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-# A benchmark server (`make bench`) reports each response's query count and serves the framework's floor view.
+# Benchmarking (`make bench`, `make soak`, and the servers they start): the bench app and its management commands
+# (bench_data, bench_run, bench_soak) are installed, and every response reports its query count. A product
+# installation has neither; the bench tests install the app for themselves (bench/tests/conftest.py).
 BENCH = env_bool("VENDORCOLLAB_BENCH", False)
 if BENCH:
+    INSTALLED_APPS.append("bench")
     MIDDLEWARE.insert(0, "bench.instrumentation.QueryCountMiddleware")
 
 ROOT_URLCONF = "vendorcollab.urls"

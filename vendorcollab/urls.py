@@ -15,7 +15,7 @@ urlpatterns = [
     path("account/", include("vendorcollab.accounts.account_urls")),
     path("vendor/consignment/", include("vendorcollab.consignment.vendor_urls")),
     path("vendor/contacts/", include("vendorcollab.accounts.vendor_urls")),
-    path("vendor/", include("vendorcollab.purchasing.urls")),
+    path("vendor/", include("vendorcollab.workspace.urls")),
     path("buyer/consignment/", include("vendorcollab.consignment.buyer_urls")),
     path("buyer/", include("vendorcollab.purchasing.buyer_urls")),
     path("settings/notifications/", include("vendorcollab.notifications.urls")),

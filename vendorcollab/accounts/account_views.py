@@ -23,9 +23,10 @@ from vendorcollab.api.models import ApiToken
 from vendorcollab.common.errors import AppError, CommonErrorCode, NotFound
 from vendorcollab.common.web import AuthenticatedRequest
 
-from . import people, selectors, services
+from . import selectors, services
 from .forms import LanguageForm, TokenForm
 from .models import User
+from .services import access, invitations
 
 # The invitation's token moves from the link into the session, so that it is in no further URL (no Referer, no log).
 INVITATION_SESSION_KEY = "_invitation_token"
@@ -86,7 +87,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, key = people.personal_token_create(
+            token, key = access.personal_token_create(
                 actor=request.user, name=form.cleaned_data["name"], request=request
             )
         except AppError as error:
@@ -100,7 +101,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    if people.personal_token_revoke(actor=request.user, token=token, request=request):
+    if access.personal_token_revoke(actor=request.user, token=token, request=request):
         messages.success(
             request,
             _("Token %(name)s is revoked: programs using it are refused from their next request.")
@@ -125,7 +126,7 @@ def _refused(request: HttpRequest, error: AppError) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation mail: checked, then kept in the session while the person chooses a password."""
     try:
-        people.invitation_check(token=token)
+        invitations.invitation_check(token=token)
     except AppError as error:
         return _refused(request, error)
     request.session[INVITATION_SESSION_KEY] = token
@@ -136,7 +137,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def invitation_password(request: HttpRequest) -> HttpResponse:
     token = request.session.get(INVITATION_SESSION_KEY, "")
     try:
-        invited = people.invitation_check(token=token)
+        invited = invitations.invitation_check(token=token)
     except NotFound:
         return _refused(
             request, NotFound(CommonErrorCode.NOT_FOUND, _("Open the link from your invitation e-mail again."))
@@ -147,7 +148,7 @@ def invitation_password(request: HttpRequest) -> HttpResponse:
     form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            people.invitation_accept(token=token, password=form.cleaned_data["new_password1"], request=request)
+            invitations.invitation_accept(token=token, password=form.cleaned_data["new_password1"], request=request)
         except AppError as error:
             return _refused(request, error)
         request.session.pop(INVITATION_SESSION_KEY, None)

@@ -24,3 +24,4 @@ class AccountsErrorCode(StrEnum):
     REQUEST_NOT_OPEN = "request_not_open"
     DUPLICATE_REQUEST = "duplicate_request"
     NO_INVITATION_PENDING = "no_invitation_pending"
+    MFA_REQUIRED = "mfa_required"

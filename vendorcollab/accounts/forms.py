@@ -13,7 +13,8 @@ from vendorcollab.common.errors import AppError
 from vendorcollab.partners.models import Vendor
 
 from .models import Role
-from .people import REASON_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH
+from .services.access import TOKEN_NAME_MAX_LENGTH
+from .services.user_requests import REASON_MAX_LENGTH
 
 VENDOR_ROLE_CHOICES = [
     (Role.VENDOR_USER.value, Role.VENDOR_USER.label),

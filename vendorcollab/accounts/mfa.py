@@ -23,18 +23,27 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from vendorcollab.api.errors import ApiErrorCode
+from vendorcollab.common.errors import PermissionRefused
 
 from .adapter import AccountAdapter as BaseAccountAdapter
+from .errors import AccountsErrorCode
 from .models import Role, User
 
 API_PREFIX = "/api/"
+
+# What the API answers (403 ``mfa_required``) to a user who must set up two-factor authentication first, on the
+# session (the middleware below) and on a token (``vendorcollab.api``, which takes it from here).
+MFA_REQUIRED_MESSAGE = _(
+    "Your role requires two-factor authentication. Set up an authenticator app in the portal "
+    "(Two-factor authentication) before using the API."
+)
 FAVICON_PATH = "/favicon.ico"
 # Sec-Fetch-Dest values of a request that shows its answer as a page (browsers without the header send pages too).
 NAVIGATION_DESTINATIONS = frozenset({"document", "iframe", "frame"})
@@ -165,10 +174,9 @@ class MFARequiredMiddleware:
     @staticmethod
     def refuse(request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
-            # The API's error shape; imported here because the API's modules import this one.
-            from vendorcollab.api.errors import MESSAGES, error_response
-
-            return error_response(403, ApiErrorCode.MFA_REQUIRED, MESSAGES["mfa_required"])
+            # The API's error shape ({"error": {code, message, fields}}), written here: the API sits above accounts.
+            error = PermissionRefused(AccountsErrorCode.MFA_REQUIRED, MFA_REQUIRED_MESSAGE)
+            return JsonResponse({"error": error.as_dict()}, status=error.status)
         setup_url = reverse("mfa_activate_totp")
         if getattr(request, "htmx", False):
             # htmx would swap the set-up page into a fragment; make the browser go there instead.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -255,8 +254,3 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})" if self.created_at else str(self.user)
-
-    def is_usable(self, now: datetime) -> bool:
-        return (
-            self.used_at is None and self.cancelled_at is None and self.token_hash is not None and now < self.expires_at
-        )

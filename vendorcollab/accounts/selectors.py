@@ -101,11 +101,6 @@ def users_visible_to(actor: User) -> QuerySet[User]:
     return User.objects.none()
 
 
-def vendor_contacts_visible_to(actor: User) -> QuerySet[User]:
-    """The users requests may be raised about: vendor users the actor sees."""
-    return users_visible_to(actor).filter(pk__in=_vendor_user_ids())
-
-
 def _memberships_shown(actor: User) -> QuerySet[VendorMembership]:
     rows = VendorMembership.objects.select_related("vendor__company").order_by(
         "vendor__company__code", "vendor__number", "pk"

@@ -25,10 +25,11 @@ from django.views.decorators.http import require_POST
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.web import AuthenticatedRequest, View, buyer_required, int_param, paginate, vendor_required
 
-from . import people, selectors
+from . import selectors
 from .forms import DecisionForm, InactivationRequestForm, NewUserRequestForm, RoleChangeRequestForm
 from .models import VENDOR_ROLES, Role, User, UserRequest, UserRequestKind, UserRequestStatus
 from .selectors import ContactStatus, RequestFilter
+from .services import access, invitations, user_requests
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def user_access(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Choose a company this user has vendor accounts in."))
             return redirect("people:user_access", pk=user.pk)
         active = request.POST.get("active") == "1"
-        people.vendor_access_set(actor=request.user, user=user, company=group.company, active=active, request=request)
+        access.vendor_access_set(actor=request.user, user=user, company=group.company, active=active, request=request)
         values = {"user": display_name(user), "company": group.company.name}
         if active:
             messages.success(request, _("%(user)s has access to the vendor accounts in %(company)s again.") % values)
@@ -206,7 +207,7 @@ def _request_new_user(request: AuthenticatedRequest, side: Side) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user_request = people.new_user_request_submit(
+            user_request = user_requests.new_user_request_submit(
                 actor=request.user,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -244,7 +245,7 @@ def _request_inactivation(request: AuthenticatedRequest, side: Side, pk: int) ->
     form = InactivationRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user_request = people.inactivation_request_submit(
+            user_request = user_requests.inactivation_request_submit(
                 actor=request.user, user=user, reason=form.cleaned_data["reason"], request=request
             )
         except AppError as error:
@@ -277,7 +278,7 @@ def _request_role_change(request: AuthenticatedRequest, side: Side, pk: int) -> 
     form = RoleChangeRequestForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            user_request = people.role_change_request_submit(
+            user_request = user_requests.role_change_request_submit(
                 actor=request.user,
                 user=user,
                 roles=[form.cleaned_data["role"]],
@@ -380,7 +381,7 @@ def _approved_message(user_request: UserRequest) -> str:
         "number": user_request.number,
         "user": display_name(subject) if subject else user_request.email,
         "email": user_request.email,
-        "days": people.invitation_valid_days(),
+        "days": invitations.invitation_valid_days(),
         "roles": ", ".join(user_request.role_labels),
     }
     if user_request.kind == UserRequestKind.NEW_USER:
@@ -408,7 +409,7 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         reason = form.cleaned_data["reason"]
         try:
             if form.cleaned_data["decision"] == "approve":
-                decided = people.user_request_approve(
+                decided = user_requests.user_request_approve(
                     actor=request.user,
                     user_request=user_request,
                     reason=reason,
@@ -417,7 +418,7 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _approved_message(decided))
             else:
-                decided = people.user_request_reject(
+                decided = user_requests.user_request_reject(
                     actor=request.user, user_request=user_request, reason=reason, request=request
                 )
                 messages.success(
@@ -440,7 +441,7 @@ def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def invitation_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user_request = selectors.user_request_get(actor=request.user, pk=pk)
     try:
-        people.invitation_renew(
+        invitations.invitation_renew(
             actor=request.user, user_request=user_request, link_base=link_base(request), request=request
         )
     except AppError as error:

@@ -43,6 +43,7 @@ SHARED: dict[str, str] = {
     "number_taken": "a PO number already used in the company (a purchase order, a UBL order)",
     "unsupported_media_type": "a body of another media type (JSON endpoints, the UBL import)",
     "name_required": "a name left empty (API tokens, webhook endpoints)",
+    "mfa_required": "two-factor authentication not set up (the accounts middleware answers it for the API)",
 }
 
 # What authentication and the routers' gates may answer on any authenticated operation: no or a wrong credential,

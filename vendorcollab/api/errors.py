@@ -24,6 +24,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from vendorcollab.accounts.mfa import MFA_REQUIRED_MESSAGE
 from vendorcollab.common import request_limits
 from vendorcollab.common.errors import AppError, CommonErrorCode, NotFound, PermissionRefused
 
@@ -69,10 +70,7 @@ MESSAGES: dict[str, Promise] = {
         "code) as “otp”."
     ),
     ApiErrorCode.INVALID_OTP: _("The two-factor authentication code is not correct."),
-    ApiErrorCode.MFA_REQUIRED: _(
-        "Your role requires two-factor authentication. Set up an authenticator app in the portal "
-        "(Two-factor authentication) before using the API."
-    ),
+    ApiErrorCode.MFA_REQUIRED: MFA_REQUIRED_MESSAGE,
     ApiErrorCode.CSRF_FAILED: _(
         "The request was refused because its CSRF token is missing or wrong. Reload the page and retry."
     ),

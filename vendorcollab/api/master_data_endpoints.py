@@ -210,7 +210,7 @@ def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
 @answers(MASTER_DATA)
 def vendor_update(request: HttpRequest, id: Id, body: VendorPatch) -> VendorOut:
     """Its number, name, collaboration, price display, language, e-mail, address and PEPPOL identifier."""
-    vendor = services.vendor_change(
+    vendor = services.vendor_update(
         actor=actor(request), vendor=_vendor(request, id), **body.model_dump(exclude_none=True)
     )
     return VendorOut.build(vendor)

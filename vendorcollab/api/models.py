@@ -35,10 +35,6 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.key_prefix}… {self.name}".strip()
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
 
 # How long the first result of a keyed POST is replayed; after that the key may be used afresh (and purged).
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)

@@ -150,7 +150,7 @@ def on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
     save is done, and leaves it empty when it only re-hashes a password at sign-in, which is not a change.
 
     Pages of the portal that set a password record it themselves (allauth's signals above; an invitation's
-    acceptance in ``accounts.people``)."""
+    acceptance in ``accounts.services.invitations``)."""
     if created or getattr(instance, "_password", None) is None:
         return
     request = _current_request()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -24,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vendorcollab.common.errors import AppError
-from vendorcollab.common.formatting import plain_number
+from vendorcollab.common.receiving import LineQuantitiesForm
 from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.order_forms import DATE, VendorChoiceField
 
-from .models import ReplenishmentLine, ReplenishmentOrder, ReplenishmentStatus
-from .services import ReceiveInput, StockLineInput
+from .models import ReplenishmentOrder, ReplenishmentStatus
+from .services import StockLineInput
 
 # A replenishment is usually expected about a week after it is announced.
 DEFAULT_LEAD_DAYS = 7
@@ -330,79 +328,15 @@ class PriceForm(forms.Form):
 # --- receiving a replenishment -----------------------------------------------------------------------------------
 
 
-@dataclass
-class ReceiveRow:
-    """One line of the order on the page; ``field`` is its quantity input, absent when nothing more can come."""
-
-    line: ReplenishmentLine
-    field: forms.BoundField | None
-
-
-class ReplenishmentReceiveForm(forms.Form):
-    """One optional quantity per line still expected. Checks the input's shape; what may be received is the
-    service's to say."""
+class ReplenishmentReceiveForm(LineQuantitiesForm):
+    """One optional quantity per line still expected, while the order is open (``LineQuantitiesForm``, shared with
+    purchase order receipts)."""
 
     def __init__(self, order: ReplenishmentOrder, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lines = list(order.lines.all())
-        if order.status != ReplenishmentStatus.OPEN:
-            return
-        for line in self.lines:
-            if line.remaining_quantity <= 0:
-                continue
-            self.fields[self.field_name(line.line_number)] = forms.DecimalField(
-                label=_("Quantity received on line %(line_number)s") % {"line_number": line.line_number},
-                required=False,
-                max_digits=16,
-                decimal_places=4,
-                widget=forms.NumberInput(
-                    attrs={
-                        "step": "any",
-                        "min": "0",
-                        "inputmode": "decimal",
-                        "data-remaining": plain_number(line.remaining_quantity),
-                    }
-                ),
-            )
-
-    @staticmethod
-    def field_name(line_number: int) -> str:
-        return f"line_{line_number}"
+        super().__init__(
+            list(order.lines.all()), *args, open_for_receipt=order.status == ReplenishmentStatus.OPEN, **kwargs
+        )
 
     @property
     def can_receive(self) -> bool:
         return bool(self.fields)
-
-    def rows(self) -> list[ReceiveRow]:
-        return [
-            ReceiveRow(line, self[name] if (name := self.field_name(line.line_number)) in self.fields else None)
-            for line in self.lines
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not self.errors and not self.entries():
-            raise forms.ValidationError(_("Enter the quantity received on at least one line."))
-        return cleaned
-
-    def entries(self) -> list[ReceiveInput]:
-        """The lines with a quantity, in line order: what is sent to the service (its error paths index these)."""
-        entries = []
-        for line in self.lines:
-            quantity: Decimal | None = self.cleaned_data.get(self.field_name(line.line_number))
-            if quantity is not None:
-                entries.append(ReceiveInput(line_number=line.line_number, quantity=quantity))
-        return entries
-
-    def add_service_error(self, error: AppError, entries: Sequence[ReceiveInput]) -> None:
-        """The service's refusals next to the inputs they are about (``lines.N.*`` is ``entries[N]``)."""
-        placed = False
-        for path, message in error.fields.items():
-            parts = path.split(".")
-            if len(parts) >= 2 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(entries):
-                name = self.field_name(entries[int(parts[1])].line_number)
-                if name in self.fields:
-                    self.add_error(name, str(message))
-                    placed = True
-        if not placed:
-            self.add_error(None, error.rendered_message())

@@ -175,15 +175,30 @@ def replenishment_receive(request: AuthenticatedRequest, pk: int) -> HttpRespons
 
 
 def _received_message(order: ReplenishmentOrder, received: ReplenishmentOrder, count: int) -> str:
-    what = ngettext(
-        "Receipt posted for replenishment order %(number)s: %(count)s line. The vendor owns what arrived.",
-        "Receipt posted for replenishment order %(number)s: %(count)s lines. The vendor owns what arrived.",
-        count,
-    ) % {"number": order.number, "count": count}
+    """One translatable message per outcome, so that a translator sees whole sentences together."""
+    params = {"number": order.number, "count": count}
     # The service returns the order it locked, with the status it just set.
     if received.status == ReplenishmentStatus.RECEIVED:
-        return "{} {}".format(what, _("The replenishment order is fully received."))
-    return "{} {}".format(what, _("The rest is still expected."))
+        return (
+            ngettext(
+                "Receipt posted for replenishment order %(number)s: %(count)s line. The vendor owns what arrived. "
+                "The replenishment order is fully received.",
+                "Receipt posted for replenishment order %(number)s: %(count)s lines. The vendor owns what arrived. "
+                "The replenishment order is fully received.",
+                count,
+            )
+            % params
+        )
+    return (
+        ngettext(
+            "Receipt posted for replenishment order %(number)s: %(count)s line. The vendor owns what arrived. "
+            "The rest is still expected.",
+            "Receipt posted for replenishment order %(number)s: %(count)s lines. The vendor owns what arrived. "
+            "The rest is still expected.",
+            count,
+        )
+        % params
+    )
 
 
 @require_POST

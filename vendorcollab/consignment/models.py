@@ -66,9 +66,6 @@ class StockKey(models.Model):
     class Meta:
         abstract = True
 
-    def stock_key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.KEY_FIELDS)
-
 
 class ReplenishmentStatus(models.TextChoices):
     OPEN = "open", _("Open")

@@ -22,6 +22,7 @@ from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.models import NumberSequence
+from vendorcollab.common.receiving import LineQuantity, check_line_quantities
 from vendorcollab.common.text import (
     PRICE_DIGITS,
     QUANTITY_DIGITS,
@@ -103,10 +104,8 @@ class StockLineInput:
         }
 
 
-@dataclass(frozen=True)
-class ReceiveInput:
-    line_number: int
-    quantity: Decimal
+# One line of a replenishment receipt: the shape shared with purchase order receipts (``common.receiving``).
+ReceiveInput = LineQuantity
 
 
 def _validate_lines(vendor: Vendor, lines: Sequence[StockLineInput], errors: FieldErrors, *, dated: bool) -> None:
@@ -249,26 +248,7 @@ def replenishment_receive(
         order = _lock_order(order, ReplenishmentAction.RECEIVE, actor=actor)
         order_lines = {line.line_number: line for line in order.lines.select_related("item", "site", "warehouse")}
         errors = FieldErrors()
-        if not lines:
-            errors.add("lines", PurchasingErrorCode.REQUIRED)
-        seen: set[int] = set()
-        for index, entry in enumerate(lines):
-            path = f"lines.{index}"
-            line = order_lines.get(entry.line_number)
-            if line is None:
-                errors.add(f"{path}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=entry.line_number)
-            elif entry.line_number in seen:
-                errors.add(f"{path}.line_number", PurchasingErrorCode.DUPLICATE_LINE_NUMBER)
-            elif entry.quantity <= 0:
-                errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
-            elif entry.quantity > line.remaining_quantity:
-                errors.add(
-                    f"{path}.quantity",
-                    ConsignmentErrorCode.REPLENISHMENT_OVER_RECEIPT,
-                    remaining=quantity_text(line.remaining_quantity),
-                    line_number=line.line_number,
-                )
-            seen.add(entry.line_number)
+        check_line_quantities(errors, lines, order_lines, over_code=ConsignmentErrorCode.REPLENISHMENT_OVER_RECEIPT)
         errors.raise_if_any()
         for entry in lines:
             line = order_lines[entry.line_number]

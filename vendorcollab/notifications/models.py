@@ -249,7 +249,3 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (MailStatus.QUEUED, MailStatus.RETRYING)

@@ -38,6 +38,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vendorcollab.common.events import Event, Payload
+from vendorcollab.consignment.models import OwnershipChange
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt, VendorResponse
 
 from .models import BACKOFF, MAX_ATTEMPTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -140,8 +141,6 @@ def _receipt_posted(payload: Payload) -> dict[str, Any]:
 
 
 def _ownership_change_posted(payload: Payload) -> dict[str, Any]:
-    from vendorcollab.consignment.models import OwnershipChange  # consignment sits above purchasing
-
     journal = OwnershipChange.objects.select_related("company", "vendor", "purchase_order").get(
         pk=payload["ownership_change"]
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vendorcollab.common.errors import AppError
 
 from .models import Collaboration, ResponseMessageKind, Vendor
+from .services import MESSAGES
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -19,9 +20,18 @@ MESSAGE_MAX_LENGTH = 2000
 
 
 class VendorSettingsForm(forms.Form):
-    collaboration = forms.ChoiceField(label=_("Vendor collaboration"), choices=Collaboration.choices)
+    # An unknown choice gets the service's own message (``vendor_update`` refuses the same values, with codes).
+    collaboration = forms.ChoiceField(
+        label=_("Vendor collaboration"),
+        choices=Collaboration.choices,
+        error_messages={"invalid_choice": cast("StrOrPromise", MESSAGES["unknown_collaboration"])},
+    )
     show_prices = forms.BooleanField(label=_("Show prices and amounts to the vendor"), required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": cast("StrOrPromise", MESSAGES["unknown_language"])},
+    )
 
     @classmethod
     def for_vendor(cls, vendor: Vendor, data: Any = None) -> VendorSettingsForm:

@@ -23,32 +23,13 @@ from .models import Collaboration, Company, Item, ResponseMessage, ResponseMessa
 
 
 def _require_admin(actor: User) -> None:
+    """The one role check of every write here: master data and vendor settings are the procurement admin's."""
     if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused(
-            CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can change vendor settings.")
-        )
+        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can change master data."))
 
 
 def _languages() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
-
-
-def vendor_update(*, actor: User, vendor: Vendor, collaboration: str, show_prices: bool, language: str) -> Vendor:
-    """Set how a vendor account takes part in vendor collaboration, whether it sees prices, and its language."""
-    _require_admin(actor)
-    fields: dict[str, str] = {}
-    if collaboration not in Collaboration.values:
-        fields["collaboration"] = str(_("Choose one of the collaboration settings."))
-    if language not in _languages():
-        fields["language"] = str(_("Choose one of the languages of the portal."))
-    if fields:
-        raise ValidationFailed(CommonErrorCode.INVALID_INPUT, _("Some fields are not valid."), fields=fields)
-    with transaction.atomic():
-        vendor.collaboration = collaboration
-        vendor.show_prices = show_prices
-        vendor.language = language
-        vendor.save(update_fields=["collaboration", "show_prices", "language"])
-    return vendor
 
 
 def response_messages_save(*, actor: User, texts: Mapping[tuple[str, str], str]) -> None:
@@ -120,11 +101,6 @@ def _check_text(errors: FieldErrors, rule: str | None = None, **values: str | No
 M = TypeVar("M", bound=models.Model)
 
 
-def _require_master_data_admin(actor: User) -> None:
-    if not actor.has_role(Role.PROCUREMENT_ADMIN):
-        raise PermissionRefused(CommonErrorCode.ROLE_NOT_ALLOWED, _("Only a procurement admin can change master data."))
-
-
 def _errors() -> FieldErrors:
     return FieldErrors(MESSAGES)
 
@@ -184,7 +160,7 @@ def company_create(
     *, actor: User, code: str, name: str, endpoint_scheme: str = "", endpoint_id: str = "", address: str = ""
 ) -> Company:
     """A new company (legal entity) of the buying organisation."""
-    _require_master_data_admin(actor)
+    _require_admin(actor)
     code, name = code.strip(), name.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
@@ -215,7 +191,7 @@ def vendor_create(
     endpoint_id: str = "",
 ) -> Vendor:
     """A new vendor account in ``company``."""
-    _require_master_data_admin(actor)
+    _require_admin(actor)
     number, name = number.strip(), name.strip()
     errors = _errors()
     _require_text(errors, number=number, name=name)
@@ -249,7 +225,7 @@ def vendor_create(
     return _insert(vendor, taken=_field_error("number", "vendor_number_taken", number=number))
 
 
-def vendor_change(
+def vendor_update(
     *,
     actor: User,
     vendor: Vendor,
@@ -264,8 +240,11 @@ def vendor_change(
     endpoint_id: str | None = None,
 ) -> Vendor:
     """Change some fields of a vendor account; ``None`` leaves a field as it is. The company never changes: the
-    account's purchase orders belong to it."""
-    _require_master_data_admin(actor)
+    account's purchase orders belong to it.
+
+    The one write of a vendor account for every face: the settings page passes collaboration, price display and
+    language, the API any field. The row is locked while the uniqueness checks run and the fields are written."""
+    _require_admin(actor)
     changes: dict[str, Any] = {
         key: value
         for key, value in {
@@ -308,7 +287,7 @@ def vendor_change(
 
 
 def site_create(*, actor: User, company: Company, code: str, name: str) -> Site:
-    _require_master_data_admin(actor)
+    _require_admin(actor)
     code, name = code.strip(), name.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
@@ -322,7 +301,7 @@ def site_create(*, actor: User, company: Company, code: str, name: str) -> Site:
 
 
 def warehouse_create(*, actor: User, site: Site, code: str, name: str) -> Warehouse:
-    _require_master_data_admin(actor)
+    _require_admin(actor)
     code, name = code.strip(), name.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
@@ -336,7 +315,7 @@ def warehouse_create(*, actor: User, site: Site, code: str, name: str) -> Wareho
 
 
 def item_create(*, actor: User, company: Company, number: str, name: str, unit: str = "ea") -> Item:
-    _require_master_data_admin(actor)
+    _require_admin(actor)
     number, name, unit = number.strip(), name.strip(), unit.strip()
     errors = _errors()
     _require_text(errors, number=number, name=name, unit=unit)

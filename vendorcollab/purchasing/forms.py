@@ -255,17 +255,9 @@ class ResponseEditor:
                 LineAnswer(
                     line_number=line.line_number,
                     action=action,
-                    # Only what differs from the order is a change; the prefilled values are the ordered ones.
-                    quantity=quantity
-                    if action in (LineAction.CHANGE, LineAction.SUBSTITUTE)
-                    and quantity is not None
-                    and quantity != line.quantity
-                    else None,
-                    delivery_date=date
-                    if action in (LineAction.CHANGE, LineAction.SUBSTITUTE)
-                    and date is not None
-                    and date != line.delivery_date
-                    else None,
+                    # The prefilled values are the ordered ones: the service tells a change from an echo of them.
+                    quantity=quantity if action in (LineAction.CHANGE, LineAction.SUBSTITUTE) else None,
+                    delivery_date=date if action in (LineAction.CHANGE, LineAction.SUBSTITUTE) else None,
                     schedule=schedule,
                     external_item_number=values.get("external_item_number") or "",
                     external_description=values.get("external_description") or "",

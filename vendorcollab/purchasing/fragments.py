@@ -1,18 +1,19 @@
 """Rendered fragments of busy pages, kept in each app process and keyed on a stamp of everything they show.
 
-The vendor workspace is the page vendors open many times a day. Its content (four counts over thousands of POs,
-three consignment counts, the ten newest POs for review) changes only when one of the vendor's POs or consignment
-balances changes, so it is rendered once per change rather than once per request. The key is a stamp read in one
-indexed query: per vendor account its name, number, price setting and company, the last change and the number of
-its POs (``updated_at`` moves on every save, and every change of a PO saves it through ``transitions``), and the
-last movement of its consignment stock (every change of a balance writes one). A change shows at once; nothing is
-ever invalidated by hand, so no code path can forget to. The timeout bounds what the stamp does not see.
+The vendor workspace (``vendorcollab.workspace``) is the page vendors open many times a day. Its content (four
+counts over thousands of POs, three consignment counts, the ten newest POs for review) changes only when one of the
+vendor's POs or consignment balances changes, so it is rendered once per change rather than once per request. The
+key is a stamp read in one indexed query: per vendor account its name, number, price setting and company, the last
+change and the number of its POs (``updated_at`` moves on every save, and every change of a PO saves it through
+``transitions``), and whatever the caller adds (the workspace: the last movement of its consignment stock). A change
+shows at once; nothing is ever invalidated by hand, so no code path can forget to. The timeout bounds what the
+stamp does not see.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.cache import caches
@@ -24,10 +25,8 @@ from vendorcollab.partners.models import Vendor
 
 from .models import PurchaseOrder
 
-WORKSPACE_SECONDS = 300
 
-
-def _latest(queryset: QuerySet[Any], field: str) -> Subquery:
+def latest(queryset: QuerySet[Any], field: str) -> Subquery:
     """The newest ``field`` of the vendor's rows: one step down an index on (vendor, field)."""
     return Subquery(queryset.filter(vendor_id=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
 
@@ -39,9 +38,8 @@ def _count(queryset: QuerySet[Any], field: str) -> Subquery:
     )
 
 
-def vendor_workspace_stamp(*, actor: User) -> str:
-    from vendorcollab.consignment.models import ConsignmentMovement  # consignment builds on purchasing
-
+def vendor_stamp(*, actor: User, also: Sequence[Subquery] = ()) -> str:
+    """The stamp of the actor's vendor accounts and their POs, with ``also`` (the newest of other rows per vendor)."""
     rows = (
         Vendor.objects.filter(pk__in=actor.vendor_ids)
         .order_by("pk")
@@ -51,9 +49,9 @@ def vendor_workspace_stamp(*, actor: User) -> str:
             "name",
             "show_prices",
             "company__name",
-            _latest(PurchaseOrder.objects.all(), "updated_at"),
+            latest(PurchaseOrder.objects.all(), "updated_at"),
             _count(PurchaseOrder.objects.all(), "updated_at"),
-            _latest(ConsignmentMovement.objects.all(), "created_at"),
+            *also,
         )
     )
     # The month is in the stamp for the "received this month" tile; the language for every word on the page.

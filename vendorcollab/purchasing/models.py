@@ -189,7 +189,7 @@ class PurchaseOrder(models.Model):
             models.Index(fields=["company", "status"], name="po_company_status"),
             models.Index(fields=["status", "-order_date"], name="po_status_date"),
             models.Index(fields=["updated_at"], name="po_updated_at"),
-            # The stamp of a vendor's workspace (``fragments.vendor_workspace_stamp``): its last change, from the index.
+            # The stamp of a vendor's workspace (``fragments.vendor_stamp``): its last change, from the index.
             models.Index(fields=["vendor", "updated_at"], name="po_vendor_updated"),
         ]
 
@@ -199,10 +199,6 @@ class PurchaseOrder(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (POStatus.RECEIVED, POStatus.CANCELLED)
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == POStatus.DRAFT
 
     @property
     def is_in_review(self) -> bool:

@@ -1,13 +1,10 @@
-"""The vendor portal's URLs (namespace ``vendor``)."""
+"""Purchasing's pages of the vendor portal, included by ``vendorcollab.workspace.urls`` (namespace ``vendor``)."""
 
 from django.urls import path
 
 from .views import vendor
 
-app_name = "vendor"
-
 urlpatterns = [
-    path("", vendor.workspace, name="workspace"),
     path("purchase-orders/list/<slug:which>/", vendor.po_list, name="po_list"),
     path("history/", vendor.history_list, name="history"),
     path("purchase-orders/<int:pk>/", vendor.po_detail, name="po_detail"),

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from vendorcollab.accounts.models import Role, User, UserRequest
-from vendorcollab.accounts.people import user_request_approve
+from vendorcollab.accounts.services.user_requests import user_request_approve
 from vendorcollab.common.testing.factories import make_user
 
 LINK = re.compile(r"https?://\S+/account/invitation/[A-Za-z0-9_-]+/")

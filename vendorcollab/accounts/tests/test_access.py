@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from vendorcollab.accounts import people
 from vendorcollab.accounts.models import User, VendorMembership
+from vendorcollab.accounts.services import user_requests
 from vendorcollab.api.services import token_issue
 from vendorcollab.audit.models import AuditEvent, AuditKind
 from vendorcollab.common.testing.factories import CompanyFactory, ItemFactory, VendorFactory, make_po
@@ -27,7 +27,9 @@ def test_inactivation_ends_the_open_session_and_the_tokens(client, cast, approve
     assert erp.get(VENDOR_LIST, {"list": "for_review"}, **bearer(key)).status_code == 200
 
     # When erin asks for his inactivation and alice approves it
-    request = people.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user, reason="Left")
+    request = user_requests.inactivation_request_submit(
+        actor=cast.vendor_a_admin, user=cast.vendor_a_user, reason="Left"
+    )
     assert client.get(reverse("vendor:workspace")).status_code == 200  # a request alone changes nothing
     approve(request)
 

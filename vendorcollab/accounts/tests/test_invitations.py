@@ -8,8 +8,8 @@ from django.contrib.auth import get_user
 from django.urls import reverse
 from django.utils import timezone
 
-from vendorcollab.accounts import people
 from vendorcollab.accounts.models import Invitation, Role, UserRequestAction, UserRequestEvent, UserRequestStatus
+from vendorcollab.accounts.services import invitations, user_requests
 from vendorcollab.audit.models import AuditEvent, AuditKind
 from vendorcollab.common.errors import NotFound
 
@@ -18,7 +18,7 @@ from .conftest import invitation_link, link_path
 
 @pytest.fixture
 def requested(cast):
-    return people.new_user_request_submit(
+    return user_requests.new_user_request_submit(
         actor=cast.vendor_a_admin,
         first_name="Hank",
         last_name="Hill",
@@ -91,8 +91,8 @@ def test_the_link_expires(client, cast, requested, approve, smtp_server, setting
         )
         assert posted.status_code == 410
         assert client.get(link_path(link)).status_code == 410
-        with pytest.raises(people.InvitationRefused):
-            people.invitation_accept(token=token, password="Fresh-pass-8264")
+        with pytest.raises(invitations.InvitationRefused):
+            invitations.invitation_accept(token=token, password="Fresh-pass-8264")
     requested.refresh_from_db()
     assert requested.status == UserRequestStatus.APPROVED
     assert not requested.subject.has_usable_password()
@@ -127,14 +127,14 @@ def test_a_new_invitation_replaces_the_old_link(
 def test_unknown_links_are_not_found(client, db):
     assert client.get(reverse("myaccount:invitation", args=["x" * 43])).status_code == 404
     with pytest.raises(NotFound):
-        people.invitation_accept(token="x" * 43, password="Fresh-pass-8264")
+        invitations.invitation_accept(token="x" * 43, password="Fresh-pass-8264")
 
 
 def test_inactivating_an_invited_user_withdraws_the_link(client, cast, requested, approve, smtp_server):
     approve(requested)
     link = invitation_link(smtp_server.wait_for(1)[0].text)
     requested.refresh_from_db()
-    inactivation = people.inactivation_request_submit(actor=cast.admin, user=requested.subject)
+    inactivation = user_requests.inactivation_request_submit(actor=cast.admin, user=requested.subject)
     approve(inactivation)
     assert client.get(link_path(link)).status_code == 410
 
@@ -150,7 +150,7 @@ def test_the_mail_is_in_the_new_users_language(cast, requested, approve, smtp_se
 
 @pytest.mark.mfa_required
 def test_a_new_vendor_admin_sets_up_two_factor_authentication_first(client, cast, approve, smtp_server):
-    requested = people.new_user_request_submit(
+    requested = user_requests.new_user_request_submit(
         actor=cast.vendor_a_admin,
         first_name="Ivy",
         email="ivy@alpha.example",

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from vendorcollab.accounts import people
 from vendorcollab.accounts.models import (
     Invitation,
     Role,
@@ -19,6 +18,7 @@ from vendorcollab.accounts.models import (
     VendorMembership,
 )
 from vendorcollab.accounts.selectors import hash_token, user_requests_visible_to
+from vendorcollab.accounts.services import access, invitations, user_requests
 from vendorcollab.api.models import ApiToken
 from vendorcollab.api.services import token_authenticate, token_issue
 from vendorcollab.audit.models import AuditEvent, AuditKind
@@ -30,7 +30,7 @@ from .conftest import invitation_link
 
 
 def new_user(actor, vendors, email="hank@alpha.example", role=Role.VENDOR_USER, **extra):
-    return people.new_user_request_submit(
+    return user_requests.new_user_request_submit(
         actor=actor,
         first_name=extra.pop("first_name", "Hank"),
         last_name=extra.pop("last_name", "Hill"),
@@ -96,7 +96,7 @@ def test_new_user_from_request_to_first_password(cast, approve, mailoutbox):
     assert not any(token in row for row in stored)
 
     # When hank follows the link and chooses a password
-    people.invitation_accept(token=token, password="Fresh-pass-8264")
+    invitations.invitation_accept(token=token, password="Fresh-pass-8264")
 
     # Then the request is completed, by hank himself
     request.refresh_from_db()
@@ -123,7 +123,7 @@ def test_invitation_valid_days_is_a_setting(cast, approve, settings):
 
 def test_new_user_request_refusals(cast):
     with pytest.raises(ValidationFailed) as refused:
-        people.new_user_request_submit(
+        user_requests.new_user_request_submit(
             actor=cast.agent, first_name=" ", email="", roles=["procurement_admin"], vendors=[]
         )
     assert set(refused.value.fields) == {"first_name", "email", "roles", "vendors"}
@@ -145,9 +145,9 @@ def test_who_may_raise_and_decide(cast):
     request = new_user(cast.agent, [cast.vendor_a, cast.vendor_b])  # a buyer asks for any vendor
     for outsider in (cast.agent, cast.clerk, cast.vendor_a_admin):
         with pytest.raises(PermissionRefused):
-            people.user_request_approve(actor=outsider, user_request=request, link_base="http://x/")
+            user_requests.user_request_approve(actor=outsider, user_request=request, link_base="http://x/")
         with pytest.raises(PermissionRefused):
-            people.user_request_reject(actor=outsider, user_request=request, reason="no")
+            user_requests.user_request_reject(actor=outsider, user_request=request, reason="no")
     request.refresh_from_db()
     assert request.status == UserRequestStatus.SUBMITTED
 
@@ -170,9 +170,9 @@ def test_a_vendor_admin_asks_only_for_its_own_accounts(cast, vendor_b_admin):
 def test_rejection_needs_a_reason_and_changes_nothing_else(cast, approve):
     request = new_user(cast.vendor_a_admin, [cast.vendor_a])
     with pytest.raises(ValidationFailed) as refused:
-        people.user_request_reject(actor=cast.admin, user_request=request, reason="  ")
+        user_requests.user_request_reject(actor=cast.admin, user_request=request, reason="  ")
     assert refused.value.field_codes == {"reason": "reason_required"}
-    people.user_request_reject(actor=cast.admin, user_request=request, reason="We have enough planners")
+    user_requests.user_request_reject(actor=cast.admin, user_request=request, reason="We have enough planners")
     request.refresh_from_db()
     assert request.status == UserRequestStatus.REJECTED
     assert not User.objects.filter(email="hank@alpha.example").exists()
@@ -180,7 +180,7 @@ def test_rejection_needs_a_reason_and_changes_nothing_else(cast, approve):
     assert (last.action, last.actor, last.reason) == (UserRequestAction.REJECTED, cast.admin, "We have enough planners")
     # Decided once: neither a second rejection nor an approval changes it.
     with pytest.raises(Conflict):
-        people.user_request_reject(actor=cast.admin, user_request=request, reason="again")
+        user_requests.user_request_reject(actor=cast.admin, user_request=request, reason="again")
     with pytest.raises(Conflict):
         approve(request)
     assert request.status == UserRequestStatus.REJECTED and not Invitation.objects.exists()
@@ -204,7 +204,9 @@ def test_history_is_append_only(cast):
 
 def test_inactivation_from_request_to_completion(cast, approve):
     _token, key = token_issue(actor=cast.vendor_a_user, name="ERP")
-    request = people.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user, reason="Left us")
+    request = user_requests.inactivation_request_submit(
+        actor=cast.vendor_a_admin, user=cast.vendor_a_user, reason="Left us"
+    )
     assert (request.kind, request.subject, request.email) == (
         UserRequestKind.INACTIVATE,
         cast.vendor_a_user,
@@ -226,16 +228,16 @@ def test_inactivation_from_request_to_completion(cast, approve):
     assert event.actor == cast.admin and event.target == request.number
     # Nothing further can be asked about an inactive user.
     with pytest.raises(Conflict):
-        people.inactivation_request_submit(actor=cast.admin, user=dave)
+        user_requests.inactivation_request_submit(actor=cast.admin, user=dave)
 
 
 def test_one_open_request_of_a_kind_per_user(cast):
-    people.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user)
+    user_requests.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user)
     with pytest.raises(Conflict) as refused:
-        people.inactivation_request_submit(actor=cast.agent, user=cast.vendor_a_user)
+        user_requests.inactivation_request_submit(actor=cast.agent, user=cast.vendor_a_user)
     assert refused.value.code == "duplicate_request"
     # Another kind is fine.
-    people.role_change_request_submit(actor=cast.agent, user=cast.vendor_a_user, roles=[Role.VENDOR_ADMIN])
+    user_requests.role_change_request_submit(actor=cast.agent, user=cast.vendor_a_user, roles=[Role.VENDOR_ADMIN])
 
 
 # --- role change --------------------------------------------------------------------------------------------------
@@ -243,13 +245,15 @@ def test_one_open_request_of_a_kind_per_user(cast):
 
 def test_role_change_from_request_to_completion(cast, approve):
     with pytest.raises(ValidationFailed) as refused:
-        people.role_change_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user, roles=[Role.VENDOR_USER])
+        user_requests.role_change_request_submit(
+            actor=cast.vendor_a_admin, user=cast.vendor_a_user, roles=[Role.VENDOR_USER]
+        )
     assert refused.value.field_codes == {"roles": "roles_unchanged"}
     with pytest.raises(ValidationFailed):
-        people.role_change_request_submit(
+        user_requests.role_change_request_submit(
             actor=cast.vendor_a_admin, user=cast.vendor_a_user, roles=[Role.PROCUREMENT_ADMIN]
         )
-    request = people.role_change_request_submit(
+    request = user_requests.role_change_request_submit(
         actor=cast.vendor_a_admin, user=cast.vendor_a_user, roles=[Role.VENDOR_ADMIN], reason="Runs the account now"
     )
     assert request.roles == [Role.VENDOR_ADMIN]
@@ -267,13 +271,15 @@ def test_role_change_from_request_to_completion(cast, approve):
 
 
 def test_vendor_admin_b_gets_nothing_of_vendor_a(cast, vendor_b_admin):
-    request_a = people.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user)
+    request_a = user_requests.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user)
     with pytest.raises(NotFound):
-        people.inactivation_request_submit(actor=vendor_b_admin, user=cast.vendor_a_user)
+        user_requests.inactivation_request_submit(actor=vendor_b_admin, user=cast.vendor_a_user)
     with pytest.raises(NotFound):
-        people.role_change_request_submit(actor=vendor_b_admin, user=cast.vendor_a_admin, roles=[Role.VENDOR_USER])
+        user_requests.role_change_request_submit(
+            actor=vendor_b_admin, user=cast.vendor_a_admin, roles=[Role.VENDOR_USER]
+        )
     with pytest.raises(NotFound):
-        people.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.agent)  # not a contact at all
+        user_requests.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.agent)  # not a contact at all
     assert list(user_requests_visible_to(vendor_b_admin)) == []
     assert list(user_requests_visible_to(cast.vendor_a_admin)) == [request_a]
     assert list(user_requests_visible_to(cast.clerk)) == []
@@ -282,16 +288,16 @@ def test_vendor_admin_b_gets_nothing_of_vendor_a(cast, vendor_b_admin):
 
 def test_a_user_shared_by_two_vendors_is_a_contact_of_both(cast, vendor_b_admin):
     VendorMembership.objects.create(user=cast.vendor_a_user, vendor=cast.vendor_b)
-    request = people.inactivation_request_submit(actor=vendor_b_admin, user=cast.vendor_a_user)
+    request = user_requests.inactivation_request_submit(actor=vendor_b_admin, user=cast.vendor_a_user)
     assert set(request.vendors.all()) == {cast.vendor_a, cast.vendor_b}
     assert list(user_requests_visible_to(cast.vendor_a_admin)) == [request]
 
 
 def test_buyers_raise_requests_about_vendor_users_only(cast):
     with pytest.raises(NotFound):
-        people.inactivation_request_submit(actor=cast.admin, user=cast.agent)
+        user_requests.inactivation_request_submit(actor=cast.admin, user=cast.agent)
     with pytest.raises(NotFound):
-        people.role_change_request_submit(actor=cast.agent, user=cast.clerk, roles=[Role.VENDOR_USER])
+        user_requests.role_change_request_submit(actor=cast.agent, user=cast.clerk, roles=[Role.VENDOR_USER])
 
 
 # --- access per company -------------------------------------------------------------------------------------------
@@ -304,17 +310,17 @@ def test_access_per_company_leaves_other_companies_alone(cast):
     for vendor in (vendor_be, second_be):
         VendorMembership.objects.create(user=cast.vendor_a_user, vendor=vendor)
     with pytest.raises(PermissionRefused):
-        people.vendor_access_set(actor=cast.agent, user=cast.vendor_a_user, company=other, active=False)
+        access.vendor_access_set(actor=cast.agent, user=cast.vendor_a_user, company=other, active=False)
 
-    assert people.vendor_access_set(actor=cast.admin, user=cast.vendor_a_user, company=other, active=False) == 2
+    assert access.vendor_access_set(actor=cast.admin, user=cast.vendor_a_user, company=other, active=False) == 2
 
     dave = User.objects.get(pk=cast.vendor_a_user.pk)
     assert dave.vendor_ids == {cast.vendor_a.pk}
     [event] = audited(AuditKind.ACCESS_CHANGED, subject=dave)
     assert event.data == {"company": "BE01", "active": False, "vendors": ["V-A-BE", "V-A-BE2"]}
-    assert people.vendor_access_set(actor=cast.admin, user=dave, company=other, active=False) == 0  # no change
+    assert access.vendor_access_set(actor=cast.admin, user=dave, company=other, active=False) == 0  # no change
     assert len(audited(AuditKind.ACCESS_CHANGED, subject=dave)) == 1
-    people.vendor_access_set(actor=cast.admin, user=dave, company=other, active=True)
+    access.vendor_access_set(actor=cast.admin, user=dave, company=other, active=True)
     assert User.objects.get(pk=dave.pk).vendor_ids == {cast.vendor_a.pk, vendor_be.pk, second_be.pk}
     with pytest.raises(NotFound):
-        people.vendor_access_set(actor=cast.admin, user=cast.agent, company=other, active=False)
+        access.vendor_access_set(actor=cast.admin, user=cast.agent, company=other, active=False)

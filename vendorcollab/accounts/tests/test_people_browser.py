@@ -3,8 +3,8 @@ and the new colleague follows the link in the invitation mail to choose a passwo
 
 import pytest
 
-from vendorcollab.accounts import people
 from vendorcollab.accounts.models import User, UserRequest, UserRequestStatus, VendorMembership
+from vendorcollab.accounts.services import user_requests
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.common.testing.factories import CompanyFactory, VendorFactory
 
@@ -87,7 +87,7 @@ def test_from_request_to_first_sign_in(browser, live_server, cast, smtp_server):
 def test_the_other_people_pages_are_accessible(browser, live_server, cast):
     other = CompanyFactory(code="BE01", name="Contoso België")
     VendorMembership.objects.create(user=cast.vendor_a_user, vendor=VendorFactory(company=other, number="V-A-BE"))
-    people.role_change_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user, roles=["vendor_admin"])
+    user_requests.role_change_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user, roles=["vendor_admin"])
     alice = new_page(browser)
     login(alice, live_server.url, "alice", "pw-alice")
     dave = cast.vendor_a_user.pk

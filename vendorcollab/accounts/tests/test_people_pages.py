@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, resolve, reverse
 
-from vendorcollab.accounts import people
 from vendorcollab.accounts.models import (
     Role,
     User,
@@ -15,6 +14,7 @@ from vendorcollab.accounts.models import (
     UserRequestStatus,
     VendorMembership,
 )
+from vendorcollab.accounts.services import user_requests
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import CompanyFactory, VendorFactory, make_user
 
@@ -24,7 +24,9 @@ NAMESPACES = ("people", "people_vendor", "myaccount")
 @pytest.fixture
 def about_a(cast):
     """A request about vendor A's user, raised by vendor A's admin."""
-    return people.inactivation_request_submit(actor=cast.vendor_a_admin, user=cast.vendor_a_user, reason="Leaves")
+    return user_requests.inactivation_request_submit(
+        actor=cast.vendor_a_admin, user=cast.vendor_a_user, reason="Leaves"
+    )
 
 
 def matrix_urls(cast, user_request, token):
@@ -247,7 +249,7 @@ def test_inactivation_and_role_change_requests_through_the_pages(client, cast):
 
 
 def test_procurement_admin_decides_in_the_queue(client, cast, about_a, django_capture_on_commit_callbacks):
-    role_change = people.role_change_request_submit(
+    role_change = user_requests.role_change_request_submit(
         actor=cast.agent, user=cast.vendor_a_admin, roles=[Role.VENDOR_USER]
     )
     client.force_login(cast.admin)
@@ -339,8 +341,8 @@ def count_queries(client, url, **params):
 def populate(cast, count, start):
     for number in range(start, start + count):
         user = make_user(f"user{number}", Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b))
-        people.role_change_request_submit(actor=cast.agent, user=user, roles=[Role.VENDOR_ADMIN])
-        people.inactivation_request_submit(actor=cast.agent, user=user)
+        user_requests.role_change_request_submit(actor=cast.agent, user=user, roles=[Role.VENDOR_ADMIN])
+        user_requests.inactivation_request_submit(actor=cast.agent, user=user)
         token_issue(actor=cast.vendor_a_admin, name=f"token {number}")
 
 
@@ -382,10 +384,10 @@ def test_detail_pages_use_a_constant_number_of_queries(client, cast):
         for _ in range(count):
             company = CompanyFactory()
             VendorMembership.objects.create(user=cast.vendor_a_user, vendor=VendorFactory(company=company))
-            request = people.role_change_request_submit(
+            request = user_requests.role_change_request_submit(
                 actor=cast.agent, user=cast.vendor_a_user, roles=[Role.VENDOR_ADMIN]
             )
-            people.user_request_reject(actor=cast.admin, user_request=request, reason="no")
+            user_requests.user_request_reject(actor=cast.admin, user_request=request, reason="no")
 
     add_links_and_requests(1)
     few = detail_counts()

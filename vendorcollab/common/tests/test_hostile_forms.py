@@ -59,6 +59,7 @@ WITHOUT_TYPED_INPUT = {
     "home",
     "set_language",
     "myaccount:token_revoke",
+    "myaccount:profile",  # one choice of language: nothing typed
     "consignment_vendor:purchase_orders",
     "consignment_vendor:purchase_order",
     "consignment_vendor:purchase_order_pdf",

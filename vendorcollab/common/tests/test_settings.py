@@ -46,3 +46,23 @@ def test_a_bad_boolean_fails_loudly(value):
     result = load_settings(DEBUG=value)
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+@pytest.mark.parametrize(("bench", "installed"), [("", False), ("0", False), ("1", True)])
+def test_the_bench_app_and_its_commands_exist_only_when_benchmarking(bench, installed):
+    """A product installation has no bench_data, bench_run or bench_soak; ``make bench`` turns them on."""
+    clean = {"PATH": os.environ["PATH"], "VENDORCOLLAB_VAR_DIR": os.environ.get("VENDORCOLLAB_VAR_DIR", "/tmp/vc-var")}
+    program = (
+        "import django; django.setup(); from django.core.management import get_commands; "
+        "from django.apps import apps; print(apps.is_installed('bench'), 'bench_run' in get_commands())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "vendorcollab.settings", "VENDORCOLLAB_BENCH": bench},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(installed), str(installed)]

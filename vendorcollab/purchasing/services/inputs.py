@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from vendorcollab.common.receiving import LineQuantity
 from vendorcollab.partners.models import Item, Site, Warehouse
 
 from ..models import LineAction
@@ -67,7 +68,5 @@ class LineAnswer:
     discount_percent: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class ReceiptLineInput:
-    line_number: int
-    quantity: Decimal
+# One line of a product receipt: the shape shared with replenishment receipts (``common.receiving``).
+ReceiptLineInput = LineQuantity

@@ -352,39 +352,44 @@ def po_cancel(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -
 
 def po_copy(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     """A new draft for the same vendor with the same lines and charges. Dates that have passed move to today, so
-    the copy can be sent as it is or edited first."""
-    today = timezone.localdate()
-    lines = [line for line in purchase_order.lines.select_related("item", "site", "warehouse") if not line.is_cancelled]
-    transitions.check(purchase_order, Action.COPY, actor=actor)  # a purchasing role, a line to copy
-    copy = po_create(
-        actor=actor,
-        company=purchase_order.company,
-        vendor=purchase_order.vendor,
-        currency=purchase_order.currency,
-        lines=[
-            LineInput(
-                item=line.item,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                delivery_date=max(line.delivery_date, today),
-                line_number=line.line_number,
-                description=line.description,
-                unit=line.unit,
-                discount_percent=line.discount_percent,
-                site=line.site,
-                warehouse=line.warehouse,
-                color=line.color,
-                size=line.size,
-                style=line.style,
-                configuration=line.configuration,
-            )
-            for line in lines
-        ],
-        charges=[
-            ChargeInput(code=c.code, amount=c.amount, description=c.description, line_number=c.line_number)
-            for c in purchase_order.charges.all()
-            if c.line_number is None or c.line_number in {line.line_number for line in lines}
-        ],
-    )
-    transitions.record_event(copy, EventKind.EDITED, actor=actor, data={"copied_from": purchase_order.number})
-    return copy
+    the copy can be sent as it is or edited first.
+
+    One transaction: the source is read under its row lock (its lines and charges as one edit left them), and the
+    copy and its history event are written together or not at all."""
+    with transaction.atomic():
+        source = transitions.lock(purchase_order)
+        today = timezone.localdate()
+        lines = [line for line in source.lines.select_related("item", "site", "warehouse") if not line.is_cancelled]
+        transitions.check(source, Action.COPY, actor=actor)  # a purchasing role, a line to copy
+        copy = po_create(
+            actor=actor,
+            company=source.company,
+            vendor=source.vendor,
+            currency=source.currency,
+            lines=[
+                LineInput(
+                    item=line.item,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    delivery_date=max(line.delivery_date, today),
+                    line_number=line.line_number,
+                    description=line.description,
+                    unit=line.unit,
+                    discount_percent=line.discount_percent,
+                    site=line.site,
+                    warehouse=line.warehouse,
+                    color=line.color,
+                    size=line.size,
+                    style=line.style,
+                    configuration=line.configuration,
+                )
+                for line in lines
+            ],
+            charges=[
+                ChargeInput(code=c.code, amount=c.amount, description=c.description, line_number=c.line_number)
+                for c in source.charges.all()
+                if c.line_number is None or c.line_number in {line.line_number for line in lines}
+            ],
+        )
+        transitions.record_event(copy, EventKind.EDITED, actor=actor, data={"copied_from": source.number})
+        return copy

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
-from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.receiving import check_line_quantities
 from vendorcollab.common.text import check_date
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 
@@ -39,37 +39,15 @@ def receipt_post(
         if received_date is not None and received_date > timezone.localdate():
             errors.add("received_date", PurchasingErrorCode.RECEIPT_IN_FUTURE)
         check_date(errors, "received_date", received_date, recorded=True)
-        if not lines:
-            errors.add("lines", PurchasingErrorCode.REQUIRED)
-        wanted: dict[int, ReceiptLineInput] = {}
-        for index, entry in enumerate(lines):
-            path = f"lines.{index}"
-            line = po_lines.get(entry.line_number)
-            if line is None:
-                errors.add(f"{path}.line_number", PurchasingErrorCode.UNKNOWN_LINE, line_number=entry.line_number)
-            elif entry.line_number in wanted:
-                errors.add(f"{path}.line_number", PurchasingErrorCode.DUPLICATE_LINE_NUMBER)
-            elif line.is_cancelled:
-                errors.add(f"{path}.line_number", PurchasingErrorCode.LINE_CANCELLED, line_number=entry.line_number)
-            elif entry.quantity <= 0:
-                errors.add(f"{path}.quantity", PurchasingErrorCode.QUANTITY_NOT_POSITIVE)
-            elif entry.quantity > line.remaining_quantity:
-                errors.add(
-                    f"{path}.quantity",
-                    PurchasingErrorCode.OVER_RECEIPT,
-                    remaining=quantity_text(line.remaining_quantity),
-                    line_number=line.line_number,
-                )
-            wanted[entry.line_number] = entry
+        check_line_quantities(errors, lines, po_lines, over_code=PurchasingErrorCode.OVER_RECEIPT)
         errors.raise_if_any()
         receipt = Receipt.objects.create(
             purchase_order=po, received_date=received_date or timezone.localdate(), posted_by=actor
         )
         ReceiptLine.objects.bulk_create(
-            ReceiptLine(receipt=receipt, line=po_lines[entry.line_number], quantity=entry.quantity)
-            for entry in wanted.values()
+            ReceiptLine(receipt=receipt, line=po_lines[entry.line_number], quantity=entry.quantity) for entry in lines
         )
-        for entry in wanted.values():
+        for entry in lines:
             PurchaseOrderLine.objects.filter(pk=po_lines[entry.line_number].pk).update(
                 received_quantity=F("received_quantity") + entry.quantity
             )
@@ -83,7 +61,7 @@ def receipt_post(
             version_number=po.confirmed_version.number if po.confirmed_version else None,
             data={
                 "receipt": receipt.pk,
-                "lines": {str(entry.line_number): str(entry.quantity) for entry in wanted.values()},
+                "lines": {str(entry.line_number): str(entry.quantity) for entry in lines},
             },
         )
         publish(Event.RECEIPT_POSTED, purchase_order=po.pk, receipt=receipt.pk, complete=complete, actor=actor.pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -216,6 +217,12 @@ def _line_row(answer: LineAnswer, line: VersionLine, path: str, today: date, err
         row["quantity"] = None
         row["delivery_date"] = None
     elif answer.action in (LineAction.CHANGE, LineAction.SUBSTITUTE):
+        # A change equal to the ordered quantity or date is no change, whichever face sent it: the page prefills the
+        # ordered values, and an ERP may echo them back.
+        if answer.quantity is not None and answer.quantity == line.quantity:
+            answer = replace(answer, quantity=None)
+        if answer.delivery_date is not None and answer.delivery_date == line.delivery_date:
+            answer = replace(answer, delivery_date=None)
         if answer.action == LineAction.CHANGE and answer.quantity is None and answer.delivery_date is None:
             errors.add(f"{path}.quantity", PurchasingErrorCode.CHANGE_WITHOUT_CHANGE)
         if answer.action == LineAction.SUBSTITUTE:

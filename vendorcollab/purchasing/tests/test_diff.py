@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from vendorcollab.common.errors import ValidationFailed
 from vendorcollab.common.testing.factories import SiteFactory, WarehouseFactory, in_days, line, make_po
 from vendorcollab.purchasing.diff import (
     LINE_FIELDS,
@@ -13,7 +14,7 @@ from vendorcollab.purchasing.diff import (
     diff_versions,
     response_lines,
 )
-from vendorcollab.purchasing.models import LineAction, ResponseKind
+from vendorcollab.purchasing.models import LineAction, ResponseKind, ResponseLine
 from vendorcollab.purchasing.selectors import po_versions
 from vendorcollab.purchasing.services import (
     ChargeInput,
@@ -277,7 +278,13 @@ def test_response_lines_for_every_line_action(cast, django_assert_num_queries):
 
 def test_a_change_to_the_ordered_values_is_no_change(cast):
     po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
-    respond(cast, po, ResponseKind.ACCEPTED_WITH_CHANGES, [answer(1, LineAction.CHANGE, quantity=Decimal(10))])
+    # Issue 13: the service refuses such a change from every face (the API stored it before).
+    with pytest.raises(ValidationFailed) as refused:
+        respond(cast, po, ResponseKind.ACCEPTED_WITH_CHANGES, [answer(1, LineAction.CHANGE, quantity=Decimal(10))])
+    assert refused.value.field_codes == {"lines.0.quantity": "change_without_change"}
+    # One stored before that rule (here: made so behind the append-only guard) still reads as no change.
+    respond(cast, po, ResponseKind.ACCEPTED_WITH_CHANGES, [answer(1, LineAction.CHANGE, quantity=Decimal(11))])
+    ResponseLine._base_manager.filter(response__version__purchase_order=po, line_number=1).update(quantity=10)
     (version,) = versions(po)
     (view,) = response_lines(version, version.response)
     assert view.action == LineAction.CHANGE

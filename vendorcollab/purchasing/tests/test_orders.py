@@ -8,6 +8,7 @@ from vendorcollab.common.errors import Conflict, PermissionRefused, ValidationFa
 from vendorcollab.common.models import AppendOnlyError
 from vendorcollab.common.testing.factories import ItemFactory, SiteFactory, WarehouseFactory, in_days, line, make_po
 from vendorcollab.partners.models import Collaboration
+from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import (
     EventKind,
     Note,
@@ -17,7 +18,15 @@ from vendorcollab.purchasing.models import (
     VersionLine,
     Visibility,
 )
-from vendorcollab.purchasing.services import ChargeInput, LineInput, po_create, po_request_change, po_send, po_update
+from vendorcollab.purchasing.services import (
+    ChargeInput,
+    LineInput,
+    po_copy,
+    po_create,
+    po_request_change,
+    po_send,
+    po_update,
+)
 
 from .helpers import database_fingerprint
 
@@ -237,3 +246,25 @@ def test_charge_on_unknown_line_is_refused(cast):
         )
     assert refused.value.code == "unknown_line"
     assert refused.value.fields == {"charges.0.line_number": "This purchase order has no line 7."}
+
+
+def test_a_copy_that_fails_halfway_leaves_no_draft_behind(cast, monkeypatch):
+    """``po_copy`` writes the copy and its history event in one transaction. Before, a failure after ``po_create``
+    (here the history write, made to fail) left a draft without the event saying where it came from."""
+    source = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2])
+    before = database_fingerprint()
+
+    real = transitions.record_event
+
+    def broken(po, kind, **kwargs):
+        if "copied_from" in (kwargs.get("data") or {}):
+            raise RuntimeError("the history write failed")
+        return real(po, kind, **kwargs)
+
+    monkeypatch.setattr(transitions, "record_event", broken)
+    with pytest.raises(RuntimeError):
+        po_copy(actor=cast.agent, purchase_order=source)
+    assert database_fingerprint() == before
+    monkeypatch.undo()
+    copy = po_copy(actor=cast.agent, purchase_order=source)
+    assert copy.lines.count() == 2 and copy.events.filter(kind=EventKind.EDITED).exists()

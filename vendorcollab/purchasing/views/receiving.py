@@ -8,7 +8,6 @@ are mapped back to the line's own input here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,12 +16,12 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from vendorcollab.accounts.models import RECEIVING_ROLES
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.formatting import plain_number
+from vendorcollab.common.receiving import LineQuantitiesForm, QuantityRow
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required
 from vendorcollab.common.widgets import DateInput
 
@@ -34,47 +33,17 @@ from ..transitions import Action
 FILL_COMMAND = "fill_remaining"
 
 
-@dataclass
-class ReceiptRow:
-    """One PO line on the page; ``field`` is its quantity input, absent for cancelled or fully received lines."""
-
-    line: PurchaseOrderLine
-    field: forms.BoundField | None
-
-
-class ReceiptForm(forms.Form):
-    """The received date and one optional quantity per line that can still be received. Checks the input's shape
-    only; what may be received is the service's to say."""
+class ReceiptForm(LineQuantitiesForm):
+    """The received date and one optional quantity per line that can still be received (``LineQuantitiesForm``,
+    shared with replenishment receipts)."""
 
     received_date = forms.DateField(label=gettext_lazy("Received on"), widget=DateInput())
 
     def __init__(self, lines: Sequence[PurchaseOrderLine], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lines = list(lines)
+        super().__init__(lines, *args, **kwargs)
         today = timezone.localdate()
         self.fields["received_date"].initial = today
         self.fields["received_date"].widget.attrs["max"] = today.isoformat()
-        for line in self.lines:
-            if line.is_cancelled or line.remaining_quantity <= 0:
-                continue
-            self.fields[self.field_name(line.line_number)] = forms.DecimalField(
-                label=_("Quantity received on line %(line_number)s") % {"line_number": line.line_number},
-                required=False,
-                max_digits=16,
-                decimal_places=4,
-                widget=forms.NumberInput(
-                    attrs={
-                        "step": "any",
-                        "min": "0",
-                        "inputmode": "decimal",
-                        "data-remaining": plain_number(line.remaining_quantity),
-                    }
-                ),
-            )
-
-    @staticmethod
-    def field_name(line_number: int) -> str:
-        return f"line_{line_number}"
 
     @classmethod
     def filled(cls, lines: Sequence[PurchaseOrderLine], data: Any) -> ReceiptForm:
@@ -85,44 +54,6 @@ class ReceiptForm(forms.Form):
             if not line.is_cancelled and line.remaining_quantity > 0:
                 filled[cls.field_name(line.line_number)] = plain_number(line.remaining_quantity)
         return cls(lines, filled)
-
-    def rows(self) -> list[ReceiptRow]:
-        return [
-            ReceiptRow(line, self[name] if (name := self.field_name(line.line_number)) in self.fields else None)
-            for line in self.lines
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not self.errors and not self.entries():
-            raise forms.ValidationError(_("Enter the quantity received on at least one line."))
-        return cleaned
-
-    def entries(self) -> list[ReceiptLineInput]:
-        """The lines with a quantity, in line order: what is sent to the service (its error paths index these)."""
-        entries = []
-        for line in self.lines:
-            quantity: Decimal | None = self.cleaned_data.get(self.field_name(line.line_number))
-            if quantity is not None:
-                entries.append(ReceiptLineInput(line_number=line.line_number, quantity=quantity))
-        return entries
-
-    def add_service_error(self, error: AppError, entries: Sequence[ReceiptLineInput]) -> None:
-        """The service's refusals next to the inputs they are about (``lines.N.*`` is ``entries[N]``)."""
-        placed = False
-        for path, message in error.fields.items():
-            parts = path.split(".")
-            if len(parts) >= 2 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(entries):
-                name = self.field_name(entries[int(parts[1])].line_number)
-                if name in self.fields:
-                    self.add_error(name, str(message))
-                    placed = True
-                    continue
-            if path == "received_date":
-                self.add_error("received_date", str(message))
-                placed = True
-        if not placed:
-            self.add_error(None, error.rendered_message())
 
 
 def _blocked_reason(po: PurchaseOrder, request: AuthenticatedRequest) -> str | None:
@@ -135,23 +66,38 @@ def _blocked_reason(po: PurchaseOrder, request: AuthenticatedRequest) -> str | N
 
 
 def _posted_message(po: PurchaseOrder, receipt: Receipt, entries: Sequence[ReceiptLineInput]) -> str:
+    """One translatable message per outcome, so that a translator sees whole sentences together."""
     posted = {entry.line_number: entry.quantity for entry in entries}
-    what = ngettext(
-        "Receipt posted for %(number)s: %(count)s line.",
-        "Receipt posted for %(number)s: %(count)s lines.",
-        len(entries),
-    ) % {"number": po.number, "count": len(entries)}
+    count = len(entries)
     # The service returns the receipt on the PO it locked, so its status is the one it just set.
     if receipt.purchase_order.status == POStatus.RECEIVED:
-        done = _("The purchase order is fully received.")
-        return f"{what} {done}"
+        return ngettext(
+            "Receipt posted for %(number)s: %(count)s line. The purchase order is fully received.",
+            "Receipt posted for %(number)s: %(count)s lines. The purchase order is fully received.",
+            count,
+        ) % {"number": po.number, "count": count}
     still_open = sum(
         1 for line in po.lines.all() if line.remaining_quantity - posted.get(line.line_number, Decimal(0)) > 0
     )
-    then = ngettext(
-        "%(count)s line is still to be received.", "%(count)s lines are still to be received.", still_open
-    ) % {"count": still_open}
-    return f"{what} {then}"
+    params = {"number": po.number, "count": count, "open": still_open}
+    # Two counts in one message: the plural form follows the lines still open, the wording the lines posted.
+    if count == 1:
+        return (
+            ngettext(
+                "Receipt posted for %(number)s: %(count)s line. %(open)s line is still to be received.",
+                "Receipt posted for %(number)s: %(count)s line. %(open)s lines are still to be received.",
+                still_open,
+            )
+            % params
+        )
+    return (
+        ngettext(
+            "Receipt posted for %(number)s: %(count)s lines. %(open)s line is still to be received.",
+            "Receipt posted for %(number)s: %(count)s lines. %(open)s lines are still to be received.",
+            still_open,
+        )
+        % params
+    )
 
 
 @buyer_required(*RECEIVING_ROLES)
@@ -200,7 +146,7 @@ def _render(
         {
             "po": po,
             "form": form,
-            "rows": form.rows() if form is not None else [ReceiptRow(line, None) for line in po.lines.all()],
+            "rows": form.rows() if form is not None else [QuantityRow(line, None) for line in po.lines.all()],
             "blocked": blocked,
             "fill_command": FILL_COMMAND,
         },

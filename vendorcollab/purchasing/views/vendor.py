@@ -1,4 +1,5 @@
-"""The vendor's portal: the "Purchase order confirmation" workspace, its lists, a PO, and the response editor.
+"""The vendor's portal: the PO lists (the workspace that opens them is ``vendorcollab.workspace``), a PO, and the
+response editor.
 
 Every view reads through a selector scoped to the signed-in vendor user and writes through a service; what the
 user may not see is a 404 (``NotFound`` from a selector becomes one in ``common.middleware``).
@@ -10,10 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,7 +22,6 @@ from vendorcollab.common.errors import AppError, Conflict, ValidationFailed
 from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_post, paginate, vendor_required
-from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.partners.selectors import response_messages_for
 
 from .. import exports, fragments, selectors, transitions
@@ -34,28 +32,6 @@ from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, 
 from ..selectors import Sort, VendorList
 from ..services import response_draft_save, response_submit
 from ..transitions import Action
-
-# The three lists the workspace opens with; the fourth page (all confirmed) and history are linked below them.
-WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorList.OPEN_CONFIRMED)
-
-
-@vendor_required
-def workspace(request: AuthenticatedRequest) -> HttpResponse:
-    def content() -> str:
-        counts = selectors.po_count_for_vendor(actor=request.user)
-        for_review = selectors.po_page_for_vendor(actor=request.user, which=VendorList.FOR_REVIEW)[:10]
-        context = {
-            "tiles": [(which, counts[which]) for which in WORKSPACE_LISTS],
-            "all_confirmed_count": counts[VendorList.ALL_CONFIRMED],
-            "for_review": for_review,
-            "consignment": consignment_counts_for_vendor(actor=request.user),
-        }
-        return render_to_string("purchasing/vendor/workspace_content.html", context, request=request)
-
-    key = "vendor-workspace:" + fragments.vendor_workspace_stamp(actor=request.user)
-    html = fragments.cached_fragment(key, content, seconds=fragments.WORKSPACE_SECONDS)
-    # The fragment is our own template's output, escaped when it was rendered.
-    return render(request, "purchasing/vendor/workspace.html", {"content": mark_safe(html)})
 
 
 @vendor_required
@@ -102,8 +78,8 @@ def history_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "purchasing/vendor/history.html",
         {
-            # Versions are counted per change of the vendor's POs: the stamp of its workspace moves with each.
-            "page": paginate(request, rows, stamp=lambda: fragments.vendor_workspace_stamp(actor=request.user)),
+            # Versions are counted per change of the vendor's POs: their stamp moves with each.
+            "page": paginate(request, rows, stamp=lambda: fragments.vendor_stamp(actor=request.user)),
             "companies": selectors.companies_for_vendor(actor=request.user),
             "sorts": Sort.choices,
         },
@@ -208,25 +184,25 @@ def _sent_message(response: VendorResponse, po: PurchaseOrder) -> str:
     lines = list(response.lines.all())
     changed = sum(1 for line in lines if line.action != LineAction.ACCEPT)
     company = po.company.name
+    # One translatable message per outcome, so that a translator sees whole sentences together.
     if response.kind == ResponseKind.ACCEPTED:
-        what = _("Response sent to %(company)s: accepted.") % {"company": company}
         po.refresh_from_db(fields=["status"])
-        then = (
-            _("The purchase order is confirmed.")
-            if po.status == POStatus.CONFIRMED
-            else _("The customer will confirm the purchase order.")
-        )
-    elif response.kind == ResponseKind.REJECTED:
-        what = _("Response sent to %(company)s: rejected.") % {"company": company}
-        then = _("The customer will review your rejection.")
-    else:
-        what = ngettext(
-            "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s line.",
-            "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s lines.",
-            len(lines),
-        ) % {"company": company, "changed": changed, "total": len(lines)}
-        then = _("The customer will review your changes.")
-    return f"{what} {then}"
+        if po.status == POStatus.CONFIRMED:
+            return _("Response sent to %(company)s: accepted. The purchase order is confirmed.") % {"company": company}
+        return _("Response sent to %(company)s: accepted. The customer will confirm the purchase order.") % {
+            "company": company
+        }
+    if response.kind == ResponseKind.REJECTED:
+        return _("Response sent to %(company)s: rejected. The customer will review your rejection.") % {
+            "company": company
+        }
+    return ngettext(
+        "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s line. "
+        "The customer will review your changes.",
+        "Response sent to %(company)s: accepted with changes on %(changed)s of %(total)s lines. "
+        "The customer will review your changes.",
+        len(lines),
+    ) % {"company": company, "changed": changed, "total": len(lines)}
 
 
 def _quick_answer(

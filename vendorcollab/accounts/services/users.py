@@ -21,7 +21,7 @@ from vendorcollab.common.errors import CommonErrorCode, Conflict, PermissionRefu
 from vendorcollab.common.text import Kind, Limit
 from vendorcollab.partners.models import Vendor
 
-from .models import BUYER_ROLES, VENDOR_ROLES, Role, RoleAssignment, User, VendorMembership
+from ..models import BUYER_ROLES, VENDOR_ROLES, Role, RoleAssignment, User, VendorMembership
 
 
 def user_create(
