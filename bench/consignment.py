@@ -51,6 +51,8 @@ from .tables import (
 )
 from .world import VendorInfo
 
+PRICES_VALID_FROM = dt.date(2000, 1, 1)
+
 ITEMS_PER_VENDOR = 10
 REPLENISHMENTS_PER_VENDOR = 5  # the last one still open
 REPLENISHED_QUANTITY = 1000
@@ -90,7 +92,9 @@ class ConsignmentFactory:
         prices = {}
         for item_id, _name, _unit in items:
             prices[item_id] = rng.randint(5, 500) * 20
-            batch[PRICE].append((self.ids.take(ConsignmentPrice), vendor.id, item_id, _money(prices[item_id]), "EUR"))
+            price_id = self.ids.take(ConsignmentPrice)
+            # Valid since before the stock's history begins, as the migration dates prices kept before valid_from.
+            batch[PRICE].append((price_id, vendor.id, item_id, _money(prices[item_id]), "EUR", PRICES_VALID_FROM))
         physical = dict.fromkeys(prices, 0)
         expected = dict.fromkeys(prices, 0)
 

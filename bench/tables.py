@@ -145,7 +145,7 @@ MOVEMENT = Table(
         "created_at",
     ),
 )
-PRICE = Table(ConsignmentPrice, ("id", "vendor_id", "item_id", "unit_price", "currency"))
+PRICE = Table(ConsignmentPrice, ("id", "vendor_id", "item_id", "unit_price", "currency", "valid_from"))
 
 # In dependency order, the order in which batches write them.
 TABLES = (
