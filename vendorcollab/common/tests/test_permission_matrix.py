@@ -29,7 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vendorcollab.accounts.models import Role, User
-from vendorcollab.accounts.people import new_user_request_submit
+from vendorcollab.accounts.services.user_requests import new_user_request_submit
 from vendorcollab.api.api import api as ninja_api
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import make_po, make_user
