@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import lxml.html
@@ -22,19 +23,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing import hostile
-from vendorcollab.common.testing.factories import make_po
+from vendorcollab.common.testing.factories import in_days, make_po
+from vendorcollab.consignment import services as consignment_services
 from vendorcollab.purchasing.models import PurchaseOrder
 
 
 @dataclass(frozen=True)
 class Form:
     """A form on a page: who opens it, the page, the form's action (the page's own URL when None), and values that
-    make the plain submission valid."""
+    make the plain submission valid (a value may be read from the world, such as an item's number)."""
 
     user: str
     page: Callable[[dict[str, Any]], str]
     action: Callable[[dict[str, Any]], str] | None = None
-    filled: dict[str, str] = field(default_factory=dict)
+    filled: dict[str, str | Callable[[dict[str, Any]], str]] = field(default_factory=dict)
+
+    def values(self, world: dict[str, Any]) -> dict[str, str]:
+        return {name: value(world) if callable(value) else value for name, value in self.filled.items()}
 
 
 def _po(kind: str, view: str) -> Callable[[dict[str, Any]], str]:
@@ -53,6 +58,21 @@ FORMS: dict[str, Form] = {
     "vendor:po_reject": Form("vendor_a_user", _po("sent", "vendor:po_reject"), filled={"reason": "Out of stock."}),
     "partners:vendor_edit": Form("admin", lambda world: reverse("partners:vendor_edit", args=[world["vendor"].pk])),
     "myaccount:tokens": Form("agent", lambda world: reverse("myaccount:tokens"), filled={"name": "ERP"}),
+    "myaccount:profile": Form("agent", lambda world: reverse("myaccount:profile"), filled={"language": "nl"}),
+    "consignment_buyer:price_create": Form(
+        "agent",
+        lambda world: reverse("consignment_buyer:price_create"),
+        filled={
+            "vendor": lambda world: str(world["vendor"].pk),
+            "item": lambda world: world["items"][1].number,
+            "unit_price": "2.50",
+            "currency": "EUR",
+            "valid_from": lambda world: in_days(0).isoformat(),
+        },
+    ),
+    "consignment_buyer:price_edit": Form(
+        "agent", lambda world: reverse("consignment_buyer:price_edit", args=[world["price"].pk])
+    ),
 }
 # Pages that take no typed text (lists, documents, buttons), or whose forms belong to another part of this work.
 WITHOUT_TYPED_INPUT = {
@@ -82,6 +102,7 @@ WITHOUT_TYPED_INPUT = {
     "vendor:attachment",
     "vendor:toggle_dimensions",
     "consignment_buyer:stock",
+    "consignment_buyer:price_list",
     "consignment_buyer:replenishment_list",
     "consignment_buyer:replenishment_detail",
     "consignment_buyer:replenishment_cancel",
@@ -163,6 +184,14 @@ def world(cast):
         "draft": make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2]),
         "sent": make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True),
         "vendor": cast.vendor_a,
+        "items": cast.items,
+        "price": consignment_services.price_create(
+            actor=cast.agent,
+            vendor=cast.vendor_a,
+            item=cast.items[0],
+            unit_price=Decimal("1.25"),
+            valid_from=in_days(0),
+        ),
         "headers": {"Authorization": "Bearer " + token_issue(actor=cast.admin)[1]},
     }
 
@@ -225,7 +254,7 @@ def test_hostile_values_in_forms_are_refused_beside_the_field_and_break_nothing(
     page = spec.page(world)
     action = spec.action(world) if spec.action else page
     form = _form(client.get(page).content, action)
-    base = {**dict(form.form_values()), **spec.filled}
+    base = {**dict(form.form_values()), **spec.values(world)}
     problems: list[str] = []
 
     with transaction.atomic():
