@@ -17,9 +17,11 @@ from typing import Any
 
 import lxml.html
 import pytest
+from django import forms
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing import hostile
@@ -420,3 +422,18 @@ def _client(user: Any) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client
+
+
+def test_a_refusal_is_shown_beside_the_field_in_the_reader_s_language(cast, world, settings):
+    """The same hostile number, typed by someone who reads Dutch: the message beside the field is Dutch."""
+    spec = FORMS["consignment_buyer:price_create"]
+    client = _client(cast.agent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    action = spec.page(world)
+    answer = client.post(action, {**spec.values(world), "unit_price": "NaN"})
+    assert answer.status_code == 422
+    with translation.override("nl"):
+        expected = str(forms.DecimalField().error_messages["invalid"])
+    assert expected != "Enter a number."
+    block = _form(answer.content, action).xpath('.//*[@name="unit_price"]/..')[0]
+    assert expected in block.text_content()
