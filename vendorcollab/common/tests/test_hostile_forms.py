@@ -249,6 +249,12 @@ NOT_YET_DRIVEN = {
 # Django's admin, allauth's pages and the API have their own tests (the API's hostile test among them).
 OUTSIDE = ("admin:", "api-v1:", "account_", "mfa_", "socialaccount_", "bench_")
 TEXT_TYPES = {"text", "search", "email", "url", "tel", "number", "date", ""}
+# Fields whose refused text the form shows again (a browser keeps no invalid number or date in its input, and a
+# choice shows its options).
+TYPED_BACK = TEXT_TYPES - {"number", "date"} | {"textarea", "input"}
+# What a crafted request can put in place of a choice (a select, radio buttons, a list of checkboxes): a NUL, a
+# string far beyond any limit, and an id beyond 64 bits.
+CHOICES = ["\x00", "x" * 100_000, str(2**63)]
 
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -326,7 +332,8 @@ def _form(html: bytes, action: str) -> Any:
 
 
 def _typed_fields(form: Any, others: str) -> dict[str, str]:
-    """The form's own values, and which of its fields take typed text, numbers or dates."""
+    """Which of the form's fields take typed text, numbers or dates, or a choice (which a crafted request can send
+    anything in place of)."""
     typed = {}
     for element in form.inputs:
         name = element.get("name")
@@ -335,6 +342,11 @@ def _typed_fields(form: Any, others: str) -> dict[str, str]:
             continue
         if element.tag == "textarea" or (element.tag == "input" and (element.get("type") or "") in TEXT_TYPES):
             typed[name] = element.get("type") or element.tag
+        elif element.tag == "select" or element.get("type") == "radio":
+            typed[name] = "choice"
+        elif element.get("type") == "checkbox" and element.get("value") is not None:
+            # One of a list of choices; a checkbox without a value is a yes or no, which any value turns on.
+            typed[name] = "choice"
     return typed
 
 
@@ -391,7 +403,7 @@ def test_hostile_values_in_forms_are_refused_beside_the_field_and_break_nothing(
     assert answer.status_code in (200, 302), (name, answer.status_code, _errors(answer.content))
 
     for field_name, kind in _typed_fields(form, spec.others).items():
-        values = hostile.DATES if kind == "date" else hostile.NUMBERS if kind == "number" else hostile.TEXTS
+        values = {"date": hostile.DATES, "number": hostile.NUMBERS, "choice": CHOICES}.get(kind, hostile.TEXTS)
         for bad in values:
             with transaction.atomic():
                 answer = client.post(action, {**base, field_name: str(bad)})
@@ -401,7 +413,7 @@ def test_hostile_values_in_forms_are_refused_beside_the_field_and_break_nothing(
                 elif answer.status_code in (400, 422) or (answer.status_code == 200 and _refused(answer.content)):
                     if not _error_beside(answer.content, action, field_name):
                         problems.append(f"{shown} without an error beside the field")
-                    elif kind not in ("number", "date") and not _kept(answer.content, action, field_name, str(bad)):
+                    elif kind in TYPED_BACK and not _kept(answer.content, action, field_name, str(bad)):
                         problems.append(f"{shown} lost what was typed")
                 elif answer.status_code == 302:
                     for po in PurchaseOrder.objects.filter(pk__in=world.purchase_orders()):
