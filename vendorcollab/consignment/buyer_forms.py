@@ -224,9 +224,11 @@ class _Resolver:
         item = self.items.get(data["item"].strip().lower())
         if item is None:
             form.add_error("item", _("There is no item %(number)s in %(company)s.") % {**names, "number": data["item"]})
-        site = self.sites.get(data["site"].strip().lower()) if data["site"] else None
-        if data["site"] and site is None:
-            form.add_error("site", _("There is no site %(code)s in %(company)s.") % {**names, "code": data["site"]})
+        # Read once: add_error takes a refused field out of cleaned_data, and the site is asked again below.
+        typed_site = data["site"]
+        site = self.sites.get(typed_site.strip().lower()) if typed_site else None
+        if typed_site and site is None:
+            form.add_error("site", _("There is no site %(code)s in %(company)s.") % {**names, "code": typed_site})
         candidates = self.warehouses.get(data["warehouse"].strip().lower(), [])
         warehouse: Warehouse | None = None
         if not candidates:
@@ -239,13 +241,13 @@ class _Resolver:
             warehouse = next((w for w in candidates if w.site_id == site.pk), candidates[0])
         elif len(candidates) == 1:
             warehouse = candidates[0]
-        elif not data["site"]:
+        elif not typed_site:
             form.add_error(
                 "warehouse",
                 _("There is a warehouse %(code)s in more than one site of %(company)s. Enter the site too.")
                 % {**names, "code": data["warehouse"]},
             )
-        if item is None or warehouse is None or (data["site"] and site is None):
+        if item is None or warehouse is None or (typed_site and site is None):
             return None
         return StockLineInput(
             item=item,
