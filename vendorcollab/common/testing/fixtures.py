@@ -68,6 +68,18 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts and ends in the default language. A request of a Dutch user leaves the test's thread in
+    Dutch (the language middleware activates it, as it does at the start of every request in a server); a management
+    command called next would then answer in Dutch, depending on which tests a worker happened to run before."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """Real hashers are slow on purpose; tests create many users and test no hashing strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
