@@ -25,8 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from vendorcollab.accounts.models import Invitation, Role
-from vendorcollab.accounts.people import new_user_request_submit, user_request_approve
 from vendorcollab.accounts.selectors import hash_token
+from vendorcollab.accounts.services.user_requests import new_user_request_submit, user_request_approve
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing import hostile
 from vendorcollab.common.testing.factories import in_days, make_po
