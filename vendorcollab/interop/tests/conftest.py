@@ -57,6 +57,29 @@ def assert_valid(document: bytes, kind: str) -> etree._Element:
     return root
 
 
+RULES = ("peppol-rules", "2026.5")
+SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+
+@functools.cache
+def _rules(name: str):  # type: ignore[no-untyped-def]
+    # Saxon-HE compiles an official stylesheet in a few seconds: once per stylesheet and test process.
+    from saxonche import PySaxonProcessor
+
+    processor = PySaxonProcessor(license=False)
+    compiled = processor.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(shared(*RULES, name)))
+    return processor, compiled
+
+
+def peppol_fatal(document: bytes, transaction: str) -> set[str]:
+    """The ids of the official PEPPOL rules (``PEPPOLBIS-<transaction>.xslt``, run as an access point runs them)
+    whose fatal assertions ``document`` fails; empty when it conforms."""
+    processor, compiled = _rules(f"PEPPOLBIS-{transaction}.xslt")
+    report = compiled.transform_to_string(xdm_node=processor.parse_xml(xml_text=document.decode("utf-8")))
+    root = etree.fromstring(report.encode("utf-8"))
+    return {failed.get("id", "?") for failed in root.iter(f"{SVRL}failed-assert") if failed.get("flag") == "fatal"}
+
+
 def orders_fingerprint() -> str:
     """Every row of purchasing and master data, serialised: equal before and after means an import changed nothing
     (the API's own records of a request, such as the audit of a token's use, left aside)."""
