@@ -5,34 +5,14 @@ server pointed at the test database."""
 import contextlib
 import io
 import json
-import socket
-import urllib.parse
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 import vendorcollab.settings as configured
+from vendorcollab.common.testing.servers import free_port, server_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def server_database_url() -> str:
-    """The test database as a ``DATABASE_URL`` for the server process (SQLite: a file, see settings)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = urllib.parse.quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + urllib.parse.quote(db["PASSWORD"])
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}{port}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_soak_loses_nothing_and_keeps_history_consistent(monkeypatch, settings, tmp_path):

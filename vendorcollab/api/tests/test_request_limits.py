@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+
+from vendorcollab.common.testing.servers import free_port
 
 from .helpers import API, error_of
 
@@ -102,17 +103,11 @@ def test_openapi_lists_413_and_415_for_every_operation_with_a_body(client):
 # --- over real HTTP, in production mode -------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """gunicorn as production runs it (DEBUG off, sync workers), on a free loopback port, with its own empty var
     directory: nothing these requests touch needs a table."""
-    port = _free_port()
+    port = free_port()
     var = tmp_path_factory.mktemp("production")
     env = {
         key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "TEST_DATABASE_NAME", "DEBUG"}

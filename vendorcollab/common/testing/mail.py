@@ -14,7 +14,6 @@ brings it back on the same port, for the queue's retries.
 from __future__ import annotations
 
 import email
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +26,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from .servers import free_port
 
 
 @dataclass
@@ -123,7 +124,7 @@ class SMTPTestServer:
         # aiosmtpd's Controller cannot listen on port 0 (it connects to its own port to check it is up), so pick
         # a free port and try again in the rare case that someone takes it first.
         for _ in range(5):
-            self.port = port or _free_port(self.host)
+            self.port = port or free_port(self.host)
             controller = Controller(self, hostname=self.host, port=self.port, ready_timeout=10)
             try:
                 controller.start()
@@ -157,13 +158,6 @@ class SMTPTestServer:
     def clear(self) -> None:
         with self._arrived:
             self.messages.clear()
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import ipaddress
 import os
 import re
 import shlex
-import socket
 import ssl
 import subprocess
 import time
@@ -42,6 +41,7 @@ from playwright.sync_api import Browser, Page
 
 from vendorcollab.common.testing.browser import DESKTOP_VIEWPORT, login
 from vendorcollab.common.testing.mail import SMTPTestServer
+from vendorcollab.common.testing.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 README = ROOT / "README.md"
@@ -123,12 +123,6 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_file, key_file
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- the deployment -------------------------------------------------------------------------------------------------

@@ -11,11 +11,9 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +21,9 @@ from pathlib import Path
 import brotli
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import Client
+
+from vendorcollab.common.testing.servers import free_port, server_database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.mfa_required]
 
@@ -56,24 +55,6 @@ class Server:
             return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
         finally:
             connection.close()
-
-
-def server_database_url() -> str:
-    """The test database as a ``DATABASE_URL`` for the server process (SQLite: a file, see settings)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = urllib.parse.quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + urllib.parse.quote(db["PASSWORD"])
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}{port}/{db['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
