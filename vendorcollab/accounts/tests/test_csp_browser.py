@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.models import Authenticator
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.common.testing.factories import make_po
@@ -162,7 +162,7 @@ def test_setting_up_two_factor_authentication_in_the_browser(watched, live_serve
     admin.console.clear()
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/")
-    assert page.locator(".recovery-codes li").count() == 10
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
     admin.assert_clean("recovery codes")
     assert_accessible(page, "recovery codes")
     admin.console.clear()

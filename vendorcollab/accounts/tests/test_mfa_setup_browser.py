@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from playwright.sync_api import Browser, BrowserContext, Playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect
 
 from vendorcollab.common.testing.browser import CHROMIUM_ARGS, DESKTOP_VIEWPORT, chromium_executable, login
 
@@ -77,7 +77,7 @@ def test_an_admin_sets_up_the_app_after_reopening_the_browser(_playwright, live_
         page.get_by_label("Code").fill(code_for(key))
         page.get_by_role("button", name="Activate").click()
         page.wait_for_url("**/accounts/2fa/recovery-codes/")
-        assert page.locator(".recovery-codes li").count() == 10
+        expect(page.locator(".recovery-codes li")).to_have_count(10)
         page.get_by_role("link", name="Continue to the portal").click()
         page.wait_for_url("**" + workspace)
         assert page.locator("h1").first.is_visible()

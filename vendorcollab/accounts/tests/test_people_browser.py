@@ -2,6 +2,7 @@
 and the new colleague follows the link in the invitation mail to choose a password and lands in the portal."""
 
 import pytest
+from playwright.sync_api import expect
 
 from vendorcollab.accounts.models import User, UserRequest, UserRequestStatus, VendorMembership
 from vendorcollab.accounts.services import user_requests
@@ -25,7 +26,7 @@ def test_from_request_to_first_sign_in(browser, live_server, cast, smtp_server):
     # Erin finds her contacts and asks for a new user.
     login(erin, live_server.url, "erin", "pw-erin")
     erin.get_by_role("link", name="Contacts").click()
-    assert erin.locator("#user-table").get_by_text("dave").count() == 1
+    expect(erin.locator("#user-table").get_by_text("dave")).to_have_count(1)
     assert_accessible(erin, "vendor contacts")
     erin.get_by_role("link", name="Request a new user").click()
     erin.fill("#id_first_name", "Hank")

@@ -4,6 +4,7 @@ follows the link to the consignment purchase order it created; the journal page 
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.consignment.models import ConsignmentPrice, ConsignmentStock, OwnershipChange
@@ -23,7 +24,7 @@ def test_the_agent_posts_an_ownership_change_and_sees_the_consignment_po(page, l
 
     page.goto(live_server.url + "/buyer/")
     page.get_by_role("link", name="Consignment", exact=True).click()
-    assert page.locator("#stock tbody tr").count() == 2
+    expect(page.locator("#stock tbody tr")).to_have_count(2)
     page.get_by_role("link", name="New inventory ownership change").click()
     assert_accessible(page, "buyer ownership change journal")
 
@@ -53,7 +54,7 @@ def test_the_agent_posts_an_ownership_change_and_sees_the_consignment_po(page, l
     assert page.locator(".messages").inner_text().strip() == (
         f"Ownership change {journal.number} posted: 2 lines. Consignment purchase order {po.number} created."
     )
-    assert page.locator("#ownership-lines tbody tr").count() == 2
+    expect(page.locator("#ownership-lines tbody tr")).to_have_count(2)
     screenshot(page, "buyer-ownership-change")
     stock = ConsignmentStock.objects.order_by("item__number")
     assert [s.physical_quantity for s in stock] == [Decimal(6), Decimal(0)]
@@ -63,4 +64,4 @@ def test_the_agent_posts_an_ownership_change_and_sees_the_consignment_po(page, l
     assert "Consignment" in page.locator(".facts").inner_text()
     po.refresh_from_db()
     assert (po.origin, po.status) == (Origin.CONSIGNMENT, POStatus.RECEIVED)
-    assert page.locator("#po-lines tbody tr").count() == 2
+    expect(page.locator("#po-lines tbody tr")).to_have_count(2)

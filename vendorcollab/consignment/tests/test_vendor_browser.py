@@ -1,6 +1,7 @@
 """The vendor's three consignment pages in Chromium, with real data, and an accessibility scan of each."""
 
 import pytest
+from playwright.sync_api import expect
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.consignment.services import ownership_change_post, replenishment_create
@@ -23,7 +24,7 @@ def test_the_vendors_consignment_pages(page, live_server, cast):
     assert page.locator("[data-list='consignment_pos'] .tile-count").inner_text() == "1"
     page.locator("[data-list='consignment_on_hand']").click()
     rows = page.locator("table.rows tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     text = page.locator("table.rows").inner_text()
     assert "Red" in text and "15 ea" in text and "8 ea" in text
     screenshot(page, "vendor-consignment-on-hand")

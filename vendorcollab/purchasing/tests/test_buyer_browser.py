@@ -2,6 +2,7 @@
 receives; the vendor's lists move exactly as DESIGN.md section 4 says at every step."""
 
 import pytest
+from playwright.sync_api import expect
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.common.testing.factories import in_days, make_po
@@ -79,7 +80,7 @@ def test_the_whole_loop(browser, live_server, cast):
     agent.get_by_role("link", name=f"{number}-1").click()
     review = agent.locator(".review")
     assert "ALT-55" in review.inner_text()
-    assert review.locator(".row-changed").count() == 2
+    expect(review.locator(".row-changed")).to_have_count(2)
     screenshot(agent, "buyer-review")
     assert_accessible(agent, "buyer review of a response")
     agent.locator("[data-action=apply-changes]").click()
