@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.text import xml_safe
 
 from .diff import schedule_rows
@@ -55,6 +55,11 @@ STYLESHEET = STATIC_DIR / "purchasing" / "document.css"
 def money_text(value: Decimal, places: int = 2) -> str:
     """An amount with the reader's separators and thousands grouping: "1,234.50" or "1.234,50"."""
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity without trailing zeros, grouped like amounts: "12,500" or "12.500", "2.5" or "2,5"."""
+    return formats.number_format(Decimal(plain_number(value)), use_l10n=True, force_grouping=True)
 
 
 def price_text(value: Decimal) -> str:
@@ -389,11 +394,7 @@ def _version_pdf(
     *, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool
 ) -> tuple[bytes, str]:
     """The PDF and the cache key it is kept under."""
-    with translation.override(language):
-        context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
-        context["for_pdf"] = True
-        # Characters that HTML and XML cannot hold, in rows stored before the input rules, are replaced.
-        html = xml_safe(render_to_string(TEMPLATE, context))
+    html = render_pdf_html(version=version, language=language, show_prices=show_prices, show_dimensions=show_dimensions)
     css = STYLESHEET.read_text(encoding="utf-8")
     key = "pdf:" + hashlib.sha256(f"{css}\0{html}".encode()).hexdigest()
     cache = caches["documents"]
@@ -404,12 +405,26 @@ def _version_pdf(
     return bytes(pdf), key
 
 
-def _layout_pdf(html: str, css: str) -> bytes:
+def render_pdf_html(*, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool) -> str:
+    """The HTML a PDF of ``version`` is laid out from, in ``language``."""
+    with translation.override(language):
+        context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
+        context["for_pdf"] = True
+        # Characters that HTML and XML cannot hold, in rows stored before the input rules, are replaced.
+        return xml_safe(render_to_string(TEMPLATE, context))
+
+
+def layout_document(html: str, css: str) -> Any:
+    """WeasyPrint's laid-out document (its pages and boxes): what the PDF is written from, and what tests measure."""
     from weasyprint import CSS, HTML
 
     fetcher = _local_url_fetcher()
     base_url = STATIC_DIR.as_uri() + "/"
     stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
-    pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[stylesheet])
+
+
+def _layout_pdf(html: str, css: str) -> bytes:
+    pdf = layout_document(html, css).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when no target is given
     return bytes(pdf)
