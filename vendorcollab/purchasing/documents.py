@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.text import xml_safe
+from vendorcollab.partners.models import Company, Site
 
 from .diff import schedule_rows
 from .errors import not_found
@@ -154,6 +155,20 @@ class DocumentTotals:
 
 
 @dataclass(frozen=True)
+class DeliveryAddress:
+    """Where goods are delivered: a site of the buying company (or the company itself when no line names one)."""
+
+    name: str
+    address: str
+    # The lines delivered here, when the PO's lines go to more than one place; empty otherwise.
+    line_numbers: tuple[int, ...] = ()
+
+    @property
+    def lines_text(self) -> str:
+        return ", ".join(str(number) for number in self.line_numbers)
+
+
+@dataclass(frozen=True)
 class DocumentAttachment:
     name: str
     line_number: int | None
@@ -172,9 +187,10 @@ def document_context(*, version: PurchaseOrderVersion, show_prices: bool, show_d
             header_notes.append(note.text)
         else:
             line_notes.setdefault(note.line_number, []).append(note.text)
+    version_lines = list(version.lines.select_related("item", "site", "warehouse__site").order_by("line_number"))
     lines = [
         _document_line(line, show_dimensions=show_dimensions, notes=line_notes.get(line.line_number, ()))
-        for line in version.lines.select_related("item", "site", "warehouse").order_by("line_number")
+        for line in version_lines
     ]
     totals = None
     if show_prices:
@@ -200,6 +216,7 @@ def document_context(*, version: PurchaseOrderVersion, show_prices: bool, show_d
         "kind_label": version.get_kind_display() if version.kind == VersionKind.CONFIRMATION else "",
         "is_cancelled": po.status == POStatus.CANCELLED,
         "vendor_reference": _vendor_reference(version),
+        "delivery_addresses": _delivery_addresses(po.company, version_lines),
         "lines": lines,
         "show_prices": show_prices,
         "show_dimensions": show_dimensions,
@@ -245,6 +262,28 @@ def _document_line(line: VersionLine, *, show_dimensions: bool, notes: Iterable[
         notes=tuple(notes),
         **dimensions,
     )
+
+
+def _delivery_addresses(company: Company, lines: list[VersionLine]) -> list[DeliveryAddress]:
+    """The places the ordered lines go to: each line's site (its warehouse's, when only that is set), with the
+    site's address or else the company's; the company itself when no line names a site. Cancelled lines go nowhere
+    (unless every line is cancelled, so that the document still says where the order was for)."""
+    ordered = [line for line in lines if not line.is_cancelled] or lines
+    sites: dict[int | None, tuple[Site | None, list[int]]] = {}
+    for line in ordered:
+        site = line.site or (line.warehouse.site if line.warehouse else None)
+        sites.setdefault(site.pk if site else None, (site, []))[1].append(line.line_number)
+    if not sites:
+        return [DeliveryAddress(name=company.name, address=company.address)]
+    several = len(sites) > 1
+    return [
+        DeliveryAddress(
+            name=f"{company.name}, {site.name}" if site else company.name,
+            address=(site.address if site and site.address else company.address),
+            line_numbers=tuple(numbers) if several else (),
+        )
+        for site, numbers in sites.values()
+    ]
 
 
 def _vendor_reference(version: PurchaseOrderVersion) -> str:

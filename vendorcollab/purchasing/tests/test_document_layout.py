@@ -43,6 +43,9 @@ def order(cast):
     cast.company.save()
     cast.vendor_a.address = "Industrieweg 4\n3044 AS Rotterdam"
     cast.vendor_a.save()
+    cast.site.name = "Amsterdam Port"
+    cast.site.address = "Havenstraat 7\n1013 AA Amsterdam"
+    cast.site.save()
     first, second, third = cast.items
     po = po_create(
         actor=cast.agent,
@@ -120,7 +123,11 @@ def test_no_two_column_headers_overlap(order, language, show_prices, show_dimens
         for text in texts:
             assert not text.text.rstrip().endswith(("-", "\u00ad"))
     # The table stays on the page.
-    table = next(box for box in page._page_box.descendants() if isinstance(box, TableBox))
+    table = next(
+        box
+        for box in page._page_box.descendants()
+        if isinstance(box, TableBox) and "lines" in (box.element.get("class") or "").split()
+    )
     page_right = page._page_box.content_box_x() + page._page_box.width
     assert table.border_box_x() + table.border_width() <= page_right + EPSILON
 
@@ -130,12 +137,39 @@ def pdf_text(pdf: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "amounts"),
-    [("en", ("12,500", "1,234.50", "15,431,250.00")), ("nl", ("12.500", "1.234,50", "15.431.250,00"))],
+    ("language", "amounts", "lines"),
+    [
+        ("en", ("12,500", "1,234.50", "15,431,250.00"), ("LINES 1, 3", "LINE 2")),
+        ("nl", ("12.500", "1.234,50", "15.431.250,00"), ("REGELS 1, 3", "REGEL 2")),
+    ],
 )
-def test_the_pdf_shows_both_addresses_and_groups_thousands(cast, order, language, amounts):
+def test_the_pdf_shows_both_addresses_and_groups_thousands(cast, order, language, amounts, lines):
     text = pdf_text(
         documents.render_version_pdf(version=order, language=language, show_prices=True, show_dimensions=False)
     )
     assert "Industrieweg 4" in text and "3044 AS Rotterdam" in text  # the vendor's address
+    # Lines 1 (through its warehouse) and 3 go to the site's address, line 2 to the company's.
+    assert "Contoso Nederland, Amsterdam Port" in text and "Havenstraat 7" in text and "1013 AA Amsterdam" in text
+    assert all(words in text for words in lines), text  # the labels are set in capitals
     assert all(amount in text for amount in amounts), text
+
+
+def test_one_place_of_delivery_needs_no_line_numbers(cast, order):
+    """One site for every ordered line: its address alone; no site at all: the company's; cancelled lines aside."""
+    first, second, _ = cast.items
+
+    def places(*lines):
+        po = po_create(actor=cast.agent, company=cast.company, vendor=cast.vendor_a, lines=list(lines))
+        version = po_send(actor=cast.agent, purchase_order=po).latest_version
+        context = documents.document_context(version=version, show_prices=False, show_dimensions=False)
+        return [(place.name, place.address, place.line_numbers) for place in context["delivery_addresses"]]
+
+    amsterdam = ("Contoso Nederland, Amsterdam Port", "Havenstraat 7\n1013 AA Amsterdam", ())
+    company = ("Contoso Nederland", "Stationsplein 12\n1012 AB Amsterdam", ())
+    assert places(line(first, site=cast.site), line(second, warehouse=cast.warehouse)) == [amsterdam]
+    assert places(line(first, site=cast.site), line(second, is_cancelled=True)) == [amsterdam]
+    assert places(line(first), line(second)) == [company]
+    cast.site.address = ""
+    cast.site.save()
+    # A site without an address of its own is at the company's.
+    assert places(line(first, site=cast.site)) == [("Contoso Nederland, Amsterdam Port", company[1], ())]
