@@ -9,8 +9,10 @@ from itertools import combinations
 
 import pypdf
 import pytest
+from playwright.sync_api import expect
 from weasyprint.formatting_structure.boxes import TableBox, TableCellBox, TextBox
 
+from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.common.testing.factories import line
 from vendorcollab.purchasing import documents
 from vendorcollab.purchasing.services import ChargeInput, po_create, po_send
@@ -173,3 +175,16 @@ def test_one_place_of_delivery_needs_no_line_numbers(cast, order):
     cast.site.save()
     # A site without an address of its own is at the company's.
     assert places(line(first, site=cast.site)) == [("Contoso Nederland, Amsterdam Port", company[1], ())]
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "Delivery address"), ("nl", "Leveringsadres")])
+def test_the_print_view_shows_the_addresses_and_passes_axe(page, live_server, cast, order, language, heading):
+    cast.vendor_a_user.language = language
+    cast.vendor_a_user.save()
+    login(page, live_server.url, "dave", "pw-dave")
+    page.goto(f"{live_server.url}/vendor/purchase-orders/{order.purchase_order.pk}/print/")
+    expect(page.locator(".delivery h2")).to_have_text(heading)
+    expect(page.locator(".delivery address").first).to_contain_text("Havenstraat 7")
+    expect(page.locator(".addressee > address")).to_contain_text("Industrieweg 4")
+    screenshot(page, f"po-print-{language}")
+    assert_accessible(page, f"PO print view ({language})")
