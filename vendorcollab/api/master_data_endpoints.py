@@ -368,16 +368,18 @@ class SiteOut(Schema):
     company: int
     code: str
     name: str
+    address: str = Field(description="The delivery address printed on POs for lines delivered here.")
 
     @classmethod
     def build(cls, site: Site) -> SiteOut:
-        return cls(id=site.pk, company=site.company_id, code=site.code, name=site.name)
+        return cls(id=site.pk, company=site.company_id, code=site.code, name=site.name, address=site.address)
 
 
 class SiteIn(BuyerInput):
     company: Id
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=200)
+    address: Text = Field("", max_length=2000, description="Blank: the company's address.")
 
 
 @router.get("/sites", response={200: Page[SiteOut], **READ_ERRORS}, summary="Sites")
@@ -393,7 +395,9 @@ def site_create(request: HttpRequest, body: SiteIn) -> Status[SiteOut]:
     company = refs.one(Company.objects.all(), body.company, "company")
     refs.raise_if_any()
     assert company is not None
-    site = services.site_create(actor=actor(request), company=company, code=body.code, name=body.name)
+    site = services.site_create(
+        actor=actor(request), company=company, code=body.code, name=body.name, address=body.address
+    )
     return Status(201, SiteOut.build(site))
 
 

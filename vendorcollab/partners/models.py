@@ -86,9 +86,13 @@ class Vendor(models.Model):
 
 
 class Site(models.Model):
+    """A place of the company where goods are delivered; its warehouses are in it."""
+
     company = models.ForeignKey(Company, models.PROTECT, related_name="sites", verbose_name=_("company"))
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
+    # The delivery address printed on a PO for the lines delivered here (blank: the company's address).
+    address = models.TextField(_("address"), blank=True)
 
     class Meta:
         verbose_name = _("site")

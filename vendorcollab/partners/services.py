@@ -286,17 +286,17 @@ def vendor_update(
     return vendor
 
 
-def site_create(*, actor: User, company: Company, code: str, name: str) -> Site:
+def site_create(*, actor: User, company: Company, code: str, name: str, address: str = "") -> Site:
     _require_admin(actor)
-    code, name = code.strip(), name.strip()
+    code, name, address = code.strip(), name.strip(), address.strip()
     errors = _errors()
     _require_text(errors, code=code, name=name)
-    _check_text(errors, code=code, name=name)
+    _check_text(errors, code=code, name=name, address=address)
     errors.raise_if_any()
     if code and Site.objects.filter(company=company, code=code).exists():
         errors.add("code", PartnersErrorCode.SITE_CODE_TAKEN, site_code=code)
     errors.raise_if_any()
-    site = Site(company=company, code=code, name=name)
+    site = Site(company=company, code=code, name=name, address=address)
     return _insert(site, taken=_field_error("code", "site_code_taken", site_code=code))
 
 

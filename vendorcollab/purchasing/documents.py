@@ -28,8 +28,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.text import xml_safe
+from vendorcollab.partners.models import Company, Site
 
 from .diff import schedule_rows
 from .errors import not_found
@@ -55,6 +56,11 @@ STYLESHEET = STATIC_DIR / "purchasing" / "document.css"
 def money_text(value: Decimal, places: int = 2) -> str:
     """An amount with the reader's separators and thousands grouping: "1,234.50" or "1.234,50"."""
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity without trailing zeros, grouped like amounts: "12,500" or "12.500", "2.5" or "2,5"."""
+    return formats.number_format(Decimal(plain_number(value)), use_l10n=True, force_grouping=True)
 
 
 def price_text(value: Decimal) -> str:
@@ -149,6 +155,20 @@ class DocumentTotals:
 
 
 @dataclass(frozen=True)
+class DeliveryAddress:
+    """Where goods are delivered: a site of the buying company (or the company itself when no line names one)."""
+
+    name: str
+    address: str
+    # The lines delivered here, when the PO's lines go to more than one place; empty otherwise.
+    line_numbers: tuple[int, ...] = ()
+
+    @property
+    def lines_text(self) -> str:
+        return ", ".join(str(number) for number in self.line_numbers)
+
+
+@dataclass(frozen=True)
 class DocumentAttachment:
     name: str
     line_number: int | None
@@ -167,9 +187,10 @@ def document_context(*, version: PurchaseOrderVersion, show_prices: bool, show_d
             header_notes.append(note.text)
         else:
             line_notes.setdefault(note.line_number, []).append(note.text)
+    version_lines = list(version.lines.select_related("item", "site", "warehouse__site").order_by("line_number"))
     lines = [
         _document_line(line, show_dimensions=show_dimensions, notes=line_notes.get(line.line_number, ()))
-        for line in version.lines.select_related("item", "site", "warehouse").order_by("line_number")
+        for line in version_lines
     ]
     totals = None
     if show_prices:
@@ -195,6 +216,7 @@ def document_context(*, version: PurchaseOrderVersion, show_prices: bool, show_d
         "kind_label": version.get_kind_display() if version.kind == VersionKind.CONFIRMATION else "",
         "is_cancelled": po.status == POStatus.CANCELLED,
         "vendor_reference": _vendor_reference(version),
+        "delivery_addresses": _delivery_addresses(po.company, version_lines),
         "lines": lines,
         "show_prices": show_prices,
         "show_dimensions": show_dimensions,
@@ -240,6 +262,28 @@ def _document_line(line: VersionLine, *, show_dimensions: bool, notes: Iterable[
         notes=tuple(notes),
         **dimensions,
     )
+
+
+def _delivery_addresses(company: Company, lines: list[VersionLine]) -> list[DeliveryAddress]:
+    """The places the ordered lines go to: each line's site (its warehouse's, when only that is set), with the
+    site's address or else the company's; the company itself when no line names a site. Cancelled lines go nowhere
+    (unless every line is cancelled, so that the document still says where the order was for)."""
+    ordered = [line for line in lines if not line.is_cancelled] or lines
+    sites: dict[int | None, tuple[Site | None, list[int]]] = {}
+    for line in ordered:
+        site = line.site or (line.warehouse.site if line.warehouse else None)
+        sites.setdefault(site.pk if site else None, (site, []))[1].append(line.line_number)
+    if not sites:
+        return [DeliveryAddress(name=company.name, address=company.address)]
+    several = len(sites) > 1
+    return [
+        DeliveryAddress(
+            name=f"{company.name}, {site.name}" if site else company.name,
+            address=(site.address if site and site.address else company.address),
+            line_numbers=tuple(numbers) if several else (),
+        )
+        for site, numbers in sites.values()
+    ]
 
 
 def _vendor_reference(version: PurchaseOrderVersion) -> str:
@@ -389,11 +433,7 @@ def _version_pdf(
     *, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool
 ) -> tuple[bytes, str]:
     """The PDF and the cache key it is kept under."""
-    with translation.override(language):
-        context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
-        context["for_pdf"] = True
-        # Characters that HTML and XML cannot hold, in rows stored before the input rules, are replaced.
-        html = xml_safe(render_to_string(TEMPLATE, context))
+    html = render_pdf_html(version=version, language=language, show_prices=show_prices, show_dimensions=show_dimensions)
     css = STYLESHEET.read_text(encoding="utf-8")
     key = "pdf:" + hashlib.sha256(f"{css}\0{html}".encode()).hexdigest()
     cache = caches["documents"]
@@ -404,12 +444,26 @@ def _version_pdf(
     return bytes(pdf), key
 
 
-def _layout_pdf(html: str, css: str) -> bytes:
+def render_pdf_html(*, version: PurchaseOrderVersion, language: str, show_prices: bool, show_dimensions: bool) -> str:
+    """The HTML a PDF of ``version`` is laid out from, in ``language``."""
+    with translation.override(language):
+        context = document_context(version=version, show_prices=show_prices, show_dimensions=show_dimensions)
+        context["for_pdf"] = True
+        # Characters that HTML and XML cannot hold, in rows stored before the input rules, are replaced.
+        return xml_safe(render_to_string(TEMPLATE, context))
+
+
+def layout_document(html: str, css: str) -> Any:
+    """WeasyPrint's laid-out document (its pages and boxes): what the PDF is written from, and what tests measure."""
     from weasyprint import CSS, HTML
 
     fetcher = _local_url_fetcher()
     base_url = STATIC_DIR.as_uri() + "/"
     stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
-    pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[stylesheet])
+
+
+def _layout_pdf(html: str, css: str) -> bytes:
+    pdf = layout_document(html, css).write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when no target is given
     return bytes(pdf)

@@ -38,8 +38,10 @@ def test_an_erp_sets_up_a_company_and_a_vendor_user_who_then_signs_in(api, cast)
         "endpoint_id": "0123456789",
         "address": "",
     }
-    site = admin.post("/sites", {"company": company["id"], "code": "ANR", "name": "Antwerpen"}).json()
-    assert (site["company"], site["code"]) == (company["id"], "ANR")
+    site = admin.post(
+        "/sites", {"company": company["id"], "code": "ANR", "name": "Antwerpen", "address": " Noorderlaan 100\n2030 "}
+    ).json()
+    assert (site["company"], site["code"], site["address"]) == (company["id"], "ANR", "Noorderlaan 100\n2030")
     warehouse = admin.post("/warehouses", {"site": site["id"], "code": "ANR-1", "name": "Hal 1"}).json()
     assert (warehouse["company"], warehouse["site"], warehouse["code"]) == (company["id"], site["id"], "ANR-1")
     item = admin.post("/items", {"company": company["id"], "number": "BOLT-8", "name": "Bolt M8", "unit": "pcs"})
