@@ -43,6 +43,7 @@ class CompanySpec:
     name: str
     address: str
     site: tuple[str, str]
+    site_address: str
     warehouses: tuple[tuple[str, str], tuple[str, str]]
     items: tuple[ItemSpec, ...]
 
@@ -53,6 +54,7 @@ COMPANIES = (
         name="Contoso Nederland B.V.",
         address="Waalhaven Oostzijde 1\n3087 BM Rotterdam\nNederland",
         site=("RTM", "Rotterdam"),
+        site_address="Goederenontvangst, Waalhaven Zuidzijde 19\n3089 JH Rotterdam\nNederland",
         warehouses=(("RTM-MAIN", "Rotterdam main warehouse"), ("RTM-SPARE", "Rotterdam spare parts")),
         items=(
             ItemSpec("NL-1000", "Hex bolt M8x40, zinc plated (box of 100)", "box", "7.95"),
@@ -68,6 +70,7 @@ COMPANIES = (
         name="Contoso België NV",
         address="Noorderlaan 100\n2030 Antwerpen\nBelgië",
         site=("ANR", "Antwerpen"),
+        site_address="Magazijn 4, Haven 1120\n2030 Antwerpen\nBelgië",
         warehouses=(("ANR-MAIN", "Antwerpen main warehouse"), ("ANR-COLD", "Antwerpen cold store")),
         items=(
             ItemSpec("BE-2000", "Safety boots S3", "pair", "79.00", color="Black", size="43"),
@@ -92,6 +95,14 @@ class VendorSpec:
     language: str
     email: str
 
+
+# The vendors' postal addresses, printed on the PO (by vendor number: Fabrikam's two accounts share one).
+VENDOR_ADDRESSES = {
+    "V-1000": "Industrieweg 12\n5612 AB Eindhoven\nNederland",
+    "V-2000": "Havenstraat 8\n1011 AC Amsterdam\nNederland",
+    "V-3000": "Kempische Steenweg 300\n3500 Hasselt\nBelgië",
+    "V-9000": "Europalaan 40\n3526 KS Utrecht\nNederland",
+}
 
 # Fabrikam holds an account in both companies: its users see NL01 and BE01 in one workspace.
 # Columns: key, company, number, name, collaboration, show prices, language, e-mail.
@@ -208,7 +219,9 @@ def ensure_master_data() -> Demo:
         company, _ = Company.objects.get_or_create(
             code=spec.code, defaults={"name": spec.name, "address": spec.address}
         )
-        site, _ = Site.objects.get_or_create(company=company, code=spec.site[0], defaults={"name": spec.site[1]})
+        site, _ = Site.objects.get_or_create(
+            company=company, code=spec.site[0], defaults={"name": spec.site[1], "address": spec.site_address}
+        )
         demo.companies[spec.code] = company
         demo.sites[spec.code] = site
         demo.warehouses[spec.code] = [
@@ -232,6 +245,7 @@ def ensure_master_data() -> Demo:
                 "show_prices": vendor.show_prices,
                 "language": vendor.language,
                 "email": vendor.email,
+                "address": VENDOR_ADDRESSES[vendor.number],
             },
         )
     return demo
