@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .models import LineAction, PurchaseOrderVersion, ResponseLine, VendorResponse, VersionCharge, VersionLine
+from vendorcollab.common.formatting import line_amount
+
+from .models import ZERO, LineAction, PurchaseOrderVersion, ResponseLine, VendorResponse, VersionCharge, VersionLine
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,6 +95,9 @@ LINE_FIELDS = (
 HEADER_FIELDS = ("currency", "order_date", "total_amount", "buyer_contact_name", "buyer_contact_email")
 CHARGE_FIELDS = ("description", "amount")
 _REFERENCES = {"item": "number", "site": "code", "warehouse": "code"}
+# What a reader who is not shown prices (a vendor without ``show_prices``) must not see change either.
+PRICE_LINE_FIELDS = frozenset({"unit_price", "discount_percent"})
+PRICE_HEADER_FIELDS = frozenset({"total_amount"})
 
 
 def _line_value(line: VersionLine, name: str) -> Any:
@@ -161,6 +167,19 @@ class LineDiff:
     def is_unchanged(self) -> bool:
         return self.status == ChangeStatus.UNCHANGED
 
+    @property
+    def amount(self) -> FieldChange | None:
+        """The line's amount before and after, where a change of quantity, price or discount moved it."""
+        if self.before is None or self.after is None or self.before.amount == self.after.amount:
+            return None
+        return FieldChange("amount", self.before.amount, self.after.amount)
+
+    def without(self, names: frozenset[str]) -> LineDiff:
+        """The same line with the changes of ``names`` left out: a line changed only there reads as unchanged."""
+        changes = {name: change for name, change in self.changes.items() if name not in names}
+        status = ChangeStatus.UNCHANGED if self.is_changed and not changes else self.status
+        return replace(self, changes=changes, status=status)
+
 
 @dataclass(frozen=True)
 class ChargeDiff:
@@ -206,6 +225,17 @@ class VersionDiff:
     @property
     def has_changes(self) -> bool:
         return bool(self.header or self.changed_lines or self.changed_charges)
+
+    def for_reader(self, *, show_prices: bool) -> VersionDiff:
+        """What a reader may see change: without prices, a change of price, discount, total or charge is none."""
+        if show_prices:
+            return self
+        return replace(
+            self,
+            header={name: change for name, change in self.header.items() if name not in PRICE_HEADER_FIELDS},
+            lines=[line.without(PRICE_LINE_FIELDS) for line in self.lines],
+            charges=[],
+        )
 
 
 def diff_versions(before: PurchaseOrderVersion | None, after: PurchaseOrderVersion) -> VersionDiff:
@@ -329,6 +359,49 @@ class ResponseLineView:
         """The vendor confirms something other than what was ordered (a "change" to the same values is not)."""
         return not self.is_rejected and bool(self.changes or self.is_split or self.is_substitute)
 
+    @property
+    def outcome(self) -> StrOrPromise:
+        """The answer as a result ("Accepted", "Split"), not as the command the vendor chose ("Accept")."""
+        return LINE_OUTCOMES[self.action] if self.action else ""
+
+    @property
+    def amount_before(self) -> Decimal:
+        """The line's amount as ordered in the version (nothing for a line cancelled before)."""
+        return self.line.amount
+
+    @property
+    def amount_after(self) -> Decimal:
+        """The line's amount once the vendor's answer is applied: the confirmed quantity (a split's total) at the
+        ordered price and discount, nothing for a rejected line, the ordered amount for a line without answer."""
+        if self.answer is None or self.line.is_cancelled:
+            return self.amount_before
+        if self.is_rejected:
+            return ZERO
+        if self.answer.quantity is None:
+            return self.amount_before
+        return line_amount(
+            quantity=self.answer.quantity,
+            unit_price=self.line.unit_price,
+            discount_percent=self.line.discount_percent,
+        )
+
+    @property
+    def amount(self) -> FieldChange | None:
+        """Before and after where the answer moves the amount."""
+        before, after = self.amount_before, self.amount_after
+        return FieldChange("amount", before, after) if before != after else None
+
+
+# A line's answer as a result, wherever a response is shown; the vendor's choice while answering stays a verb
+# (``LineAction``'s labels). The context keeps "Split" (a result) apart from "Split" (the verb) in the catalogue.
+LINE_OUTCOMES: dict[LineAction, StrOrPromise] = {
+    LineAction.ACCEPT: pgettext_lazy("line outcome", "Accepted"),
+    LineAction.REJECT: pgettext_lazy("line outcome", "Rejected"),
+    LineAction.CHANGE: pgettext_lazy("line outcome", "Changed"),
+    LineAction.SPLIT: pgettext_lazy("line outcome", "Split"),
+    LineAction.SUBSTITUTE: pgettext_lazy("line outcome", "Substituted"),
+}
+
 
 def response_lines(version: PurchaseOrderVersion, response: VendorResponse | None) -> list[ResponseLineView]:
     """Every line of ``version`` with the vendor's answer for it, whatever the kind of response (or none yet)."""
@@ -349,6 +422,45 @@ def response_lines(version: PurchaseOrderVersion, response: VendorResponse | Non
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class ResponseTotals:
+    """The order's total before and after a response is applied: the lines' amounts (per line, as
+    ``ResponseLineView.amount_before`` / ``amount_after``) and the charges, which no answer changes."""
+
+    currency: str
+    lines_before: Decimal
+    lines_after: Decimal
+    charges: Decimal
+
+    @property
+    def before(self) -> Decimal:
+        return self.lines_before + self.charges
+
+    @property
+    def after(self) -> Decimal:
+        return self.lines_after + self.charges
+
+    @property
+    def difference(self) -> Decimal:
+        return self.after - self.before
+
+    @property
+    def is_changed(self) -> bool:
+        return self.before != self.after
+
+
+def response_totals(version: PurchaseOrderVersion, rows: Iterable[ResponseLineView]) -> ResponseTotals:
+    """What applying the answer in ``rows`` (``response_lines``) costs: the same sums ``services.po_total`` makes
+    of the PO once the changes are applied."""
+    rows = list(rows)
+    return ResponseTotals(
+        currency=version.currency,
+        lines_before=sum((row.amount_before for row in rows), ZERO),
+        lines_after=sum((row.amount_after for row in rows), ZERO),
+        charges=sum((charge.amount for charge in version.charges.all()), ZERO),
+    )
 
 
 def _confirmed(name: str, ordered: Any, confirmed: Any) -> FieldChange | None:

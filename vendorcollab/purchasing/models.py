@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.common.formatting import line_amount
 from vendorcollab.common.models import AppendOnlyModel
 from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse
 
@@ -248,8 +249,8 @@ class LineFields(models.Model):
     def amount(self) -> Decimal:
         if self.is_cancelled:
             return ZERO
-        gross = self.quantity * self.unit_price
-        return (gross * (Decimal(100) - self.discount_percent) / Decimal(100)).quantize(Decimal("0.01"))
+        # Rounded half-up per line (``line_amount``): two decimals, as the amount columns keep them.
+        return line_amount(quantity=self.quantity, unit_price=self.unit_price, discount_percent=self.discount_percent)
 
 
 class PurchaseOrderLine(LineFields):

@@ -6,6 +6,7 @@ The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filt
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from vendorcollab.accounts.models import User
 from vendorcollab.partners.models import Company
 
+from .diff import diff_versions
 from .errors import not_found
 from .models import (
     Attachment,
@@ -26,6 +28,7 @@ from .models import (
     PurchaseOrderVersion,
     ResponseDraft,
     VendorResponse,
+    VersionKind,
     VersionLine,
     Visibility,
 )
@@ -238,6 +241,50 @@ def version_get(*, purchase_order: PurchaseOrder, number: int | None = None) -> 
         raise not_found()
     version.purchase_order = purchase_order  # already loaded, with company and vendor
     return version
+
+
+def version_previous(*, version: PurchaseOrderVersion) -> PurchaseOrderVersion | None:
+    """The version sent before ``version`` (fetched through a scoped selector), with what ``diff.diff_versions``
+    compares: None for the first."""
+    if version.number <= 1:
+        return None
+    return (
+        PurchaseOrderVersion.objects.filter(purchase_order_id=version.purchase_order_id, number=version.number - 1)
+        .prefetch_related(
+            Prefetch("lines", queryset=VersionLine.objects.select_related("item", "site", "warehouse")), "charges"
+        )
+        .first()
+    )
+
+
+def changed_since_previous(rows: Iterable[PurchaseOrder]) -> dict[int, int]:
+    """For list rows (``po_list_for_vendor``: each carries ``list_version``), which POs' shown version the buyer
+    changed since the version before: PO id to that earlier version's number. A vendor without prices sees no
+    price change; a confirmation version (the vendor's own changes applied) is no change by the buyer.
+
+    Three queries for any number of rows: the shown versions and the ones before, then their lines and charges;
+    ``diff.diff_versions`` compares them exactly as the PO page marks them.
+    """
+    rows = list(rows)
+    shown_numbers = {row.pk: number for row in rows if (number := getattr(row, "list_version", None) or 0) > 1}
+    if not shown_numbers:
+        return {}
+    wanted = Q()
+    for pk, number in shown_numbers.items():
+        wanted |= Q(purchase_order_id=pk, number__in=[number, number - 1])
+    versions = {
+        (version.purchase_order_id, version.number): version
+        for version in PurchaseOrderVersion.objects.filter(wanted).prefetch_related("lines", "charges")
+    }
+    show_prices = {row.pk: row.vendor.show_prices for row in rows if row.pk in shown_numbers}
+    changed = {}
+    for pk, number in shown_numbers.items():
+        shown, before = versions.get((pk, number)), versions.get((pk, number - 1))
+        if shown is None or before is None or shown.kind != VersionKind.SENT:
+            continue
+        if diff_versions(before, shown).for_reader(show_prices=show_prices[pk]).has_changes:
+            changed[pk] = before.number
+    return changed
 
 
 def draft_for_version(*, actor: User, version: PurchaseOrderVersion) -> ResponseDraft | None:

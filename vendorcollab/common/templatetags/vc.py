@@ -7,10 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils import formats
 from django.utils.html import format_html
 
-from vendorcollab.common.formatting import quantity_text
+from vendorcollab.common.formatting import money_text, quantity_text
 
 register = template.Library()
 
@@ -23,10 +22,8 @@ def qty(value: Decimal | None) -> str:
 
 @register.filter
 def money(value: Decimal | None, currency: str = "") -> str:
-    if value is None:
-        return ""
-    amount = formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{amount} {currency}".strip()
+    """An amount rounded half-up to its currency's decimals, grouped, in the reader's locale (``money_text``)."""
+    return "" if value is None else money_text(Decimal(value), currency or "")
 
 
 @register.simple_tag

@@ -1,8 +1,28 @@
-"""Labels of purchasing's choices for values that reach templates bare (annotations, JSON)."""
+"""Labels of purchasing's choices for values that reach templates bare (annotations, JSON), and what a list row or a
+PO page marks as changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from django import template
 
-from ..models import LineAction, POStatus, ResponseKind
+from vendorcollab.common.formatting import money_text
+
+from .. import selectors
+from ..diff import (
+    LINE_OUTCOMES,
+    LineDiff,
+    ResponseLineView,
+    ResponseTotals,
+    VersionDiff,
+    diff_versions,
+    response_totals,
+)
+from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind
+from ..services.versions import po_total
 
 register = template.Library()
 
@@ -19,4 +39,52 @@ def status_label(value: str) -> str:
 
 @register.filter
 def action_label(value: str) -> str:
+    """The vendor's choice for a line as a command ("Accept", "Split"): what the answering form offers."""
     return str(LineAction(value).label) if value in LineAction.values else ""
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    """A line's answer as a result ("Accepted", "Split"): wherever a response is shown."""
+    return str(LINE_OUTCOMES[LineAction(value)]) if value in LineAction.values else ""
+
+
+@register.simple_tag
+def line_rows(version_diff: VersionDiff | None, version: PurchaseOrderVersion) -> list[LineDiff]:
+    """The rows of a version's lines table: with what changed since the previous version where the page has that
+    diff, else every line unmarked (from the lines already loaded: no query)."""
+    return (version_diff or diff_versions(None, version)).lines
+
+
+@register.simple_tag
+def mark_changed(rows: Iterable[Any]) -> str:
+    """Set ``changed_since`` (the earlier version's number, or None) on each of a vendor list's rows, in a constant
+    number of queries for the whole page (``selectors.changed_since_previous``). Renders nothing."""
+    rows = list(rows)
+    changed = selectors.changed_since_previous(row for row in rows if isinstance(row, PurchaseOrder))
+    for row in rows:
+        row.changed_since = changed.get(row.pk)
+    return ""
+
+
+@register.simple_tag
+def response_totals_of(rows: list[ResponseLineView] | None) -> ResponseTotals | None:
+    """The order's total before and after the answer in ``rows`` (``diff.response_lines``) is applied; no query:
+    the rows' lines and the version's charges are loaded with the version."""
+    if not rows:
+        return None
+    return response_totals(rows[0].line.version, rows)
+
+
+@register.filter
+def signed_money(value: Decimal, currency: str = "") -> str:
+    """A difference of amounts with its sign: "+12.50 EUR", "-3.00 EUR" (with a true minus sign), "0.00 EUR"."""
+    text = money_text(abs(value), currency)
+    return f"+{text}" if value > 0 else f"\u2212{text}" if value < 0 else text
+
+
+@register.simple_tag
+def order_total(po: PurchaseOrder) -> Decimal:
+    """The buyer's working total of a PO (its lines and charges, as the next version will freeze it); no query where
+    the page loaded them (``selectors.po_get_for_buyer``)."""
+    return po_total(po)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, resolve, reverse, reverse_lazy
 
-from vendorcollab.common.testing.factories import in_days, make_po
+from vendorcollab.common.testing.factories import in_days, line, make_po
 from vendorcollab.purchasing.models import (
     Attachment,
     POStatus,
@@ -18,7 +18,7 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
     Visibility,
 )
-from vendorcollab.purchasing.services import po_confirm, po_request_change, po_send, response_submit
+from vendorcollab.purchasing.services import po_confirm, po_request_change, po_send, po_update, response_submit
 
 
 @pytest.fixture
@@ -161,6 +161,13 @@ def test_pages_use_a_constant_number_of_queries(client, cast):
             po_confirm(actor=cast.agent, purchase_order=confirmed, without_response=True)
             waiting = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
             response_submit(actor=cast.vendor_a_user, purchase_order=waiting, version=1, kind=ResponseKind.ACCEPTED)
+            # Version 2 with a changed quantity: the lists flag it "Changed since version 1" (issue 14).
+            changed = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+            response_submit(actor=cast.vendor_a_user, purchase_order=changed, version=1, kind=ResponseKind.REJECTED)
+            changed = po_request_change(actor=cast.agent, purchase_order=changed)
+            edit = [line(cast.items[0], line_number=1, quantity="3")]
+            po_update(actor=cast.agent, purchase_order=changed, lines=edit)
+            po_send(actor=cast.agent, purchase_order=changed)
 
     urls = [
         reverse("vendor:workspace"),
@@ -176,6 +183,7 @@ def test_pages_use_a_constant_number_of_queries(client, cast):
     populate(27)  # 30 per list: more than a page of 25
     large = [count_queries(client, url) for url in urls]
     assert large == small
+    assert "Changed since version 1" in client.get(reverse("vendor:po_list", args=["for_review"])).content.decode()
 
 
 def test_po_pages_use_a_constant_number_of_queries_whatever_the_lines(client, cast):

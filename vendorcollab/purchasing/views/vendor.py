@@ -25,7 +25,7 @@ from vendorcollab.common.web import AuthenticatedRequest, int_param, int_param_p
 from vendorcollab.partners.selectors import response_messages_for
 
 from .. import exports, fragments, selectors, transitions
-from ..diff import response_lines, version_history
+from ..diff import diff_versions, response_lines, version_history
 from ..documents import render_document_html, version_pdf_response
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
 from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
@@ -94,6 +94,10 @@ def _po_context(request: AuthenticatedRequest, po: PurchaseOrder, version: Purch
         "version": version,
         "response": response,
         "response_lines": response_lines(version, response) if response else None,
+        # What the buyer changed since the version before, as this vendor may see it (prices only where shown).
+        "version_diff": diff_versions(selectors.version_previous(version=version), version).for_reader(
+            show_prices=po.vendor.show_prices
+        ),
         "is_latest": is_latest,
         # What the table offers now; answering is offered only on the page of the version it would answer.
         "actions": Offered(
