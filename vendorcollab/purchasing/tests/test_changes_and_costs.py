@@ -204,6 +204,18 @@ def test_the_vendor_po_page_marks_what_changed_since_the_previous_version(client
     assert 'data-change="changed"' not in first and 'data-change="removed"' not in first
 
 
+def test_the_buyer_version_page_marks_what_changed_since_the_version_before(client, cast):
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True)
+    po = resend(cast, po, lines=changed_lines(cast))
+    client.force_login(cast.agent)
+    page = client.get(reverse("buyer:po_version", args=[po.pk, 2])).content.decode()
+    assert "<del>10</del> <ins>16</ins>" in page  # line 1's quantity
+    assert "<del>2.50</del> <ins>3.00</ins>" in page  # line 2's price
+    assert 'data-change="removed"' in page and 'data-change="added"' in page
+    first = client.get(reverse("buyer:po_version", args=[po.pk, 1])).content.decode()
+    assert 'data-change="changed"' not in first and 'data-change="removed"' not in first
+
+
 def test_the_vendor_po_page_hides_price_changes_without_prices(client, cast):
     cast.vendor_a.show_prices = False
     cast.vendor_a.save()

@@ -22,7 +22,7 @@ from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_pa
 from vendorcollab.partners.models import Company
 
 from .. import exports, selectors, services, transitions
-from ..diff import response_lines, version_history
+from ..diff import diff_versions, response_lines, version_history
 from ..documents import version_pdf_response
 from ..forms import choose_again
 from ..models import PurchaseOrder
@@ -120,6 +120,8 @@ def po_version(request: AuthenticatedRequest, pk: int, number: int) -> HttpRespo
             "version": version,
             "response": response,
             "response_lines": response_lines(version, response) if response else None,
+            # The lines mark what changed since the version before, as the vendor's page does.
+            "version_diff": diff_versions(selectors.version_previous(version=version), version),
             "show_prices": True,
         },
     )
