@@ -5,7 +5,12 @@ walked as soon as it has its row there. The English looked for is every msgid wh
 (``locale/nl``) and django-allauth's for the apps the portal installs. A msgid found in a page's visible text
 (text, and the attributes a person sees or hears: title, placeholder, alt, aria-label, a button's value, the
 ``data-label`` of a stacked row on a phone) means a string that skipped gettext, a label translated too early, or
-a catalogue entry missing. Short or common msgids (one word, "PDF") are left out: they meet data and Dutch alike.
+a catalogue entry missing. Msgids of fewer than four letters ("PDF", "Yes") are left out: they meet data and
+Dutch alike.
+
+Beyond the matrix's objects the walk reads the states whose words differ: a PO answered with changes (split,
+substitute, rejected and changed lines, notes), a confirmed one, every list, a user with two-factor authentication
+(its pages), and the audit log with an event of every kind.
 
 A failure reads ``<page name> as <role> (<url>): "<English text>"``, one line each.
 """
@@ -13,14 +18,20 @@ A failure reads ``<page name> as <role> (<url>): "<English text>"``, one line ea
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import get_resolver
 from django.utils import translation
 
+from vendorcollab.audit.models import AuditKind
+from vendorcollab.audit.services import audit_record
+from vendorcollab.common.testing.factories import make_po
 from vendorcollab.common.tests.test_dutch_form_of_address import allauth_entries
 from vendorcollab.common.tests.test_permission_matrix import (
     ADMIN,
@@ -35,6 +46,10 @@ from vendorcollab.common.tests.test_permission_matrix import (
     world,  # noqa: F401 (the permission matrix's objects, a fixture)
 )
 from vendorcollab.common.tests.test_translations import CATALOGUE, parse_po
+from vendorcollab.purchasing.models import LineAction, ResponseKind, Visibility
+from vendorcollab.purchasing.selectors import BuyerList, VendorList
+from vendorcollab.purchasing.services import note_add, po_confirm, response_submit
+from vendorcollab.purchasing.tests.helpers import answer, split
 
 ROLES = (ANONYMOUS, ADMIN, AGENT, CLERK, VA_USER, VA_ADMIN)
 # Pages that are not the portal's own words: the API's documents (JSON, and Swagger's own interface).
@@ -47,12 +62,14 @@ ALLOWED = frozenset(
         "English",  # the language switch names each language in its own words
     }
 )
+# Words of the test data (the factories name items "Item 1", "Item 2"), not of the pages.
+DATA = frozenset({"Item"})
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
 def distinctive(text: str) -> bool:
-    """Long enough not to meet a Dutch word or a piece of data by chance: two words and ten letters at least."""
-    return len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 10
+    """Long enough not to meet a Dutch word by chance (four letters: "Accept" counts, "PDF" does not)."""
+    return sum(char.isalpha() for char in text) >= 4 and text not in DATA
 
 
 def english_fragments(msgid: str) -> list[str]:
@@ -151,34 +168,91 @@ def test_the_english_looked_for_comes_from_both_catalogues():
 
 
 def dutch_client(user: Any) -> Client:
+    """A Dutch user, signed in a moment ago (so pages that ask to confirm one's identity again show themselves)."""
     client = Client(headers={"Accept-Language": "nl"})
     if user is not None:
         user.language = "nl"
         user.save(update_fields=["language"])
         client.force_login(user)
+        session = client.session
+        session["account_authentication_methods"] = [{"method": "password", "at": time.time(), "username": "x"}]
+        session.save()
     return client
 
 
-def test_no_english_on_any_dutch_page(world):  # noqa: F811 (the fixture imported above)
+@pytest.fixture
+def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture imported above)
+    """Id sets to walk beyond the matrix's own: other POs, every list; and the data that only some pages show."""
+    answered = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:3], send=True)
+    note_add(actor=cast.agent, purchase_order=answered, text="Handle with care", visibility=Visibility.EXTERNAL)
+    response_submit(
+        actor=cast.vendor_a_user,
+        purchase_order=answered,
+        version=1,
+        kind=ResponseKind.ACCEPTED_WITH_CHANGES,
+        lines=[
+            split(1, ("4", 20), ("6", 35)),
+            answer(2, LineAction.SUBSTITUTE, external_item_number="ALT-2", external_description="Blue variant"),
+            answer(3, LineAction.REJECT),
+        ],
+        note="Partly",
+    )
+    confirmed = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
+    response_submit(actor=cast.vendor_a_user, purchase_order=confirmed, version=1, kind=ResponseKind.ACCEPTED)
+    po_confirm(actor=cast.agent, purchase_order=confirmed)
+    make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)  # one for review
+
+    TOTP.activate(cast.vendor_a_admin, generate_totp_secret())
+    RecoveryCodes.activate(cast.vendor_a_admin)
+    for kind in AuditKind:
+        audit_record(kind=kind, actor=cast.admin, subject=cast.vendor_a_user, target="x", data=AUDIT_DATA.get(kind))
+
+    ids = world["ids"]
+    return [
+        ids,
+        {**ids, "po": answered.pk},
+        {**ids, "po": confirmed.pk},
+        *({**ids, "list": which} for which in VendorList.values if which != ids["list"]),
+        *({**ids, "buyer_list": which} for which in BuyerList.values if which != ids["buyer_list"]),
+    ]
+
+
+# What the product stores with each kind of audit event (vendorcollab.audit.signals and the services).
+AUDIT_DATA: dict[str, dict[str, Any]] = {
+    AuditKind.LOGIN: {"channel": "web"},
+    AuditKind.LOGIN_FAILED: {"reason": "mfa_code", "channel": "api", "reauthentication": False},
+    AuditKind.MFA_CHANGED: {"action": "removed", "type": "totp", "via": "back_office"},
+    AuditKind.TOKEN_CREATED: {"token": 1, "key_prefix": "abc", "name": "ERP"},
+    AuditKind.USER_REQUEST: {"kind": "change_roles", "action": "approved"},
+    AuditKind.ROLE_CHANGED: {"before": ["vendor_user"], "after": ["vendor_admin", "vendor_user"]},
+    AuditKind.ACCESS_CHANGED: {"company": "NL01", "active": False, "vendors": ["V-A"]},
+    AuditKind.USER_INACTIVATED: {"tokens_revoked": 2},
+    AuditKind.PASSWORD_CHANGED: {"how": "reset"},
+}
+
+
+def test_no_english_on_any_dutch_page(world, states):  # noqa: F811 (the fixture imported above)
     pattern = finder(english_msgids())
     templates = page_patterns(get_resolver())
     failures: list[str] = []
     walked = 0
+    # One sign-in per role: each writes an audit event, and the audit log's first page should show the states'.
+    clients = {role: dutch_client(world["users"][role]) for role in ROLES}
     for name, row in sorted(PAGES.items()):
         if name in NOT_WALKED or name not in templates or "GET" not in row.methods:
             continue
         objects = any(key not in ("version", "list", "buyer_list") for key in row.ids.values())
-        url = _fill(templates[name], row, world["ids"])
-        for role in ROLES:
+        urls = dict.fromkeys(_fill(templates[name], row, ids) for ids in states)  # each URL once, in order
+        for url, role in ((url, role) for url in urls for role in ROLES):
             if 200 not in row.profile.expect(role, objects):
                 continue
-            response = dutch_client(world["users"][role]).get(url)
+            response = clients[role].get(url)
             if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
                 continue
             walked += 1
             html = response.content.decode()
             assert '<html lang="nl"' in html, f"{name} as {role} ({url}) is not served in Dutch"
             failures += [f'{name} as {role} ({url}): "{english}"' for english in english_on(html, pattern)]
-    assert walked > 60, "the walk reached too few pages"
+    assert walked > 150, "the walk reached too few pages"
     if failures:
         pytest.fail("English on Dutch pages:\n" + "\n".join(failures), pytrace=False)
