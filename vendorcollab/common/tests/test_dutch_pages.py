@@ -12,7 +12,7 @@ Beyond the matrix's objects the walk reads the states whose words differ: a PO a
 substitute, rejected and changed lines, notes), a confirmed one, every list, a user with two-factor authentication
 (its pages), and the audit log with an event of every kind.
 
-A failure reads ``<page name> as <role> (<url>): "<English text>"``, one line each.
+A failure reads ``<page name> as <role> (<url>): "<English text>" (msgid "<its msgid>")``, one line each.
 """
 
 from __future__ import annotations
@@ -249,7 +249,8 @@ AUDIT_DATA: dict[str, dict[str, Any]] = {
 
 
 def test_no_english_on_any_dutch_page(world, states):  # noqa: F811 (the fixture imported above)
-    pattern = finder(english_msgids())
+    fragments = english_msgids()
+    pattern = finder(fragments)
     templates = page_patterns(get_resolver())
     failures: list[str] = []
     walked = 0
@@ -269,7 +270,9 @@ def test_no_english_on_any_dutch_page(world, states):  # noqa: F811 (the fixture
             walked += 1
             html = response.content.decode()
             assert '<html lang="nl"' in html, f"{name} as {role} ({url}) is not served in Dutch"
-            failures += [f'{name} as {role} ({url}): "{english}"' for english in english_on(html, pattern)]
+            for english in english_on(html, pattern):
+                source = "" if fragments[english] == english else f' (msgid "{fragments[english][:80]}")'
+                failures.append(f'{name} as {role} ({url}): "{english}"{source}')
     assert walked > 150, "the walk reached too few pages"
     if failures:
         pytest.fail("English on Dutch pages:\n" + "\n".join(failures), pytrace=False)
