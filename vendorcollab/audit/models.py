@@ -49,3 +49,14 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def detail_items(self) -> list[tuple[str, str]]:
+        """The details as (label, value), in the reader's language."""
+        from .details import detail_items
+
+        return detail_items(self.kind, self.data)
+
+    def target_display(self) -> str:
+        from .details import target_display
+
+        return target_display(self.kind, self.target, self.data)

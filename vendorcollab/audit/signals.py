@@ -71,7 +71,7 @@ def _mfa_event(action: str) -> Any:
             kind=AuditKind.MFA_CHANGED,
             actor=_acting_user(request) or user,
             subject=user,
-            target=str(authenticator.get_type_display()),
+            target=authenticator.type,  # a code: shown in the reader's language (details.target_display)
             request=request,
             data={"action": action, "type": authenticator.type},
         )
@@ -114,7 +114,7 @@ def on_authenticator_deleted(sender: Any, instance: Authenticator, **kwargs: Any
         kind=AuditKind.MFA_CHANGED,
         actor=_acting_user(request),
         subject=user,
-        target=str(instance.get_type_display()),
+        target=instance.type,
         request=request,
         data={"action": "removed", "type": instance.type, "via": "back_office" if request else "server"},
     )

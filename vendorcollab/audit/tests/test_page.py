@@ -102,3 +102,42 @@ def test_the_back_office_shows_but_never_changes_events(client, cast, action):
     response = client.post(url, {"kind": "logout", "post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk, kind=event.kind).exists()
+
+
+def details_cells(response) -> list[str]:
+    """The text of every row's last cell (Details), tags removed."""
+    rows = re.findall(r"<tr data-kind=.*?</tr>", response.content.decode(), re.DOTALL)
+    return [re.sub(r"<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)[-1]) for row in rows]
+
+
+def test_details_read_in_the_readers_language(client, cast):
+    """Stored as codes, shown translated: a Dutch admin reads no "reason: password, channel: web", and the
+    two-factor method is named in Dutch even for a row that stored its English name."""
+    audit_record(kind=AuditKind.LOGIN_FAILED, target="dave", data={"reason": "password", "channel": "web"})
+    audit_record(
+        kind=AuditKind.MFA_CHANGED, subject=cast.vendor_a_user, target="Recovery codes",
+        data={"action": "added", "type": "recovery_codes"},
+    )  # fmt: skip
+    audit_record(
+        kind=AuditKind.ROLE_CHANGED, subject=cast.vendor_a_user, data={"before": [], "after": ["vendor_admin"]}
+    )
+    audit_record(
+        kind=AuditKind.USER_REQUEST,
+        target="UR-1",
+        data={"kind": "new_user", "action": "rejected", "reason": "password"},
+    )
+    cast.admin.language = "nl"
+    cast.admin.save(update_fields=["language"])
+    client.force_login(cast.admin)
+
+    response = client.get(URL, {"kind": "login_failed"})
+    assert details_cells(response) == ["reden: onjuiste gebruikersnaam of onjuist wachtwoord, kanaal: portaal"]
+    response = client.get(URL)
+    cells = details_cells(response)
+    assert "actie: toegevoegd, methode: Herstelcodes" in cells
+    assert "rollen vooraf: geen, rollen daarna: Leveranciersbeheerder" in cells
+    # A user request's reason is the admin's own words, never taken for a code.
+    assert "aanvraag: Nieuwe gebruiker, actie: Afgewezen, reden: password" in cells
+    page = response.content.decode()
+    assert '<td data-label="Betreft">Herstelcodes</td>' in page and "Recovery codes" not in page
+    assert "channel" not in page and "reason:" not in page
