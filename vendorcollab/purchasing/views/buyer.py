@@ -178,8 +178,6 @@ def _save(request: AuthenticatedRequest, po: PurchaseOrder | None) -> HttpRespon
     if not editor.is_valid():
         return _editor_response(request, editor, po, status=422)
     lines = editor.line_inputs()
-    if lines is None:
-        return _editor_response(request, editor, po, status=422)
     try:
         if po is None:
             vendor = editor.vendor
