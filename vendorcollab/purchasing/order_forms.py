@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.forms import BaseFormSet, formset_factory
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,14 @@ class OrderHeaderForm(forms.Form):
 
 class OrderLineForm(forms.Form):
     line_number = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    item = forms.CharField(label=_("Item number"), max_length=40)
+    # A text input for the number; item_lookup.js turns it into a list of matches of the vendor's company.
+    item = forms.CharField(
+        label=_("Item number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"data-item-lookup": reverse_lazy("buyer:item_options"), "data-options-label": _("Matching items")}
+        ),
+    )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=16, decimal_places=4)
     unit = forms.CharField(label=_("Unit"), max_length=10, required=False)
