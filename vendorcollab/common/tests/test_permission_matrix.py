@@ -236,6 +236,7 @@ PAGES: dict[str, Row] = {
     "buyer:po_receive": both(RECEIVING, pk="po"),
     "buyer:attachment": get(BUYER, pk="attachment"),
     "buyer:item_options": get(PURCHASING),
+    "buyer:receiving": get(RECEIVING),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),
