@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from vendorcollab.accounts.models import PURCHASING_ROLES, Role
 from vendorcollab.accounts.services import user_language_set
 
 
@@ -17,6 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_vendor_user:  # type: ignore[union-attr]
         return redirect("vendor:workspace")
     if user.is_buyer:  # type: ignore[union-attr]
+        # A receiving clerk's work is receiving (purchasing.views.receiving.lands_on_receiving says the same).
+        if user.has_role(Role.RECEIVING_CLERK) and not user.has_role(*PURCHASING_ROLES):  # type: ignore[union-attr]
+            return redirect("buyer:receiving")
         return redirect("buyer:workspace")
     return no_role(request)
 

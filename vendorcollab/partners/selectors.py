@@ -1,12 +1,13 @@
-"""Reads of vendor settings: the procurement admin's vendor list and the messages shown to responding vendors."""
+"""Reads of vendor settings (the procurement admin's vendor list, the messages shown to responding vendors) and the
+buyer's item lookup."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from vendorcollab.accounts.models import User
 
-from .models import ResponseMessage, ResponseMessageKind, Vendor
+from .models import Company, Item, ResponseMessage, ResponseMessageKind, Vendor
 
 FALLBACK_LANGUAGE = "en"
 
@@ -39,3 +40,23 @@ def response_messages_for(language: str) -> dict[str, str]:
         kind: found.get((kind, language)) or found.get((kind, FALLBACK_LANGUAGE)) or ""
         for kind in ResponseMessageKind.values
     }
+
+
+ITEM_LOOKUP_LIMIT = 20
+
+
+def item_lookup(*, actor: User, company: Company, q: str, limit: int = ITEM_LOOKUP_LIMIT) -> list[Item]:
+    """At most ``limit`` items of ``company`` whose number starts with ``q`` or whose name contains it, whatever the
+    case: number matches first, then by number. Both conditions have an index on PostgreSQL (partners migration
+    0003): a prefix index on the upper-cased number, a trigram index on the upper-cased name."""
+    term = q.strip()
+    if not term or not actor.is_buyer:
+        return []
+    rows = (
+        Item.objects.filter(company=company)
+        .filter(Q(number__istartswith=term) | Q(name__icontains=term))
+        .annotate(number_match=Case(When(number__istartswith=term, then=Value(0)), default=Value(1)))
+        .order_by("number_match", "number")
+        .only("pk", "number", "name", "unit")
+    )
+    return list(rows[:limit])

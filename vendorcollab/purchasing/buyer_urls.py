@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import buyer, receiving
+from .views import buyer, lookup, receiving
 
 app_name = "buyer"
 
@@ -23,5 +23,7 @@ urlpatterns = [
     path("purchase-orders/<int:pk>/versions/<int:number>/pdf/", buyer.po_pdf, name="po_version_pdf"),
     path("purchase-orders/<int:pk>/history/", buyer.po_history, name="po_history"),
     path("purchase-orders/<int:pk>/receipts/", receiving.po_receive, name="po_receive"),
+    path("receiving/", receiving.receiving_workspace, name="receiving"),
     path("attachments/<int:pk>/", buyer.attachment_download, name="attachment"),
+    path("items/options/", lookup.item_options, name="item_options"),
 ]

@@ -27,6 +27,9 @@ class PurchasingErrorCode(StrEnum):
     UNKNOWN_LINE = "unknown_line"
     WRONG_COMPANY = "wrong_company"
     WAREHOUSE_NOT_IN_SITE = "warehouse_not_in_site"
+    UNKNOWN_ITEM = "unknown_item"
+    UNKNOWN_SITE = "unknown_site"
+    UNKNOWN_WAREHOUSE = "unknown_warehouse"
     VENDOR_NOT_IN_COMPANY = "vendor_not_in_company"
     NUMBER_TAKEN = "number_taken"
     QUANTITY_BELOW_RECEIVED = "quantity_below_received"
@@ -72,6 +75,9 @@ MESSAGES: dict[str, Promise] = {
     PurchasingErrorCode.UNKNOWN_LINE: _("This purchase order has no line %(line_number)s."),
     PurchasingErrorCode.WRONG_COMPANY: _("This belongs to a different company from the purchase order."),
     PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE: _("This warehouse does not belong to the chosen site."),
+    PurchasingErrorCode.UNKNOWN_ITEM: _("There is no item %(number)s in %(company)s."),
+    PurchasingErrorCode.UNKNOWN_SITE: _("There is no site %(site)s in %(company)s."),
+    PurchasingErrorCode.UNKNOWN_WAREHOUSE: _("There is no warehouse %(warehouse)s in %(company)s."),
     PurchasingErrorCode.VENDOR_NOT_IN_COMPANY: _("This vendor account belongs to another company."),
     PurchasingErrorCode.NUMBER_TAKEN: _("Purchase order number %(number)s is already used in this company."),
     PurchasingErrorCode.QUANTITY_BELOW_RECEIVED: _(

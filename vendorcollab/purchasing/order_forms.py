@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.forms import BaseFormSet, formset_factory
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +24,19 @@ from vendorcollab.common.errors import AppError
 from vendorcollab.common.widgets import DateInput
 from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
 
+from .errors import MESSAGES, PurchasingErrorCode
 from .models import PurchaseOrder, Visibility
-from .services import ChargeInput, LineInput
+from .services import ChargeInput, LineInput, Unresolved
 
 DATE = DateInput()
+
+# The line fields that name master data, with the placeholder their "there is no …" message uses.
+REFERENCES = {"item": "number", "site": "site", "warehouse": "warehouse"}
+UNRESOLVED_CODES = {
+    "item": PurchasingErrorCode.UNKNOWN_ITEM,
+    "site": PurchasingErrorCode.UNKNOWN_SITE,
+    "warehouse": PurchasingErrorCode.UNKNOWN_WAREHOUSE,
+}
 
 
 class VendorChoiceField(forms.ModelChoiceField):
@@ -48,7 +58,14 @@ class OrderHeaderForm(forms.Form):
 
 class OrderLineForm(forms.Form):
     line_number = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    item = forms.CharField(label=_("Item number"), max_length=40)
+    # A text input for the number; item_lookup.js turns it into a list of matches of the vendor's company.
+    item = forms.CharField(
+        label=_("Item number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"data-item-lookup": reverse_lazy("buyer:item_options"), "data-options-label": _("Matching items")}
+        ),
+    )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=16, decimal_places=4)
     unit = forms.CharField(label=_("Unit"), max_length=10, required=False)
@@ -143,7 +160,17 @@ class OrderEditor:
         return {"vendor": po.vendor_id, "currency": po.currency}, lines, charges
 
     def is_valid(self) -> bool:
-        return all([self.header.is_valid(), self.lines.is_valid(), self.charges.is_valid()])
+        valid = all([self.header.is_valid(), self.lines.is_valid(), self.charges.is_valid()])
+        if not valid:
+            # A line whose quantity is missing still shows that its item is unknown: every error at once.
+            self._mark_unresolved()
+        return valid
+
+    def _company(self) -> Company | None:
+        if self.purchase_order is not None:
+            return self.purchase_order.company
+        vendor = getattr(self.header, "cleaned_data", {}).get("vendor")
+        return vendor.company if isinstance(vendor, Vendor) else None
 
     @property
     def vendor(self) -> Vendor:
@@ -157,47 +184,52 @@ class OrderEditor:
     def _deleted(form: forms.Form) -> bool:
         return bool(form.cleaned_data.get("DELETE")) if hasattr(form, "cleaned_data") else False
 
-    def line_inputs(self) -> list[LineInput] | None:
-        """The lines for the service, or None after marking unknown items, sites and warehouses on the form."""
+    def _kept(self) -> list[forms.Form]:
+        """The line forms to save: not removed, not left empty. A form that failed keeps its valid fields."""
+        return [form for form in self.lines.forms if getattr(form, "cleaned_data", None) and not self._deleted(form)]
+
+    def _references(self, company: Company, kept: list[forms.Form]) -> list[dict[str, Any]]:
+        """Per form, the item, site and warehouse typed, looked up in ``company`` (three queries for the whole
+        form): the object, ``Unresolved`` for a number or code that names nothing there, None when left empty."""
+        typed = [{name: (form.cleaned_data.get(name) or "").strip() for name in REFERENCES} for form in kept]
+        found = {
+            "item": _by_key(Item.objects.filter(company=company), "number", [t["item"] for t in typed]),
+            "site": _by_key(Site.objects.filter(company=company), "code", [t["site"] for t in typed]),
+            "warehouse": _warehouses(company, [t["warehouse"] for t in typed]),
+        }
+        return [
+            {
+                name: (found[name].get(text.lower()) or Unresolved(text)) if text else None
+                for name, text in texts.items()
+            }
+            for texts in typed
+        ]
+
+    def _mark_unresolved(self) -> None:
+        """Next to their inputs, the references of a form that failed on other fields, with the service's words
+        (the service itself only sees a form that passed)."""
+        company = self._company()
+        if company is None:
+            return
+        kept = self._kept()
+        for form, references in zip(kept, self._references(company, kept), strict=True):
+            for name, value in references.items():
+                if isinstance(value, Unresolved) and not form.has_error(name):
+                    params = {REFERENCES[name]: value.text, "company": company.name}
+                    form.add_error(name, str(MESSAGES[UNRESOLVED_CODES[name]]) % params)
+
+    def line_inputs(self) -> list[LineInput]:
+        """The lines for the service; what names nothing in the company goes as ``Unresolved``, for the service to
+        refuse on its field together with the line's other errors."""
         company = self.vendor.company
-        forms_kept = [form for form in self.lines.forms if not self._deleted(form) and form.cleaned_data]
-        self._line_forms = forms_kept
-        items = _by_key(Item.objects.filter(company=company), "number", [f.cleaned_data["item"] for f in forms_kept])
-        sites = _by_key(Site.objects.filter(company=company), "code", [f.cleaned_data["site"] for f in forms_kept])
-        warehouses = _warehouses(company, [f.cleaned_data["warehouse"] for f in forms_kept])
+        kept = self._kept()
+        self._line_forms = kept
         result = []
-        ok = True
-        for form in forms_kept:
+        for form, references in zip(kept, self._references(company, kept), strict=True):
             data = form.cleaned_data
-            item = items.get(data["item"].strip().lower())
-            site = sites.get(data["site"].strip().lower()) if data["site"] else None
-            warehouse = warehouses.get(data["warehouse"].strip().lower()) if data["warehouse"] else None
-            if item is None:
-                form.add_error(
-                    "item",
-                    _("There is no item %(number)s in %(company)s.")
-                    % {"number": data["item"], "company": company.name},
-                )
-                ok = False
-            if data["site"] and site is None:
-                form.add_error(
-                    "site",
-                    _("There is no site %(code)s in %(company)s.") % {"code": data["site"], "company": company.name},
-                )
-                ok = False
-            if data["warehouse"] and warehouse is None:
-                form.add_error(
-                    "warehouse",
-                    _("There is no warehouse %(code)s in %(company)s.")
-                    % {"code": data["warehouse"], "company": company.name},
-                )
-                ok = False
-            if not ok:
-                continue
-            assert item is not None
             result.append(
                 LineInput(
-                    item=item,
+                    item=references["item"],
                     quantity=data["quantity"],
                     unit_price=data["unit_price"],
                     delivery_date=data["delivery_date"],
@@ -205,15 +237,15 @@ class OrderEditor:
                     description=data["description"],
                     unit=data["unit"],
                     discount_percent=data.get("discount_percent") or Decimal(0),
-                    site=site,
-                    warehouse=warehouse,
+                    site=references["site"],
+                    warehouse=references["warehouse"],
                     color=data["color"],
                     size=data["size"],
                     style=data["style"],
                     configuration=data["configuration"],
                 )
             )
-        return result if ok else None
+        return result
 
     def charge_inputs(self) -> list[ChargeInput]:
         return [

@@ -235,6 +235,8 @@ PAGES: dict[str, Row] = {
     "buyer:po_history": get(BUYER, pk="po"),
     "buyer:po_receive": both(RECEIVING, pk="po"),
     "buyer:attachment": get(BUYER, pk="attachment"),
+    "buyer:item_options": get(PURCHASING),
+    "buyer:receiving": get(RECEIVING),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),

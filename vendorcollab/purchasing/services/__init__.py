@@ -3,7 +3,7 @@
 from .attachments import UploadInput
 from .confirmation import po_confirm
 from .drafts import response_draft_save
-from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput
+from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput, Unresolved
 from .notes import attachments_add, note_add
 from .orders import po_cancel, po_copy, po_create, po_request_change, po_send, po_update
 from .receipts import receipt_post
@@ -15,6 +15,7 @@ __all__ = [
     "LineInput",
     "ReceiptLineInput",
     "ScheduleInput",
+    "Unresolved",
     "UploadInput",
     "attachments_add",
     "note_add",

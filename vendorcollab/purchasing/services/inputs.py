@@ -13,10 +13,19 @@ from ..models import LineAction
 
 
 @dataclass(frozen=True)
+class Unresolved:
+    """A reference typed into a form that names nothing in the company (an item number nobody has): the service
+    refuses it on its own field together with every other error of the order, so that one unknown item does not
+    hide a wrong quantity or date on the same line (the face used to stop at the first unknown reference)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class LineInput:
     """A PO line as the buyer enters it. ``line_number`` is assigned when left out."""
 
-    item: Item
+    item: Item | Unresolved
     quantity: Decimal
     unit_price: Decimal
     delivery_date: date
@@ -24,8 +33,8 @@ class LineInput:
     description: str = ""
     unit: str = ""
     discount_percent: Decimal = Decimal("0")
-    site: Site | None = None
-    warehouse: Warehouse | None = None
+    site: Site | Unresolved | None = None
+    warehouse: Warehouse | Unresolved | None = None
     color: str = ""
     size: str = ""
     style: str = ""

@@ -26,7 +26,7 @@ from vendorcollab.common.text import (
     check_texts,
     check_total,
 )
-from vendorcollab.partners.models import Company, Vendor
+from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
@@ -40,7 +40,7 @@ from ..models import (
     PurchaseOrderLine,
 )
 from ..transitions import Action
-from .inputs import ChargeInput, LineInput
+from .inputs import ChargeInput, LineInput, Unresolved
 from .versions import version_freeze
 
 
@@ -101,15 +101,7 @@ def _validate_lines(
             errors.add(f"{path}.delivery_date", PurchasingErrorCode.DATE_IN_PAST)
         elif before is None or before.delivery_date != line.delivery_date:
             check_date(errors, f"{path}.delivery_date", line.delivery_date)
-        if line.item.company_id != company.pk:
-            errors.add(f"{path}.item", PurchasingErrorCode.WRONG_COMPANY)
-        if line.site is not None and line.site.company_id != company.pk:
-            errors.add(f"{path}.site", PurchasingErrorCode.WRONG_COMPANY)
-        if line.warehouse is not None:
-            if line.warehouse.site.company_id != company.pk:
-                errors.add(f"{path}.warehouse", PurchasingErrorCode.WRONG_COMPANY)
-            elif line.site is not None and line.warehouse.site_id != line.site.pk:
-                errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
+        _validate_references(company, line, path, errors)
         if before is not None and line.quantity < before.received_quantity:
             errors.add(
                 f"{path}.quantity",
@@ -119,18 +111,50 @@ def _validate_lines(
     return numbers
 
 
+def _validate_references(company: Company, line: LineInput, path: str, errors: FieldErrors) -> None:
+    """The item, site and warehouse exist (a face passes ``Unresolved`` for what it could not find) and belong to
+    the PO's company."""
+    item, site, warehouse = line.item, line.site, line.warehouse
+    if isinstance(item, Unresolved):
+        errors.add(f"{path}.item", PurchasingErrorCode.UNKNOWN_ITEM, number=item.text, company=company.name)
+    elif item.company_id != company.pk:
+        errors.add(f"{path}.item", PurchasingErrorCode.WRONG_COMPANY)
+    if isinstance(site, Unresolved):
+        errors.add(f"{path}.site", PurchasingErrorCode.UNKNOWN_SITE, site=site.text, company=company.name)
+    elif site is not None and site.company_id != company.pk:
+        errors.add(f"{path}.site", PurchasingErrorCode.WRONG_COMPANY)
+    if isinstance(warehouse, Unresolved):
+        errors.add(
+            f"{path}.warehouse", PurchasingErrorCode.UNKNOWN_WAREHOUSE, warehouse=warehouse.text, company=company.name
+        )
+    elif warehouse is not None:
+        if warehouse.site.company_id != company.pk:
+            errors.add(f"{path}.warehouse", PurchasingErrorCode.WRONG_COMPANY)
+        elif isinstance(site, Site) and warehouse.site_id != site.pk:
+            errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
+
+
+def _resolved(line: LineInput) -> tuple[Item, Site | None, Warehouse | None]:
+    """The line's references once ``_validate_references`` passed: nothing unresolved is left."""
+    item, site, warehouse = line.item, line.site, line.warehouse
+    assert not isinstance(item, Unresolved)
+    assert not isinstance(site, Unresolved)
+    assert not isinstance(warehouse, Unresolved)
+    return item, site, warehouse
+
+
 def _line_values(line: LineInput) -> dict[str, object]:
-    site = line.site or (line.warehouse.site if line.warehouse else None)
+    item, site, warehouse = _resolved(line)
     return {
-        "item": line.item,
-        "description": line.description or line.item.name,
+        "item": item,
+        "description": line.description or item.name,
         "quantity": line.quantity,
-        "unit": line.unit or line.item.unit,
+        "unit": line.unit or item.unit,
         "unit_price": line.unit_price,
         "discount_percent": line.discount_percent,
         "delivery_date": line.delivery_date,
-        "site": site,
-        "warehouse": line.warehouse,
+        "site": site or (warehouse.site if warehouse else None),
+        "warehouse": warehouse,
         "color": line.color,
         "size": line.size,
         "style": line.style,
@@ -290,7 +314,7 @@ def po_update(
                     current = existing[number]
                     if (current.quantity, current.delivery_date) != (values["quantity"], values["delivery_date"]):
                         current.schedule = []  # an agreed split no longer adds up once quantity or date change
-                    if current.item_id != line.item.pk:
+                    if current.item_id != _resolved(line)[0].pk:
                         current.external_item_number = current.external_description = ""
                     for name, value in values.items():
                         setattr(current, name, value)

@@ -272,6 +272,8 @@ def buyer_urls(po, attachment):
         ("get", reverse("buyer:po_history", args=[po.pk])),
         ("get", reverse("buyer:po_receive", args=[po.pk])),
         ("get", reverse("buyer:attachment", args=[attachment.pk])),
+        ("get", reverse("buyer:receiving")),
+        ("get", reverse("buyer:item_options")),
     ]
 
 
@@ -285,6 +287,7 @@ CLERK_ALLOWED = {
     "po_history",
     "po_receive",
     "attachment",
+    "receiving",
 }
 
 

@@ -36,12 +36,15 @@ from ..order_forms import (
 )
 from ..selectors import BuyerList, Sort
 from ..transitions import Action
+from .receiving import lands_on_receiving
 
 WORKSPACE_LISTS = tuple(BuyerList)
 
 
 @buyer_required()
 def workspace(request: AuthenticatedRequest) -> HttpResponse:
+    if lands_on_receiving(request.user):
+        return redirect("buyer:receiving")
     counts = selectors.po_count_for_buyer(actor=request.user)
     requiring_action = selectors.po_page_for_buyer(
         actor=request.user, which=BuyerList.REQUIRING_ACTION, sort=Sort.OLDEST
@@ -180,8 +183,6 @@ def _save(request: AuthenticatedRequest, po: PurchaseOrder | None) -> HttpRespon
     if not editor.is_valid():
         return _editor_response(request, editor, po, status=422)
     lines = editor.line_inputs()
-    if lines is None:
-        return _editor_response(request, editor, po, status=422)
     try:
         if po is None:
             vendor = editor.vendor

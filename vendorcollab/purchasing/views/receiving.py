@@ -1,4 +1,5 @@
-"""Product receipts, posted by receiving clerks against confirmed lines: partial or full, never more than remains.
+"""The receiving clerk's workspace (what is left to receive, overdue first) and product receipts, posted against
+confirmed lines: partial or full, never more than remains.
 
 The page is one plain form post (a quantity per line, blank for nothing); ``receipt_post`` checks every rule and
 refuses the whole receipt on any error, whose field paths (``lines.N.quantity``, N the position in the list sent)
@@ -18,19 +19,59 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
-from vendorcollab.accounts.models import RECEIVING_ROLES
+from vendorcollab.accounts.models import PURCHASING_ROLES, RECEIVING_ROLES, Role, User
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.receiving import LineQuantitiesForm, QuantityRow
-from vendorcollab.common.web import AuthenticatedRequest, buyer_required
+from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
 from vendorcollab.common.widgets import DateInput
+from vendorcollab.partners.models import Company
 
 from .. import selectors, transitions
 from ..models import POStatus, PurchaseOrder, PurchaseOrderLine, Receipt
+from ..receiving_selectors import DueWhen, ReceivingSort, po_count_to_receive, po_page_to_receive, week_end
 from ..services import ReceiptLineInput, receipt_post
 from ..transitions import Action
 
 FILL_COMMAND = "fill_remaining"
+
+
+def lands_on_receiving(user: User) -> bool:
+    """A receiving clerk who does not also purchase starts on the receiving workspace, not the agent's."""
+    return user.has_role(Role.RECEIVING_CLERK) and not user.has_role(*PURCHASING_ROLES)
+
+
+@buyer_required(*RECEIVING_ROLES)
+def receiving_workspace(request: AuthenticatedRequest) -> HttpResponse:
+    """Tiles (overdue, due this week, open), then the POs to receive: searched, filtered and paged like every list."""
+    today = timezone.localdate()
+    due = request.GET.get("due", "")
+    due = due if due in DueWhen.values else DueWhen.OPEN
+    sort = request.GET.get("sort", "")
+    rows = po_page_to_receive(
+        actor=request.user,
+        today=today,
+        due=due,
+        q=request.GET.get("q", ""),
+        company=int_param(request, "company"),
+        sort=sort,
+    )
+    counts = po_count_to_receive(actor=request.user, today=today)
+    return render(
+        request,
+        "purchasing/buyer/receiving_workspace.html",
+        {
+            "tiles": [(which, counts[which]) for which in DueWhen],
+            "due": DueWhen(due),
+            "page": paginate(request, rows),
+            "companies": Company.objects.order_by("code"),
+            "sorts": ReceivingSort.choices,
+            "current_sort": sort if sort in ReceivingSort.values else ReceivingSort.DUE,
+            "today": today,
+            "week_end": week_end(today),
+            "search_label": gettext_lazy("Search PO number, vendor or item"),
+        },
+    )
 
 
 class ReceiptForm(LineQuantitiesForm):
