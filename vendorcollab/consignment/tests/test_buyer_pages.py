@@ -417,7 +417,7 @@ def test_the_stock_page_filters_by_vendor_and_opens_a_prefilled_journal(client, 
 
 def test_the_buyer_menu_leads_to_consignment(client, cast):
     client.force_login(cast.clerk)
-    workspace = client.get(reverse("buyer:workspace")).content.decode()
+    workspace = client.get(reverse("buyer:receiving")).content.decode()  # the clerk's workspace
     assert f'<a href="{reverse("consignment_buyer:stock")}" >Consignment</a>' in workspace
     page = client.get(reverse("consignment_buyer:replenishment_list")).content.decode()
     assert f'<a href="{reverse("consignment_buyer:stock")}" aria-current="page">Consignment</a>' in page
