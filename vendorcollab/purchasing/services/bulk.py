@@ -43,6 +43,15 @@ class BulkAcceptResult:
     response: VendorResponse | None = None
     error: AppError | None = None
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.outcome == BulkOutcome.CONFIRMED
+
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted, the customer still to confirm."""
+        return self.outcome == BulkOutcome.ACCEPTED
+
 
 def response_accept_many(*, actor: User, items: Sequence[BulkAcceptItem]) -> list[BulkAcceptResult]:
     """Accept each item's version as ``response_submit`` accepts one, in the order given, and say what happened.
