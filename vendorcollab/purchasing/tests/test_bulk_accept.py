@@ -1,8 +1,11 @@
 """Bulk accept: each PO of the batch exactly as a single accept, with a result per PO."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from vendorcollab.accounts.models import Role
 from vendorcollab.common.errors import ValidationFailed
@@ -132,3 +135,86 @@ def test_a_concurrent_single_accept_of_the_same_po_has_one_winner(cast):
     else:
         assert single_result.code == "already_answered"
     assert bulk_results[1].outcome == BulkOutcome.ACCEPTED  # the other PO of the batch is accepted either way
+
+
+# --- asking once before another quantity than ordered goes out -------------------------------------------------------
+
+
+def test_another_quantity_than_ordered_is_refused_until_confirmed(cast):
+    from vendorcollab.purchasing.models import LineAction
+
+    from .helpers import answer, split
+
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)  # 10 and 20 ordered
+    before = database_fingerprint()
+    for lines in ([answer(1, LineAction.CHANGE, quantity=Decimal(7))], [split(2, ("5", 10), ("10", 20))]):
+        with pytest.raises(ValidationFailed) as refused:
+            response_submit(
+                actor=cast.vendor_a_user,
+                purchase_order=po,
+                version=1,
+                kind=ResponseKind.ACCEPTED_WITH_CHANGES,
+                lines=lines,
+                quantities_confirmed=False,
+            )
+        assert refused.value.code == "quantities_not_confirmed"
+    assert database_fingerprint() == before
+    # As ordered in total (a split of 20 into 5 + 15): nothing to confirm.
+    response_submit(
+        actor=cast.vendor_a_user,
+        purchase_order=po,
+        version=1,
+        kind=ResponseKind.ACCEPTED_WITH_CHANGES,
+        lines=[split(2, ("5", 10), ("15", 20))],
+        quantities_confirmed=False,
+    )
+
+
+# --- the page ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_for_review_list_offers_a_checkbox_per_po_and_other_lists_none(client, cast):
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    client.force_login(cast.vendor_a_user)
+    page = client.get(reverse("vendor:po_list", args=["for_review"])).content.decode()
+    assert f'name="po" value="{po.pk}:1" form="bulk-accept"' in page
+    assert 'data-select-all="po"' in page and reverse("vendor:po_bulk_accept") in page
+    response_submit(actor=cast.vendor_a_user, purchase_order=po, version=1, kind=ResponseKind.ACCEPTED)
+    assert 'name="po"' not in client.get(reverse("vendor:po_list", args=["awaiting_customer"])).content.decode()
+
+
+def test_the_page_accepts_the_chosen_and_shows_a_result_per_po(client, cast):
+    chosen = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    answered = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    response_submit(actor=cast.vendor_a_user, purchase_order=answered, version=1, kind=ResponseKind.REJECTED)
+    left = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    client.force_login(cast.vendor_a_user)
+    response = client.post(
+        reverse("vendor:po_bulk_accept"), {"po": [f"{chosen.pk}:1", f"{answered.pk}:1", "junk", "1:x", "9" * 40]}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 purchase orders: 1 accepted, 0 accepted and confirmed, 1 refused." in page
+    assert f'data-outcome="accepted" data-po="{chosen.pk}"' in page
+    assert f'data-outcome="refused" data-po="{answered.pk}"' in page and "already has a response" in page
+    assert not VendorResponse.objects.filter(purchase_order=left).exists()
+
+
+def test_nothing_chosen_goes_back_to_the_list_with_a_message(client, cast):
+    client.force_login(cast.vendor_a_user)
+    response = client.post(reverse("vendor:po_bulk_accept"), {"po": []}, follow=True)
+    assert "Select at least one purchase order to accept." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("vendor:po_list", args=["for_review"])
+
+
+def test_the_page_costs_a_constant_number_of_queries_per_po(client, cast):
+    def queries(count):
+        pos = [make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True) for _ in range(count)]
+        client.force_login(cast.vendor_a_user)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("vendor:po_bulk_accept"), {"po": [f"{po.pk}:1" for po in pos]})
+        assert response.content.decode().count('data-outcome="accepted"') == count
+        return len(captured)
+
+    five, twenty_five = queries(5), queries(25)
+    assert twenty_five - five <= 20 * 16, (five, twenty_five)

@@ -153,6 +153,14 @@ def test_a_confirmed_po_opens_the_editor_and_request_change_still_works(client, 
     assert po.status == POStatus.DRAFT
 
 
+def test_a_new_note_defaults_to_internal_like_a_file(client, cast):
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    signed_in(client, cast.agent)
+    context = client.get(reverse("buyer:po_detail", args=[po.pk])).context
+    assert context["note_form"]["visibility"].value() == "internal"
+    assert context["attachment_form"]["visibility"].value() == "internal"
+
+
 def test_copy(client, cast):
     po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
     signed_in(client, cast.agent)

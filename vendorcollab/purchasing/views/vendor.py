@@ -27,6 +27,7 @@ from vendorcollab.partners.selectors import response_messages_for
 from .. import exports, fragments, selectors, transitions
 from ..diff import response_lines, version_history
 from ..documents import render_document_html, version_pdf_response
+from ..errors import PurchasingErrorCode
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
 from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
 from ..selectors import Sort, VendorList
@@ -378,10 +379,6 @@ def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _after(request, reverse("vendor:po_detail", args=[po.pk]))
     if not editor.is_valid():
         return _render_editor(request, context, editor, status=422)
-    differences = editor.quantity_differences()
-    if differences and "1" not in request.POST.getlist("quantities_confirmed"):
-        # Confirming another quantity than ordered surprises the customer: ask once, then send with the flag.
-        return _render_editor(request, context, editor, differences=differences)
     try:
         response = response_submit(
             actor=request.user,
@@ -392,10 +389,14 @@ def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             vendor_reference=editor.vendor_reference,
             note=editor.note,
             attachments=editor.uploads(),
+            # Another quantity than ordered surprises the customer: asked once ("Send anyway" sends the flag).
+            quantities_confirmed="1" in request.POST.getlist("quantities_confirmed"),
         )
     except Conflict as error:
         return _render_conflict(request, context, editor, error)
     except AppError as error:
+        if error.code == PurchasingErrorCode.QUANTITIES_NOT_CONFIRMED:
+            return _render_editor(request, context, editor, differences=editor.quantity_differences())
         editor.add_service_error(error)
         return _render_editor(request, context, editor, status=422)
     messages.success(request, _sent_message(response, po))
