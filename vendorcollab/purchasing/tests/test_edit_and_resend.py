@@ -38,6 +38,7 @@ def test_opening_the_form_changes_nothing(client, cast, in_review):
     before = database_fingerprint()
     response = client.get(reverse("buyer:po_edit", args=[in_review.pk]))
     assert response.status_code == 200
+    assert "stays as the vendor has it until you save a change" in response.content.decode()
     assert [form["quantity"].value() for form in response.context["editor"].lines.forms] == [Decimal(10), Decimal(20)]
     assert database_fingerprint() == before
     assert PurchaseOrder.objects.get(pk=in_review.pk).status == POStatus.IN_EXTERNAL_REVIEW

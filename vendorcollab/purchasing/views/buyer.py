@@ -226,13 +226,21 @@ def po_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Edit a draft; or "Edit and resend" a PO in review or confirmed: the form opens on what the PO holds now, and
     the PO goes back to draft only when a change is saved (the service decides, under the row lock)."""
     po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
-    if not (
-        transitions.allows(po, request.user, Action.EDIT) or transitions.allows(po, request.user, Action.REQUEST_CHANGE)
-    ):
+    actions = transitions.available(po, request.user)
+    if Action.EDIT not in actions and Action.REQUEST_CHANGE not in actions:
         messages.info(request, _("This purchase order cannot be edited any more."))
         return redirect("buyer:po_detail", pk=po.pk)
     if request.method == "POST":
         return _save(request, po)
+    if Action.EDIT not in actions:
+        messages.info(
+            request,
+            _(
+                "%(number)s stays as the vendor has it until you save a change; “Save and send for confirmation” "
+                "sends the next version."
+            )
+            % {"number": po.number},
+        )
     return _editor_response(request, OrderEditor(purchase_order=po), po)
 
 
