@@ -269,7 +269,7 @@ class SoakClient:
             answer = self.call(
                 "vendor: accept",
                 f"/vendor/purchase-orders/{pk}/accept/",
-                form={"version": str(version), "vendor_reference": f"SO-{pk}-{version}", "note": ""},
+                form={"version": str(version), "vendor_reference": f"SO-{pk}-{version}", "note": "", "confirmed": "1"},
                 expected=(302,),
             )
             self.record_page(kind, pk, version, answer, DONE["answer"])
@@ -322,6 +322,7 @@ class SoakClient:
                 fields[f"{prefix}-delivery_date"] = later.isoformat()
         fields["response-vendor_reference"] = f"SO-{pk}-{version}"
         fields["command"] = "submit"
+        fields["quantities_confirmed"] = "1"  # the editor asks once before a smaller quantity goes out
         answer = self.call("vendor: submit answer with changes", path, form=fields, expected=(302, 409))
         self.record_page(kind, pk, version, answer, DONE["answer"])
 

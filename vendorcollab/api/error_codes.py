@@ -206,6 +206,8 @@ VENDOR_RESPONSE = (
     P.PRICE_CHANGE_NOT_ALLOWED,
     P.CHARGE_CHANGE_NOT_ALLOWED,
 )
+# A batch of accepts: refused whole only for its size; each item's refusal is in its result, not the status.
+VENDOR_BULK_ACCEPT = (CommonErrorCode.TOO_MANY_ROWS,)
 # Consignment's services, whose input is refused with purchasing's codes.
 CONSIGNMENT = (
     *INPUT_RULES,

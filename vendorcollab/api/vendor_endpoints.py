@@ -13,15 +13,18 @@ from ninja.responses import Status
 from vendorcollab.purchasing import selectors
 from vendorcollab.purchasing.documents import version_pdf_response
 from vendorcollab.purchasing.selectors import Sort, VendorList
-from vendorcollab.purchasing.services import response_submit
+from vendorcollab.purchasing.services import BulkAcceptItem, response_accept_many, response_submit
 
 from .auth import actor, api_auth, vendor_users
-from .error_codes import VENDOR_RESPONSE, answers
+from .error_codes import VENDOR_BULK_ACCEPT, VENDOR_RESPONSE, answers
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
 from .vendor_schemas import (
     RESPONSE_KINDS,
+    BulkAcceptIn,
+    BulkAcceptOut,
+    BulkAcceptResultOut,
     ResponseIn,
     VendorHistoryOut,
     VendorOrderOut,
@@ -53,6 +56,26 @@ def vendor_purchase_order_list(
         actor=actor(request), which=filters.list, q=filters.q, company=filters.company, sort=filters.sort
     )
     return paginate(request, rows, paging, build=VendorOrderRow.build)
+
+
+# Before the routes with an {id}: Django takes the first pattern that matches the path.
+@router.post(
+    "/purchase-orders/bulk-accept",
+    response={200: BulkAcceptOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Accept several purchase orders",
+)
+@answers(VENDOR_BULK_ACCEPT)
+def vendor_bulk_accept(request: HttpRequest, payload: BulkAcceptIn) -> BulkAcceptOut:
+    """Accept each listed version exactly as `POST .../{id}/responses` with `"action": "accept"` would: only the
+    latest version, once, confirmed at once for a vendor account set to auto-confirm. Each purchase order is
+    accepted or refused on its own (a refusal leaves the others accepted); the answer is 200 with a result per
+    item, whose `error.code` is what the single answer would have answered (`already_answered`,
+    `version_outdated`, `not_found`, …). More than 100 items: 422 `too_many_rows`, nothing accepted."""
+    results = response_accept_many(
+        actor=actor(request),
+        items=[BulkAcceptItem(purchase_order=item.purchase_order, version=item.version) for item in payload.items],
+    )
+    return BulkAcceptOut.model_construct(results=[BulkAcceptResultOut.build(result) for result in results])
 
 
 @router.get(

@@ -26,7 +26,14 @@ from vendorcollab.purchasing.models import (
     VersionLine,
     Visibility,
 )
-from vendorcollab.purchasing.services import ChargeInput, LineAnswer, ScheduleInput
+from vendorcollab.purchasing.services import (
+    BULK_ACCEPT_LIMIT,
+    BulkAcceptResult,
+    BulkOutcome,
+    ChargeInput,
+    LineAnswer,
+    ScheduleInput,
+)
 from vendorcollab.purchasing.transitions import Action
 
 from .schemas import Id, InputSchema, OutSchema, Quantity, ScheduleIn, ScheduleOut, Text
@@ -389,3 +396,56 @@ class ResponseIn(InputSchema):
     charges: list[ChargeIn] | None = Field(
         None, description="Must equal the version's charges when given; vendors cannot change charges."
     )
+
+
+# --- bulk accept -----------------------------------------------------------------------------------------------------
+
+
+class BulkAcceptItemIn(InputSchema):
+    purchase_order: Id = Field(description="The purchase order's id.")
+    version: Id = Field(description="The version accepted: it must be the latest one sent, not answered yet.")
+
+
+class BulkAcceptIn(InputSchema):
+    items: list[BulkAcceptItemIn] = Field(
+        min_length=1,
+        description=f"The purchase orders to accept, each exactly as a single `accept` answer. At most "
+        f"{BULK_ACCEPT_LIMIT} (422 `too_many_rows`, nothing accepted).",
+    )
+
+
+class BulkErrorOut(OutSchema):
+    code: str = Field(
+        description="Why this purchase order was not accepted: a code of the single answer's 409/404/403."
+    )
+    message: str
+
+
+class BulkAcceptResultOut(OutSchema):
+    purchase_order: int
+    version: int
+    outcome: BulkOutcome = Field(
+        description="`accepted` (the customer confirms), `confirmed` (accepted and confirmed at once, for a vendor "
+        "account set to auto-confirm), or `refused` (nothing changed; `error` says why)."
+    )
+    version_label: str | None = Field(description="PO-000123-2; null for a purchase order this user cannot see.")
+    response: int | None = Field(description="The id of the stored answer, when accepted.")
+    error: BulkErrorOut | None
+
+    @classmethod
+    def build(cls, result: BulkAcceptResult) -> BulkAcceptResultOut:
+        error = result.error
+        return cls.model_construct(
+            purchase_order=result.purchase_order,
+            version=result.version,
+            outcome=result.outcome,
+            version_label=f"{result.order.number}-{result.version}" if result.order else None,
+            response=result.response.pk if result.response else None,
+            error=BulkErrorOut.model_construct(code=error.code, message=error.rendered_message()) if error else None,
+        )
+
+
+class BulkAcceptOut(OutSchema):
+    """What became of each purchase order of the batch, in the order given."""
+
+    results: list[BulkAcceptResultOut]

@@ -45,6 +45,7 @@ class PurchasingErrorCode(StrEnum):
     SUBSTITUTE_WITHOUT_ITEM = "substitute_without_item"
     PRICE_CHANGE_NOT_ALLOWED = "price_change_not_allowed"
     CHARGE_CHANGE_NOT_ALLOWED = "charge_change_not_allowed"
+    QUANTITIES_NOT_CONFIRMED = "quantities_not_confirmed"
     VENDOR_NOT_COLLABORATING = "vendor_not_collaborating"
     NO_LINES = "no_lines"
     VERSION_OUTDATED = "version_outdated"
@@ -106,6 +107,9 @@ MESSAGES: dict[str, Promise] = {
         "You cannot change prices or discounts. Suggest a different price in a note instead."
     ),
     PurchasingErrorCode.CHARGE_CHANGE_NOT_ALLOWED: _("You cannot change charges. Suggest a change in a note instead."),
+    PurchasingErrorCode.QUANTITIES_NOT_CONFIRMED: _(
+        "The quantities you confirm differ from the ordered ones. Confirm them to send the response."
+    ),
     # state
     PurchasingErrorCode.VENDOR_NOT_COLLABORATING: _(
         "Vendor %(vendor)s does not take part in vendor collaboration; purchase orders cannot be sent to it."

@@ -101,9 +101,12 @@ class LineEditor:
         total = Decimal(0)
         for row in self.schedule:
             try:
-                total += Decimal(str(row["quantity"].value() or "0").replace(",", "."))
+                value = Decimal(str(row["quantity"].value() or "0").replace(",", "."))
             except ArithmeticError:
                 continue
+            # What no quantity field holds (NaN, 1E+30) is refused beside its field; the total leaves it out.
+            if value.is_finite() and abs(value) < 10**12:
+                total += value
         return total
 
     @property
@@ -265,6 +268,30 @@ class ResponseEditor:
                 )
             )
         return answers
+
+    def quantity_differences(self) -> list[dict[str, Any]]:
+        """The changed, substituted and split lines whose confirmed total is not the ordered quantity: what the
+        vendor is asked to confirm once before the answer goes out. Call after ``is_valid``."""
+        found = []
+        for editor in self.lines:
+            action = editor.action
+            if action in (LineAction.CHANGE, LineAction.SUBSTITUTE):
+                confirmed = editor.form.cleaned_data.get("quantity")
+            elif action == LineAction.SPLIT:
+                confirmed = sum(
+                    (
+                        row.cleaned_data["quantity"]
+                        for row in editor.schedule
+                        if not row.is_blank and row.cleaned_data.get("quantity") is not None
+                    ),
+                    Decimal(0),
+                )
+            else:
+                continue
+            # A quantity of zero or less is refused by the service anyway: no question before that error.
+            if confirmed is not None and confirmed > 0 and confirmed != editor.line.quantity:
+                found.append({"line": editor.line.line_number, "confirmed": confirmed, "ordered": editor.line.quantity})
+        return found
 
     def _chosen_files(self) -> list[tuple[LineEditor | None, Any]]:
         """Each file chosen in this post, with its line (None for the header), in the order of ``uploads()``."""

@@ -93,7 +93,7 @@ ChargeFormSet: type[BaseFormSet] = formset_factory(OrderChargeForm, extra=0, can
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
-    visibility = forms.ChoiceField(label=_("Visible to"), choices=Visibility.choices, initial=Visibility.EXTERNAL)
+    visibility = forms.ChoiceField(label=_("Visible to"), choices=Visibility.choices, initial=Visibility.INTERNAL)
     line_number = forms.IntegerField(label=_("Line (leave empty for the whole order)"), required=False, min_value=1)
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("purchase-orders/<int:pk>/pdf/", vendor.po_pdf, name="po_pdf"),
     path("purchase-orders/<int:pk>/versions/<int:number>/pdf/", vendor.po_pdf, name="po_version_pdf"),
     path("purchase-orders/<int:pk>/print/", vendor.po_print, name="po_print"),
+    path("purchase-orders/accept/", vendor.po_bulk_accept, name="po_bulk_accept"),
     path("purchase-orders/<int:pk>/accept/", vendor.po_accept, name="po_accept"),
     path("purchase-orders/<int:pk>/reject/", vendor.po_reject, name="po_reject"),
     path("purchase-orders/<int:pk>/respond/", vendor.po_respond, name="po_respond"),

@@ -89,6 +89,12 @@ OPERATIONS: dict[str, Callable[[Any, dict[str, Any]], Request]] = {
         "/auth/token",
         {"username": cast.agent.username, "password": "pw-" + cast.agent.username, "name": "ERP", "otp": ""},
     ),
+    "vendor_bulk_accept": lambda cast, w: (
+        "vendor",
+        "post",
+        "/vendor/purchase-orders/bulk-accept",
+        {"items": [{"purchase_order": w["sent"].pk, "version": 1}]},
+    ),
     "vendor_response_create": lambda cast, w: (
         "vendor",
         "post",

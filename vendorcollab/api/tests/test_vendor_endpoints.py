@@ -54,6 +54,7 @@ LIST_ENDPOINTS = [
     ("get", "/vendor/consignment/purchase-orders", None),
     ("get", "/vendor/consignment/receipts", None),
     ("get", "/vendor/consignment/on-hand", None),
+    ("post", "/vendor/purchase-orders/bulk-accept", {"items": [{"purchase_order": 1, "version": 1}]}),
 ]
 
 

@@ -230,6 +230,7 @@ WITHOUT_TYPED_INPUT = {
     "vendor:workspace",
     "vendor:po_list",
     "vendor:po_accept",
+    "vendor:po_bulk_accept",  # checkboxes of the list: ids it chose, nothing typed
     "vendor:history",
     "vendor:po_detail",
     "vendor:po_version",

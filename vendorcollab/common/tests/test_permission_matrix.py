@@ -202,6 +202,7 @@ PAGES: dict[str, Row] = {
     "vendor:po_version_pdf": get(VENDOR, pk="po", number="version"),
     "vendor:po_print": get(VENDOR, pk="po"),
     "vendor:po_accept": post(VENDOR, pk="po"),
+    "vendor:po_bulk_accept": post(VENDOR),
     "vendor:po_reject": both(VENDOR, pk="po"),
     "vendor:po_respond": both(VENDOR, pk="po"),
     "vendor:attachment": get(VENDOR, pk="attachment"),
@@ -277,6 +278,7 @@ API: dict[str, Row] = {
         API_VENDOR, {"id": "po"}, ("POST",), body='{"version": 1, "action": "reject", "note": "Not this one"}'
     ),
     "vendor_purchase_order_pdf": get(API_VENDOR, id="po"),
+    "vendor_bulk_accept": Row(API_VENDOR, {}, ("POST",), body='{"items": [{"purchase_order": 1, "version": 1}]}'),
     "consignment_replenishment_create": post(API_PURCHASING),
     "consignment_replenishment_receive": post(API_RECEIVING, id="replenishment"),
     "consignment_ownership_change_post": post(API_PURCHASING),

@@ -1,6 +1,7 @@
 """Every write to purchase orders. Faces (views, API, admin, commands) call these and nothing else."""
 
 from .attachments import UploadInput
+from .bulk import BULK_ACCEPT_LIMIT, BulkAcceptItem, BulkAcceptResult, BulkOutcome, response_accept_many
 from .confirmation import po_confirm
 from .drafts import response_draft_save
 from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput, Unresolved
@@ -10,6 +11,10 @@ from .receipts import receipt_post
 from .responses import response_submit
 
 __all__ = [
+    "BULK_ACCEPT_LIMIT",
+    "BulkAcceptItem",
+    "BulkAcceptResult",
+    "BulkOutcome",
     "ChargeInput",
     "LineAnswer",
     "LineInput",
@@ -27,6 +32,7 @@ __all__ = [
     "po_send",
     "po_update",
     "receipt_post",
+    "response_accept_many",
     "response_draft_save",
     "response_submit",
 ]

@@ -280,12 +280,19 @@ def po_update(
     charges: Sequence[ChargeInput] | None = None,
     currency: str | None = None,
     buyer_contact: User | None = None,
+    reopen: bool = False,
 ) -> PurchaseOrder:
     """Edit a draft. ``lines`` replaces the line set: lines matched by number are updated, new ones added,
-    missing ones removed (never one that has receipts)."""
+    missing ones removed (never one that has receipts).
+
+    With ``reopen`` ("Edit and resend"), a PO in review or confirmed is edited too: it goes back to draft (the
+    table's "request change") in the same transaction as the change, and only when something differs from what it
+    holds; saved unchanged, it stays as it was sent and nothing is written.
+    """
     with transaction.atomic():
         po = transitions.lock(purchase_order)
-        transitions.check(po, Action.EDIT, actor=actor)
+        reopening = reopen and not transitions.allows(po, actor, Action.EDIT)
+        transitions.check(po, Action.REQUEST_CHANGE if reopening else Action.EDIT, actor=actor)
         existing = {line.line_number: line for line in po.lines.all()}
         errors = FieldErrors()
         if lines is not None:
@@ -306,6 +313,10 @@ def po_update(
             errors,
         )
         errors.raise_if_any()
+        if reopening:
+            if not _differs(po, existing, numbers, lines, charges, currency, buyer_contact):
+                return po
+            transitions.transition(po, Action.REQUEST_CHANGE, actor=actor, data={"reason": ""})
         changed: list[str] = []
         if lines is not None:
             for number, line in zip(numbers, lines, strict=True):
@@ -351,6 +362,34 @@ def _check_reason(reason: str) -> None:
     errors = FieldErrors()
     check_texts(errors, {"reason": (reason, Kind.MULTILINE, Limit.NOTE)})
     errors.raise_if_any()
+
+
+def _differs(
+    po: PurchaseOrder,
+    existing: dict[int, PurchaseOrderLine],
+    numbers: list[int],
+    lines: Sequence[LineInput] | None,
+    charges: Sequence[ChargeInput] | None,
+    currency: str | None,
+    buyer_contact: User | None,
+) -> bool:
+    """Whether an edit would change anything of the PO: its lines, charges, currency or buyer's contact."""
+    if lines is not None:
+        # The form leaves out cancelled lines (kept for the record): the live ones are what an edit compares to.
+        if sorted(numbers) != sorted(number for number, line in existing.items() if not line.is_cancelled):
+            return True
+        for number, line in zip(numbers, lines, strict=True):
+            current = existing[number]
+            if any(getattr(current, name) != value for name, value in _line_values(line).items()):
+                return True
+    if charges is not None:
+        key = sorted((c.code, c.description, c.amount, c.line_number or 0) for c in charges)
+        held = sorted((c.code, c.description, c.amount, c.line_number or 0) for c in po.charges.all())
+        if key != held:
+            return True
+    if currency is not None and currency != po.currency:
+        return True
+    return buyer_contact is not None and buyer_contact.pk != po.buyer_contact_id
 
 
 def po_request_change(*, actor: User, purchase_order: PurchaseOrder, reason: str = "") -> PurchaseOrder:

@@ -26,7 +26,7 @@ from vendorcollab.common.text import (
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .. import transitions
-from ..errors import FieldErrors, conflict, not_found
+from ..errors import FieldErrors, conflict, invalid, not_found
 from ..models import (
     Attachment,
     LineAction,
@@ -65,6 +65,7 @@ def response_submit(
     note: str = "",
     charges: Sequence[ChargeInput] | None = None,
     attachments: Sequence[UploadInput] = (),
+    quantities_confirmed: bool = True,
 ) -> VendorResponse:
     """Store the vendor's one answer to the latest version, and confirm at once for auto-confirm vendors.
 
@@ -99,6 +100,10 @@ def response_submit(
             _check_total(line_rows, version_lines, latest.charges.all(), errors)
         uploads_validate(attachments, errors)
         errors.raise_if_any()
+        if not quantities_confirmed and _differs_from_ordered(line_rows, version_lines):
+            # Asked last, once the answer is otherwise valid: a face that asks the person to confirm another
+            # quantity than ordered passes False until they have (the vendor's pages); the API does not ask.
+            raise invalid("lines", PurchasingErrorCode.QUANTITIES_NOT_CONFIRMED)
         try:
             with transaction.atomic():
                 response = VendorResponse.objects.create(
@@ -151,6 +156,17 @@ def _check_total(
         if row["quantity"] is not None:
             gross += row["quantity"] * line.unit_price * (100 - line.discount_percent) / 100
     check_total(errors, "lines", gross + sum((charge.amount for charge in charges), Decimal(0)))
+
+
+def _differs_from_ordered(rows: Sequence[dict[str, Any]], version_lines: dict[int, VersionLine]) -> bool:
+    """Whether a changed, substituted or split line confirms another quantity than was ordered."""
+    kinds = (LineAction.CHANGE, LineAction.SUBSTITUTE, LineAction.SPLIT)
+    return any(
+        row["action"] in kinds
+        and row["quantity"] is not None
+        and row["quantity"] != version_lines[row["line_number"]].quantity
+        for row in rows
+    )
 
 
 def _charge_key(charges: Any) -> set[tuple[Any, ...]]:

@@ -181,7 +181,12 @@ def test_the_vendor_submits_an_allowed_file(client, cast, sent):
     response = respond(
         client,
         sent,
-        **{"line-1-action": "change", "line-1-quantity": "8", "response-attachment": upload("terms.pdf", PDF)},
+        **{
+            "line-1-action": "change",
+            "line-1-quantity": "8",
+            "response-attachment": upload("terms.pdf", PDF),
+            "quantities_confirmed": "1",  # 8 of the 10 ordered, confirmed
+        },
     )
     assert response.status_code == 302
     attachment = VendorResponse.objects.get().attachments.get()

@@ -25,7 +25,8 @@ def vendor_lists(page, live_server, number):
         page.goto(f"{live_server.url}/vendor/purchase-orders/list/{which}/?q={number}")
         rows = page.locator("table.rows tbody tr")
         if rows.count():
-            found[which] = rows.first.locator("td").first.inner_text().strip()
+            # The PO's cell (the "for review" list has a selection checkbox before it).
+            found[which] = rows.first.locator("td:has(a)").first.inner_text().strip()
     return found
 
 
@@ -118,6 +119,7 @@ def test_auto_confirm_confirms_in_the_same_request(browser, live_server, cast):
     login(vendor, live_server.url, "dave", "pw-dave")
     vendor.goto(f"{live_server.url}/vendor/purchase-orders/{po.pk}/")
     vendor.locator("[data-action=accept]").click()
+    vendor.locator("#accept-dialog [data-action=accept-confirm]").click()
     assert "The purchase order is confirmed." in vendor.locator(".messages").inner_text()
     po.refresh_from_db()
     assert po.status == POStatus.CONFIRMED and po.confirmed_version.number == 1

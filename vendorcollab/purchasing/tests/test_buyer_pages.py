@@ -140,15 +140,25 @@ def test_edit_a_draft_and_remove_a_line(client, cast):
     assert [(line.line_number, line.quantity) for line in po.lines.all()] == [(1, Decimal(99))]
 
 
-def test_only_drafts_are_edited_and_request_change_opens_the_editor(client, cast):
+def test_a_confirmed_po_opens_the_editor_and_request_change_still_works(client, cast):
     po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
     po_confirm(actor=cast.agent, purchase_order=po, without_response=True)
     signed_in(client, cast.agent)
-    assert client.get(reverse("buyer:po_edit", args=[po.pk]))["Location"] == reverse("buyer:po_detail", args=[po.pk])
+    assert client.get(reverse("buyer:po_edit", args=[po.pk])).status_code == 200  # "Request change": the form
+    po.refresh_from_db()
+    assert po.status == POStatus.CONFIRMED
     response = client.post(reverse("buyer:po_request_change", args=[po.pk]))
     assert response["Location"] == reverse("buyer:po_edit", args=[po.pk])
     po.refresh_from_db()
     assert po.status == POStatus.DRAFT
+
+
+def test_a_new_note_defaults_to_internal_like_a_file(client, cast):
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    signed_in(client, cast.agent)
+    context = client.get(reverse("buyer:po_detail", args=[po.pk])).context
+    assert context["note_form"]["visibility"].value() == "internal"
+    assert context["attachment_form"]["visibility"].value() == "internal"
 
 
 def test_copy(client, cast):

@@ -64,7 +64,7 @@ BUYER_BUTTONS = {
     "confirm_applying_changes": {"apply-changes"},
     "add_note": {"add-note", "attach"},
 }
-VENDOR_BUTTONS = {"respond": {"accept", "reject", "accept-with-changes"}}
+VENDOR_BUTTONS = {"respond": {"accept", "accept-confirm", "reject", "accept-with-changes"}}
 ALWAYS = {"pdf", "history", "dimensions"}
 
 

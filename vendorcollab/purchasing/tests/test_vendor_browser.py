@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
@@ -54,6 +55,11 @@ def test_accept(signed_in, live_server, cast):
     page.goto(po_url(live_server, po))
     assert_accessible(page, "vendor purchase order")
     page.locator("[data-action=accept]").click()
+    # Asked once, in a dialog: nothing is sent before the second click.
+    expect(page.locator("#accept-dialog")).to_be_visible()
+    assert_accessible(page, "accept dialog")
+    assert not VendorResponse.objects.exists()
+    page.locator("#accept-dialog [data-action=accept-confirm]").click()
     assert "Response sent to Contoso Nederland: accepted." in page.locator(".messages").inner_text()
     assert VendorResponse.objects.get(purchase_order=po).kind == ResponseKind.ACCEPTED
     page.goto(live_server.url + "/vendor/purchase-orders/list/awaiting_customer/")
@@ -117,6 +123,8 @@ def test_accept_with_changes_using_every_line_action(signed_in, live_server, cas
     screenshot(page, "vendor-response-editor")
 
     page.locator("button[value=submit]").click()
+    expect(page.locator("#quantities-dialog")).to_contain_text("Line 1: you confirm 8 of 10 ordered.")
+    page.locator("#quantities-dialog [data-send-anyway]").click()
     assert "accepted with changes on 4 of 4 lines" in page.locator(".messages").inner_text()
     response = VendorResponse.objects.get(purchase_order=po)
     rows = {row.line_number: row for row in response.lines.all()}
@@ -147,6 +155,8 @@ def test_a_draft_is_saved_and_submitted_later(signed_in, live_server, cast):
     assert page.locator("#id_line-1-quantity").input_value() == "4"
     assert page.locator("#id_response-note").input_value() == "Partial stock now, rest later."
     page.locator("button[value=submit]").click()
+    page.locator("#quantities-dialog [data-send-anyway]").click()  # 4 of the 10 ordered
+    expect(page.locator(".messages")).to_contain_text("accepted with changes")
     response = VendorResponse.objects.get(purchase_order=po)
     assert response.note == "Partial stock now, rest later."
     assert response.lines.get(line_number=1).quantity == 4
@@ -199,5 +209,7 @@ def test_a_vendor_can_accept_from_a_phone(phone_page, live_server, cast):
     assert page.locator("table.rows thead").is_hidden()  # stacked rows
     page.get_by_role("link", name=f"{po.number}-1").click()
     page.locator("[data-action=accept]").click()
+    page.locator("#accept-dialog [data-action=accept-confirm]").click()  # a mis-tap alone accepts nothing
+    expect(page.locator(".messages")).to_contain_text("accepted")
     assert PurchaseOrder.objects.get(pk=po.pk).status == POStatus.IN_EXTERNAL_REVIEW
     assert VendorResponse.objects.get(purchase_order=po).kind == ResponseKind.ACCEPTED

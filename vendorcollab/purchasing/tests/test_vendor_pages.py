@@ -76,6 +76,7 @@ def test_vendor_b_gets_404_on_everything_of_vendor_a(client, cast):
 
 LIST_URLS = [
     ("get", reverse_lazy("vendor:workspace")),
+    ("post", reverse_lazy("vendor:po_bulk_accept")),
     ("get", reverse_lazy("vendor:po_list", args=["for_review"])),
     ("get", reverse_lazy("vendor:history")),
     ("post", reverse_lazy("vendor:toggle_dimensions")),
@@ -207,9 +208,14 @@ def test_po_pages_use_a_constant_number_of_queries_whatever_the_lines(client, ca
     )
 
 
-def test_accept_from_the_po_page(client, cast, sent):
+def test_accept_asks_once_then_accepts(client, cast, sent):
     signed_in(client, cast.vendor_a_user)
-    response = client.post(reverse("vendor:po_accept", args=[sent.pk]), {"version": 1}, follow=True)
+    url = reverse("vendor:po_accept", args=[sent.pk])
+    asked = client.post(url, {"version": 1})
+    assert asked.status_code == 200 and not VendorResponse.objects.exists()
+    page = asked.content.decode()
+    assert f"Accept {sent.number}-1?" in page and 'name="confirmed" value="1"' in page
+    response = client.post(url, {"version": 1, "confirmed": "1"}, follow=True)
     assert VendorResponse.objects.get(purchase_order=sent).kind == ResponseKind.ACCEPTED
     expected = "Response sent to Contoso Nederland: accepted. The customer will confirm the purchase order."
     assert expected in response.content.decode()
@@ -290,6 +296,7 @@ def test_editor_submits_every_line_action(client, cast, sent):
             "line-3-external_item_number": "ALT-3",
             "line-3-external_description": "Blue",
             "line-3-attachment": SimpleUploadedFile("datasheet.pdf", b"%PDF-1.4 sheet"),
+            "quantities_confirmed": "1",  # 8 of the 10 ordered: asked and confirmed
         }
     )
     response = client.post(reverse("vendor:po_respond", args=[sent.pk]), data, follow=True)
@@ -335,6 +342,33 @@ def test_schedule_rows_are_added_and_removed(client, cast, sent):
     assert [row["quantity"].value() for row in editor.lines[1].schedule] == ["9", ""]
 
 
+def test_a_quantity_other_than_ordered_asks_once_before_sending(client, cast, sent):
+    signed_in(client, cast.vendor_a_user)
+    url = reverse("vendor:po_respond", args=[sent.pk])
+    split = {
+        "line-2-action": "split",
+        "line-2-schedule-0-quantity": "5",
+        "line-2-schedule-0-delivery_date": in_days(10).isoformat(),
+        "line-2-schedule-1-quantity": "10",
+        "line-2-schedule-1-delivery_date": in_days(20).isoformat(),
+    }
+    data = editor_post(**{"line-1-action": "change", "line-1-quantity": "7", **split})
+    asked = client.post(url, data)
+    page = asked.content.decode()
+    assert asked.status_code == 200 and not VendorResponse.objects.exists()
+    assert "Line 1: you confirm 7 of 10 ordered." in page and "Line 2: you confirm 15 of 20 ordered." in page
+    assert 'name="quantities_confirmed" value="1"' in page and 'value="7"' in page  # the answer is kept
+    response = client.post(url, {**data, "quantities_confirmed": "1"}, follow=True)
+    assert VendorResponse.objects.get().lines.get(line_number=1).quantity == Decimal(7)
+    assert "accepted with changes on 2 of 3 lines" in response.content.decode()
+    # As ordered in total (a split of 20 into 5 + 15, a date change): nothing to ask, sent at once.
+    other = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True)
+    as_ordered = editor_post(**{**split, "line-2-schedule-1-quantity": "15", "line-3-action": "change"})
+    as_ordered["line-3-delivery_date"] = in_days(30).isoformat()
+    assert client.post(reverse("vendor:po_respond", args=[other.pk]), as_ordered).status_code == 302
+    assert VendorResponse.objects.filter(purchase_order=other).exists()
+
+
 def test_draft_then_submit_creates_one_response(client, cast, sent):
     signed_in(client, cast.vendor_a_user)
     url = reverse("vendor:po_respond", args=[sent.pk])
@@ -345,7 +379,7 @@ def test_draft_then_submit_creates_one_response(client, cast, sent):
     signed_in(client, cast.vendor_a_admin)
     editor = client.get(url).context["editor"]
     assert editor.lines[0].form["quantity"].value() == "3"
-    data = editor_post(**{"line-1-action": "change", "line-1-quantity": "3"})
+    data = editor_post(**{"line-1-action": "change", "line-1-quantity": "3", "quantities_confirmed": "1"})
     client.post(url, data)
     second = client.post(url, data)
     assert VendorResponse.objects.count() == 1

@@ -201,10 +201,16 @@ def _save(request: AuthenticatedRequest, po: PurchaseOrder | None) -> HttpRespon
                 lines=lines,
                 charges=editor.charge_inputs(),
                 currency=editor.header.cleaned_data["currency"],
+                reopen=True,  # "Edit and resend": back to draft with the first change saved, not before
             )
     except AppError as error:
         editor.add_service_error(error)
         return _editor_response(request, editor, po if po and po.pk else None, status=422)
+    if not transitions.allows(po, request.user, Action.EDIT):
+        messages.info(
+            request, _("Nothing was changed: %(number)s stays as it was sent to the vendor.") % {"number": po.number}
+        )
+        return redirect("buyer:po_detail", pk=po.pk)
     if command == "save_and_send":
         return _send(request, po)
     messages.success(request, _("Purchase order %(number)s saved as a draft.") % {"number": po.number})
@@ -220,12 +226,24 @@ def po_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @buyer_required(*PURCHASING_ROLES)
 def po_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Edit a draft; or "Edit and resend" a PO in review or confirmed: the form opens on what the PO holds now, and
+    the PO goes back to draft only when a change is saved (the service decides, under the row lock)."""
     po = selectors.po_get_for_buyer(actor=request.user, pk=pk)
-    if not transitions.allows(po, request.user, Action.EDIT):
-        messages.info(request, _("Request a change first: only a draft can be edited."))
+    actions = transitions.available(po, request.user)
+    if Action.EDIT not in actions and Action.REQUEST_CHANGE not in actions:
+        messages.info(request, _("This purchase order cannot be edited any more."))
         return redirect("buyer:po_detail", pk=po.pk)
     if request.method == "POST":
         return _save(request, po)
+    if Action.EDIT not in actions:
+        messages.info(
+            request,
+            _(
+                "%(number)s stays as the vendor has it until you save a change; “Save and send for confirmation” "
+                "sends the next version."
+            )
+            % {"number": po.number},
+        )
     return _editor_response(request, OrderEditor(purchase_order=po), po)
 
 

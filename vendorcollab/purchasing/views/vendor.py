@@ -27,10 +27,11 @@ from vendorcollab.partners.selectors import response_messages_for
 from .. import exports, fragments, selectors, transitions
 from ..diff import diff_versions, response_lines, version_history
 from ..documents import render_document_html, version_pdf_response
+from ..errors import PurchasingErrorCode
 from ..forms import AcceptForm, ReasonForm, ResponseEditor
 from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VendorResponse
 from ..selectors import Sort, VendorList
-from ..services import response_draft_save, response_submit
+from ..services import BulkAcceptItem, BulkOutcome, response_accept_many, response_draft_save, response_submit
 from ..transitions import Action
 
 
@@ -60,6 +61,8 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
             "sorts": Sort.choices,
             "confirmed_list": confirmed_list,
             "current_sort": request.GET.get("sort") or Sort.NEWEST,
+            # Only the POs waiting for an answer can be accepted together.
+            "bulk": list_kind == VendorList.FOR_REVIEW,
         },
     )
 
@@ -247,7 +250,16 @@ def _quick_answer(
 @require_POST
 @vendor_required
 def po_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Accept the whole version. A post without ``confirmed`` is the first tap: it asks once, on a page of its own
+    (with the script, a dialog on the PO page asks and sends ``confirmed`` itself)."""
     po = selectors.po_get_for_vendor(actor=request.user, pk=pk)
+    if request.POST.get("confirmed") != "1":
+        version = selectors.version_get(purchase_order=po)
+        context = _po_context(request, po, version)
+        if not _may_respond(context):
+            messages.info(request, _("This version cannot be answered any more."))
+            return redirect("vendor:po_detail", pk=po.pk)
+        return render(request, "purchasing/vendor/respond_accept.html", context)
     form = AcceptForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The response could not be read. Please try again."))
@@ -261,6 +273,43 @@ def po_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     assert answered is not None  # without a form, every outcome is a redirect
     return answered
+
+
+def _bulk_item(value: str) -> BulkAcceptItem | None:
+    """A checkbox's value, ``<po id>:<version>``; anything else is no choice at all."""
+    pk, _sep, version = value.partition(":")
+    if not (pk.isdigit() and version.isdigit() and len(pk) <= 9 and len(version) <= 9):
+        return None
+    return BulkAcceptItem(purchase_order=int(pk), version=int(version))
+
+
+@require_POST
+@vendor_required
+def po_bulk_accept(request: AuthenticatedRequest) -> HttpResponse:
+    """Accept the POs chosen on the "for review" list, each as its own single accept; a page says what became of
+    each (accepted, confirmed, or refused and why)."""
+    items = [item for value in request.POST.getlist("po") if (item := _bulk_item(value))]
+    back = reverse("vendor:po_list", args=[VendorList.FOR_REVIEW])
+    if not items:
+        messages.error(request, _("Select at least one purchase order to accept."))
+        return redirect(back)
+    try:
+        results = response_accept_many(actor=request.user, items=items)
+    except AppError as error:
+        messages.error(request, error.rendered_message())
+        return redirect(back)
+    counts = {outcome: sum(1 for result in results if result.outcome == outcome) for outcome in BulkOutcome}
+    return render(
+        request,
+        "purchasing/vendor/respond_bulk.html",
+        {
+            "results": results,
+            "accepted": counts[BulkOutcome.ACCEPTED],
+            "confirmed": counts[BulkOutcome.CONFIRMED],
+            "refused": counts[BulkOutcome.REFUSED],
+            "back": back,
+        },
+    )
 
 
 @vendor_required
@@ -344,10 +393,14 @@ def po_respond(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             vendor_reference=editor.vendor_reference,
             note=editor.note,
             attachments=editor.uploads(),
+            # Another quantity than ordered surprises the customer: asked once ("Send anyway" sends the flag).
+            quantities_confirmed="1" in request.POST.getlist("quantities_confirmed"),
         )
     except Conflict as error:
         return _render_conflict(request, context, editor, error)
     except AppError as error:
+        if error.code == PurchasingErrorCode.QUANTITIES_NOT_CONFIRMED:
+            return _render_editor(request, context, editor, differences=editor.quantity_differences())
         editor.add_service_error(error)
         return _render_editor(request, context, editor, status=422)
     messages.success(request, _sent_message(response, po))
@@ -360,6 +413,7 @@ def _render_editor(
     editor: ResponseEditor,
     draft: object = None,
     status: int = 200,
+    differences: list[dict[str, object]] | None = None,
 ) -> HttpResponse:
     if request.method == "POST":
         # Whatever brings the editor back (an error, a command without script), the files chosen are not kept.
@@ -367,7 +421,7 @@ def _render_editor(
     return render(
         request,
         "purchasing/vendor/respond.html",
-        {**context, "editor": editor, "draft": draft, "today": _today_iso()},
+        {**context, "editor": editor, "draft": draft, "today": _today_iso(), "differences": differences},
         status=status,
     )
 
