@@ -193,7 +193,9 @@ def document_list(
     """The documents the actor may see, without their XML. The feed reads them oldest first from ``since``
     (inclusive: a client that passes the last ``created_at`` it saw gets that document again, and drops it by
     ``id``); the page newest first."""
-    rows = Document.objects.visible_to(actor).defer("xml").select_related("company", "vendor", "purchase_order")
+    rows = (
+        Document.objects.visible_to(actor).defer("xml").select_related("company", "vendor", "purchase_order", "version")
+    )
     if since is not None:
         rows = rows.filter(created_at__gte=since)
     if transaction_code:
@@ -210,7 +212,10 @@ def document_list(
 def document_get(*, actor: User, pk: int) -> Document:
     """One document the actor may see, with its XML; else ``NotFound``."""
     document = (
-        Document.objects.visible_to(actor).select_related("company", "vendor", "purchase_order").filter(pk=pk).first()
+        Document.objects.visible_to(actor)
+        .select_related("company", "vendor", "purchase_order", "version")
+        .filter(pk=pk)
+        .first()
     )
     if document is None:
         raise not_found()
