@@ -9,8 +9,10 @@ response, and a writer that fails leaves the change itself alone. A task that ru
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -161,11 +163,36 @@ def outbound_for_response(*, response_id: int) -> list[Document]:
     )
 
 
-def documents_mark_exported(*, documents: Sequence[Document], at: datetime | None = None) -> int:
-    """Record that these outbound documents were handed to the gateway (once each)."""
-    return Document.objects.filter(
-        pk__in=[document.pk for document in documents], direction=Direction.OUTBOUND, exported_at__isnull=True
-    ).update(exported_at=at or timezone.now())
+def export_file_name(document: Document) -> str:
+    """``<created>-<id>-<transaction>-<document id>.xml``: unique, sorted in the order written, safe on any disk."""
+    safe_id = re.sub(r"[^A-Za-z0-9._-]", "_", document.document_id)[:100]
+    stamp = document.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{document.pk}-{document.transaction}-{safe_id}.xml"
+
+
+def documents_export(*, folder: Path, since: datetime | None = None, limit: int = 1000) -> list[Path]:
+    """Write the outbound documents not yet exported to ``folder`` for an access point's gateway, each once.
+
+    A document is claimed (``exported_at`` set) before its file is written, so two exports running at the same time
+    never both write it; a file that cannot be written gives the claim back and the error is raised. Each file is
+    written under a temporary name and renamed, so a gateway watching the folder never reads half a document.
+    """
+    written: list[Path] = []
+    for document in documents_to_export(since=since, limit=limit):
+        claimed = Document.objects.filter(pk=document.pk, exported_at__isnull=True).update(exported_at=timezone.now())
+        if not claimed:
+            continue  # another export took it
+        target = folder / export_file_name(document)
+        partial = folder / f".{target.name}.part"
+        try:
+            partial.write_bytes(bytes(document.xml))
+            partial.replace(target)
+        except OSError:
+            Document.objects.filter(pk=document.pk).update(exported_at=None)
+            partial.unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
 
 
 # --- selectors --------------------------------------------------------------------------------------------------
