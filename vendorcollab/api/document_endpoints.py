@@ -15,15 +15,20 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
+from vendorcollab.accounts.models import PURCHASING_ROLES
+from vendorcollab.common.errors import ValidationFailed
 from vendorcollab.interop import documents
 from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.outbound import Transaction
 
 from .auth import actor, api_auth, buyer_users, vendor_users
+from .error_codes import DOCUMENT_IMPORT, answers
 from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id, OutSchema
+from .ubl_endpoints import _xml_body
 
 buyer_router = Router(auth=api_auth(buyer_users()), tags=["documents"])
 vendor_router = Router(auth=api_auth(vendor_users), tags=["vendor documents"])
@@ -201,3 +206,51 @@ def vendor_document_detail(request: HttpRequest, id: Id) -> DocumentOut:
 def vendor_document_xml(request: HttpRequest, id: Id) -> HttpResponse:
     """The UBL 2.1 document as stored, `application/xml`."""
     return _xml(request, id)
+
+
+_XML_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A UBL 2.1 document of PEPPOL BIS Ordering 3, at most `UBL_MAX_BYTES` (10 MB).",
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def _take(request: HttpRequest, prefix: str) -> Status[DocumentOut]:
+    document = documents.document_import(actor=actor(request), xml=_xml_body(request))
+    if document.is_refused:
+        # Logged refused without an exception: the first reason is the answer, the log keeps them all.
+        first = document.reasons[0] if document.reasons else {"code": "invalid_input", "message": "Refused."}
+        raise ValidationFailed(str(first.get("code")), str(first.get("message")))
+    return Status(201, DocumentOut.build(document, base=_base(request, prefix)))
+
+
+@buyer_router.post(
+    "",
+    auth=api_auth(buyer_users(*PURCHASING_ROLES)),
+    response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 413, 415, 422)},
+    summary="Give the portal a document from the buyer's ERP",
+    openapi_extra=_XML_BODY,
+)
+@answers(DOCUMENT_IMPORT)
+def document_create(request: HttpRequest) -> Status[DocumentOut]:
+    """An Order (T01), Order Change (T114) or Order Cancellation (T115), `Content-Type: application/xml`, taken
+    through the same services and rules as the pages. Taken: 201 with the log's entry (its `purchase_order`). Refused:
+    the error shape, and the log keeps the document with the reasons. `POST /purchase-orders/import-ubl` stays for
+    Orders."""
+    return _take(request, "documents")
+
+
+@vendor_router.post(
+    "",
+    response={201: DocumentOut, **error_responses(400, 401, 403, 404, 409, 413, 415, 422)},
+    summary="Give the portal a document from the vendor's ERP",
+    openapi_extra=_XML_BODY,
+)
+@answers(DOCUMENT_IMPORT)
+def vendor_document_create(request: HttpRequest) -> Status[DocumentOut]:
+    """An Order Response (T76) or Order Response Advanced (T116), `Content-Type: application/xml`: the vendor's
+    answer to the latest version, once, through the same service as the pages. Taken: 201 with the log's entry.
+    Refused: the error shape, and the log keeps the document with the reasons."""
+    return _take(request, "vendor/documents")

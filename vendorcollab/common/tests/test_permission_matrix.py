@@ -320,6 +320,8 @@ API: dict[str, Row] = {
     "purchase_order_version_ubl": get(API_BUYER, id="po", n="version"),
     "purchase_order_response_ubl": get(API_BUYER, id="po", response_id="response"),
     "document_list": get(API_BUYER),
+    "document_create": post(API_PURCHASING),
+    "vendor_document_create": post(API_VENDOR),
     "document_detail": get(API_BUYER, id="document"),
     "document_xml": get(API_BUYER, id="document"),
     "vendor_document_list": get(API_VENDOR),

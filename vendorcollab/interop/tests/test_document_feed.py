@@ -14,6 +14,10 @@ from django.urls import reverse
 from vendorcollab.api.tests.helpers import ApiClient, error_of
 from vendorcollab.interop import documents, tasks
 from vendorcollab.interop.models import Direction, Document, InboundStatus
+from vendorcollab.purchasing.models import PurchaseOrder
+
+from .documents import OrderLine, order_xml
+from .test_command import ORDER_RESPONSE
 
 
 @pytest.fixture
@@ -182,3 +186,49 @@ def test_the_pages_cost_the_same_whatever_their_rows(endpoints, log):
         cost(endpoints.agent, "documents_buyer:document_list"),
         cost(endpoints.vendor_a_user, "documents_vendor:document_list"),
     ) == few
+
+
+def _post(user, path, body, content_type="application/xml"):
+    api = ApiClient(Client(), user)
+    return api.client.post("/api/v1" + path, body, content_type=content_type, headers=api.headers)
+
+
+def test_a_buyer_erp_posts_an_order_and_it_is_taken_and_logged(endpoints):
+    body = order_xml([OrderLine(item.number) for item in endpoints.items], number="ERP-55")
+
+    response = _post(endpoints.agent, "/documents", body)
+
+    assert response.status_code == 201, response.content
+    entry = response.json()
+    po = PurchaseOrder.objects.get(number="ERP-55")
+    assert (entry["direction"], entry["transaction"], entry["status"], entry["purchase_order"]) == (
+        "inbound",
+        "T01",
+        "taken",
+        po.pk,
+    )
+    assert bytes(Document.objects.get(pk=entry["id"]).xml) == body
+
+
+def test_a_refused_document_answers_the_error_shape_and_stays_in_the_log_with_its_reasons(endpoints):
+    body = order_xml([OrderLine("NOPE")], number="ERP-56")
+
+    response = _post(endpoints.agent, "/documents", body)
+
+    assert response.status_code == 422
+    assert error_of(response)["code"] == "ubl_unknown_item"
+    logged = Document.objects.get(document_id="ERP-56")
+    assert (logged.status, logged.reasons[0]["code"]) == ("refused", "ubl_unknown_item")
+    assert not PurchaseOrder.objects.exists()
+    assert _post(endpoints.agent, "/documents", b"{}", "application/json").status_code == 415
+    assert _post(endpoints.clerk, "/documents", body).status_code == 403
+
+
+def test_a_vendor_erp_posts_an_answer_to_an_unknown_order_and_it_is_refused_and_logged(endpoints):
+    response = _post(endpoints.vendor_a_user, "/vendor/documents", ORDER_RESPONSE)
+
+    assert 400 <= response.status_code < 500
+    error_of(response)
+    logged = Document.objects.get(document_id="SO-404")
+    assert (logged.direction, logged.transaction, logged.status) == ("inbound", "T76", "refused")
+    assert _post(endpoints.agent, "/vendor/documents", ORDER_RESPONSE).status_code == 404
