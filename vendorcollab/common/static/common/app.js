@@ -51,4 +51,21 @@
       input.value = input.getAttribute("data-remaining");
     });
   });
+
+  // The header's menu: folded on a phone, shown on a wide screen by app.css. A browser without ::details-content
+  // hides a closed <details>' content whatever the CSS says, so there it is opened on a wide screen; Escape folds it.
+  var menu = document.querySelector("details.menu");
+  if (menu) {
+    var wide = window.matchMedia("(min-width: 701px)");
+    var supported = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+    var follow = function () { if (!supported) { menu.open = wide.matches; } else if (wide.matches) { menu.open = false; } };
+    follow();
+    wide.addEventListener("change", follow);
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open && !wide.matches) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
 })();
