@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -15,7 +16,6 @@ from vendorcollab.common.testing.browser import (
     SCREENSHOT_DIR,
     assert_accessible,
     login,
-    screenshot,
 )
 from vendorcollab.common.testing.factories import in_days, line, make_po
 from vendorcollab.purchasing import services
@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_WIDTH = 375
 A4_WIDTH = 794  # A4 portrait at 96 px to the inch
+PRINTABLE_WIDTH = 718  # less app.css's @page margins of 10 mm either side: what the printer lays the page out in
 LONG_WORD = "W" * 40_000
 LOCALES = {"en": "en-US", "nl": "nl-NL"}
 
@@ -58,7 +59,17 @@ def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 
 @pytest.fixture
 def a4(browser: Browser) -> Iterator[Page]:
-    yield from _context_page(browser, width=A4_WIDTH, height=1123, locale="en-US", mobile=False)
+    """A4 portrait's printable width: the browser lays a printed page out in the paper's width less its margins."""
+    yield from _context_page(browser, width=PRINTABLE_WIDTH, height=1123, locale="en-US", mobile=False)
+
+
+def screen(page: Page, name: str) -> Path:
+    """A screenshot of what the screen shows: a full-page shot of a page that a 40,000-character note makes 44,000 px
+    tall (or, without wrapping, 600,000 px wide) takes longer than the timeout, or brings the browser down."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
 
 
 def assert_fits(page: Page, name: str, width: int = PHONE_WIDTH) -> None:
@@ -66,10 +77,7 @@ def assert_fits(page: Page, name: str, width: int = PHONE_WIDTH) -> None:
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     outside = page.evaluate(OUTSIDE, width)
     if scroll_width > width or outside:
-        # Only the screen's worth: a full-page shot of a page 300,000 px wide is what brought the browser down.
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        shot = SCREENSHOT_DIR / f"too-wide-{name}.png"
-        page.screenshot(path=str(shot))
+        shot = screen(page, f"too-wide-{name}")
         raise AssertionError(f"{name} ({page.url}) is {scroll_width} px wide; outside 0..{width}: {outside}; {shot}")
 
 
@@ -186,7 +194,7 @@ def test_stacked_lines_show_only_the_fields_that_carry_a_value(phone, live_serve
     # Every cell of a line with dimensions is shown; a line without them shows no empty dimension labels.
     expect(full_line.locator("td:visible")).to_have_count(phone.locator("#line-1 td").count())
     assert bare_line.locator("td:visible").count() == full_line.locator("td:visible").count() - 6
-    screenshot(phone, f"vendor-po-phone-{lang(phone)}")
+    screen(phone, f"vendor-po-phone-{lang(phone)}")
 
 
 def _visible_nav_links(page: Page) -> list[str]:
@@ -331,6 +339,7 @@ def _assert_prints_on_a4(page: Page, name: str, columns: set[str]) -> None:
     page.emulate_media(media="print")
     table = page.locator("#po-lines table")
     expect(table).to_be_visible()
+    screen(page, name)
     headers = table.locator("thead th")
     found = set()
     for index in range(headers.count()):
@@ -340,20 +349,22 @@ def _assert_prints_on_a4(page: Page, name: str, columns: set[str]) -> None:
             found.add(text)
             box = header.bounding_box()
             assert box is not None and box["width"] > 0, text
-            assert box["x"] >= 0 and box["x"] + box["width"] <= A4_WIDTH, (text, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PRINTABLE_WIDTH, (text, box)
     assert found == columns
     box = table.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= A4_WIDTH
+    assert box is not None and box["x"] + box["width"] <= PRINTABLE_WIDTH
     # What fits on the screen but not in the print's box is clipped: the table must fit its own box.
     assert table.evaluate("(t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= A4_WIDTH
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PRINTABLE_WIDTH
+    # Codes, quantities and dates stay whole (ITEM-0186, Configuration-42, 20-12-2026); only descriptions wrap.
+    broken = table.locator("tbody td:not(.wrap):not(:has(*))").evaluate_all(LINES_OF_TEXT)
+    assert broken == []
     # No navigation and no buttons in print.
     expect(page.locator("header.topbar")).to_be_hidden()
     visible_buttons = page.locator("main button, main .button").evaluate_all(
         "(els) => els.filter((el) => el.checkVisibility()).map((el) => el.textContent.trim())"
     )
     assert visible_buttons == []
-    screenshot(page, name)
 
 
 def test_the_vendors_po_page_prints_on_a4_with_dimensions(a4, live_server, cast, orders):
