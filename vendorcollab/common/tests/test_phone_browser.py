@@ -72,13 +72,36 @@ def screen(page: Page, name: str) -> Path:
     return path
 
 
+# Codes (PO-000004-3, ITEM-0001) and dates (06-12-2026, 06/12/2026) in the page's text that the layout breaks inside.
+BROKEN_TOKENS = r"""() => {
+  const token = /\b(?:[A-Z]{2,}-\d+(?:-\d+)?|\d{1,2}[-\/.]\d{1,2}[-\/.]\d{4})\b/g;
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.checkVisibility()) continue;
+    for (const match of node.data.matchAll(token)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
 def assert_fits(page: Page, name: str, width: int = PHONE_WIDTH) -> None:
-    """The page is no wider than the screen and no link, button or field lies beside it."""
+    """The page is no wider than the screen, no link, button or field lies beside it, and no code or date is broken
+    across two lines."""
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     outside = page.evaluate(OUTSIDE, width)
-    if scroll_width > width or outside:
+    broken = page.evaluate(BROKEN_TOKENS)
+    if scroll_width > width or outside or broken:
         shot = screen(page, f"too-wide-{name}")
-        raise AssertionError(f"{name} ({page.url}) is {scroll_width} px wide; outside 0..{width}: {outside}; {shot}")
+        raise AssertionError(
+            f"{name} ({page.url}) is {scroll_width} px wide; outside 0..{width}: {outside}; broken: {broken}; {shot}"
+        )
 
 
 def lang(page: Page) -> str:
@@ -178,6 +201,8 @@ def test_the_vendors_pages_fit_a_phone(phone, live_server, cast, orders):
     cast.vendor_a_user.show_dimensions = True
     cast.vendor_a_user.save(update_fields=["show_dimensions"])
     _walk(phone, live_server, VENDOR_PAGES, orders, "vendor")
+    phone.goto(live_server.url + "/vendor/purchase-orders/list/awaiting_customer/")
+    screen(phone, f"phone-vendor-list-{lang(phone)}")
 
 
 def test_the_buyers_pages_fit_a_phone(phone, live_server, cast, orders):
@@ -216,6 +241,11 @@ def test_every_navigation_link_is_reachable_from_the_phone_menu(phone, live_serv
     heading = phone.locator("main h1").bounding_box()
     assert heading is not None and heading["y"] + heading["height"] < 300
     assert_accessible(phone, f"{username} workspace on a phone")
+    screen(phone, f"phone-{username}-{lang(phone)}")
+    phone.locator(".menu-toggle").click()
+    expect(phone.locator(".mainnav a").first).to_be_visible()
+    screen(phone, f"phone-menu-{username}-{lang(phone)}")
+    assert_accessible(phone, f"{username} menu open on a phone")
     for href in links:
         phone.goto(live_server.url + home)
         phone.locator(".menu-toggle").click()
@@ -394,6 +424,7 @@ def test_the_tile_that_needs_action_says_so(page, live_server, cast, orders):
     # The informational tiles, busy or not, carry no such label.
     expect(page.locator("[data-list='awaiting_customer'] .tile-flag")).to_have_count(0)
     expect(page.locator(".tile-flag")).to_have_count(1)
+    screen(page, "desktop-vendor-tiles")
     assert_accessible(page, "vendor workspace tiles")
 
     services.response_submit(
