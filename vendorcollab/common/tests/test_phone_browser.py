@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
 
 from vendorcollab.common.testing.browser import (
@@ -59,10 +61,10 @@ def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     yield from _context_page(browser, width=PHONE_WIDTH, height=812, locale=LOCALES[request.param], mobile=True)
 
 
-@pytest.fixture
-def a4(browser: Browser) -> Iterator[Page]:
+@pytest.fixture(params=sorted(LOCALES))
+def a4(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A4 portrait's printable width: the browser lays a printed page out in the paper's width less its margins."""
-    yield from _context_page(browser, width=PRINTABLE_WIDTH, height=1123, locale="en-US", mobile=False)
+    yield from _context_page(browser, width=PRINTABLE_WIDTH, height=1123, locale=LOCALES[request.param], mobile=False)
 
 
 def screen(page: Page, name: str) -> Path:
@@ -406,6 +408,9 @@ PRINTED_COLUMNS = {"Quantity", "Unit", "Delivery date", "Unit price", "Amount"}
 
 
 def _assert_prints_on_a4(page: Page, name: str, columns: set[str]) -> None:
+    with translation.override(lang(page)):
+        columns = {gettext(column) for column in columns}
+    name = f"{name}-{lang(page)}"
     page.emulate_media(media="print")
     table = page.locator("#po-lines table")
     expect(table).to_be_visible()
