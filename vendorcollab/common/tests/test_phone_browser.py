@@ -4,6 +4,7 @@ never widens a page, and the browser's print of a PO keeps its quantity, date an
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from vendorcollab.common.testing.browser import (
     DEFAULT_TIMEOUT_MS,
@@ -405,9 +407,10 @@ def test_codes_and_dates_do_not_break_inside(page, live_server, cast, orders):
 # --- print ----------------------------------------------------------------------------------------------------------
 
 PRINTED_COLUMNS = {"Quantity", "Unit", "Delivery date", "Unit price", "Amount"}
+LAST_AMOUNT = {"en": "4,050,925.59", "nl": "4.050.925,59"}  # the third line's amount: the widest figure
 
 
-def _assert_prints_on_a4(page: Page, name: str, columns: set[str]) -> None:
+def _assert_prints_on_a4(page: Page, name: str, columns: set[str], amount: str) -> None:
     with translation.override(lang(page)):
         columns = {gettext(column) for column in columns}
     name = f"{name}-{lang(page)}"
@@ -440,6 +443,15 @@ def _assert_prints_on_a4(page: Page, name: str, columns: set[str]) -> None:
         "(els) => els.filter((el) => el.checkVisibility()).map((el) => el.textContent.trim())"
     )
     assert visible_buttons == []
+    # Chromium's own print: A4 pages, numbered, with the last column's amounts on them.
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    (SCREENSHOT_DIR / f"{name}.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    first = reader.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (595, 842)
+    text = first.extract_text()
+    assert amount in text, text[:2000]
+    assert f"1 / {len(reader.pages)}" in text
 
 
 def test_the_vendors_po_page_prints_on_a4_with_dimensions(a4, live_server, cast, orders):
@@ -447,14 +459,14 @@ def test_the_vendors_po_page_prints_on_a4_with_dimensions(a4, live_server, cast,
     cast.vendor_a_user.save(update_fields=["show_dimensions"])
     login(a4, live_server.url, "dave", "pw-dave")
     a4.goto(f"{live_server.url}/vendor/purchase-orders/{orders['full'].pk}/")
-    _assert_prints_on_a4(a4, "print-vendor-po", PRINTED_COLUMNS)
+    _assert_prints_on_a4(a4, "print-vendor-po", PRINTED_COLUMNS, amount=LAST_AMOUNT[lang(a4)])
 
 
 def test_the_buyers_po_page_prints_on_a4(a4, live_server, cast, orders):
     login(a4, live_server.url, "bob", "pw-bob")
     a4.goto(f"{live_server.url}/buyer/purchase-orders/{orders['full'].pk}/")
     # The buyer's table shows the unit beside the quantity.
-    _assert_prints_on_a4(a4, "print-buyer-po", PRINTED_COLUMNS - {"Unit"})
+    _assert_prints_on_a4(a4, "print-buyer-po", PRINTED_COLUMNS - {"Unit"}, amount=LAST_AMOUNT[lang(a4)])
 
 
 # --- tiles and sorting ----------------------------------------------------------------------------------------------
