@@ -57,6 +57,14 @@ def _context_page(browser: Browser, *, width: int, height: int, locale: str, mob
         context.close()
 
 
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Iterator[None]:
+    """These tests walk many pages while the other tests share the two cores: wait as long as for a navigation."""
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=5_000)  # Playwright's default
+
+
 @pytest.fixture(params=sorted(LOCALES))
 def phone(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A 375x812 mobile context (the meta viewport honoured, as on a phone) in English and in Dutch."""
