@@ -351,6 +351,12 @@ def test_the_vendor_answers_every_way_on_a_phone(phone, live_server, cast):
     accept = phone.locator("[data-action=accept]")
     assert_fits(phone, f"vendor-po-{lang(phone)}")
     accept.click()
+    # A mis-tap accepts nothing: the phone asks once, and the dialog fits the screen.
+    dialog = phone.locator("#accept-dialog")
+    expect(dialog).to_be_visible()
+    assert not VendorResponse.objects.filter(purchase_order=accept_me).exists()
+    assert_fits(phone, f"vendor-accept-dialog-{lang(phone)}")
+    dialog.locator("[data-action=accept-confirm]").click()
     expect(phone.locator(".messages")).to_be_visible()
     assert VendorResponse.objects.get(purchase_order=accept_me).kind == ResponseKind.ACCEPTED
 
@@ -374,6 +380,11 @@ def test_the_vendor_answers_every_way_on_a_phone(phone, live_server, cast):
     screen(phone, f"phone-respond-{lang(phone)}")
     assert_accessible(phone, f"response editor on a phone ({lang(phone)})")
     phone.locator("button[value=submit]").click()
+    # 4 of the 10 ordered: asked once before it is sent.
+    quantities = phone.locator("#quantities-dialog")
+    expect(quantities).to_be_visible()
+    assert_fits(phone, f"vendor-quantities-dialog-{lang(phone)}")
+    quantities.locator("[data-send-anyway]").click()
     expect(phone.locator(".messages")).to_be_visible()
     response = VendorResponse.objects.get(purchase_order=change_me)
     assert response.kind == ResponseKind.ACCEPTED_WITH_CHANGES
