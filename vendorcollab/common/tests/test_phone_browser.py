@@ -356,6 +356,7 @@ def test_the_vendor_answers_every_way_on_a_phone(phone, live_server, cast):
     expect(dialog).to_be_visible()
     assert not VendorResponse.objects.filter(purchase_order=accept_me).exists()
     assert_fits(phone, f"vendor-accept-dialog-{lang(phone)}")
+    screen(phone, f"phone-accept-dialog-{lang(phone)}")
     dialog.locator("[data-action=accept-confirm]").click()
     expect(phone.locator(".messages")).to_be_visible()
     assert VendorResponse.objects.get(purchase_order=accept_me).kind == ResponseKind.ACCEPTED
