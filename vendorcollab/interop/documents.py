@@ -290,7 +290,8 @@ def document_list(
         Document.objects.visible_to(actor).defer("xml").select_related("company", "vendor", "purchase_order", "version")
     )
     if since is not None:
-        rows = rows.filter(created_at__gte=since)
+        # A moment without an offset is read in the portal's time zone.
+        rows = rows.filter(created_at__gte=timezone.make_aware(since) if timezone.is_naive(since) else since)
     if transaction_code:
         rows = rows.filter(transaction=transaction_code)
     if direction:

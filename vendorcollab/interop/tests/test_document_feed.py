@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from vendorcollab.api.tests.helpers import ApiClient, error_of
 from vendorcollab.interop import documents, tasks
@@ -88,6 +89,8 @@ def test_the_buyer_feed_lists_every_document_oldest_first_with_filters(endpoints
     assert ids(purchase_order=order.purchase_order_id) == [order.pk, from_buyer.pk]
     Document.objects.filter(pk=order.pk).update(created_at=order.created_at - timedelta(days=1))
     assert ids(since=(order.created_at - timedelta(hours=1)).isoformat()) == [refused.pk, from_buyer.pk]
+    naive = timezone.localtime(order.created_at - timedelta(hours=12)).replace(tzinfo=None)
+    assert ids(since=naive.isoformat()) == [refused.pk, from_buyer.pk]  # read in the portal's time zone
     assert ids(page_size=1, page=2) == [refused.pk]
     assert error_of(api.get("/documents", {"type": "T99"}))["code"] == "invalid_input"
 
