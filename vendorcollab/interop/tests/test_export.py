@@ -12,7 +12,7 @@ from vendorcollab.common.testing.factories import in_days, line
 from vendorcollab.interop.selectors import response_for_export, version_for_export
 from vendorcollab.interop.services import ubl_order_import
 from vendorcollab.interop.ubl_reader import NS
-from vendorcollab.interop.ubl_writer import ubl_order, ubl_order_response
+from vendorcollab.interop.writers import ubl_order, ubl_order_response
 from vendorcollab.purchasing.models import LineAction, PurchaseOrder, ResponseKind, Visibility
 from vendorcollab.purchasing.services import ChargeInput, note_add, po_confirm, po_create, po_send, response_submit
 from vendorcollab.purchasing.tests.helpers import answer, split
