@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -185,44 +186,71 @@ def postal_address(parent: etree._Element, holder: Any, name: str = "cac:PostalA
     sub(sub(address, "cac:Country"), "cbc:IdentificationCode", country)
 
 
+_PARTY_FIELDS = (
+    "name",
+    "street_name",
+    "additional_street_name",
+    "city_name",
+    "postal_zone",
+    "country_subentity",
+    "country_code",
+    "vat_id",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def party_data(partner: Company | Vendor, named: object = None) -> SimpleNamespace:
+    """A party's details from master data, with what the buyer's Order named (the PO's ``parties`` entry) taking
+    precedence field by field: the documents about an imported Order speak of the parties as it did."""
+    values = {field: getattr(partner, field, "") or "" for field in _PARTY_FIELDS}
+    if isinstance(named, dict):
+        values.update({field: str(named[field]) for field in _PARTY_FIELDS if named.get(field)})
+    return SimpleNamespace(**values)
+
+
 def party(
     role: etree._Element,
     partner: Company | Vendor,
     *,
+    named: object = None,
     with_name: bool = True,
     with_address: bool = False,
     with_tax: bool = False,
-    contact: tuple[str, str, str] | None = None,
+    with_contact: bool = False,
+    contact: tuple[str, str, str] = ("", "", ""),
 ) -> etree._Element:
-    """A party from master data: its endpoint always; its name, postal address, VAT identifier and contact where
-    the transaction has them (T76 and T116 forbid ``PartyName``)."""
+    """A party: its endpoint from master data always; its name, postal address, VAT identifier and contact where
+    the transaction has them (T76 and T116 forbid ``PartyName``). ``contact`` fills what the party's own lacks."""
+    data = party_data(partner, named)
     element = sub(role, "cac:Party")
     sub(element, "cbc:EndpointID", partner.endpoint_id, schemeID=partner.endpoint_scheme)
     if with_name:
-        sub(sub(element, "cac:PartyName"), "cbc:Name", partner.name)
+        sub(sub(element, "cac:PartyName"), "cbc:Name", data.name)
     if with_address:
-        postal_address(element, partner)
-    vat_id = getattr(partner, "vat_id", "")
-    if with_tax and vat_id:
+        postal_address(element, data)
+    if with_tax and data.vat_id:
         scheme = sub(element, "cac:PartyTaxScheme")
-        sub(scheme, "cbc:CompanyID", vat_id)
+        sub(scheme, "cbc:CompanyID", data.vat_id)
         sub(sub(scheme, "cac:TaxScheme"), "cbc:ID", "VAT")
-    sub(sub(element, "cac:PartyLegalEntity"), "cbc:RegistrationName", partner.name)
-    name, phone, email = contact or ("", "", "")
-    if any((name, phone, email)):
-        person = sub(element, "cac:Contact")
-        if name:
-            sub(person, "cbc:Name", name)
-        if phone:
-            sub(person, "cbc:Telephone", phone)
-        if email:
-            sub(person, "cbc:ElectronicMail", email)
+    sub(sub(element, "cac:PartyLegalEntity"), "cbc:RegistrationName", data.name)
+    if with_contact:
+        name = contact[0] or data.contact_name
+        phone = contact[1] or data.contact_phone
+        email = contact[2] or data.contact_email
+        if any((name, phone, email)):
+            person = sub(element, "cac:Contact")
+            if name:
+                sub(person, "cbc:Name", name)
+            if phone:
+                sub(person, "cbc:Telephone", phone)
+            if email:
+                sub(person, "cbc:ElectronicMail", email)
     return element
 
 
-def partner_contact(partner: Company | Vendor) -> tuple[str, str, str]:
-    return (
-        getattr(partner, "contact_name", ""),
-        getattr(partner, "contact_phone", ""),
-        getattr(partner, "contact_email", ""),
-    )
+def named_party(version_or_po: PurchaseOrderVersion | PurchaseOrder, role: str) -> object:
+    """The buyer's or seller's party as the buyer's Order named it (``parties``), if it did."""
+    parties = getattr(version_or_po, "parties", None)
+    return parties.get(role) if isinstance(parties, dict) else None

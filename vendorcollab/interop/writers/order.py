@@ -23,9 +23,9 @@ from .common import (
     is_advanced,
     issued,
     line_id,
+    named_party,
     note,
     order_id,
-    partner_contact,
     party,
     period,
     postal_address,
@@ -103,18 +103,22 @@ def _write(version: PurchaseOrderVersion, *, change: bool) -> bytes:
     contract = getattr(terms, "contract_reference", "")
     if contract:
         sub(sub(root, "cac:Contract"), "cbc:ID", contract)
-    buyer_contact = (
-        version.buyer_contact_name or partner_contact(po.company)[0],
-        partner_contact(po.company)[1],
-        version.buyer_contact_email or partner_contact(po.company)[2],
+    party(
+        sub(root, "cac:BuyerCustomerParty"),
+        po.company,
+        named=named_party(version, "buyer"),
+        with_address=True,
+        with_tax=True,
+        with_contact=True,
+        contact=(version.buyer_contact_name, "", version.buyer_contact_email),
     )
-    party(sub(root, "cac:BuyerCustomerParty"), po.company, with_address=True, with_tax=True, contact=buyer_contact)
     party(
         sub(root, "cac:SellerSupplierParty"),
         po.vendor,
+        named=named_party(version, "seller"),
         with_address=True,
         with_tax=True,
-        contact=partner_contact(po.vendor),
+        with_contact=True,
     )
     _delivery(root, version)
     delivery_terms = getattr(terms, "delivery_terms", "")
@@ -272,6 +276,6 @@ def ubl_order_cancellation(po: PurchaseOrder, *, reason: str, moment: datetime) 
     issued(root, moment)
     sub(root, "cbc:CancellationNote", reason.strip() or "Cancelled by the buyer")
     sub(sub(root, "cac:OrderReference"), "cbc:ID", order_id(po))
-    party(sub(root, "cac:BuyerCustomerParty"), po.company, with_name=False)
-    party(sub(root, "cac:SellerSupplierParty"), po.vendor, with_address=True)
+    party(sub(root, "cac:BuyerCustomerParty"), po.company, named=named_party(po, "buyer"), with_name=False)
+    party(sub(root, "cac:SellerSupplierParty"), po.vendor, named=named_party(po, "seller"), with_address=True)
     return serialise(root)

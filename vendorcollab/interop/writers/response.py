@@ -17,6 +17,7 @@ from .common import (
     is_advanced,
     issued,
     line_id,
+    named_party,
     note,
     order_id,
     party,
@@ -84,8 +85,8 @@ def ubl_order_response(response: VendorResponse) -> bytes:
     # The Order answered: the buyer's Order ID; for a later version sent without Order Change, the replacing Order.
     # (UBL 2.1 has no OrderChangeDocumentReference, and T116 allows no other reference to the Order Change.)
     sub(sub(root, "cac:OrderReference"), "cbc:ID", order_id(po) if advanced else order_document_id(version))
-    party(sub(root, "cac:SellerSupplierParty"), po.vendor, with_name=False)
-    party(sub(root, "cac:BuyerCustomerParty"), po.company, with_name=False)
+    party(sub(root, "cac:SellerSupplierParty"), po.vendor, named=named_party(version, "seller"), with_name=False)
+    party(sub(root, "cac:BuyerCustomerParty"), po.company, named=named_party(version, "buyer"), with_name=False)
     if kind == ResponseKind.ACCEPTED_WITH_CHANGES:
         ordered = {line.line_number: line for line in version.lines.all()}
         for answer in response.lines.all():
