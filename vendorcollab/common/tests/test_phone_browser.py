@@ -157,6 +157,9 @@ def orders(cast):
     services.response_submit(
         actor=cast.vendor_a_user, purchase_order=rejected, version=1, kind=ResponseKind.REJECTED, note="No stock."
     )
+    confirmed = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
+    services.response_submit(actor=cast.vendor_a_user, purchase_order=confirmed, version=1, kind=ResponseKind.ACCEPTED)
+    services.po_confirm(actor=cast.agent, purchase_order=confirmed)
     # Consignment: stock on hand, a replenishment on its way, an ownership change (which makes a consignment PO).
     priced(cast, "3.00")
     stocked(cast, quantity="20", color="Red", size="XL")
@@ -168,6 +171,7 @@ def orders(cast):
         "full": full,
         "accepted": accepted,
         "rejected": rejected,
+        "confirmed": confirmed,
         "journal": journal,
         "consigned": journal.purchase_order,
         "replenishment": replenishment,
@@ -251,6 +255,22 @@ def test_the_vendors_pages_fit_a_phone(phone, live_server, cast, orders):
 def test_the_buyers_pages_fit_a_phone(phone, live_server, cast, orders):
     login(phone, live_server.url, "bob", "pw-bob")
     _walk(phone, live_server, BUYER_PAGES, orders, "buyer")
+
+
+# The receiving clerk's own workspace and the receipt page.
+CLERK_PAGES = [
+    "/buyer/receiving/",
+    "/buyer/purchase-orders/{confirmed}/receipts/",
+    "/buyer/purchase-orders/{confirmed}/",
+]
+
+
+def test_the_clerks_pages_fit_a_phone(phone, live_server, cast, orders):
+    login(phone, live_server.url, "carol", "pw-carol")
+    _walk(phone, live_server, CLERK_PAGES, orders, "clerk")
+    phone.goto(live_server.url + "/buyer/receiving/")
+    expect(phone.locator("main")).to_contain_text(orders["confirmed"].number)
+    assert_accessible(phone, f"receiving workspace on a phone ({lang(phone)})")
 
 
 def test_stacked_lines_show_only_the_fields_that_carry_a_value(phone, live_server, cast, orders):
@@ -351,6 +371,13 @@ def test_the_vendor_answers_every_way_on_a_phone(phone, live_server, cast):
     accept = phone.locator("[data-action=accept]")
     assert_fits(phone, f"vendor-po-{lang(phone)}")
     accept.click()
+    # A mis-tap accepts nothing: the phone asks once, and the dialog fits the screen.
+    dialog = phone.locator("#accept-dialog")
+    expect(dialog).to_be_visible()
+    assert not VendorResponse.objects.filter(purchase_order=accept_me).exists()
+    assert_fits(phone, f"vendor-accept-dialog-{lang(phone)}")
+    screen(phone, f"phone-accept-dialog-{lang(phone)}")
+    dialog.locator("[data-action=accept-confirm]").click()
     expect(phone.locator(".messages")).to_be_visible()
     assert VendorResponse.objects.get(purchase_order=accept_me).kind == ResponseKind.ACCEPTED
 
@@ -374,6 +401,11 @@ def test_the_vendor_answers_every_way_on_a_phone(phone, live_server, cast):
     screen(phone, f"phone-respond-{lang(phone)}")
     assert_accessible(phone, f"response editor on a phone ({lang(phone)})")
     phone.locator("button[value=submit]").click()
+    # 4 of the 10 ordered: asked once before it is sent.
+    quantities = phone.locator("#quantities-dialog")
+    expect(quantities).to_be_visible()
+    assert_fits(phone, f"vendor-quantities-dialog-{lang(phone)}")
+    quantities.locator("[data-send-anyway]").click()
     expect(phone.locator(".messages")).to_be_visible()
     response = VendorResponse.objects.get(purchase_order=change_me)
     assert response.kind == ResponseKind.ACCEPTED_WITH_CHANGES
