@@ -80,7 +80,8 @@ def test_a_version_exports_as_a_valid_peppol_order(endpoints, rich):
     assert [text(item, "cac:LineItem/cbc:ID") for item in lines] == ["1", "2", "3"]
     first, second, _third = lines
     assert text(first, "cac:LineItem/cbc:Quantity") == "12"
-    assert first.find("cac:LineItem/cbc:Quantity", NS).get("unitCode") == "EA"
+    # The UN/ECE Rec 20 code of the item (the unit's name, "ea", is for screens)
+    assert first.find("cac:LineItem/cbc:Quantity", NS).get("unitCode") == endpoints.items[0].unit_code == "H87"
     assert text(first, "cac:LineItem/cac:Price/cbc:PriceAmount") == "3.25"
     assert text(first, "cac:LineItem/cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndDate") == in_days(20).isoformat()
     # 12 x 3.25 = 39.00, less 10 %: 35.10.
@@ -241,7 +242,8 @@ def test_an_exported_order_imports_back_as_the_same_purchase_order(endpoints, ri
     assert (copy.company, copy.vendor, copy.currency) == (rich.company, rich.vendor, rich.currency)
 
     def lines(po):
-        fields = ("line_number", "item_id", "quantity", "unit", "unit_price", "discount_percent", "delivery_date")
+        # The unit travels as its Rec 20 code; which name the reader gives it is the reader's business.
+        fields = ("line_number", "item_id", "quantity", "unit_price", "discount_percent", "delivery_date")
         dimensions = ("color", "size", "style", "configuration")
         return [tuple(getattr(line, name) for name in fields + dimensions) for line in po.lines.order_by("line_number")]
 

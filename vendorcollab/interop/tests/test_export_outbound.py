@@ -14,7 +14,7 @@ from vendorcollab.interop.outbound import (
 )
 from vendorcollab.interop.selectors import response_for_export, version_for_export
 from vendorcollab.interop.ubl_reader import NS
-from vendorcollab.partners.models import Vendor
+from vendorcollab.partners.models import OrderingProfile
 from vendorcollab.purchasing.models import LineAction, PurchaseOrder, PurchaseOrderVersion, ResponseKind
 from vendorcollab.purchasing.services import (
     po_cancel,
@@ -28,13 +28,13 @@ from vendorcollab.purchasing.services import (
 from vendorcollab.purchasing.tests.helpers import answer, split
 
 from .conftest import assert_valid, peppol_fatal
-from .test_export_conformance import PENDING
+from .test_export_conformance import complete_master_data
 
 
 @pytest.fixture
-def advanced(monkeypatch):
-    """Vendor accounts speak the advanced ordering profile (Order Change, Cancellation, Response Advanced)."""
-    monkeypatch.setattr(Vendor, "ordering_profile", "advanced_ordering", raising=False)
+def advanced(endpoints):
+    """Vendor A speaks the advanced ordering profile (Order Change, Cancellation, Response Advanced)."""
+    complete_master_data(endpoints, profile=OrderingProfile.ADVANCED)
 
 
 def version(cast, po, number):
@@ -106,12 +106,13 @@ def test_a_later_version_is_an_order_change_and_its_answer_an_order_response_adv
 
 
 def test_without_the_advanced_profile_a_later_version_is_an_order_that_replaces_the_first(endpoints, sent):
+    complete_master_data(endpoints)
     resend(endpoints, sent)
     [order] = documents_for_version_sent(version(endpoints, sent, 2))
     assert (order.transaction, order.document_id) == (Transaction.T01, f"{sent.number}-2")
     root = assert_valid(order.xml, "Order")
     assert ids(root, "cac:OrderDocumentReference/cbc:ID") == [sent.number]
-    assert peppol_fatal(order.xml, "T01") - PENDING == set()
+    assert peppol_fatal(order.xml, "T01") == set()
 
     response = response_submit(
         actor=endpoints.vendor_a_user, purchase_order=sent, version=2, kind=ResponseKind.ACCEPTED

@@ -25,6 +25,7 @@ from .common import (
     line_id,
     named_party,
     note,
+    number,
     order_id,
     party,
     period,
@@ -47,6 +48,7 @@ ORDER_TYPE_STANDARD = "220"
 LINE_ADDED, LINE_CANCELLED, LINE_CHANGED = "1", "2", "3"
 # UNCL 5189: the allowance reason of a line's percentage discount.
 DISCOUNT_REASON_CODE = "95"
+NOT_SUBJECT_TO_TAX = "O"  # UNCL 5305
 _DIMENSIONS = (("color", "Color"), ("size", "Size"), ("style", "Style"), ("configuration", "Configuration"))
 
 
@@ -116,9 +118,8 @@ def _write(version: PurchaseOrderVersion, *, change: bool) -> bytes:
         sub(root, "cac:SellerSupplierParty"),
         po.vendor,
         named=named_party(version, "seller"),
-        with_address=True,
-        with_tax=True,
-        with_contact=True,
+        with_address=True,  # T01-B07202: the seller's postal address
+        with_contact=True,  # (and no PartyTaxScheme: the seller's has none in an Order, T01-B07204)
     )
     _delivery(root, version)
     delivery_terms = getattr(terms, "delivery_terms", "")
@@ -246,13 +247,14 @@ def item(
         scheme = getattr(line, "standard_item_scheme", "") or "0160"
         sub(sub(element, "cac:StandardItemIdentification"), "cbc:ID", standard, schemeID=scheme)
     if with_tax:
-        category = getattr(line, "tax_category", "")
-        if category:
+        # A category needs its rate (T01-R029, R030), except "not subject to tax" (O): a standard-rated line whose
+        # rate is not known is written without a tax category, which an Order may leave out.
+        category, percent = line.tax_category, line.tax_percent
+        if category and (percent is not None or category == NOT_SUBJECT_TO_TAX):
             tax = sub(element, "cac:ClassifiedTaxCategory")
             sub(tax, "cbc:ID", category)
-            percent = getattr(line, "tax_percent", None)
-            if percent is not None:
-                sub(tax, "cbc:Percent", format(Decimal(percent).normalize(), "f"))
+            if percent is not None and category != NOT_SUBJECT_TO_TAX:
+                sub(tax, "cbc:Percent", number(Decimal(percent)))
             sub(sub(tax, "cac:TaxScheme"), "cbc:ID", "VAT")
     if with_dimensions:
         for field, label in _DIMENSIONS:
