@@ -77,7 +77,7 @@ def documents_for_cancellation(po: PurchaseOrder) -> list[OutboundDocument]:
 def documents_for_response(response: VendorResponse) -> list[OutboundDocument]:
     """The Order Response (T76) to an Order, the Order Response Advanced (T116) to an Order Change; nothing when
     the Order expects no response (PEPPOL ``order_only``)."""
-    if not getattr(response.version, "response_expected", True):
+    if not response.version.response_expected:
         return []
     transaction = Transaction.T116 if is_advanced_response(response) else Transaction.T76
     return [OutboundDocument(transaction, response_document_id(response), ubl_order_response(response))]

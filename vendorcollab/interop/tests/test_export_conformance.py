@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from lxml import etree
 
 from vendorcollab.api.tests.helpers import ApiClient
 from vendorcollab.common.testing.factories import in_days, line, make_po
@@ -18,9 +19,18 @@ from vendorcollab.interop.outbound import (
     documents_for_version_sent,
 )
 from vendorcollab.interop.selectors import response_for_export, version_for_export
+from vendorcollab.interop.ubl_reader import NS
 from vendorcollab.partners.models import OrderingProfile
 from vendorcollab.purchasing.models import LineAction, PurchaseOrder, ResponseKind
-from vendorcollab.purchasing.services import po_cancel, po_request_change, po_send, po_update, response_submit
+from vendorcollab.purchasing.services import (
+    po_cancel,
+    po_create,
+    po_request_change,
+    po_send,
+    po_update,
+    response_submit,
+)
+from vendorcollab.purchasing.services.inputs import LineInput, OrderTermsInput, PartyInput
 from vendorcollab.purchasing.tests.helpers import answer, split
 
 from .conftest import assert_valid, peppol_fatal
@@ -187,3 +197,94 @@ def test_a_change_every_answer_to_it_and_the_cancellation_conform(endpoints, po,
     # And when the buyer cancels the PO, the Order Cancellation conforms
     po_cancel(actor=endpoints.agent, purchase_order=PurchaseOrder.objects.get(pk=po.pk), reason="Not needed")
     conformant(documents_for_cancellation(PurchaseOrder.objects.get(pk=po.pk)), Transaction.T115)
+
+
+def test_an_order_with_all_it_can_carry_conforms_and_every_answer_refers_to_the_buyers_ids(endpoints):
+    """The buyer's own Order ID and line IDs (A, B, C), a free-text line with a GTIN, tax, references, terms, the
+    delivery place and the parties as the Order named them: written in every transaction, answered by the IDs."""
+    complete_master_data(endpoints, profile=OrderingProfile.ADVANCED)
+    terms = OrderTermsInput(
+        order_document_id="ERP-4711",
+        payment_terms="30 days net",
+        delivery_terms_code="DAP",
+        delivery_terms="Delivered at the dock",
+        contract_reference="C-2026-01",
+        quotation_reference="Q-77",
+        originator_reference="REQ-9",
+        delivery_party_name="Receiving, dock 4",
+        delivery_location_id="7300010000018",
+        delivery_location_scheme="0088",
+        delivery_street_name="Havenweg 4",
+        delivery_city_name="Rotterdam",
+        delivery_postal_zone="3089 JB",
+        delivery_country_code="NL",
+        buyer_party=PartyInput(name="Contoso Purchasing", city_name="Utrecht", country_code="NL"),
+    )
+    free_text = LineInput(
+        item=None,
+        description="Pallet wrap, 500 mm",
+        unit_code="MTR",
+        unit="metre",
+        sellers_item_id="PW-500",
+        standard_item_id="4006381333931",
+        quantity=Decimal("6"),
+        unit_price=Decimal("12.00"),
+        delivery_date=in_days(21),
+        buyer_line_id="C",
+        tax_percent=Decimal("21"),
+        requested_start=in_days(20),
+        requested_end=in_days(22),
+    )
+    po = po_create(
+        actor=endpoints.agent,
+        company=endpoints.company,
+        vendor=endpoints.vendor_a,
+        lines=[
+            line(endpoints.items[0], quantity="10", buyer_line_id="A", tax_percent=Decimal("21")),
+            line(endpoints.items[1], quantity="20", buyer_line_id="B", tax_category="E", tax_percent=Decimal("0")),
+            free_text,
+        ],
+        terms=terms,
+    )
+    po = po_send(actor=endpoints.agent, purchase_order=po)
+    [order] = documents_for_version_sent(_version(endpoints, po, 1))
+    conformant([order], Transaction.T01)
+    root = etree.fromstring(order.xml)
+    assert root.findtext("cbc:ID", namespaces=NS) == "ERP-4711"
+    assert [e.text for e in root.iterfind("cac:OrderLine/cac:LineItem/cbc:ID", NS)] == ["A", "B", "C"]
+    assert root.findtext("cac:BuyerCustomerParty/cac:Party/cac:PartyName/cbc:Name", namespaces=NS) == (
+        "Contoso Purchasing"
+    )
+    assert root.findtext("cac:Delivery/cac:DeliveryLocation/cac:Address/cbc:CityName", namespaces=NS) == "Rotterdam"
+    assert root.findtext("cac:OrderLine[3]/cac:LineItem/cbc:Quantity", namespaces=NS) == "6"
+    assert root.find("cac:OrderLine[3]/cac:LineItem/cbc:Quantity", NS).get("unitCode") == "MTR"
+
+    response = response_submit(
+        actor=endpoints.vendor_a_user,
+        purchase_order=po,
+        version=1,
+        kind=ResponseKind.ACCEPTED_WITH_CHANGES,
+        lines=ANSWERS["mixed per line"][1],
+    )
+    [answer_document] = documents_for_response(_response(endpoints, po, response))
+    conformant([answer_document], Transaction.T76)
+    root = etree.fromstring(answer_document.xml)
+    assert root.findtext("cac:OrderReference/cbc:ID", namespaces=NS) == "ERP-4711"
+    assert [e.text for e in root.iterfind("cac:OrderLine/cac:LineItem/cbc:ID", NS)] == ["A.1", "A.2", "B", "C"]
+    assert [e.text for e in root.iterfind("cac:OrderLine/cac:OrderLineReference/cbc:LineID", NS)] == [
+        "A",
+        "A",
+        "B",
+        "C",
+    ]
+
+    # The change and the cancellation carry the same IDs
+    po_request_change(actor=endpoints.agent, purchase_order=PurchaseOrder.objects.get(pk=po.pk))
+    po_send(actor=endpoints.agent, purchase_order=PurchaseOrder.objects.get(pk=po.pk))
+    [change] = documents_for_version_sent(_version(endpoints, po, 2))
+    conformant([change], Transaction.T114)
+    assert etree.fromstring(change.xml).findtext("cac:OrderReference/cbc:ID", namespaces=NS) == "ERP-4711"
+    po_cancel(actor=endpoints.agent, purchase_order=PurchaseOrder.objects.get(pk=po.pk))
+    [cancellation] = documents_for_cancellation(PurchaseOrder.objects.get(pk=po.pk))
+    conformant([cancellation], Transaction.T115)
+    assert etree.fromstring(cancellation.xml).findtext("cac:OrderReference/cbc:ID", namespaces=NS) == "ERP-4711"

@@ -13,14 +13,13 @@ from django.utils import timezone
 from lxml import etree
 
 from vendorcollab.common.text import xml_safe
-from vendorcollab.partners.models import Company, Vendor
-from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion
+from vendorcollab.partners.models import Company, OrderingProfile, Vendor
+from vendorcollab.purchasing.models import LineFields, PurchaseOrder, PurchaseOrderVersion
 
 from ..ubl_reader import CAC, CBC
 
 PROFILE_ORDERING = "urn:fdc:peppol.eu:poacc:bis:ordering:3"
 PROFILE_ADVANCED = "urn:fdc:peppol.eu:poacc:bis:advanced_ordering:3"
-ADVANCED_ORDERING = "advanced_ordering"  # ``OrderingProfile.ADVANCED``
 CENT = Decimal("0.01")
 # UNCL 5189 (the subset of PEPPOL BIS): the codes an allowance's reason may have. A charge's code and any other
 # allowance code are written as the reason's text only: the official rules refuse a code outside the code lists.
@@ -52,30 +51,28 @@ ALLOWANCE_REASON_CODES = frozenset(
 # --- identifiers -------------------------------------------------------------------------------------------------
 
 
-def order_id(po: PurchaseOrder) -> str:
+def order_id(po: PurchaseOrder | PurchaseOrderVersion) -> str:
     """The buyer's Order ID, which every document about the PO refers to: the one its ERP gave, else the PO number
     (never a version label, which the buyer's ERP has never seen)."""
-    return getattr(po, "order_document_id", "") or po.number
+    return po.order_id
 
 
-def line_id(line: Any) -> str:
+def line_id(line: LineFields) -> str:
     """A line's ID in the buyer's Order: the ERP's own (A, B, C stay A, B, C), else the line number."""
-    return getattr(line, "buyer_line_id", "") or str(line.line_number)
+    return line.order_line_id
 
 
-def unit_code(line: Any) -> str:
-    """The line's UN/ECE Rec 20 unit code (screens show the unit's name)."""
-    code: str = getattr(line, "unit_code", "")
-    if not code and getattr(line, "item", None) is not None:
-        code = getattr(line.item, "unit_code", "")
-    return code or line.unit.upper()
+def unit_code(line: LineFields) -> str:
+    """The line's UN/ECE Rec 20 unit code, else its item's (screens show the unit's name). A send without one is
+    refused before the document is written; the unit's name in capitals is the last resort of old rows."""
+    return line.unit_code or (line.item.unit_code if line.item else "") or line.unit.upper()
 
 
 def is_advanced(version_or_po: PurchaseOrderVersion | PurchaseOrder) -> bool:
     """Whether the vendor account speaks the advanced ordering profile (Order Change, Cancellation, Response
     Advanced); otherwise only Order and Order Response."""
     po = version_or_po.purchase_order if isinstance(version_or_po, PurchaseOrderVersion) else version_or_po
-    return getattr(po.vendor, "ordering_profile", "") == ADVANCED_ORDERING
+    return po.vendor.ordering_profile == OrderingProfile.ADVANCED
 
 
 def profile(advanced: bool) -> str:
@@ -204,7 +201,7 @@ _PARTY_FIELDS = (
 def party_data(partner: Company | Vendor, named: object = None) -> SimpleNamespace:
     """A party's details from master data, with what the buyer's Order named (the PO's ``parties`` entry) taking
     precedence field by field: the documents about an imported Order speak of the parties as it did."""
-    values = {field: getattr(partner, field, "") or "" for field in _PARTY_FIELDS}
+    values = {field: getattr(partner, field) or "" for field in _PARTY_FIELDS}
     if isinstance(named, dict):
         values.update({field: str(named[field]) for field in _PARTY_FIELDS if named.get(field)})
     return SimpleNamespace(**values)
@@ -252,5 +249,5 @@ def party(
 
 def named_party(version_or_po: PurchaseOrderVersion | PurchaseOrder, role: str) -> object:
     """The buyer's or seller's party as the buyer's Order named it (``parties``), if it did."""
-    parties = getattr(version_or_po, "parties", None)
+    parties = version_or_po.parties
     return parties.get(role) if isinstance(parties, dict) else None

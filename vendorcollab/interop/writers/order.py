@@ -56,8 +56,7 @@ def order_document_id(version: PurchaseOrderVersion) -> str:
     """The ID of the document a version is sent as: the buyer's Order ID for the Order; for a later version that
     goes out as an Order Change, or as a replacing Order to a vendor without Order Change, the ID with the
     version's number."""
-    po = version.purchase_order
-    return order_id(po) if version.number == 1 else f"{order_id(po)}-{version.number}"
+    return order_id(version) if version.number == 1 else f"{order_id(version)}-{version.number}"
 
 
 def ubl_order(version: PurchaseOrderVersion) -> bytes:
@@ -81,7 +80,7 @@ def _write(version: PurchaseOrderVersion, *, change: bool) -> bytes:
         root = root_element(ORDER_NS, "Order")
         sub(root, "cbc:CustomizationID", ORDER_CUSTOMIZATION)
     sub(root, "cbc:ProfileID", profile(advanced))
-    sub(root, "cbc:ID", order_document_id(version) if version.number > 1 or change else order_id(po))
+    sub(root, "cbc:ID", order_document_id(version))
     issued(root, version.created_at)
     if change:
         sub(root, "cbc:SequenceNumberID", str(version.number - 1))
@@ -90,19 +89,18 @@ def _write(version: PurchaseOrderVersion, *, change: bool) -> bytes:
     notes = list(version.notes.all())
     note(root, (item.text for item in notes if item.line_number is None))
     sub(root, "cbc:DocumentCurrencyCode", currency)
-    terms = version
-    reference = getattr(terms, "originator_reference", "")
+    # In each schema's order: an Order names the quotation first, an Order Change the Order it changes first.
     if change:
-        sub(sub(root, "cac:OrderReference"), "cbc:ID", order_id(po))
-    elif version.number > 1:
+        sub(sub(root, "cac:OrderReference"), "cbc:ID", order_id(version))
+    if version.quotation_reference:
+        sub(sub(root, "cac:QuotationDocumentReference"), "cbc:ID", version.quotation_reference)
+    if not change and version.number > 1:
         # A vendor without Order Change gets the new version as an Order that names the one it replaces.
-        sub(sub(root, "cac:OrderDocumentReference"), "cbc:ID", order_id(po))
+        sub(sub(root, "cac:OrderDocumentReference"), "cbc:ID", order_id(version))
+    reference = version.originator_reference
     if reference:
         sub(sub(root, "cac:OriginatorDocumentReference"), "cbc:ID", reference)
-    quotation = getattr(terms, "quotation_reference", "")
-    if quotation:
-        sub(sub(root, "cac:QuotationDocumentReference"), "cbc:ID", quotation)
-    contract = getattr(terms, "contract_reference", "")
+    contract = version.contract_reference
     if contract:
         sub(sub(root, "cac:Contract"), "cbc:ID", contract)
     party(
@@ -122,14 +120,15 @@ def _write(version: PurchaseOrderVersion, *, change: bool) -> bytes:
         with_contact=True,  # (and no PartyTaxScheme: the seller's has none in an Order, T01-B07204)
     )
     _delivery(root, version)
-    delivery_terms = getattr(terms, "delivery_terms", "")
-    delivery_terms_code = getattr(terms, "delivery_terms_code", "")
+    delivery_terms = version.delivery_terms
+    delivery_terms_code = version.delivery_terms_code
     if delivery_terms or delivery_terms_code:
         element = sub(root, "cac:DeliveryTerms")
-        sub(element, "cbc:ID", delivery_terms_code or "")
+        if delivery_terms_code:
+            sub(element, "cbc:ID", delivery_terms_code)
         if delivery_terms:
             sub(element, "cbc:SpecialTerms", delivery_terms)
-    payment_terms = getattr(terms, "payment_terms", "")
+    payment_terms = version.payment_terms
     if payment_terms:
         sub(sub(root, "cac:PaymentTerms"), "cbc:Note", payment_terms)
     all_lines = list(version.lines.all())
@@ -194,16 +193,16 @@ def _write(version: PurchaseOrderVersion, *, change: bool) -> bytes:
 
 def _delivery(root: etree._Element, version: PurchaseOrderVersion) -> None:
     """The order's delivery place, as the Order named it."""
-    location_id = getattr(version, "delivery_location_id", "")
-    has_address = bool(getattr(version, "delivery_country_code", ""))
-    party_name = getattr(version, "delivery_party_name", "")
+    location_id = version.delivery_location_id
+    has_address = bool(version.delivery_country_code)
+    party_name = version.delivery_party_name
     if not (location_id or has_address or party_name):
         return
     delivery = sub(root, "cac:Delivery")
     if location_id or has_address:
         location = sub(delivery, "cac:DeliveryLocation")
         if location_id:
-            scheme = getattr(version, "delivery_location_scheme", "")
+            scheme = version.delivery_location_scheme
             sub(location, "cbc:ID", location_id, **({"schemeID": scheme} if scheme else {}))
         postal_address(location, version, name="cac:Address", prefix="delivery_")
     if party_name:
@@ -211,8 +210,7 @@ def _delivery(root: etree._Element, version: PurchaseOrderVersion) -> None:
 
 
 def _line_delivery(item_line: etree._Element, line: VersionLine) -> None:
-    start: date | None = getattr(line, "requested_start", None)
-    end: date | None = getattr(line, "requested_end", None)
+    start, end = line.requested_start, line.requested_end
     if line.schedule:
         days = sorted(date.fromisoformat(part["delivery_date"]) for part in line.schedule)
         start, end = days[0], days[-1]
@@ -236,15 +234,15 @@ def item(
         sub(element, "cbc:Description", line.external_description)
     master = line.item
     sub(element, "cbc:Name", line.description or (master.name if master else "") or line_id(line))
-    buyers = getattr(line, "buyers_item_id", "") or (master.number if master else "")
+    buyers = line.buyers_item_id or (master.number if master else "")
     if buyers:
         sub(sub(element, "cac:BuyersItemIdentification"), "cbc:ID", buyers)
-    sellers = line.external_item_number or getattr(line, "sellers_item_id", "")
+    sellers = line.external_item_number or line.sellers_item_id
     if sellers:
         sub(sub(element, "cac:SellersItemIdentification"), "cbc:ID", sellers)
-    standard = getattr(line, "standard_item_id", "") or (getattr(master, "standard_item_id", "") if master else "")
+    standard = line.standard_item_id or (master.standard_item_id if master else "")
     if standard and with_standard:
-        scheme = getattr(line, "standard_item_scheme", "") or "0160"
+        scheme = line.standard_item_scheme or "0160"
         sub(sub(element, "cac:StandardItemIdentification"), "cbc:ID", standard, schemeID=scheme)
     if with_tax:
         # A category needs its rate (T01-R029, R030), except "not subject to tax" (O): a standard-rated line whose

@@ -84,7 +84,7 @@ def ubl_order_response(response: VendorResponse) -> bytes:
     sub(root, "cbc:DocumentCurrencyCode", version.currency)
     # The Order answered: the buyer's Order ID; for a later version sent without Order Change, the replacing Order.
     # (UBL 2.1 has no OrderChangeDocumentReference, and T116 allows no other reference to the Order Change.)
-    sub(sub(root, "cac:OrderReference"), "cbc:ID", order_id(po) if advanced else order_document_id(version))
+    sub(sub(root, "cac:OrderReference"), "cbc:ID", order_id(version) if advanced else order_document_id(version))
     party(sub(root, "cac:SellerSupplierParty"), po.vendor, named=named_party(version, "seller"), with_name=False)
     party(sub(root, "cac:BuyerCustomerParty"), po.company, named=named_party(version, "buyer"), with_name=False)
     if kind == ResponseKind.ACCEPTED_WITH_CHANGES:
