@@ -242,3 +242,6 @@ TOKEN = (
 )
 # A UBL import: the document's own codes, and the purchasing rules placed on their elements (interop.services).
 UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED)
+# Any inbound document (Order, Order Change, Order Cancellation from the buyer's ERP; Order Response from the
+# vendor's): what reading it may refuse, and the services it goes through.
+DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE)
