@@ -46,7 +46,7 @@ SHARED: dict[str, str] = {
     "mfa_required": "two-factor authentication not set up (the accounts middleware answers it for the API)",
     "invalid_unit_code": "a unit code not in UN/ECE Rec 20 (an item of the master data, a purchase order line)",
     "unknown_country": "a country code not in ISO 3166-1 (master data addresses, a purchase order's delivery place)",
-    "unknown_endpoint_scheme": "an identifier scheme not in the EAS code list (master data, a purchase order's parties)",
+    "unknown_endpoint_scheme": "a scheme not in the EAS code list (master data, a purchase order's parties)",
 }
 
 # What authentication and the routers' gates may answer on any authenticated operation: no or a wrong credential,
