@@ -164,3 +164,19 @@ def test_master_data_keeps_the_structured_address_contact_and_codes(cast):
 )
 def test_the_old_free_text_address_is_split_and_nothing_is_lost(text, expected):
     assert split_address(text) == expected
+
+
+def test_the_back_office_refuses_codes_outside_their_lists_next_to_the_field(client, cast):
+    from django.urls import reverse
+
+    cast.admin.is_staff = cast.admin.is_superuser = True
+    cast.admin.save()
+    client.force_login(cast.admin)
+    url = reverse("admin:partners_company_change", args=[cast.company.pk])
+    data = {"code": cast.company.code, "name": cast.company.name, "endpoint_scheme": "9999", "endpoint_id": "1"}
+    page = client.post(url, {**data, "country_code": "xx"}).content.decode()
+    assert "9999 is not a PEPPOL endpoint scheme" in page and "XX is not an ISO 3166-1 country code" in page
+    response = client.post(url, {**data, "endpoint_scheme": "0088", "country_code": "nl"})
+    assert response.status_code == 302
+    cast.company.refresh_from_db()
+    assert (cast.company.endpoint_scheme, cast.company.country_code) == ("0088", "NL")
