@@ -57,6 +57,21 @@ class OrderHeaderForm(forms.Form):
         return str(self.cleaned_data["currency"]).upper()
 
 
+# The UNCL5305 categories as the entry page names them (the code list's own names are English only).
+TAX_CATEGORY_NAMES = {
+    "S": _("S: standard rate"),
+    "Z": _("Z: zero rated"),
+    "E": _("E: exempt"),
+    "AE": _("AE: reverse charge"),
+    "K": _("K: intra-community supply"),
+    "G": _("G: export outside the EU"),
+    "O": _("O: outside the scope of VAT"),
+    "L": _("L: Canary Islands tax"),
+    "M": _("M: Ceuta and Melilla tax"),
+    "B": _("B: transferred VAT (Italy)"),
+}
+
+
 class OrderLineForm(forms.Form):
     line_number = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A text input for the number; item_lookup.js turns it into a list of matches of the vendor's company.
@@ -88,7 +103,7 @@ class OrderLineForm(forms.Form):
     standard_item_id = forms.CharField(label=_("GTIN"), max_length=100, required=False)
     tax_category = forms.ChoiceField(
         label=_("Tax category"),
-        choices=[(code, f"{code} {name}") for code, name in UNCL5305_TAX_CATEGORIES.items()],
+        choices=[(code, TAX_CATEGORY_NAMES.get(code, code)) for code in UNCL5305_TAX_CATEGORIES],
         initial="S",
         required=False,
     )
