@@ -126,6 +126,7 @@ idempotency.install(api)
 api.add_router("/auth", token_endpoints.router)
 api.add_router("/vendor/consignment", consignment_endpoints.vendor_router)
 api.add_router("/vendor", vendor_endpoints.router)
+api.add_router("/vendor/documents", ubl_endpoints.vendor_router)
 api.add_router("/consignment", consignment_endpoints.buyer_router)
 api.add_router("/", master_data_endpoints.router)
 # The UBL router may share this prefix (ninja allows it); the PO paths take {int:id}, so that its fixed paths such as

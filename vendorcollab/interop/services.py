@@ -27,7 +27,7 @@ from vendorcollab.common.errors import ValidationFailed
 from vendorcollab.interop.errors import InteropErrorCode
 from vendorcollab.partners.models import Company, Item, Vendor
 from vendorcollab.purchasing.errors import refused
-from vendorcollab.purchasing.models import Origin, PurchaseOrder, Visibility
+from vendorcollab.purchasing.models import Origin, PurchaseOrder, PurchaseOrderLine, Visibility
 from vendorcollab.purchasing.services import ChargeInput, LineInput, note_add, po_create
 
 from .errors import PARTY_KINDS, DocumentErrors, number_taken, shown
@@ -39,32 +39,25 @@ def ubl_order_import(*, actor: User, document: bytes) -> PurchaseOrder:
     if not actor.has_role(*PURCHASING_ROLES):
         raise refused()
     order, errors = read_order(document)
-    company = _company(order.buyer, errors)
-    vendor = _vendor(order.seller, company, errors) if company else None
+    return order_import(actor=actor, order=order, errors=errors)
+
+
+def order_import(*, actor: User, order: OrderDoc, errors: DocumentErrors) -> PurchaseOrder:
+    """``ubl_order_import`` of a document already read (``inbound.import_document`` reads it to dispatch)."""
+    if not actor.has_role(*PURCHASING_ROLES):
+        raise refused()
+    company = company_of(order.buyer, errors)
+    vendor = vendor_of(order.seller, company, errors) if company else None
     if company and order.number.text and _number_used(company, order.number.text):
         raise number_taken(order.number.path, number=order.number.text, company=company.code)
-    items = _items(order.lines, company, errors) if company else {}
+    items = match_items(order.lines, company, errors) if company else {}
     _check_dates(order, errors)
     _check_notes(order, errors)
     errors.raise_if_any()
     assert company is not None and vendor is not None
-    today = timezone.localdate()
     numbers = _line_numbers(order.lines)
     lines = [
-        LineInput(
-            item=items[index],
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            delivery_date=line.delivery_date or order.delivery_date or today,
-            line_number=number,
-            description=line.description,
-            unit=_unit(line.unit, items[index]),
-            discount_percent=line.discount_percent,
-            color=line.dimensions.get("color", ""),
-            size=line.dimensions.get("size", ""),
-            style=line.dimensions.get("style", ""),
-            configuration=line.dimensions.get("configuration", ""),
-        )
+        line_input(line, items.get(index), number, order)
         for index, (line, number) in enumerate(zip(order.lines, numbers, strict=True))
     ]
     charges = [ChargeInput(code=c.code, amount=c.amount, description=c.description) for c in order.charges] + [
@@ -89,7 +82,7 @@ def ubl_order_import(*, actor: User, document: bytes) -> PurchaseOrder:
             if error.field_codes.get("number") == "number_taken":
                 # A concurrent import of the same document won the number after our check above.
                 raise number_taken(order.number.path, number=order.number.text, company=company.code) from None
-            raise _on_elements(error, order) from None
+            raise on_elements(error, order) from None
         if order.note:
             note_add(actor=actor, purchase_order=po, text=order.note, visibility=Visibility.EXTERNAL)
         for line, number in zip(order.lines, numbers, strict=True):
@@ -104,7 +97,33 @@ def _number_used(company: Company, number: str) -> bool:
     return PurchaseOrder.objects.filter(company=company, number=number).exists()
 
 
-def _company(party: PartyRef | None, errors: DocumentErrors) -> Company | None:
+def line_input(
+    line: LineDoc, item: Item | None, number: int, order: OrderDoc, *, fallback: PurchaseOrderLine | None = None
+) -> LineInput:
+    """A document's line as the purchasing services take it. ``fallback`` is the PO's line an Order Change
+    changes: what the change leaves out (the item of a line it names only by number) stays as it was."""
+    if item is None and fallback is not None:
+        item = fallback.item
+    assert item is not None  # ``match_items`` refused the line otherwise
+    return LineInput(
+        item=item,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        delivery_date=line.delivery_date or order.delivery_date or timezone.localdate(),
+        line_number=number,
+        description=line.description,
+        unit=_unit(line.unit, item),
+        discount_percent=line.discount_percent,
+        site=fallback.site if fallback else None,
+        warehouse=fallback.warehouse if fallback else None,
+        color=line.dimensions.get("color", fallback.color if fallback else ""),
+        size=line.dimensions.get("size", fallback.size if fallback else ""),
+        style=line.dimensions.get("style", fallback.style if fallback else ""),
+        configuration=line.dimensions.get("configuration", fallback.configuration if fallback else ""),
+    )
+
+
+def company_of(party: PartyRef | None, errors: DocumentErrors) -> Company | None:
     if party is None:
         return None
     found = list(Company.objects.filter(endpoint_scheme=party.scheme, endpoint_id=party.endpoint_id)[:2])
@@ -119,7 +138,7 @@ def _company(party: PartyRef | None, errors: DocumentErrors) -> Company | None:
     return None
 
 
-def _vendor(party: PartyRef | None, company: Company, errors: DocumentErrors) -> Vendor | None:
+def vendor_of(party: PartyRef | None, company: Company, errors: DocumentErrors) -> Vendor | None:
     if party is None:
         return None
     found = list(
@@ -138,7 +157,7 @@ def _party_params(party: PartyRef) -> dict[str, str]:
     return {"scheme": shown(party.scheme), "value": shown(party.endpoint_id)}
 
 
-def _items(lines: list[LineDoc], company: Company, errors: DocumentErrors) -> dict[int, Item]:
+def match_items(lines: list[LineDoc], company: Company, errors: DocumentErrors) -> dict[int, Item]:
     """The item of every line, by the line's position; every line that matches none is an error on its element."""
     numbers = {value.text for line in lines for value in line.identifiers}
     by_number = {item.number: item for item in Item.objects.filter(company=company, number__in=numbers)}
@@ -198,7 +217,7 @@ def _line_numbers(lines: list[LineDoc]) -> list[int]:
     return list(range(1, len(lines) + 1))
 
 
-def _on_elements(error: ValidationFailed, order: OrderDoc) -> ValidationFailed:
+def on_elements(error: ValidationFailed, order: OrderDoc) -> ValidationFailed:
     """A refusal of ``po_create`` with its fields (``lines.0.quantity``) moved onto the document's elements."""
     places = {
         "number": order.number.path,

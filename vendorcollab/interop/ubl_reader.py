@@ -858,10 +858,10 @@ class _Reader:
             self.errors.add(item_path, InteropErrorCode.UBL_MISSING)
             return None
         by_kind: dict[str, Value] = {}
-        for name in ("cac:BuyersItemIdentification", "cac:SellersItemIdentification", "cac:StandardItemIdentification"):
-            value = self.text(*self.child(item, item_path, name), "cbc:ID", limit=ITEM_NUMBER_LENGTH)
+        for kind in ("cac:BuyersItemIdentification", "cac:SellersItemIdentification", "cac:StandardItemIdentification"):
+            value = self.text(*self.child(item, item_path, kind), "cbc:ID", limit=ITEM_NUMBER_LENGTH)
             if value is not None:
-                by_kind[name] = value
+                by_kind[kind] = value
         standard_scheme = ""
         standard = item.find("cac:StandardItemIdentification/cbc:ID", NS)
         if standard is not None and "cac:StandardItemIdentification" in by_kind:

@@ -55,6 +55,8 @@ LIST_ENDPOINTS = [
     ("get", "/vendor/consignment/receipts", None),
     ("get", "/vendor/consignment/on-hand", None),
     ("post", "/vendor/purchase-orders/bulk-accept", {"items": [{"purchase_order": 1, "version": 1}]}),
+    # An Order Response by document (interop.inbound); its own scoping tests are in interop/tests/test_inbound.py.
+    ("post", "/vendor/documents/inbound", None),
 ]
 
 
