@@ -27,6 +27,7 @@ class Event(models.TextChoices):
     PO_CANCELLED = "po.cancelled"
     RECEIPT_POSTED = "receipt.posted"
     OWNERSHIP_CHANGE_POSTED = "ownership_change.posted"
+    DOCUMENT_CREATED = "document.created"
 
 
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)

@@ -24,12 +24,14 @@ WEBHOOK_EVENTS = (
     Event.PO_CONFIRMED,
     Event.RECEIPT_POSTED,
     Event.OWNERSHIP_CHANGE_POSTED,
+    Event.DOCUMENT_CREATED,
 )
 WEBHOOK_EVENT_CHOICES = [
     (Event.RESPONSE_SUBMITTED.value, _("Response submitted by a vendor")),
     (Event.PO_CONFIRMED.value, _("Purchase order confirmed")),
     (Event.RECEIPT_POSTED.value, _("Product receipt posted")),
     (Event.OWNERSHIP_CHANGE_POSTED.value, _("Inventory ownership change posted")),
+    (Event.DOCUMENT_CREATED.value, _("PEPPOL document written or received")),
 ]
 
 # After attempt n fails, attempt n + 1 waits BACKOFF[n - 1]; after the last attempt the delivery has failed.

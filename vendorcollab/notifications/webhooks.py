@@ -173,11 +173,31 @@ def _ownership_change_posted(payload: Payload) -> dict[str, Any]:
     }
 
 
+# A document's XML travels in its webhook up to this size; a larger one only as the link to the feed's XML.
+DOCUMENT_XML_INLINE_MAX_BYTES = 512 * 1024
+
+
+def _document_created(payload: Payload) -> dict[str, Any]:
+    # Imported here: the interop app's models import purchasing, as this module does; no cycle at load time.
+    from vendorcollab.interop.documents import document_facts
+    from vendorcollab.interop.models import Document
+
+    document = Document.objects.get(pk=payload["document"])
+    xml = bytes(document.xml)
+    inline = len(xml) <= DOCUMENT_XML_INLINE_MAX_BYTES
+    return {
+        **document_facts(document),
+        "xml_url": f"{settings.SITE_URL}/api/v1/documents/{document.pk}/xml",
+        "xml": xml.decode("utf-8", "replace") if inline else None,
+    }
+
+
 DATA_BUILDERS = {
     Event.RESPONSE_SUBMITTED.value: _response_submitted,
     Event.PO_CONFIRMED.value: _po_confirmed,
     Event.RECEIPT_POSTED.value: _receipt_posted,
     Event.OWNERSHIP_CHANGE_POSTED.value: _ownership_change_posted,
+    Event.DOCUMENT_CREATED.value: _document_created,
 }
 
 

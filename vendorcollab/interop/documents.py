@@ -1,0 +1,243 @@
+"""The document log: its services (log an inbound document, store the outbound ones after commit, mark exports)
+and its selectors (the feed and the pages, scoped to the actor).
+
+Outbound documents are written by a task queued after the commit of a send, a cancellation or a vendor's answer
+(``interop.subscribers``), never inside the row lock of the change: the writer reads the committed version or
+response, and a writer that fails leaves the change itself alone. A task that runs twice stores its documents once
+(``Document.source``). Each new document, either way, is announced as ``document.created`` for the webhooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from vendorcollab.common.errors import AppError
+from vendorcollab.common.events import Event, publish
+from vendorcollab.purchasing import selectors as purchasing_selectors
+from vendorcollab.purchasing.errors import not_found
+from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
+
+from . import outbound
+from .models import Direction, Document, DocumentQuerySet, InboundStatus
+
+if TYPE_CHECKING:
+    from vendorcollab.accounts.models import User
+    from vendorcollab.partners.models import Company, Vendor
+
+REASON_MESSAGE_MAX = 1000
+
+
+# --- services ---------------------------------------------------------------------------------------------------
+
+
+def reasons_from_error(error: AppError) -> list[dict[str, str]]:
+    """The reasons a refused document is logged with: the error's own, then one per element at fault. Rendered in
+    English, so that the log reads the same for every reader and every ERP."""
+    with translation.override("en"):
+        reasons = [{"code": str(error.code), "message": error.rendered_message()[:REASON_MESSAGE_MAX]}]
+        for field, message in error.fields.items():
+            code = error.field_codes.get(field, str(error.code))
+            reasons.append({"code": str(code), "message": str(message)[:REASON_MESSAGE_MAX], "field": field})
+    return reasons
+
+
+def document_log_inbound(
+    *,
+    actor: User | None,
+    transaction_code: str,
+    document_id: str,
+    xml: bytes,
+    status: InboundStatus,
+    reasons: Sequence[Mapping[str, str]] = (),
+    company: Company | None = None,
+    vendor: Vendor | None = None,
+    purchase_order: PurchaseOrder | None = None,
+    version: PurchaseOrderVersion | None = None,
+    response: VendorResponse | None = None,
+) -> Document:
+    """Log a document given to the portal (API, ``import_ubl``), taken or refused with its ``reasons``
+    (``[{"code", "message"}]``, see ``reasons_from_error``). Call it outside the import's transaction, so that a
+    refusal, which rolls the import back, is logged all the same. Company and vendor account default to the PO's.
+    """
+    if purchase_order is not None:
+        company = company or purchase_order.company
+        vendor = vendor or purchase_order.vendor
+    with transaction.atomic():
+        document = Document.objects.create(
+            direction=Direction.INBOUND,
+            transaction=str(transaction_code),
+            document_id=document_id[:200],
+            xml=bytes(xml),
+            status=status,
+            reasons=[dict(reason) for reason in reasons] if status == InboundStatus.REFUSED else [],
+            company=company,
+            vendor=vendor,
+            purchase_order=purchase_order,
+            version=version,
+            response=response,
+            actor=actor,
+        )
+        publish(Event.DOCUMENT_CREATED, document=document.pk)
+    return document
+
+
+def documents_store_outbound(
+    *,
+    source: str,
+    documents: Iterable[outbound.OutboundDocument],
+    purchase_order: PurchaseOrder,
+    version: PurchaseOrderVersion | None = None,
+    response: VendorResponse | None = None,
+) -> list[Document]:
+    """Store the documents written for ``source`` (``"version:12"``), once: a second call for the same source
+    stores nothing new and returns what is there."""
+    stored: list[Document] = []
+    with transaction.atomic():
+        for written in documents:
+            try:
+                with transaction.atomic():
+                    document = Document.objects.create(
+                        direction=Direction.OUTBOUND,
+                        transaction=str(written.transaction),
+                        document_id=written.document_id[:200],
+                        xml=bytes(written.xml),
+                        company_id=purchase_order.company_id,
+                        vendor_id=purchase_order.vendor_id,
+                        purchase_order=purchase_order,
+                        version=version,
+                        response=response,
+                        source=source,
+                    )
+            except IntegrityError:
+                continue  # stored by an earlier run of the same task
+            publish(Event.DOCUMENT_CREATED, document=document.pk)
+            stored.append(document)
+    return stored
+
+
+def outbound_for_version_sent(*, purchase_order_id: int, version_number: int) -> list[Document]:
+    """The Order or Order Change of a version just sent (run by the task queued after the send's commit)."""
+    po = PurchaseOrder.objects.select_related("company", "vendor").get(pk=purchase_order_id)
+    version = purchasing_selectors.version_get(purchase_order=po, number=version_number)
+    return documents_store_outbound(
+        source=f"version:{version.pk}",
+        documents=outbound.documents_for_version_sent(version),
+        purchase_order=po,
+        version=version,
+    )
+
+
+def outbound_for_cancellation(*, purchase_order_id: int) -> list[Document]:
+    """The Order Cancellation of a PO just cancelled (none for a PO the vendor never received)."""
+    po = PurchaseOrder.objects.select_related("company", "vendor", "latest_version").get(pk=purchase_order_id)
+    return documents_store_outbound(
+        source=f"cancellation:{po.pk}",
+        documents=outbound.documents_for_cancellation(po),
+        purchase_order=po,
+        version=po.latest_version,
+    )
+
+
+def outbound_for_response(*, response_id: int) -> list[Document]:
+    """The Order Response (Advanced) of a vendor's answer just submitted."""
+    row = VendorResponse.objects.select_related("purchase_order__company", "purchase_order__vendor", "version").get(
+        pk=response_id
+    )
+    po = row.purchase_order
+    version = purchasing_selectors.version_get(purchase_order=po, number=row.version.number)
+    response = version.response  # prefetched with its lines by ``version_get``
+    response.version = version
+    return documents_store_outbound(
+        source=f"response:{response.pk}",
+        documents=outbound.documents_for_response(response),
+        purchase_order=po,
+        version=version,
+        response=response,
+    )
+
+
+def documents_mark_exported(*, documents: Sequence[Document], at: datetime | None = None) -> int:
+    """Record that these outbound documents were handed to the gateway (once each)."""
+    return Document.objects.filter(
+        pk__in=[document.pk for document in documents], direction=Direction.OUTBOUND, exported_at__isnull=True
+    ).update(exported_at=at or timezone.now())
+
+
+# --- selectors --------------------------------------------------------------------------------------------------
+
+# What a list row shows: everything but the XML, which may be megabytes.
+_LIST_FIELDS = (
+    "company__code",
+    "company__name",
+    "vendor__number",
+    "vendor__name",
+    "purchase_order__number",
+)
+
+
+def document_list(
+    *,
+    actor: User,
+    since: datetime | None = None,
+    transaction_code: str | None = None,
+    direction: str | None = None,
+    purchase_order: int | None = None,
+    status: str | None = None,
+    newest_first: bool = False,
+) -> DocumentQuerySet:
+    """The documents the actor may see, without their XML. The feed reads them oldest first from ``since``
+    (inclusive: a client that passes the last ``created_at`` it saw gets that document again, and drops it by
+    ``id``); the page newest first."""
+    rows = Document.objects.visible_to(actor).defer("xml").select_related("company", "vendor", "purchase_order")
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if transaction_code:
+        rows = rows.filter(transaction=transaction_code)
+    if direction:
+        rows = rows.filter(direction=direction)
+    if purchase_order is not None:
+        rows = rows.filter(purchase_order_id=purchase_order)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-pk") if newest_first else rows.order_by("created_at", "pk")
+
+
+def document_get(*, actor: User, pk: int) -> Document:
+    """One document the actor may see, with its XML; else ``NotFound``."""
+    document = (
+        Document.objects.visible_to(actor).select_related("company", "vendor", "purchase_order").filter(pk=pk).first()
+    )
+    if document is None:
+        raise not_found()
+    return document
+
+
+def documents_to_export(*, since: datetime | None = None, limit: int = 1000) -> list[Document]:
+    """Outbound documents not yet exported, oldest first (for ``manage.py export_documents``)."""
+    rows = Document.objects.filter(direction=Direction.OUTBOUND, exported_at__isnull=True)
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    return list(rows.order_by("created_at", "pk")[:limit])
+
+
+def document_facts(document: Document) -> dict[str, Any]:
+    """The facts of a document a webhook and the feed tell: ids and plain values."""
+    return {
+        "id": document.pk,
+        "direction": document.direction,
+        "transaction": document.transaction,
+        "document_id": document.document_id,
+        "created_at": document.created_at.isoformat(),
+        "company": document.company_id,
+        "vendor": document.vendor_id,
+        "purchase_order": document.purchase_order_id,
+        "version": document.version_id,
+        "response": document.response_id,
+        "status": document.status or None,
+        "reasons": document.reasons,
+    }

@@ -1,0 +1,30 @@
+"""Subscribers to the domain events: a send, a cancellation and a vendor's answer queue their outbound documents.
+
+They run after the commit of the change (``common.events.publish``), so the documents are written from what was
+committed and never inside the change's row lock.
+"""
+
+from __future__ import annotations
+
+from vendorcollab.common.events import Event, Payload, subscribe
+
+from . import tasks
+
+
+@subscribe(Event.PO_SENT)
+def queue_order(payload: Payload) -> None:
+    tasks.write_outbound_documents.enqueue(
+        kind="sent", purchase_order=payload["purchase_order"], version=payload["version"]
+    )
+
+
+@subscribe(Event.PO_CANCELLED)
+def queue_cancellation(payload: Payload) -> None:
+    tasks.write_outbound_documents.enqueue(kind="cancelled", purchase_order=payload["purchase_order"])
+
+
+@subscribe(Event.RESPONSE_SUBMITTED)
+def queue_response(payload: Payload) -> None:
+    tasks.write_outbound_documents.enqueue(
+        kind="answered", purchase_order=payload["purchase_order"], response=payload["response"]
+    )
