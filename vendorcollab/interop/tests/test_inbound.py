@@ -22,15 +22,16 @@ from vendorcollab.common.testing.factories import (
     make_user,
 )
 from vendorcollab.interop.inbound import import_document
+from vendorcollab.interop.models import Direction, InboundStatus
+from vendorcollab.interop.models import Document as LoggedDocument
 from vendorcollab.interop.ubl_writer import ubl_order_response
 from vendorcollab.purchasing import selectors as purchasing_selectors
 from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.models import LineAction, POStatus, ResponseKind, VendorResponse
 from vendorcollab.purchasing.services import LineAnswer, ScheduleInput, po_send, response_submit
-from vendorcollab.purchasing.tests.helpers import database_fingerprint
 from vendorcollab.purchasing.transitions import Action
 
-from .conftest import example
+from .conftest import example, orders_fingerprint
 
 INBOUND = "/vendor/documents/inbound"
 IMPORT = "/purchase-orders/import-ubl"
@@ -44,10 +45,15 @@ def post(user, path, body):
 
 
 def refused(actor, document, error=ValidationFailed):
-    before = database_fingerprint()
+    """The error importing ``document`` raises, having checked that nothing but the log changed, and that the log
+    has the refusal with its code."""
+    before = orders_fingerprint()
+    logged = LoggedDocument.objects.count()
     with pytest.raises(error) as raised:
         import_document(actor=actor, xml=document)
-    assert database_fingerprint() == before
+    assert orders_fingerprint() == before
+    [row] = LoggedDocument.objects.order_by("pk")[logged:]
+    assert (row.status, row.reasons[0]["code"]) == (InboundStatus.REFUSED, raised.value.code)
     return raised.value
 
 
@@ -304,3 +310,42 @@ def test_the_vendor_sees_the_answer_in_its_list(cast, two_orders):
     assert po.latest_response is not None
     assert po.latest_response.kind == ResponseKind.ACCEPTED_WITH_CHANGES
     assert isinstance(po.latest_response.version.lines.first().delivery_date, date)
+
+
+# --- the document log ------------------------------------------------------------------------------------------
+
+
+def test_every_inbound_document_is_logged_taken_or_refused_with_its_reasons(cast, two_orders):
+    first, second = two_orders
+    written = for_the_second(ubl_order_response(mixed_answer(cast, first)), first, second)
+    refused_one = post(cast.vendor_a_user, INBOUND, written.replace(b">CA</cbc:Order", b">ZZ</cbc:Order"))
+    assert refused_one.status_code == 422
+
+    assert post(cast.vendor_a_user, INBOUND, written).status_code == 201
+
+    refusal, taken = LoggedDocument.objects.filter(direction=Direction.INBOUND).order_by("pk")
+    assert (refusal.status, refusal.transaction, refusal.purchase_order) == (InboundStatus.REFUSED, "T76", None)
+    assert refusal.reasons[0]["code"] == "ubl_invalid_code"
+    assert {"field": "OrderResponse/OrderResponseCode"}.items() <= refusal.reasons[1].items()
+    stored = VendorResponse.objects.get(purchase_order=second)
+    assert (taken.status, taken.purchase_order, taken.response, taken.document_id) == (
+        InboundStatus.TAKEN,
+        second,
+        stored,
+        f"{second.number}-1-R",  # the label in the ID changed with the reference
+    )
+    assert bytes(taken.xml) == written
+
+
+def test_a_document_id_taken_before_is_answered_from_the_log(cast, order_1):
+    po, _vendor, _items = order_1
+    import_document(actor=cast.agent, xml=example("OrderCancellation_Example.xml"))
+    # Whatever happened since, the same cancellation again is the one taken: nothing changes, nothing is refused.
+    po.refresh_from_db()
+    po.status = POStatus.IN_EXTERNAL_REVIEW
+    po.save()
+
+    again = import_document(actor=cast.agent, xml=example("OrderCancellation_Example.xml"))
+
+    po.refresh_from_db()
+    assert (again.changed, again.purchase_order, po.status) == (False, po, POStatus.IN_EXTERNAL_REVIEW)
