@@ -91,7 +91,7 @@ class PurchaseOrderLineOut(OutSchema):
         return cls.model_construct(
             line_number=line.line_number,
             item=line.item_id,
-            item_number=vars(line).get("item_number") or line.item.number,
+            item_number=vars(line).get("item_number") or (line.item.number if line.item else ""),
             description=line.description,
             quantity=line.quantity,
             unit=line.unit,

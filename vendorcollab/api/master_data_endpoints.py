@@ -24,7 +24,17 @@ from vendorcollab.accounts.models import Role, User, VendorMembership
 from vendorcollab.api.errors import ApiErrorCode
 from vendorcollab.common.errors import FieldErrors
 from vendorcollab.partners import services
-from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
+from vendorcollab.partners.models import (
+    Collaboration,
+    Company,
+    Contact,
+    Item,
+    OrderingProfile,
+    PostalAddress,
+    Site,
+    Vendor,
+    Warehouse,
+)
 
 from .auth import actor, api_auth, buyer_users
 from .buyer_references import UNKNOWN, References
@@ -57,16 +67,81 @@ def _filtered(rows: QuerySet[Any], filters: CompanyFilters, field: str = "compan
     return rows.filter(**{field: filters.company}) if filters.company else rows
 
 
+# --- postal address and contact (PEPPOL parties) ----------------------------------------------------------------------
+
+COUNTRY = "ISO 3166-1 alpha-2 country code, e.g. NL."
+
+
+class AddressOut(Schema):
+    street_name: str
+    additional_street_name: str
+    city_name: str
+    postal_zone: str
+    country_subentity: str
+    country_code: str = Field(description=COUNTRY)
+
+
+class ContactOut(Schema):
+    vat_id: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+
+
+def _address(row: PostalAddress) -> dict[str, str]:
+    return {name: getattr(row, name) for name in services.ADDRESS_FIELDS}
+
+
+def _contact(row: Contact) -> dict[str, str]:
+    return {name: getattr(row, name) for name in services.CONTACT_FIELDS}
+
+
+class AddressIn(Schema):
+    street_name: Text = Field("", max_length=200)
+    additional_street_name: Text = Field("", max_length=200)
+    city_name: Text = Field("", max_length=100)
+    postal_zone: Text = Field("", max_length=20)
+    country_subentity: Text = Field("", max_length=100)
+    country_code: Text = Field("", max_length=2, description=COUNTRY)
+
+
+class ContactIn(Schema):
+    vat_id: Text = Field(
+        "", max_length=50, description="The VAT identifier with its country prefix, e.g. NL123456789B01."
+    )
+    contact_name: Text = Field("", max_length=200)
+    contact_phone: Text = Field("", max_length=50)
+    contact_email: Text = Field("", max_length=254)
+
+
+class AddressPatch(Schema):
+    street_name: str | None = Field(None, max_length=200)
+    additional_street_name: str | None = Field(None, max_length=200)
+    city_name: str | None = Field(None, max_length=100)
+    postal_zone: str | None = Field(None, max_length=20)
+    country_subentity: str | None = Field(None, max_length=100)
+    country_code: str | None = Field(None, max_length=2, description=COUNTRY)
+
+
+class ContactPatch(Schema):
+    vat_id: str | None = Field(None, max_length=50)
+    contact_name: str | None = Field(None, max_length=200)
+    contact_phone: str | None = Field(None, max_length=50)
+    contact_email: str | None = Field(None, max_length=254)
+
+
+ENDPOINT_SCHEME = "The scheme of the PEPPOL participant identifier, from the EAS code list, e.g. 0088 (GLN) or 0106."
+
+
 # --- companies ------------------------------------------------------------------------------------------------------
 
 
-class CompanyOut(Schema):
+class CompanyOut(AddressOut, ContactOut):
     id: int
     code: str
     name: str
-    endpoint_scheme: str = Field(description="The scheme of the PEPPOL participant identifier, e.g. 0106.")
+    endpoint_scheme: str = Field(description=ENDPOINT_SCHEME)
     endpoint_id: str = Field(description="The PEPPOL participant identifier that incoming UBL orders are matched on.")
-    address: str
 
     @classmethod
     def build(cls, company: Company) -> CompanyOut:
@@ -76,16 +151,16 @@ class CompanyOut(Schema):
             name=company.name,
             endpoint_scheme=company.endpoint_scheme,
             endpoint_id=company.endpoint_id,
-            address=company.address,
+            **_address(company),
+            **_contact(company),
         )
 
 
-class CompanyIn(BuyerInput):
+class CompanyIn(BuyerInput, AddressIn, ContactIn):
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=200)
-    endpoint_scheme: Text = Field("", max_length=10)
+    endpoint_scheme: Text = Field("", max_length=10, description=ENDPOINT_SCHEME)
     endpoint_id: Text = Field("", max_length=100)
-    address: Text = Field("", max_length=2000)
 
 
 @router.get("/companies", response={200: Page[CompanyOut], **READ_ERRORS}, summary="Companies")
@@ -104,7 +179,7 @@ def company_create(request: HttpRequest, body: CompanyIn) -> Status[CompanyOut]:
 # --- vendor accounts ------------------------------------------------------------------------------------------------
 
 
-class VendorOut(Schema):
+class VendorOut(AddressOut, ContactOut):
     id: int
     company: int
     number: str
@@ -113,9 +188,12 @@ class VendorOut(Schema):
     show_prices: bool
     language: str
     email: str
-    address: str
-    endpoint_scheme: str
+    endpoint_scheme: str = Field(description=ENDPOINT_SCHEME)
     endpoint_id: str
+    ordering_profile: OrderingProfile = Field(
+        description="`ordering`: Order and Order Response; `advanced_ordering`: Order Change, Order Cancellation and "
+        "Order Response Advanced as well."
+    )
 
     @classmethod
     def build(cls, vendor: Vendor) -> VendorOut:
@@ -128,13 +206,15 @@ class VendorOut(Schema):
             show_prices=vendor.show_prices,
             language=vendor.language,
             email=vendor.email,
-            address=vendor.address,
             endpoint_scheme=vendor.endpoint_scheme,
             endpoint_id=vendor.endpoint_id,
+            ordering_profile=OrderingProfile(vendor.ordering_profile),
+            **_address(vendor),
+            **_contact(vendor),
         )
 
 
-class VendorIn(BuyerInput):
+class VendorIn(BuyerInput, AddressIn, ContactIn):
     company: Id
     number: str = Field(min_length=1, max_length=30)
     name: str = Field(min_length=1, max_length=200)
@@ -146,12 +226,12 @@ class VendorIn(BuyerInput):
     show_prices: bool = True
     language: str = Field("en", max_length=10, description="The vendor's language for documents and mail: en, nl.")
     email: Text = Field("", max_length=254)
-    address: Text = Field("", max_length=2000)
-    endpoint_scheme: Text = Field("", max_length=10)
+    endpoint_scheme: Text = Field("", max_length=10, description=ENDPOINT_SCHEME)
     endpoint_id: Text = Field("", max_length=100)
+    ordering_profile: OrderingProfile = OrderingProfile.ORDERING
 
 
-class VendorPatch(BuyerInput):
+class VendorPatch(BuyerInput, AddressPatch, ContactPatch):
     """Only what is sent changes; the company cannot."""
 
     number: str | None = Field(None, min_length=1, max_length=30)
@@ -160,9 +240,9 @@ class VendorPatch(BuyerInput):
     show_prices: bool | None = None
     language: str | None = Field(None, max_length=10)
     email: str | None = Field(None, max_length=254)
-    address: str | None = Field(None, max_length=2000)
     endpoint_scheme: str | None = Field(None, max_length=10)
     endpoint_id: str | None = Field(None, max_length=100)
+    ordering_profile: OrderingProfile | None = None
 
 
 def _vendors(request: HttpRequest) -> QuerySet[Vendor]:
@@ -209,7 +289,8 @@ def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
 )
 @answers(MASTER_DATA)
 def vendor_update(request: HttpRequest, id: Id, body: VendorPatch) -> VendorOut:
-    """Its number, name, collaboration, price display, language, e-mail, address and PEPPOL identifier."""
+    """Its number, name, collaboration, price display, language, e-mail, postal address, VAT identifier, contact,
+    PEPPOL identifier and ordering profile."""
     vendor = services.vendor_update(
         actor=actor(request), vendor=_vendor(request, id), **body.model_dump(exclude_none=True)
     )
@@ -325,16 +406,29 @@ def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
 # --- items, sites, warehouses ---------------------------------------------------------------------------------------
 
 
+UNIT_CODE = "The UN/ECE Recommendation 20 unit code documents carry, e.g. H87 (piece), KGM, LTR."
+
+
 class ItemOut(Schema):
     id: int
     company: int
     number: str
     name: str
-    unit: str
+    unit: str = Field(description="The unit's name as screens show it.")
+    unit_code: str = Field(description=UNIT_CODE)
+    standard_item_id: str = Field(description="The item's GTIN; blank if it has none.")
 
     @classmethod
     def build(cls, item: Item) -> ItemOut:
-        return cls(id=item.pk, company=item.company_id, number=item.number, name=item.name, unit=item.unit)
+        return cls(
+            id=item.pk,
+            company=item.company_id,
+            number=item.number,
+            name=item.name,
+            unit=item.unit,
+            unit_code=item.unit_code,
+            standard_item_id=item.standard_item_id,
+        )
 
 
 class ItemIn(BuyerInput):
@@ -342,6 +436,8 @@ class ItemIn(BuyerInput):
     number: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
     unit: str = Field("ea", min_length=1, max_length=10)
+    unit_code: str = Field("H87", min_length=1, max_length=3, description=UNIT_CODE)
+    standard_item_id: Text = Field("", max_length=50)
 
 
 @router.get("/items", response={200: Page[ItemOut], **READ_ERRORS}, summary="Items")
@@ -357,29 +453,44 @@ def item_create(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
     company = refs.one(Company.objects.all(), body.company, "company")
     refs.raise_if_any()
     assert company is not None
-    item = services.item_create(
-        actor=actor(request), company=company, number=body.number, name=body.name, unit=body.unit
-    )
+    item = services.item_create(actor=actor(request), company=company, **body.model_dump(exclude={"company"}))
     return Status(201, ItemOut.build(item))
 
 
-class SiteOut(Schema):
+LOCATION = "The delivery location's identifier in documents, e.g. a GLN with scheme 0088."
+
+
+class SiteOut(AddressOut):
+    """The address is the delivery address printed on POs for lines delivered here (blank: the company's)."""
+
     id: int
     company: int
     code: str
     name: str
-    address: str = Field(description="The delivery address printed on POs for lines delivered here.")
+    location_id: str = Field(description=LOCATION)
+    location_scheme: str
 
     @classmethod
     def build(cls, site: Site) -> SiteOut:
-        return cls(id=site.pk, company=site.company_id, code=site.code, name=site.name, address=site.address)
+        return cls(
+            id=site.pk,
+            company=site.company_id,
+            code=site.code,
+            name=site.name,
+            location_id=site.location_id,
+            location_scheme=site.location_scheme,
+            **_address(site),
+        )
 
 
-class SiteIn(BuyerInput):
+class SiteIn(BuyerInput, AddressIn):
+    """A blank address: the company's."""
+
     company: Id
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=200)
-    address: Text = Field("", max_length=2000, description="Blank: the company's address.")
+    location_id: Text = Field("", max_length=100, description=LOCATION)
+    location_scheme: Text = Field("", max_length=10)
 
 
 @router.get("/sites", response={200: Page[SiteOut], **READ_ERRORS}, summary="Sites")
@@ -395,9 +506,7 @@ def site_create(request: HttpRequest, body: SiteIn) -> Status[SiteOut]:
     company = refs.one(Company.objects.all(), body.company, "company")
     refs.raise_if_any()
     assert company is not None
-    site = services.site_create(
-        actor=actor(request), company=company, code=body.code, name=body.name, address=body.address
-    )
+    site = services.site_create(actor=actor(request), company=company, **body.model_dump(exclude={"company"}))
     return Status(201, SiteOut.build(site))
 
 

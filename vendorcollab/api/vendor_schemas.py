@@ -138,7 +138,7 @@ class LineOut(OutSchema):
         return cls.model_construct(
             line_number=line.line_number,
             item=line.item_id,
-            item_number=line.item.number,
+            item_number=line.item.number if line.item else "",
             description=line.description,
             quantity=line.quantity,
             unit=line.unit,

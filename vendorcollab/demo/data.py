@@ -37,13 +37,37 @@ class ItemSpec:
     configuration: str = ""
 
 
+def _address(street: str, postal_zone: str, city: str, country: str, additional: str = "") -> dict[str, str]:
+    return {
+        "street_name": street,
+        "additional_street_name": additional,
+        "postal_zone": postal_zone,
+        "city_name": city,
+        "country_code": country,
+    }
+
+
+# The demo's display units by their UN/ECE Rec 20 code, which documents carry.
+UNIT_CODES = {
+    "box": "XBX",
+    "l": "LTR",
+    "ea": "H87",
+    "m": "MTR",
+    "roll": "XRO",
+    "pair": "PR",
+    "bag": "XBG",
+    "pcs": "H87",
+}
+
+
 @dataclass(frozen=True)
 class CompanySpec:
     code: str
     name: str
-    address: str
+    address: dict[str, str]
+    endpoint: tuple[str, str]
     site: tuple[str, str]
-    site_address: str
+    site_address: dict[str, str]
     warehouses: tuple[tuple[str, str], tuple[str, str]]
     items: tuple[ItemSpec, ...]
 
@@ -52,9 +76,10 @@ COMPANIES = (
     CompanySpec(
         code="NL01",
         name="Contoso Nederland B.V.",
-        address="Waalhaven Oostzijde 1\n3087 BM Rotterdam\nNederland",
+        address=_address("Waalhaven Oostzijde 1", "3087 BM", "Rotterdam", "NL"),
+        endpoint=("0088", "8712345000011"),
         site=("RTM", "Rotterdam"),
-        site_address="Goederenontvangst, Waalhaven Zuidzijde 19\n3089 JH Rotterdam\nNederland",
+        site_address=_address("Waalhaven Zuidzijde 19", "3089 JH", "Rotterdam", "NL", "Goederenontvangst"),
         warehouses=(("RTM-MAIN", "Rotterdam main warehouse"), ("RTM-SPARE", "Rotterdam spare parts")),
         items=(
             ItemSpec("NL-1000", "Hex bolt M8x40, zinc plated (box of 100)", "box", "7.95"),
@@ -68,9 +93,10 @@ COMPANIES = (
     CompanySpec(
         code="BE01",
         name="Contoso België NV",
-        address="Noorderlaan 100\n2030 Antwerpen\nBelgië",
+        address=_address("Noorderlaan 100", "2030", "Antwerpen", "BE"),
+        endpoint=("0088", "5412345000013"),
         site=("ANR", "Antwerpen"),
-        site_address="Magazijn 4, Haven 1120\n2030 Antwerpen\nBelgië",
+        site_address=_address("Haven 1120", "2030", "Antwerpen", "BE", "Magazijn 4"),
         warehouses=(("ANR-MAIN", "Antwerpen main warehouse"), ("ANR-COLD", "Antwerpen cold store")),
         items=(
             ItemSpec("BE-2000", "Safety boots S3", "pair", "79.00", color="Black", size="43"),
@@ -98,10 +124,17 @@ class VendorSpec:
 
 # The vendors' postal addresses, printed on the PO (by vendor number: Fabrikam's two accounts share one).
 VENDOR_ADDRESSES = {
-    "V-1000": "Industrieweg 12\n5612 AB Eindhoven\nNederland",
-    "V-2000": "Havenstraat 8\n1011 AC Amsterdam\nNederland",
-    "V-3000": "Kempische Steenweg 300\n3500 Hasselt\nBelgië",
-    "V-9000": "Europalaan 40\n3526 KS Utrecht\nNederland",
+    "V-1000": _address("Industrieweg 12", "5612 AB", "Eindhoven", "NL"),
+    "V-2000": _address("Havenstraat 8", "1011 AC", "Amsterdam", "NL"),
+    "V-3000": _address("Kempische Steenweg 300", "3500", "Hasselt", "BE"),
+    "V-9000": _address("Europalaan 40", "3526 KS", "Utrecht", "NL"),
+}
+# Their PEPPOL endpoints (GLNs, scheme 0088), by vendor number as well.
+VENDOR_ENDPOINTS = {
+    "V-1000": ("0088", "8712345000103"),
+    "V-2000": ("0088", "8712345000202"),
+    "V-3000": ("0088", "5412345000303"),
+    "V-9000": ("0088", "8712345000905"),
 }
 
 # Fabrikam holds an account in both companies: its users see NL01 and BE01 in one workspace.
@@ -217,10 +250,16 @@ def ensure_master_data() -> Demo:
     demo = Demo()
     for spec in COMPANIES:
         company, _ = Company.objects.get_or_create(
-            code=spec.code, defaults={"name": spec.name, "address": spec.address}
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "endpoint_scheme": spec.endpoint[0],
+                "endpoint_id": spec.endpoint[1],
+                **spec.address,
+            },
         )
         site, _ = Site.objects.get_or_create(
-            company=company, code=spec.site[0], defaults={"name": spec.site[1], "address": spec.site_address}
+            company=company, code=spec.site[0], defaults={"name": spec.site[1], **spec.site_address}
         )
         demo.companies[spec.code] = company
         demo.sites[spec.code] = site
@@ -230,7 +269,9 @@ def ensure_master_data() -> Demo:
         ]
         demo.items[spec.code] = [
             Item.objects.get_or_create(
-                company=company, number=item.number, defaults={"name": item.name, "unit": item.unit}
+                company=company,
+                number=item.number,
+                defaults={"name": item.name, "unit": item.unit, "unit_code": UNIT_CODES.get(item.unit, "H87")},
             )[0]
             for item in spec.items
         ]
@@ -245,7 +286,9 @@ def ensure_master_data() -> Demo:
                 "show_prices": vendor.show_prices,
                 "language": vendor.language,
                 "email": vendor.email,
-                "address": VENDOR_ADDRESSES[vendor.number],
+                "endpoint_scheme": VENDOR_ENDPOINTS[vendor.number][0],
+                "endpoint_id": VENDOR_ENDPOINTS[vendor.number][1],
+                **VENDOR_ADDRESSES[vendor.number],
             },
         )
     return demo

@@ -298,8 +298,10 @@ def _item(item_line: etree._Element, line: VersionLine, *, with_dimensions: bool
     item = _sub(item_line, "cac:Item")
     if line.external_description:
         _sub(item, "cbc:Description", line.external_description)
-    _sub(item, "cbc:Name", line.description or line.item.name)
-    _sub(_sub(item, "cac:BuyersItemIdentification"), "cbc:ID", line.item.number)
+    _sub(item, "cbc:Name", line.description or (line.item.name if line.item else ""))
+    buyers_item_id = line.item.number if line.item else line.buyers_item_id
+    if buyers_item_id:
+        _sub(_sub(item, "cac:BuyersItemIdentification"), "cbc:ID", buyers_item_id)
     if line.external_item_number:
         _sub(_sub(item, "cac:SellersItemIdentification"), "cbc:ID", line.external_item_number)
     if with_dimensions:

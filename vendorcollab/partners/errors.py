@@ -18,3 +18,8 @@ class PartnersErrorCode(StrEnum):
     WAREHOUSE_CODE_TAKEN = "warehouse_code_taken"
     ITEM_NUMBER_TAKEN = "item_number_taken"
     ENDPOINT_TAKEN = "endpoint_taken"
+    UNKNOWN_ENDPOINT_SCHEME = "unknown_endpoint_scheme"
+    ENDPOINT_INCOMPLETE = "endpoint_incomplete"
+    UNKNOWN_COUNTRY = "unknown_country"
+    INVALID_UNIT_CODE = "invalid_unit_code"
+    UNKNOWN_ORDERING_PROFILE = "unknown_ordering_profile"

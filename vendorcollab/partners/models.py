@@ -7,11 +7,72 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.common.codelists import ISO_COUNTRIES
+
 if TYPE_CHECKING:
     from vendorcollab.accounts.models import User
 
 
-class Company(models.Model):
+class PostalAddress(models.Model):
+    """A postal address in the parts a PEPPOL document carries (``cac:PostalAddress``), with an ISO 3166-1
+    alpha-2 country code (``common.codelists.ISO_COUNTRIES``)."""
+
+    street_name = models.CharField(_("street"), max_length=200, blank=True)
+    additional_street_name = models.CharField(_("additional street"), max_length=200, blank=True)
+    city_name = models.CharField(_("city"), max_length=100, blank=True)
+    postal_zone = models.CharField(_("postal code"), max_length=20, blank=True)
+    country_subentity = models.CharField(_("region"), max_length=100, blank=True)
+    country_code = models.CharField(_("country"), max_length=2, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address as printed on a document: street lines, postal code and city, region, country."""
+        return address_lines(
+            street_name=self.street_name,
+            additional_street_name=self.additional_street_name,
+            city_name=self.city_name,
+            postal_zone=self.postal_zone,
+            country_subentity=self.country_subentity,
+            country_code=self.country_code,
+        )
+
+    @property
+    def has_address(self) -> bool:
+        return any(self.address_lines)
+
+
+def address_lines(
+    *,
+    street_name: str,
+    additional_street_name: str,
+    city_name: str,
+    postal_zone: str,
+    country_subentity: str,
+    country_code: str,
+) -> list[str]:
+    """A structured address as lines for printing (also for the delivery address a PO carries)."""
+    lines = [street_name, additional_street_name, " ".join(part for part in (postal_zone, city_name) if part)]
+    lines.append(country_subentity)
+    lines.append(ISO_COUNTRIES.get(country_code, country_code))
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+class Contact(models.Model):
+    """The VAT identifier and the contact a PEPPOL party carries (``cac:PartyTaxScheme``, ``cac:Contact``)."""
+
+    vat_id = models.CharField(_("VAT identifier"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Company(PostalAddress, Contact):
     """A legal entity of the buying organisation."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -19,7 +80,6 @@ class Company(models.Model):
     # The PEPPOL participant identifier, used to match the buyer party of incoming UBL documents.
     endpoint_scheme = models.CharField(_("endpoint scheme"), max_length=10, blank=True)
     endpoint_id = models.CharField(_("endpoint id"), max_length=100, blank=True)
-    address = models.TextField(_("address"), blank=True)
 
     class Meta:
         verbose_name = _("company")
@@ -46,7 +106,15 @@ class VendorQuerySet(models.QuerySet["Vendor"]):
         return self.none()
 
 
-class Vendor(models.Model):
+class OrderingProfile(models.TextChoices):
+    """The PEPPOL BIS Ordering 3 profile a vendor account is reached with: plain ordering (Order and Order
+    Response), or advanced ordering (Order Change, Order Cancellation and Order Response Advanced as well)."""
+
+    ORDERING = "ordering", _("Ordering")
+    ADVANCED = "advanced_ordering", _("Advanced ordering")
+
+
+class Vendor(PostalAddress, Contact):
     """A vendor account in one company. One supplier may hold accounts in several companies."""
 
     company = models.ForeignKey(Company, models.PROTECT, related_name="vendors", verbose_name=_("company"))
@@ -58,9 +126,11 @@ class Vendor(models.Model):
     show_prices = models.BooleanField(_("show prices"), default=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     email = models.EmailField(_("e-mail"), blank=True)
-    address = models.TextField(_("address"), blank=True)
     endpoint_scheme = models.CharField(_("endpoint scheme"), max_length=10, blank=True)
     endpoint_id = models.CharField(_("endpoint id"), max_length=100, blank=True)
+    ordering_profile = models.CharField(
+        _("ordering profile"), max_length=20, choices=OrderingProfile.choices, default=OrderingProfile.ORDERING
+    )
 
     objects = VendorQuerySet.as_manager()
 
@@ -85,14 +155,16 @@ class Vendor(models.Model):
         return self.collaboration == Collaboration.AUTO_CONFIRM
 
 
-class Site(models.Model):
+class Site(PostalAddress):
     """A place of the company where goods are delivered; its warehouses are in it."""
 
     company = models.ForeignKey(Company, models.PROTECT, related_name="sites", verbose_name=_("company"))
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
-    # The delivery address printed on a PO for the lines delivered here (blank: the company's address).
-    address = models.TextField(_("address"), blank=True)
+    # The delivery address printed on a PO for the lines delivered here (blank: the company's address), and the
+    # delivery location's identifier in documents (e.g. a GLN, scheme 0088).
+    location_id = models.CharField(_("location id"), max_length=100, blank=True)
+    location_scheme = models.CharField(_("location scheme"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("site")
@@ -123,7 +195,10 @@ class Item(models.Model):
     company = models.ForeignKey(Company, models.PROTECT, related_name="items", verbose_name=_("company"))
     number = models.CharField(_("item number"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
+    # ``unit`` is the name screens show; ``unit_code`` the UN/ECE Rec 20 code documents carry (H87: piece).
     unit = models.CharField(_("unit"), max_length=10, default="ea")
+    unit_code = models.CharField(_("unit code"), max_length=3, default="H87")
+    standard_item_id = models.CharField(_("GTIN"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("item")

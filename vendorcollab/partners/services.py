@@ -15,11 +15,22 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import Role, User
 from vendorcollab.common import text
+from vendorcollab.common.codelists import EAS_SCHEMES, ISO_COUNTRIES, REC20_UNITS
 from vendorcollab.common.errors import CommonErrorCode, FieldErrors, PermissionRefused, ValidationFailed
 from vendorcollab.common.text import Kind, Limit
 from vendorcollab.partners.errors import PartnersErrorCode
 
-from .models import Collaboration, Company, Item, ResponseMessage, ResponseMessageKind, Site, Vendor, Warehouse
+from .models import (
+    Collaboration,
+    Company,
+    Item,
+    OrderingProfile,
+    ResponseMessage,
+    ResponseMessageKind,
+    Site,
+    Vendor,
+    Warehouse,
+)
 
 
 def _require_admin(actor: User) -> None:
@@ -74,6 +85,15 @@ MESSAGES: dict[str, Promise] = {
     PartnersErrorCode.WAREHOUSE_CODE_TAKEN: _("Warehouse code %(warehouse_code)s is already used at this site."),
     PartnersErrorCode.ITEM_NUMBER_TAKEN: _("Item number %(number)s is already used in this company."),
     PartnersErrorCode.ENDPOINT_TAKEN: _("Endpoint %(endpoint)s is already used by %(owner)s."),
+    PartnersErrorCode.UNKNOWN_ENDPOINT_SCHEME: _(
+        "%(scheme)s is not a PEPPOL endpoint scheme (EAS code list); for example 0088 (GLN) or 0106 (KvK)."
+    ),
+    PartnersErrorCode.ENDPOINT_INCOMPLETE: _("Enter both the endpoint scheme and the endpoint ID, or neither."),
+    PartnersErrorCode.UNKNOWN_COUNTRY: _("%(country)s is not an ISO 3166-1 country code; for example NL or BE."),
+    PartnersErrorCode.INVALID_UNIT_CODE: _(
+        "%(unit_code)s is not a UN/ECE Recommendation 20 unit code; for example H87 (piece) or KGM (kilogram)."
+    ),
+    PartnersErrorCode.UNKNOWN_ORDERING_PROFILE: _("Choose one of the ordering profiles."),
     **text.MESSAGES,
 }
 
@@ -84,7 +104,20 @@ RULES: dict[str, tuple[Kind, int]] = {
     "number": (Kind.IDENTIFIER, Limit.IDENTIFIER),
     "item_number": (Kind.IDENTIFIER, Limit.ITEM_NUMBER),
     "unit": (Kind.IDENTIFIER, Limit.UNIT),
-    "address": (Kind.MULTILINE, Limit.NOTE),
+    "street_name": (Kind.LINE, Limit.NAME),
+    "additional_street_name": (Kind.LINE, Limit.NAME),
+    "city_name": (Kind.LINE, 100),
+    "postal_zone": (Kind.IDENTIFIER, Limit.CODE),
+    "country_subentity": (Kind.LINE, 100),
+    "country_code": (Kind.IDENTIFIER, 2),
+    "vat_id": (Kind.IDENTIFIER, 50),
+    "contact_name": (Kind.LINE, Limit.NAME),
+    "contact_phone": (Kind.IDENTIFIER, 50),
+    "contact_email": (Kind.LINE, Limit.EMAIL),
+    "location_id": (Kind.IDENTIFIER, Limit.ENDPOINT_ID),
+    "location_scheme": (Kind.IDENTIFIER, Limit.ENDPOINT_SCHEME),
+    "unit_code": (Kind.IDENTIFIER, 3),
+    "standard_item_id": (Kind.IDENTIFIER, 50),
     "email": (Kind.LINE, Limit.EMAIL),
     "endpoint_scheme": (Kind.IDENTIFIER, Limit.ENDPOINT_SCHEME),
     "endpoint_id": (Kind.IDENTIFIER, Limit.ENDPOINT_ID),
@@ -109,6 +142,58 @@ def _require_text(errors: FieldErrors, **values: str) -> None:
     for name, value in values.items():
         if not value.strip():
             errors.add(name, PartnersErrorCode.REQUIRED)
+
+
+# The structured postal address (``PostalAddress``) and the party's VAT identifier and contact (``Contact``): the
+# faces pass them as ``**address`` / ``**contact`` keyword arguments.
+ADDRESS_FIELDS = (
+    "street_name",
+    "additional_street_name",
+    "city_name",
+    "postal_zone",
+    "country_subentity",
+    "country_code",
+)
+CONTACT_FIELDS = ("vat_id", "contact_name", "contact_phone", "contact_email")
+
+
+def _cleaned(values: Mapping[str, str | None], names: tuple[str, ...]) -> dict[str, str]:
+    """The given fields of ``names`` (``None`` left out), stripped; country and unit codes in capitals."""
+    unknown = set(values) - set(names)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    cleaned = {name: value.strip() for name, value in values.items() if value is not None}
+    for name in ("country_code", "unit_code"):
+        if name in cleaned:
+            cleaned[name] = cleaned[name].upper()
+    return cleaned
+
+
+def check_codes(errors: FieldErrors, values: Mapping[str, str], prefix: str = "") -> None:
+    """The code list fields among ``values`` against their official lists (``common.codelists``): the endpoint
+    scheme (EAS), the country (ISO 3166-1) and the unit (UN/ECE Rec 20). Blank values pass: whether a document
+    needs them is asked before a send."""
+    scheme, country, unit = values.get("endpoint_scheme"), values.get("country_code"), values.get("unit_code")
+    if scheme and scheme not in EAS_SCHEMES:
+        errors.add(f"{prefix}endpoint_scheme", PartnersErrorCode.UNKNOWN_ENDPOINT_SCHEME, scheme=scheme)
+    location_scheme = values.get("location_scheme")
+    if location_scheme and location_scheme not in EAS_SCHEMES:
+        errors.add(f"{prefix}location_scheme", PartnersErrorCode.UNKNOWN_ENDPOINT_SCHEME, scheme=location_scheme)
+    if country and country not in ISO_COUNTRIES:
+        errors.add(f"{prefix}country_code", PartnersErrorCode.UNKNOWN_COUNTRY, country=country)
+    if unit and unit not in REC20_UNITS:
+        errors.add(f"{prefix}unit_code", PartnersErrorCode.INVALID_UNIT_CODE, unit_code=unit)
+    contact_email = values.get("contact_email")
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            errors.add(f"{prefix}contact_email", PartnersErrorCode.INVALID_EMAIL)
+
+
+def _check_endpoint_pair(errors: FieldErrors, scheme: str, endpoint_id: str) -> None:
+    if bool(scheme) != bool(endpoint_id):
+        errors.add("endpoint_id" if scheme else "endpoint_scheme", PartnersErrorCode.ENDPOINT_INCOMPLETE)
 
 
 def _check_settings(errors: FieldErrors, *, collaboration: str | None, language: str | None, email: str | None) -> None:
@@ -157,22 +242,30 @@ def _insert(obj: M, *, taken: ValidationFailed) -> M:
 
 
 def company_create(
-    *, actor: User, code: str, name: str, endpoint_scheme: str = "", endpoint_id: str = "", address: str = ""
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    endpoint_scheme: str = "",
+    endpoint_id: str = "",
+    **address_and_contact: str,
 ) -> Company:
-    """A new company (legal entity) of the buying organisation."""
+    """A new company (legal entity) of the buying organisation. ``address_and_contact``: the fields of
+    ``ADDRESS_FIELDS`` and ``CONTACT_FIELDS``."""
     _require_admin(actor)
-    code, name = code.strip(), name.strip()
+    code, name, endpoint_scheme, endpoint_id = code.strip(), name.strip(), endpoint_scheme.strip(), endpoint_id.strip()
+    extra = _cleaned(address_and_contact, ADDRESS_FIELDS + CONTACT_FIELDS)
     errors = _errors()
     _require_text(errors, code=code, name=name)
-    _check_text(errors, code=code, name=name, address=address, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id)
+    _check_text(errors, code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, **extra)
+    check_codes(errors, {"endpoint_scheme": endpoint_scheme, **extra})
+    _check_endpoint_pair(errors, endpoint_scheme, endpoint_id)
     errors.raise_if_any()
     if code and Company.objects.filter(code=code).exists():
         errors.add("code", PartnersErrorCode.COMPANY_CODE_TAKEN, company_code=code)
     _check_endpoint(errors, Company.objects.all(), endpoint_scheme, endpoint_id)
     errors.raise_if_any()
-    company = Company(
-        code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, address=address.strip()
-    )
+    company = Company(code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, **extra)
     return _insert(company, taken=_field_error("code", "company_code_taken", company_code=code))
 
 
@@ -186,25 +279,36 @@ def vendor_create(
     show_prices: bool = True,
     language: str = "en",
     email: str = "",
-    address: str = "",
     endpoint_scheme: str = "",
     endpoint_id: str = "",
+    ordering_profile: str = OrderingProfile.ORDERING,
+    **address_and_contact: str,
 ) -> Vendor:
-    """A new vendor account in ``company``."""
+    """A new vendor account in ``company``. ``address_and_contact``: the fields of ``ADDRESS_FIELDS`` and
+    ``CONTACT_FIELDS``."""
     _require_admin(actor)
-    number, name = number.strip(), name.strip()
+    number, name, endpoint_scheme, endpoint_id = (
+        number.strip(),
+        name.strip(),
+        endpoint_scheme.strip(),
+        endpoint_id.strip(),
+    )
+    extra = _cleaned(address_and_contact, ADDRESS_FIELDS + CONTACT_FIELDS)
     errors = _errors()
     _require_text(errors, number=number, name=name)
     _check_text(
         errors,
         number=number,
         name=name,
-        address=address,
         email=email,
         endpoint_scheme=endpoint_scheme,
         endpoint_id=endpoint_id,
+        **extra,
     )
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
+    _check_profile(errors, ordering_profile)
+    check_codes(errors, {"endpoint_scheme": endpoint_scheme, **extra})
+    _check_endpoint_pair(errors, endpoint_scheme, endpoint_id)
     errors.raise_if_any()
     if number and Vendor.objects.filter(company=company, number=number).exists():
         errors.add("number", PartnersErrorCode.VENDOR_NUMBER_TAKEN, number=number)
@@ -218,11 +322,17 @@ def vendor_create(
         show_prices=show_prices,
         language=language,
         email=email,
-        address=address.strip(),
         endpoint_scheme=endpoint_scheme,
         endpoint_id=endpoint_id,
+        ordering_profile=ordering_profile,
+        **extra,
     )
     return _insert(vendor, taken=_field_error("number", "vendor_number_taken", number=number))
+
+
+def _check_profile(errors: FieldErrors, ordering_profile: str | None) -> None:
+    if ordering_profile is not None and ordering_profile not in OrderingProfile.values:
+        errors.add("ordering_profile", PartnersErrorCode.UNKNOWN_ORDERING_PROFILE)
 
 
 def vendor_update(
@@ -235,9 +345,10 @@ def vendor_update(
     show_prices: bool | None = None,
     language: str | None = None,
     email: str | None = None,
-    address: str | None = None,
     endpoint_scheme: str | None = None,
     endpoint_id: str | None = None,
+    ordering_profile: str | None = None,
+    **address_and_contact: str | None,
 ) -> Vendor:
     """Change some fields of a vendor account; ``None`` leaves a field as it is. The company never changes: the
     account's purchase orders belong to it.
@@ -254,16 +365,19 @@ def vendor_update(
             "show_prices": show_prices,
             "language": language,
             "email": email,
-            "address": address.strip() if address is not None else None,
-            "endpoint_scheme": endpoint_scheme,
-            "endpoint_id": endpoint_id,
+            "endpoint_scheme": endpoint_scheme.strip() if endpoint_scheme is not None else None,
+            "endpoint_id": endpoint_id.strip() if endpoint_id is not None else None,
+            "ordering_profile": ordering_profile,
         }.items()
         if value is not None
     }
+    changes.update(_cleaned(address_and_contact, ADDRESS_FIELDS + CONTACT_FIELDS))
     errors = _errors()
     _require_text(errors, **{key: changes[key] for key in ("number", "name") if key in changes})
     _check_text(errors, **{key: changes.get(key) for key in RULES.keys() & changes.keys()})
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
+    _check_profile(errors, ordering_profile)
+    check_codes(errors, changes)
     errors.raise_if_any()
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().select_related("company").get(pk=vendor.pk)
@@ -272,12 +386,10 @@ def vendor_update(
         if new_number and others.filter(number=new_number).exists():
             errors.add("number", PartnersErrorCode.VENDOR_NUMBER_TAKEN, number=new_number)
         if "endpoint_scheme" in changes or "endpoint_id" in changes:
-            _check_endpoint(
-                errors,
-                others,
-                changes.get("endpoint_scheme", vendor.endpoint_scheme),
-                changes.get("endpoint_id", vendor.endpoint_id),
-            )
+            scheme = changes.get("endpoint_scheme", vendor.endpoint_scheme)
+            endpoint_id = changes.get("endpoint_id", vendor.endpoint_id)
+            _check_endpoint_pair(errors, scheme, endpoint_id)
+            _check_endpoint(errors, others, scheme, endpoint_id)
         errors.raise_if_any()
         for key, value in changes.items():
             setattr(vendor, key, value)
@@ -286,17 +398,32 @@ def vendor_update(
     return vendor
 
 
-def site_create(*, actor: User, company: Company, code: str, name: str, address: str = "") -> Site:
+def site_create(
+    *,
+    actor: User,
+    company: Company,
+    code: str,
+    name: str,
+    location_id: str = "",
+    location_scheme: str = "",
+    **address: str,
+) -> Site:
+    """A new site of ``company``. ``address``: the fields of ``ADDRESS_FIELDS`` (blank: the company's address);
+    ``location_id`` and ``location_scheme`` identify the delivery location in documents (e.g. a GLN, 0088)."""
     _require_admin(actor)
-    code, name, address = code.strip(), name.strip(), address.strip()
+    code, name, location_id, location_scheme = code.strip(), name.strip(), location_id.strip(), location_scheme.strip()
+    extra = _cleaned(address, ADDRESS_FIELDS)
     errors = _errors()
     _require_text(errors, code=code, name=name)
-    _check_text(errors, code=code, name=name, address=address)
+    _check_text(errors, code=code, name=name, location_id=location_id, location_scheme=location_scheme, **extra)
+    check_codes(errors, {"location_scheme": location_scheme, **extra})
     errors.raise_if_any()
     if code and Site.objects.filter(company=company, code=code).exists():
         errors.add("code", PartnersErrorCode.SITE_CODE_TAKEN, site_code=code)
     errors.raise_if_any()
-    site = Site(company=company, code=code, name=name, address=address)
+    site = Site(
+        company=company, code=code, name=name, location_id=location_id, location_scheme=location_scheme, **extra
+    )
     return _insert(site, taken=_field_error("code", "site_code_taken", site_code=code))
 
 
@@ -314,16 +441,31 @@ def warehouse_create(*, actor: User, site: Site, code: str, name: str) -> Wareho
     return _insert(warehouse, taken=_field_error("code", "warehouse_code_taken", warehouse_code=code))
 
 
-def item_create(*, actor: User, company: Company, number: str, name: str, unit: str = "ea") -> Item:
+def item_create(
+    *,
+    actor: User,
+    company: Company,
+    number: str,
+    name: str,
+    unit: str = "ea",
+    unit_code: str = "H87",
+    standard_item_id: str = "",
+) -> Item:
+    """A new item. ``unit`` is the name screens show, ``unit_code`` the UN/ECE Rec 20 code documents carry,
+    ``standard_item_id`` its GTIN."""
     _require_admin(actor)
     number, name, unit = number.strip(), name.strip(), unit.strip()
+    unit_code, standard_item_id = unit_code.strip().upper(), standard_item_id.strip()
     errors = _errors()
-    _require_text(errors, number=number, name=name, unit=unit)
-    _check_text(errors, name=name, unit=unit)
+    _require_text(errors, number=number, name=name, unit=unit, unit_code=unit_code)
+    _check_text(errors, name=name, unit=unit, unit_code=unit_code, standard_item_id=standard_item_id)
     _check_text(errors, "item_number", number=number)
+    check_codes(errors, {"unit_code": unit_code})
     errors.raise_if_any()
     if number and Item.objects.filter(company=company, number=number).exists():
         errors.add("number", PartnersErrorCode.ITEM_NUMBER_TAKEN, number=number)
     errors.raise_if_any()
-    item = Item(company=company, number=number, name=name, unit=unit)
+    item = Item(
+        company=company, number=number, name=name, unit=unit, unit_code=unit_code, standard_item_id=standard_item_id
+    )
     return _insert(item, taken=_field_error("number", "item_number_taken", number=number))

@@ -159,7 +159,7 @@ class DeliveryAddress:
     """Where goods are delivered: a site of the buying company (or the company itself when no line names one)."""
 
     name: str
-    address: str
+    address_lines: tuple[str, ...]
     # The lines delivered here, when the PO's lines go to more than one place; empty otherwise.
     line_numbers: tuple[int, ...] = ()
 
@@ -216,7 +216,7 @@ def document_context(*, version: PurchaseOrderVersion, show_prices: bool, show_d
         "kind_label": version.get_kind_display() if version.kind == VersionKind.CONFIRMATION else "",
         "is_cancelled": po.status == POStatus.CANCELLED,
         "vendor_reference": _vendor_reference(version),
-        "delivery_addresses": _delivery_addresses(po.company, version_lines),
+        "delivery_addresses": _delivery_addresses(po.company, version_lines, version),
         "lines": lines,
         "show_prices": show_prices,
         "show_dimensions": show_dimensions,
@@ -247,7 +247,7 @@ def _document_line(line: VersionLine, *, show_dimensions: bool, notes: Iterable[
         }
     return DocumentLine(
         number=line.line_number,
-        item_number=line.item.number,
+        item_number=line.item.number if line.item else line.buyers_item_id,
         description=line.description,
         external_item_number=line.external_item_number,
         external_description=line.external_description,
@@ -264,22 +264,31 @@ def _document_line(line: VersionLine, *, show_dimensions: bool, notes: Iterable[
     )
 
 
-def _delivery_addresses(company: Company, lines: list[VersionLine]) -> list[DeliveryAddress]:
-    """The places the ordered lines go to: each line's site (its warehouse's, when only that is set), with the
-    site's address or else the company's; the company itself when no line names a site. Cancelled lines go nowhere
-    (unless every line is cancelled, so that the document still says where the order was for)."""
+def _delivery_addresses(
+    company: Company, lines: list[VersionLine], version: PurchaseOrderVersion
+) -> list[DeliveryAddress]:
+    """The places the ordered lines go to: the delivery place the buyer's Order named, if it named one; else each
+    line's site (its warehouse's, when only that is set), with the site's address or else the company's; the
+    company itself when no line names a site. Cancelled lines go nowhere (unless every line is cancelled, so that
+    the document still says where the order was for)."""
+    if version.delivery_address_lines or version.delivery_party_name:
+        return [
+            DeliveryAddress(
+                name=version.delivery_party_name or company.name, address_lines=tuple(version.delivery_address_lines)
+            )
+        ]
     ordered = [line for line in lines if not line.is_cancelled] or lines
     sites: dict[int | None, tuple[Site | None, list[int]]] = {}
     for line in ordered:
         site = line.site or (line.warehouse.site if line.warehouse else None)
         sites.setdefault(site.pk if site else None, (site, []))[1].append(line.line_number)
     if not sites:
-        return [DeliveryAddress(name=company.name, address=company.address)]
+        return [DeliveryAddress(name=company.name, address_lines=tuple(company.address_lines))]
     several = len(sites) > 1
     return [
         DeliveryAddress(
             name=f"{company.name}, {site.name}" if site else company.name,
-            address=(site.address if site and site.address else company.address),
+            address_lines=tuple(site.address_lines if site and site.has_address else company.address_lines),
             line_numbers=tuple(numbers) if several else (),
         )
         for site, numbers in sites.values()
@@ -390,10 +399,10 @@ def version_pdf_response(
             show_prices,
             show_dimensions,
             company.name,
-            company.address,
+            "\n".join(company.address_lines),
             vendor.number,
             vendor.name,
-            vendor.address,
+            "\n".join(vendor.address_lines),
             _layout_digest(),
         )
     )

@@ -60,6 +60,13 @@ class PurchasingErrorCode(StrEnum):
     OVER_RECEIPT = "over_receipt"
     LINE_CANCELLED = "line_cancelled"
     INVALID_TRANSITION = "invalid_transition"
+    INVALID_UNIT_CODE = "invalid_unit_code"
+    UNKNOWN_TAX_CATEGORY = "unknown_tax_category"
+    TAX_PERCENT_OUT_OF_RANGE = "tax_percent_out_of_range"
+    UNKNOWN_COUNTRY = "unknown_country"
+    UNKNOWN_ENDPOINT_SCHEME = "unknown_endpoint_scheme"
+    PERIOD_REVERSED = "period_reversed"
+    DOCUMENT_DATA_MISSING = "document_data_missing"
 
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
@@ -95,6 +102,18 @@ MESSAGES: dict[str, Promise] = {
         "You chose %(name)s, but browsers do not keep a chosen file when a page is shown again. Choose it again."
     ),
     PurchasingErrorCode.LINE_HAS_RECEIPTS: _("Line %(line_number)s has receipts and cannot be removed."),
+    PurchasingErrorCode.INVALID_UNIT_CODE: _(
+        "%(unit_code)s is not a UN/ECE Recommendation 20 unit code; for example H87 (piece) or KGM (kilogram)."
+    ),
+    PurchasingErrorCode.UNKNOWN_TAX_CATEGORY: _(
+        "%(tax_category)s is not a tax category of the UNCL5305 code list; for example S (standard rate)."
+    ),
+    PurchasingErrorCode.TAX_PERCENT_OUT_OF_RANGE: _("The tax percentage must be between 0 and 100."),
+    PurchasingErrorCode.UNKNOWN_COUNTRY: _("%(country)s is not an ISO 3166-1 country code; for example NL or BE."),
+    PurchasingErrorCode.UNKNOWN_ENDPOINT_SCHEME: _(
+        "%(scheme)s is not a PEPPOL identifier scheme (EAS code list); for example 0088 (GLN)."
+    ),
+    PurchasingErrorCode.PERIOD_REVERSED: _("The end of the requested delivery period is before its start."),
     # vendor answers
     PurchasingErrorCode.ANSWER_LINES_NOT_ALLOWED: _(
         "Line responses other than “Accept” are only allowed with “Accept with changes”."
@@ -115,6 +134,9 @@ MESSAGES: dict[str, Promise] = {
         "Vendor %(vendor)s does not take part in vendor collaboration; purchase orders cannot be sent to it."
     ),
     PurchasingErrorCode.NO_LINES: _("A purchase order needs at least one line before it can be sent."),
+    PurchasingErrorCode.DOCUMENT_DATA_MISSING: _(
+        "The order document cannot be sent without %(missing)s. Complete the master data or the purchase order first."
+    ),
     PurchasingErrorCode.VERSION_OUTDATED: _(
         "Version %(answered)s is no longer the latest: version %(latest)s of this purchase order has arrived. "
         "Review the latest version and respond to that one."

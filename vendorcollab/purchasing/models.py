@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.formatting import line_amount
 from vendorcollab.common.models import AppendOnlyModel
-from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse
+from vendorcollab.partners.models import Company, Item, Site, Vendor, Warehouse, address_lines
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -109,7 +109,50 @@ class PurchaseOrderQuerySet(models.QuerySet["PurchaseOrder"]):
         return self.exclude(origin=Origin.CONSIGNMENT)
 
 
-class PurchaseOrder(models.Model):
+class OrderTerms(models.Model):
+    """What a buyer's Order carries beyond its lines (PEPPOL BIS Ordering 3), kept on the PO and frozen on each
+    version like the currency: the buyer's own Order ID, references, terms, the delivery place and the parties as
+    the Order named them."""
+
+    # The ID of the buyer's Order document (blank: the PO number); answers refer to it.
+    order_document_id = models.CharField(_("order document ID"), max_length=100, blank=True)
+    # False for a PEPPOL ``order_only`` Order: no Order Response is expected.
+    response_expected = models.BooleanField(_("response expected"), default=True)
+    payment_terms = models.TextField(_("payment terms"), blank=True)
+    delivery_terms_code = models.CharField(_("delivery terms code"), max_length=3, blank=True)
+    delivery_terms = models.TextField(_("delivery terms"), blank=True)
+    contract_reference = models.CharField(_("contract reference"), max_length=100, blank=True)
+    quotation_reference = models.CharField(_("quotation reference"), max_length=100, blank=True)
+    originator_reference = models.CharField(_("originator reference"), max_length=100, blank=True)
+    delivery_party_name = models.CharField(_("delivery party"), max_length=200, blank=True)
+    delivery_location_id = models.CharField(_("delivery location ID"), max_length=100, blank=True)
+    delivery_location_scheme = models.CharField(_("delivery location scheme"), max_length=10, blank=True)
+    delivery_street_name = models.CharField(_("delivery street"), max_length=200, blank=True)
+    delivery_additional_street_name = models.CharField(_("delivery additional street"), max_length=200, blank=True)
+    delivery_city_name = models.CharField(_("delivery city"), max_length=100, blank=True)
+    delivery_postal_zone = models.CharField(_("delivery postal code"), max_length=20, blank=True)
+    delivery_country_subentity = models.CharField(_("delivery region"), max_length=100, blank=True)
+    delivery_country_code = models.CharField(_("delivery country"), max_length=2, blank=True)
+    # The buyer's and the seller's party as the Order named them: {"buyer": {...}, "seller": {...}}, each with
+    # name, street_name … country_code, vat_id, contact_name, contact_phone, contact_email (all optional).
+    parties = models.JSONField(_("parties"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def delivery_address_lines(self) -> list[str]:
+        return address_lines(
+            street_name=self.delivery_street_name,
+            additional_street_name=self.delivery_additional_street_name,
+            city_name=self.delivery_city_name,
+            postal_zone=self.delivery_postal_zone,
+            country_subentity=self.delivery_country_subentity,
+            country_code=self.delivery_country_code,
+        )
+
+
+class PurchaseOrder(OrderTerms):
     company = models.ForeignKey(Company, models.PROTECT, related_name="purchase_orders", verbose_name=_("company"))
     vendor = models.ForeignKey(Vendor, models.PROTECT, related_name="purchase_orders", verbose_name=_("vendor"))
     number = models.CharField(_("number"), max_length=30)
@@ -207,6 +250,11 @@ class PurchaseOrder(models.Model):
         return self.status == POStatus.IN_EXTERNAL_REVIEW
 
     @property
+    def order_id(self) -> str:
+        """The ID of the buyer's Order document: what answers refer to."""
+        return self.order_document_id or self.number
+
+    @property
     def next_version_number(self) -> int:
         return (self.latest_version.number if self.latest_version else 0) + 1
 
@@ -219,13 +267,27 @@ class LineFields(models.Model):
     """What a PO line and its frozen copy in a version have in common."""
 
     line_number = models.PositiveIntegerField(_("line"))
-    item = models.ForeignKey(Item, models.PROTECT, related_name="+", verbose_name=_("item"))
+    # Empty for a free-text line: it has a description and the identifiers below instead of an item record.
+    item = models.ForeignKey(Item, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("item"))
     description = models.CharField(_("description"), max_length=300, blank=True)
+    # The line's ID in the buyer's Order document (blank: the line number); answers refer to it.
+    buyer_line_id = models.CharField(_("buyer's line ID"), max_length=100, blank=True)
+    buyers_item_id = models.CharField(_("buyer's item ID"), max_length=100, blank=True)
+    sellers_item_id = models.CharField(_("seller's item ID"), max_length=100, blank=True)
+    standard_item_id = models.CharField(_("standard item ID"), max_length=100, blank=True)
+    standard_item_scheme = models.CharField(_("standard item ID scheme"), max_length=10, default="0160", blank=True)
     quantity = quantity_field(_("quantity"))
+    # ``unit`` is the name screens show; ``unit_code`` the UN/ECE Rec 20 code documents carry.
     unit = models.CharField(_("unit"), max_length=10)
+    unit_code = models.CharField(_("unit code"), max_length=3, blank=True)
+    tax_category = models.CharField(_("tax category"), max_length=2, default="S", blank=True)
+    tax_percent = models.DecimalField(_("tax %"), max_digits=5, decimal_places=2, null=True, blank=True)
     unit_price = price_field(_("unit price"))
     discount_percent = models.DecimalField(_("discount %"), max_digits=5, decimal_places=2, default=ZERO)
     delivery_date = models.DateField(_("delivery date"))
+    # The requested delivery period of the buyer's Order, kept as it came; ``delivery_date`` is the portal's date.
+    requested_start = models.DateField(_("requested delivery from"), null=True, blank=True)
+    requested_end = models.DateField(_("requested delivery until"), null=True, blank=True)
     site = models.ForeignKey(Site, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("site"))
     warehouse = models.ForeignKey(
         Warehouse, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("warehouse")
@@ -244,6 +306,15 @@ class LineFields(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.item_id is None
+
+    @property
+    def order_line_id(self) -> str:
+        """The line's ID in the buyer's Order: what answers refer to."""
+        return self.buyer_line_id or str(self.line_number)
 
     @property
     def amount(self) -> Decimal:
@@ -354,7 +425,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class PurchaseOrderVersion(AppendOnlyModel):
+class PurchaseOrderVersion(OrderTerms, AppendOnlyModel):
     """An immutable snapshot of a PO as the vendor received it (or as it was confirmed with the vendor's
     changes). Shown with a suffix: ``PO-000123-2``."""
 
@@ -388,6 +459,11 @@ class PurchaseOrderVersion(AppendOnlyModel):
     @property
     def label(self) -> str:
         return f"{self.purchase_order.number}-{self.number}"
+
+    @property
+    def order_id(self) -> str:
+        """The ID of the buyer's Order document this version stands for: what answers refer to."""
+        return self.order_document_id or self.purchase_order.number
 
 
 class VersionLine(LineFields, AppendOnlyModel):

@@ -136,7 +136,7 @@ class OrderEditor:
         lines = [
             {
                 "line_number": line.line_number,
-                "item": line.item.number,
+                "item": line.item.number if line.item else "",
                 "description": line.description,
                 "quantity": line.quantity,
                 "unit": line.unit,

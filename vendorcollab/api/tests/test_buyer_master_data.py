@@ -36,12 +36,35 @@ def test_an_erp_sets_up_a_company_and_a_vendor_user_who_then_signs_in(api, cast)
         "name": "Contoso België",
         "endpoint_scheme": "0208",
         "endpoint_id": "0123456789",
-        "address": "",
+        "street_name": "",
+        "additional_street_name": "",
+        "city_name": "",
+        "postal_zone": "",
+        "country_subentity": "",
+        "country_code": "",
+        "vat_id": "",
+        "contact_name": "",
+        "contact_phone": "",
+        "contact_email": "",
     }
     site = admin.post(
-        "/sites", {"company": company["id"], "code": "ANR", "name": "Antwerpen", "address": " Noorderlaan 100\n2030 "}
+        "/sites",
+        {
+            "company": company["id"],
+            "code": "ANR",
+            "name": "Antwerpen",
+            "street_name": " Noorderlaan 100 ",
+            "postal_zone": "2030",
+            "city_name": "Antwerpen",
+            "country_code": "be",
+        },
     ).json()
-    assert (site["company"], site["code"], site["address"]) == (company["id"], "ANR", "Noorderlaan 100\n2030")
+    assert (site["company"], site["code"], site["street_name"], site["country_code"]) == (
+        company["id"],
+        "ANR",
+        "Noorderlaan 100",
+        "BE",
+    )
     warehouse = admin.post("/warehouses", {"site": site["id"], "code": "ANR-1", "name": "Hal 1"}).json()
     assert (warehouse["company"], warehouse["site"], warehouse["code"]) == (company["id"], site["id"], "ANR-1")
     item = admin.post("/items", {"company": company["id"], "number": "BOLT-8", "name": "Bolt M8", "unit": "pcs"})
@@ -177,11 +200,13 @@ def test_a_vendor_account_is_changed_field_by_field(api, cast):
         False,
         "Alpha Supplies",
     )
-    body = patch(admin, url, {"name": "Alpha Supplies B.V.", "endpoint_id": "123", "email": ""}).json()
+    body = patch(
+        admin, url, {"name": "Alpha Supplies B.V.", "endpoint_scheme": "0106", "endpoint_id": "123", "email": ""}
+    ).json()
     assert (body["name"], body["endpoint_id"], body["collaboration"]) == ("Alpha Supplies B.V.", "123", "disabled")
     response = patch(admin, url, {"number": "V-B"})
     assert response.status_code == 422 and error_of(response)["code"] == "vendor_number_taken"
-    response = patch(admin, f"/vendors/{cast.vendor_b.pk}", {"endpoint_id": "123"})
+    response = patch(admin, f"/vendors/{cast.vendor_b.pk}", {"endpoint_scheme": "0106", "endpoint_id": "123"})
     assert response.status_code == 422 and error_of(response)["code"] == "endpoint_taken"
     assert patch(admin, url, {"company": cast.company.pk}).status_code == 422
     assert patch(admin, url, {"language": "xx"}).status_code == 422

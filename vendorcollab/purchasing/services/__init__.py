@@ -4,7 +4,16 @@ from .attachments import UploadInput
 from .bulk import BULK_ACCEPT_LIMIT, BulkAcceptItem, BulkAcceptResult, BulkOutcome, response_accept_many
 from .confirmation import po_confirm
 from .drafts import response_draft_save
-from .inputs import ChargeInput, LineAnswer, LineInput, ReceiptLineInput, ScheduleInput, Unresolved
+from .inputs import (
+    ChargeInput,
+    LineAnswer,
+    LineInput,
+    OrderTermsInput,
+    PartyInput,
+    ReceiptLineInput,
+    ScheduleInput,
+    Unresolved,
+)
 from .notes import attachments_add, note_add
 from .orders import po_cancel, po_copy, po_create, po_request_change, po_send, po_update
 from .receipts import receipt_post
@@ -18,6 +27,8 @@ __all__ = [
     "ChargeInput",
     "LineAnswer",
     "LineInput",
+    "OrderTermsInput",
+    "PartyInput",
     "ReceiptLineInput",
     "ScheduleInput",
     "Unresolved",

@@ -23,9 +23,13 @@ class Unresolved:
 
 @dataclass(frozen=True)
 class LineInput:
-    """A PO line as the buyer enters it. ``line_number`` is assigned when left out."""
+    """A PO line as the buyer enters it. ``line_number`` is assigned when left out.
 
-    item: Item | Unresolved
+    ``item`` None is a free-text line: it needs a description and a unit code, and carries the buyer's, the
+    seller's and the standard item identifiers instead of an item record. A blank ``unit_code`` on an item line is
+    the item's; ``buyer_line_id`` is the line's ID in the buyer's Order (blank: the line number)."""
+
+    item: Item | Unresolved | None
     quantity: Decimal
     unit_price: Decimal
     delivery_date: date
@@ -41,6 +45,61 @@ class LineInput:
     configuration: str = ""
     # A line kept for the record but not ordered (a rejected line whose rejection was accepted).
     is_cancelled: bool = False
+    buyer_line_id: str = ""
+    buyers_item_id: str = ""
+    sellers_item_id: str = ""
+    standard_item_id: str = ""
+    standard_item_scheme: str = "0160"
+    unit_code: str = ""
+    tax_category: str = "S"
+    tax_percent: Decimal | None = None
+    requested_start: date | None = None
+    requested_end: date | None = None
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    """A party (buyer or seller) as an Order names it; stored in ``OrderTerms.parties`` as given."""
+
+    name: str = ""
+    street_name: str = ""
+    additional_street_name: str = ""
+    city_name: str = ""
+    postal_zone: str = ""
+    country_subentity: str = ""
+    country_code: str = ""
+    vat_id: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    endpoint_scheme: str = ""
+    endpoint_id: str = ""
+
+
+@dataclass(frozen=True)
+class OrderTermsInput:
+    """The header fields of a PO beyond vendor, lines and charges (``models.OrderTerms``). Passed whole to
+    ``po_create`` / ``po_update``: every field replaces what the PO holds."""
+
+    order_document_id: str = ""
+    response_expected: bool = True
+    payment_terms: str = ""
+    delivery_terms_code: str = ""
+    delivery_terms: str = ""
+    contract_reference: str = ""
+    quotation_reference: str = ""
+    originator_reference: str = ""
+    delivery_party_name: str = ""
+    delivery_location_id: str = ""
+    delivery_location_scheme: str = ""
+    delivery_street_name: str = ""
+    delivery_additional_street_name: str = ""
+    delivery_city_name: str = ""
+    delivery_postal_zone: str = ""
+    delivery_country_subentity: str = ""
+    delivery_country_code: str = ""
+    buyer_party: PartyInput | None = None
+    seller_party: PartyInput | None = None
 
 
 @dataclass(frozen=True)

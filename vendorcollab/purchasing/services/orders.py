@@ -40,7 +40,8 @@ from ..models import (
     PurchaseOrderLine,
 )
 from ..transitions import Action
-from .inputs import ChargeInput, LineInput, Unresolved
+from .inputs import ChargeInput, LineInput, OrderTermsInput, Unresolved
+from .order_fields import line_field_values, terms_values, validate_line_fields, validate_terms
 from .versions import version_freeze
 
 
@@ -102,6 +103,7 @@ def _validate_lines(
         elif before is None or before.delivery_date != line.delivery_date:
             check_date(errors, f"{path}.delivery_date", line.delivery_date)
         _validate_references(company, line, path, errors)
+        validate_line_fields(line, path, errors)
         if before is not None and line.quantity < before.received_quantity:
             errors.add(
                 f"{path}.quantity",
@@ -117,7 +119,7 @@ def _validate_references(company: Company, line: LineInput, path: str, errors: F
     item, site, warehouse = line.item, line.site, line.warehouse
     if isinstance(item, Unresolved):
         errors.add(f"{path}.item", PurchasingErrorCode.UNKNOWN_ITEM, number=item.text, company=company.name)
-    elif item.company_id != company.pk:
+    elif item is not None and item.company_id != company.pk:
         errors.add(f"{path}.item", PurchasingErrorCode.WRONG_COMPANY)
     if isinstance(site, Unresolved):
         errors.add(f"{path}.site", PurchasingErrorCode.UNKNOWN_SITE, site=site.text, company=company.name)
@@ -134,7 +136,7 @@ def _validate_references(company: Company, line: LineInput, path: str, errors: F
             errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
 
 
-def _resolved(line: LineInput) -> tuple[Item, Site | None, Warehouse | None]:
+def _resolved(line: LineInput) -> tuple[Item | None, Site | None, Warehouse | None]:
     """The line's references once ``_validate_references`` passed: nothing unresolved is left."""
     item, site, warehouse = line.item, line.site, line.warehouse
     assert not isinstance(item, Unresolved)
@@ -147,9 +149,9 @@ def _line_values(line: LineInput) -> dict[str, object]:
     item, site, warehouse = _resolved(line)
     return {
         "item": item,
-        "description": line.description or item.name,
+        "description": line.description or (item.name if item else ""),
         "quantity": line.quantity,
-        "unit": line.unit or item.unit,
+        "unit": line.unit or (item.unit if item else line.unit_code.strip().upper()),
         "unit_price": line.unit_price,
         "discount_percent": line.discount_percent,
         "delivery_date": line.delivery_date,
@@ -160,6 +162,7 @@ def _line_values(line: LineInput) -> dict[str, object]:
         "style": line.style,
         "configuration": line.configuration,
         "is_cancelled": line.is_cancelled,
+        **line_field_values(line),
     }
 
 
@@ -225,8 +228,10 @@ def po_create(
     order_date: date | None = None,
     origin: Origin = Origin.MANUAL,
     buyer_contact: User | None = None,
+    terms: OrderTermsInput | None = None,
 ) -> PurchaseOrder:
-    """A new PO in draft. The number is taken from the company's sequence when not given."""
+    """A new PO in draft. The number is taken from the company's sequence when not given. ``terms``: what a buyer's
+    Order carries in its header (references, terms, delivery place, parties)."""
     _require_purchasing_role(actor)
     errors = FieldErrors()
     if vendor.company_id != company.pk:
@@ -235,6 +240,8 @@ def po_create(
         errors, {"number": (number, Kind.IDENTIFIER, Limit.IDENTIFIER), "currency": (currency, Kind.IDENTIFIER, 3)}
     )
     check_date(errors, "order_date", order_date, recorded=True)
+    if terms is not None:
+        validate_terms(terms, errors)
     line_numbers = _validate_lines(company, lines, errors=errors)
     _validate_charges(charges, set(line_numbers), errors)
     _validate_total(lines, charges, errors)
@@ -251,6 +258,7 @@ def po_create(
             order_date=order_date or timezone.localdate(),
             buyer_contact=buyer_contact or actor,
             created_by=actor,
+            **(terms_values(terms) if terms is not None else {}),
         )
         try:
             # A savepoint, so that losing a race for the number leaves the outer transaction usable.
@@ -280,6 +288,7 @@ def po_update(
     charges: Sequence[ChargeInput] | None = None,
     currency: str | None = None,
     buyer_contact: User | None = None,
+    terms: OrderTermsInput | None = None,
     reopen: bool = False,
 ) -> PurchaseOrder:
     """Edit a draft. ``lines`` replaces the line set: lines matched by number are updated, new ones added,
@@ -307,6 +316,8 @@ def po_update(
             _validate_charges(charges, set(numbers), errors)
         if currency is not None:
             check_texts(errors, {"currency": (currency, Kind.IDENTIFIER, 3)})
+        if terms is not None:
+            validate_terms(terms, errors)
         _validate_total(
             lines if lines is not None else list(existing.values()),
             charges if charges is not None else list(po.charges.all()),
@@ -314,7 +325,7 @@ def po_update(
         )
         errors.raise_if_any()
         if reopening:
-            if not _differs(po, existing, numbers, lines, charges, currency, buyer_contact):
+            if not _differs(po, existing, numbers, lines, charges, currency, buyer_contact, terms):
                 return po
             transitions.transition(po, Action.REQUEST_CHANGE, actor=actor, data={"reason": ""})
         changed: list[str] = []
@@ -325,7 +336,7 @@ def po_update(
                     current = existing[number]
                     if (current.quantity, current.delivery_date) != (values["quantity"], values["delivery_date"]):
                         current.schedule = []  # an agreed split no longer adds up once quantity or date change
-                    if current.item_id != _resolved(line)[0].pk:
+                    if current.item != _resolved(line)[0]:
                         current.external_item_number = current.external_description = ""
                     for name, value in values.items():
                         setattr(current, name, value)
@@ -343,6 +354,10 @@ def po_update(
         if buyer_contact is not None:
             po.buyer_contact = buyer_contact
             changed.append("buyer_contact")
+        if terms is not None:
+            for name, value in terms_values(terms).items():
+                setattr(po, name, value)
+            changed.append("terms")
         transitions.transition(po, Action.EDIT, actor=actor, data={"changed": changed})
     return po
 
@@ -372,8 +387,9 @@ def _differs(
     charges: Sequence[ChargeInput] | None,
     currency: str | None,
     buyer_contact: User | None,
+    terms: OrderTermsInput | None = None,
 ) -> bool:
-    """Whether an edit would change anything of the PO: its lines, charges, currency or buyer's contact."""
+    """Whether an edit would change anything of the PO: its lines, charges, currency, buyer's contact or terms."""
     if lines is not None:
         # The form leaves out cancelled lines (kept for the record): the live ones are what an edit compares to.
         if sorted(numbers) != sorted(number for number, line in existing.items() if not line.is_cancelled):
@@ -388,6 +404,8 @@ def _differs(
         if key != held:
             return True
     if currency is not None and currency != po.currency:
+        return True
+    if terms is not None and any(getattr(po, name) != value for name, value in terms_values(terms).items()):
         return True
     return buyer_contact is not None and buyer_contact.pk != po.buyer_contact_id
 
@@ -445,6 +463,13 @@ def po_copy(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
                     size=line.size,
                     style=line.style,
                     configuration=line.configuration,
+                    buyers_item_id=line.buyers_item_id,
+                    sellers_item_id=line.sellers_item_id,
+                    standard_item_id=line.standard_item_id,
+                    standard_item_scheme=line.standard_item_scheme,
+                    unit_code=line.unit_code,
+                    tax_category=line.tax_category,
+                    tax_percent=line.tax_percent,
                 )
                 for line in lines
             ],

@@ -10,6 +10,7 @@ from ..models import (
     ZERO,
     ChargeFields,
     LineFields,
+    OrderTerms,
     PurchaseOrder,
     PurchaseOrderVersion,
     VendorResponse,
@@ -21,6 +22,7 @@ from ..models import (
 
 LINE_FIELDS = [field.attname for field in LineFields._meta.fields]
 CHARGE_FIELDS = [field.attname for field in ChargeFields._meta.fields]
+TERMS_FIELDS = [field.attname for field in OrderTerms._meta.fields]
 
 
 def po_total(po: PurchaseOrder) -> Decimal:
@@ -51,6 +53,7 @@ def version_freeze(
         buyer_contact_name=contact.get_full_name() or contact.username if contact else "",
         buyer_contact_email=contact.email if contact else "",
         created_by=actor,
+        **{name: getattr(po, name) for name in TERMS_FIELDS},
     )
     VersionLine.objects.bulk_create(
         VersionLine(version=version, **{name: getattr(line, name) for name in LINE_FIELDS}) for line in po.lines.all()

@@ -30,9 +30,17 @@ def pdf_text(pdf: bytes) -> tuple[str, int]:
 def confirmed(cast):
     """Version 1 sent with dimensions, a charge, notes and an attachment; version 2 confirms the vendor's split,
     substitute and rejection."""
-    cast.company.address = "Stationsplein 12\n1012 AB Amsterdam"
+    cast.company.street_name, cast.company.postal_zone, cast.company.city_name = (
+        "Stationsplein 12",
+        "1012 AB",
+        "Amsterdam",
+    )
     cast.company.save()
-    cast.vendor_a.address = "Industrieweg 4\n3044 AS Rotterdam"
+    cast.vendor_a.street_name, cast.vendor_a.postal_zone, cast.vendor_a.city_name = (
+        "Industrieweg 4",
+        "3044 AS",
+        "Rotterdam",
+    )
     cast.vendor_a.save()
     first, second, third = cast.items
     po = po_create(

@@ -26,7 +26,7 @@ def test_control_characters_stored_in_old_rows_break_no_page_pdf_or_ubl_export(c
     QuerySet(VendorResponse).filter(pk=response.pk).update(note="ok\x01then\ufffe", vendor_reference="SO\x0b1")
     PurchaseOrder.objects.filter(pk=po.pk).update(number='PO"1\r\nSet-Cookie: x=1')
     QuerySet(VersionLine).filter(version__purchase_order=po).update(description="Chair\x01\x85", color="re\x1bd")
-    Vendor.objects.filter(pk=cast.vendor_a.pk).update(name="Vendor\x02A", address="Street\x07 1")
+    Vendor.objects.filter(pk=cast.vendor_a.pk).update(name="Vendor\x02A", street_name="Street\x07 1")
     Note.objects.create(purchase_order=po, text="note\x08", visibility="external", author=cast.agent)
     po.refresh_from_db()
     buyer, vendor = Client(), Client()
