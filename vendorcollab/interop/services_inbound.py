@@ -51,7 +51,7 @@ from vendorcollab.purchasing.services import (
 from vendorcollab.purchasing.transitions import Action
 
 from .errors import MESSAGES, DocumentErrors, InteropErrorCode, shown
-from .services import company_of, line_input, match_items, on_elements, vendor_of
+from .services import company_of, line_input, match_items, on_elements, order_terms, vendor_of
 from .ubl_reader import CancellationDoc, OrderDoc, PartyRef, ResponseDoc, ResponseLineDoc, Transaction
 
 RESPONSE_CODES = {"AP": ResponseKind.ACCEPTED, "RE": ResponseKind.REJECTED, "CA": ResponseKind.ACCEPTED_WITH_CHANGES}
@@ -87,7 +87,7 @@ def _refusal(element: str, code: str, error: type[AppError] = ValidationFailed, 
 def _orders_of(company_id: int, vendor_id: int, reference: str) -> tuple[PurchaseOrder | None, int | None]:
     """The PO a reference names, and the version number when the reference is a version label (``PO-1-2``)."""
     query = PurchaseOrder.objects.filter(company_id=company_id, vendor_id=vendor_id).collaborative()
-    found = query.filter(Q(number=reference)).first()
+    found = query.filter(Q(order_document_id=reference) | Q(number=reference, order_document_id="")).first()
     if found is not None:
         return found, None
     number, _, version = reference.rpartition("-")
@@ -128,11 +128,10 @@ def order_change_import(*, actor: User, order: OrderDoc, errors: DocumentErrors)
     existing = {line.line_number: line for line in po.lines.select_related("item", "site", "warehouse")}
     items = match_items(order.lines, company, errors)
     lines: dict[int, LineInput] = {number: _kept(line) for number, line in existing.items() if not line.is_cancelled}
+    # The change names lines by their ID in the buyer's Order (``buyer_line_id``, else the line number).
+    by_line_id = {line.order_line_id: number for number, line in existing.items()}
+    next_number = max(existing, default=0) + 1
     for index, line in enumerate(order.lines):
-        number = int(line.line_id) if line.line_id.isdigit() and 0 < int(line.line_id) < 2**31 else None
-        if number is None:
-            errors.add(line.paths["line_number"], InteropErrorCode.UBL_UNKNOWN_LINE, value=shown(line.line_id))
-            continue
         status = line.status_code or CHANGE_CHANGED
         if status == CHANGE_NONE:
             continue
@@ -144,7 +143,10 @@ def order_change_import(*, actor: User, order: OrderDoc, errors: DocumentErrors)
                 allowed="1, 2, 3, 4",
             )
             continue
-        if status != CHANGE_ADDED and number not in lines:
+        number = by_line_id.get(line.line_id)
+        if status == CHANGE_ADDED and number is None:
+            number, next_number = next_number, next_number + 1
+        elif number is None or number not in lines:
             errors.add(line.paths["line_number"], InteropErrorCode.UBL_UNKNOWN_LINE, value=shown(line.line_id))
             continue
         if status == CHANGE_DELETED:
@@ -154,7 +156,14 @@ def order_change_import(*, actor: User, order: OrderDoc, errors: DocumentErrors)
     errors.raise_if_any()
     with transaction.atomic():
         try:
-            po = po_update(actor=actor, purchase_order=po, lines=list(lines.values()), reopen=True)
+            po = po_update(
+                actor=actor,
+                purchase_order=po,
+                lines=list(lines.values()),
+                terms=order_terms(order, held=po),
+                reopen=True,
+                documented=True,
+            )
             if not transitions.allows(po, actor, Action.SEND):
                 return Taken(po, changed=False)  # the change asks for nothing the PO does not hold already
             po = po_send(actor=actor, purchase_order=po)
@@ -182,6 +191,16 @@ def _kept(line: PurchaseOrderLine) -> LineInput:
         size=line.size,
         style=line.style,
         configuration=line.configuration,
+        buyer_line_id=line.buyer_line_id,
+        buyers_item_id=line.buyers_item_id,
+        sellers_item_id=line.sellers_item_id,
+        standard_item_id=line.standard_item_id,
+        standard_item_scheme=line.standard_item_scheme,
+        unit_code=line.unit_code,
+        tax_category=line.tax_category,
+        tax_percent=line.tax_percent,
+        requested_start=line.requested_start,
+        requested_end=line.requested_end,
     )
 
 
@@ -227,9 +246,10 @@ def order_response_import(*, actor: User, document: ResponseDoc, errors: Documen
             answered=answered,
             latest=latest.number,
         )
-    if getattr(po, "response_expected", True) is False:
+    if not po.response_expected:
         raise _refusal(reference.path, InteropErrorCode.UBL_NO_RESPONSE_EXPECTED, Conflict, value=po.number)
-    answers = _answers(document, errors) if kind == ResponseKind.ACCEPTED_WITH_CHANGES else []
+    line_ids = {line.order_line_id: line.line_number for line in latest.lines.all()}
+    answers = _answers(document, line_ids, errors) if kind == ResponseKind.ACCEPTED_WITH_CHANGES else []
     errors.raise_if_any()
     assert kind is not None
     held = VendorResponse.objects.filter(version=latest).first()
@@ -269,7 +289,9 @@ def _vendor_order(actor: User, document: ResponseDoc) -> tuple[PurchaseOrder, in
     """The PO the response refers to, among those the vendor user sees, of the document's buyer and seller."""
     reference = document.order_reference
     visible = PurchaseOrder.objects.visible_to(actor).collaborative().select_related("company", "vendor")
-    candidates = list(visible.filter(number=reference.text)[:2])
+    candidates = list(
+        visible.filter(Q(order_document_id=reference.text) | Q(number=reference.text, order_document_id=""))[:2]
+    )
     version: int | None = None
     if not candidates:
         number, _, suffix = reference.text.rpartition("-")
@@ -294,18 +316,19 @@ def _endpoint_matches(party: PartyRef | None, partner: Any) -> bool:
     return party is not None and (party.scheme, party.endpoint_id) == (partner.endpoint_scheme, partner.endpoint_id)
 
 
-def _answers(document: ResponseDoc, errors: DocumentErrors) -> list[LineAnswer]:
-    """The response lines grouped by the order line they answer, as one ``LineAnswer`` each."""
+def _answers(document: ResponseDoc, line_ids: dict[str, int], errors: DocumentErrors) -> list[LineAnswer]:
+    """The response lines grouped by the order line they answer (its ID in the buyer's Order, ``line_ids``), as one
+    ``LineAnswer`` each."""
     grouped: dict[str, list[ResponseLineDoc]] = defaultdict(list)
     for line in document.lines:
         grouped[line.order_line_id.text].append(line)
     answers: list[LineAnswer] = []
     for reference, parts in grouped.items():
         first = parts[0]
-        if not (reference.isdigit() and 0 < int(reference) < 2**31):
+        if reference not in line_ids:
             errors.add(first.order_line_id.path, InteropErrorCode.UBL_UNKNOWN_LINE, value=shown(reference))
             continue
-        number = int(reference)
+        number = line_ids[reference]
         for part in parts:
             if part.status_code not in (LINE_ACCEPTED, LINE_REJECTED, LINE_CHANGED):
                 errors.add(

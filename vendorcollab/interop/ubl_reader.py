@@ -876,6 +876,20 @@ class _Reader:
                 gtin = by_kind["cac:StandardItemIdentification"]
                 self.errors.add(gtin.path, InteropErrorCode.UBL_INVALID_IDENTIFIER, value=shown(gtin.text))
         identifiers = list(by_kind.values())
+        paths["buyer_line_id"] = paths["line_number"]
+        paths["unit_code"] = f"{paths['quantity']}/@unitCode"
+        for kind, field_name in (
+            ("cac:BuyersItemIdentification", "buyers_item_id"),
+            ("cac:SellersItemIdentification", "sellers_item_id"),
+            ("cac:StandardItemIdentification", "standard_item_id"),
+        ):
+            paths[field_name] = f"{item_path}/{kind.split(':')[1]}/ID"
+        paths["standard_item_scheme"] = f"{paths['standard_item_id']}/@schemeID"
+        paths["tax_category"] = f"{item_path}/ClassifiedTaxCategory/ID"
+        paths["tax_percent"] = f"{item_path}/ClassifiedTaxCategory/Percent"
+        paths["requested_start"] = f"{path}/Delivery/RequestedDeliveryPeriod/StartDate"
+        paths["requested_end"] = f"{path}/Delivery/RequestedDeliveryPeriod/EndDate"
+        paths["description"] = f"{item_path}/Name"
         tax, tax_path = self.child(item, item_path, "cac:ClassifiedTaxCategory")
         tax_category = self.plain(tax, tax_path, "cbc:ID", 2)
         tax_percent, _tax_path = self.decimal(tax, tax_path, "cbc:Percent", PERCENT)

@@ -25,7 +25,9 @@ def run(*args):
 def test_a_folder_imports_file_by_file_and_fails_if_any_file_was_refused(endpoints, tmp_path):
     items = endpoints.items
     (tmp_path / "a-good.xml").write_bytes(order_xml([OrderLine(items[0].number)], number="ERP-1"))
-    (tmp_path / "b-unknown-item.xml").write_bytes(order_xml([OrderLine("NOPE")], number="ERP-2"))
+    (tmp_path / "b-bad-quantity.xml").write_bytes(
+        order_xml([OrderLine(items[0].number, quantity="ten")], number="ERP-2")
+    )
     (tmp_path / "c-not-xml.XML").write_bytes(b"%PDF-1.4")
     (tmp_path / "d-good.xml").write_bytes(order_xml([OrderLine(items[1].number)], number="ERP-3"))
     (tmp_path / "notes.txt").write_text("not an order")
@@ -37,7 +39,7 @@ def test_a_folder_imports_file_by_file_and_fails_if_any_file_was_refused(endpoin
     assert all(po.origin == Origin.UBL and po.created_by == endpoints.agent for po in created.values())
     assert f"a-good.xml: created purchase order ERP-1 (id {created['ERP-1'].pk}) for vendor V-A." in out
     assert "d-good.xml: created purchase order ERP-3" in out
-    assert "b-unknown-item.xml: refused (ubl_unknown_item): Order/OrderLine[1]/LineItem/Item/" in err
+    assert "b-bad-quantity.xml: refused (ubl_invalid_number): Order/OrderLine[1]/LineItem/Quantity" in err
     assert "c-not-xml.XML: refused (ubl_malformed)" in err
     assert "notes.txt" not in out + err
     assert failure == "2 of 4 files imported."

@@ -32,6 +32,7 @@ from vendorcollab.purchasing.services import LineAnswer, ScheduleInput, po_send,
 from vendorcollab.purchasing.transitions import Action
 
 from .conftest import example, orders_fingerprint
+from .documents import OrderLine, order_xml
 
 INBOUND = "/vendor/documents/inbound"
 IMPORT = "/purchase-orders/import-ubl"
@@ -349,3 +350,68 @@ def test_a_document_id_taken_before_is_answered_from_the_log(cast, order_1):
 
     po.refresh_from_db()
     assert (again.changed, again.purchase_order, po.status) == (False, po, POStatus.IN_EXTERNAL_REVIEW)
+
+
+# --- answers refer to the buyer's Order ID and line IDs --------------------------------------------------------
+
+RESPONSE = """<?xml version="1.0" encoding="UTF-8"?>
+<OrderResponse xmlns="urn:oasis:names:specification:ubl:schema:xsd:OrderResponse-2"
+  xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+  xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:CustomizationID>urn:fdc:peppol.eu:poacc:trns:order_response:3</cbc:CustomizationID>
+  <cbc:ProfileID>urn:fdc:peppol.eu:poacc:bis:ordering:3</cbc:ProfileID>
+  <cbc:ID>R-1</cbc:ID>
+  <cbc:IssueDate>2030-01-16</cbc:IssueDate>
+  <cbc:OrderResponseCode>CA</cbc:OrderResponseCode>
+  <cac:OrderReference><cbc:ID>{order_id}</cbc:ID></cac:OrderReference>
+  <cac:SellerSupplierParty><cac:Party><cbc:EndpointID schemeID="0192">987654325</cbc:EndpointID></cac:Party>
+  </cac:SellerSupplierParty>
+  <cac:BuyerCustomerParty><cac:Party><cbc:EndpointID schemeID="0088">7300010000001</cbc:EndpointID></cac:Party>
+  </cac:BuyerCustomerParty>
+  <cac:OrderLine>
+    <cac:LineItem><cbc:ID>1</cbc:ID><cbc:LineStatusCode>7</cbc:LineStatusCode><cac:Item><cbc:Name>x</cbc:Name></cac:Item>
+    </cac:LineItem>
+    <cac:OrderLineReference><cbc:LineID>{line_id}</cbc:LineID></cac:OrderLineReference>
+  </cac:OrderLine>
+</OrderResponse>
+"""
+
+
+def erp_order(endpoints, profile="ordering"):
+    """A PO imported from the buyer's ERP with its own Order ID and line IDs "A" and "B", sent to vendor A."""
+    document = (
+        order_xml([OrderLine(item.number) for item in endpoints.items[:2]], number="ERP-77")
+        .replace(b"<cbc:ID>1</cbc:ID>", b"<cbc:ID>A</cbc:ID>")
+        .replace(b"<cbc:ID>2</cbc:ID>", b"<cbc:ID>B</cbc:ID>")
+        .replace(b"bis:ordering:3", f"bis:{profile}:3".encode())
+    )
+    po = import_document(actor=endpoints.agent, xml=document).purchase_order
+    return po_send(actor=endpoints.agent, purchase_order=po)
+
+
+def test_a_response_names_the_order_by_the_buyers_order_id_and_its_lines_by_their_ids(endpoints):
+    po = erp_order(endpoints)
+    assert [line.buyer_line_id for line in po.lines.order_by("line_number")] == ["A", "B"]
+
+    taken = import_document(actor=endpoints.vendor_a_user, xml=RESPONSE.format(order_id="ERP-77", line_id="B").encode())
+
+    assert taken.purchase_order == po
+    assert [(line.line_number, line.action) for line in taken.response.lines.order_by("line_number")] == [
+        (1, LineAction.ACCEPT),
+        (2, LineAction.REJECT),
+    ]
+
+
+def test_a_response_to_an_unknown_line_id_is_refused_on_its_element(endpoints):
+    erp_order(endpoints)
+    error = refused(endpoints.vendor_a_user, RESPONSE.format(order_id="ERP-77", line_id="C").encode())
+    assert (error.code, list(error.fields)) == (
+        "ubl_unknown_line",
+        ["OrderResponse/OrderLine[1]/OrderLineReference/LineID"],
+    )
+
+
+def test_an_order_only_order_is_not_answered(endpoints):
+    erp_order(endpoints, profile="order_only")
+    error = refused(endpoints.vendor_a_user, RESPONSE.format(order_id="ERP-77", line_id="A").encode(), Conflict)
+    assert error.code == "ubl_no_response_expected"
