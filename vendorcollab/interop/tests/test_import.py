@@ -7,6 +7,8 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from vendorcollab.common.errors import Conflict, PermissionRefused, ValidationFailed
 from vendorcollab.common.testing.factories import ItemFactory, VendorFactory, in_days
@@ -182,3 +184,18 @@ def test_a_document_that_is_not_xml_is_refused(endpoints):
 def test_only_a_purchasing_role_imports(endpoints):
     error = refusal(endpoints, order_xml(the_lines(endpoints)), PermissionRefused, actor=endpoints.clerk)
     assert error.status == 403
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_lines(endpoints):
+    """Items are matched in one query for all lines, lines stored in one insert, known or free-text alike."""
+
+    def queries(count, number):
+        lines = [
+            OrderLine(endpoints.items[index % 3].number if index % 2 else f"FREE-{index}") for index in range(count)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            ubl_order_import(actor=endpoints.agent, document=order_xml(lines, number=number))
+        return len(captured)
+
+    queries(1, "ERP-WARM")  # the first import of a process fills caches
+    assert queries(12, "ERP-12") == queries(3, "ERP-3")
