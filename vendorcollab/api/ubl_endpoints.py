@@ -116,6 +116,7 @@ def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
     response={
         200: VendorResponseOut,
         201: VendorResponseOut,
+        202: None,
         **error_responses(400, 401, 403, 404, 409, 413, 415, 422),
     },
     summary="Answer a purchase order with a UBL Order Response",
@@ -129,17 +130,19 @@ def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
     },
 )
 @answers(VENDOR_UBL_INBOUND)
-def vendor_document_inbound(request: HttpRequest) -> Status[VendorResponseOut]:
+def vendor_document_inbound(request: HttpRequest) -> Status[VendorResponseOut | None]:
     """The vendor's ERP answers the latest version of the PO whose number is the response's `OrderReference/ID`,
     through the same rules as `POST /vendor/purchase-orders/{id}/responses` (201): `OrderResponseCode` AP, RE or CA
     with line status 5 accepted, 7 not accepted, 3 changed; several lines on one `OrderLineReference` are a split, a
     `SellerSubstitutedLineItem` a substitute. A T76 answers the Order (version 1), a T116 the latest Order Change.
-    The same response posted again is taken once (200); another answer is a 409 `ubl_already_answered`, an answer
+    An acknowledgement (AB) is logged and changes nothing (202). The same response posted again is taken once
+    (200); another answer is a 409 `ubl_already_answered`, an answer
     to an older version a 409 `ubl_outdated_version`, an order the vendor does not have a 404 `ubl_unknown_order`,
     another transaction or profile a 422."""
     user = actor(request)
     taken = import_document(actor=user, xml=_xml_body(request))
-    assert taken.response is not None
+    if taken.response is None:
+        return Status(202, None)  # AB: acknowledged, answered later
     response = taken.response
     return Status(
         201 if taken.changed else 200, VendorResponseOut.build(response, version_number=response.version.number)

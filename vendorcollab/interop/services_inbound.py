@@ -9,7 +9,8 @@ Decisions, each visible in a refusal's message:
   changed, 4 no action), the others stay; then the PO is sent, so the vendor sees it for review. A change whose
   ``SequenceNumberID`` is below the latest version's number was taken already and changes nothing (idempotent).
 - An Order Cancellation cancels; a PO already cancelled stays as it is (idempotent).
-- An Order Response answers the latest version, once: AP accepted, RE rejected, CA accepted with changes, line by
+- An Order Response answers the latest version, once: AB (acknowledged) only tells that the vendor has the order
+  and changes nothing; AP accepted, RE rejected, CA accepted with changes, line by
   line (5 accepted, 7 not accepted, 3 changed; several response lines on one order line are a split; a
   ``SellerSubstitutedLineItem`` is a substitute). A T76 answers the Order (version 1); once a change was sent, only a
   T116 answers. The same answer posted again is taken once; another answer is ``ubl_already_answered`` (409).
@@ -54,6 +55,7 @@ from .errors import MESSAGES, DocumentErrors, InteropErrorCode, shown
 from .services import company_of, line_input, match_items, on_elements, order_terms, vendor_of
 from .ubl_reader import CancellationDoc, OrderDoc, PartyRef, ResponseDoc, ResponseLineDoc, Transaction
 
+ACKNOWLEDGED = "AB"
 RESPONSE_CODES = {"AP": ResponseKind.ACCEPTED, "RE": ResponseKind.REJECTED, "CA": ResponseKind.ACCEPTED_WITH_CHANGES}
 # UNCL1229 as BIS Ordering 3 uses it on response lines.
 LINE_ACCEPTED, LINE_REJECTED, LINE_CHANGED = "5", "7", "3"
@@ -229,9 +231,16 @@ def order_response_import(*, actor: User, document: ResponseDoc, errors: Documen
     reference = document.order_reference
     po, named_version = _vendor_order(actor, document)
     kind = RESPONSE_CODES.get(document.code.text)
+    if document.code.text == ACKNOWLEDGED:
+        # "Message acknowledged": the vendor has the order and answers later; nothing to store but the log entry.
+        errors.raise_if_any()
+        return Taken(po, None, changed=False)
     if kind is None:
         errors.add(
-            document.code.path, InteropErrorCode.UBL_INVALID_CODE, value=shown(document.code.text), allowed="AP, RE, CA"
+            document.code.path,
+            InteropErrorCode.UBL_INVALID_CODE,
+            value=shown(document.code.text),
+            allowed="AB, AP, RE, CA",
         )
     latest = po.latest_version
     if latest is None:  # pragma: no cover - a vendor sees only sent POs

@@ -415,3 +415,19 @@ def test_an_order_only_order_is_not_answered(endpoints):
     erp_order(endpoints, profile="order_only")
     error = refused(endpoints.vendor_a_user, RESPONSE.format(order_id="ERP-77", line_id="A").encode(), Conflict)
     assert error.code == "ubl_no_response_expected"
+
+
+def test_an_acknowledgement_is_logged_and_changes_nothing(endpoints):
+    po = erp_order(endpoints)
+    document = (
+        RESPONSE.format(order_id="ERP-77", line_id="A")
+        .replace(">CA</cbc:OrderResponseCode>", ">AB</cbc:OrderResponseCode>")
+        .encode()
+    )
+
+    response = post(endpoints.vendor_a_user, INBOUND, document)
+
+    assert response.status_code == 202
+    po.refresh_from_db()
+    assert po.latest_response is None
+    assert LoggedDocument.objects.get(direction=Direction.INBOUND, transaction="T76").status == InboundStatus.TAKEN
