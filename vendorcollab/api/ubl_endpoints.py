@@ -23,7 +23,7 @@ from vendorcollab.accounts.models import PURCHASING_ROLES
 from vendorcollab.common.request_limits import RequestTooLarge, request_too_large
 from vendorcollab.interop import selectors
 from vendorcollab.interop.errors import unsupported_media_type
-from vendorcollab.interop.inbound import FROM_BUYER, import_document
+from vendorcollab.interop.inbound import FROM_BUYER, take_document
 from vendorcollab.interop.ubl_reader import max_bytes
 from vendorcollab.interop.ubl_writer import ubl_order, ubl_order_response
 from vendorcollab.purchasing import selectors as purchasing_selectors
@@ -105,7 +105,7 @@ def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
     twice), 400 for a body that is not a readable document (not well-formed, any DOCTYPE), 413 `request_too_large`
     for a body over `UBL_MAX_BYTES`, 415 for a body that is not XML."""
     user = actor(request)
-    taken = import_document(actor=user, xml=_xml_body(request), accept=FROM_BUYER)
+    taken = take_document(actor=user, xml=_xml_body(request), accept=FROM_BUYER)
     # The same representation as ``GET /purchase-orders/{id}``.
     po = purchasing_selectors.po_get_for_buyer(actor=user, pk=taken.purchase_order.pk)
     return Status(201 if taken.created else 200, PurchaseOrderOut.build(po, actor=user))
@@ -140,7 +140,7 @@ def vendor_document_inbound(request: HttpRequest) -> Status[VendorResponseOut | 
     to an older version a 409 `ubl_outdated_version`, an order the vendor does not have a 404 `ubl_unknown_order`,
     another transaction or profile a 422."""
     user = actor(request)
-    taken = import_document(actor=user, xml=_xml_body(request))
+    taken = take_document(actor=user, xml=_xml_body(request))
     if taken.response is None:
         return Status(202, None)  # AB: acknowledged, answered later
     response = taken.response

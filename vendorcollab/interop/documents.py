@@ -9,12 +9,16 @@ response, and a writer that fails leaves the change itself alone. A task that ru
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from lxml import etree
 
 from vendorcollab.common.errors import AppError
 from vendorcollab.common.events import Event, publish
@@ -22,8 +26,9 @@ from vendorcollab.purchasing import selectors as purchasing_selectors
 from vendorcollab.purchasing.errors import not_found
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
 
-from . import outbound
+from . import outbound, ubl_reader
 from .models import Direction, Document, DocumentQuerySet, InboundStatus
+from .services import ubl_order_import
 
 if TYPE_CHECKING:
     from vendorcollab.accounts.models import User
@@ -84,6 +89,69 @@ def document_log_inbound(
         )
         publish(Event.DOCUMENT_CREATED, document=document.pk)
     return document
+
+
+# The root elements of the inbound documents, by their transaction (an Order Response is T116 when its
+# CustomizationID names the advanced order response).
+_ROOTS = {
+    "Order": outbound.Transaction.T01,
+    "OrderChange": outbound.Transaction.T114,
+    "OrderCancellation": outbound.Transaction.T115,
+    "OrderResponse": outbound.Transaction.T76,
+}
+_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+
+
+def document_identify(xml: bytes) -> tuple[str, str]:
+    """The transaction and ``cbc:ID`` of a UBL document; ``("", "")`` for another root element. A document that
+    cannot be read at all raises the reader's ``UnreadableDocument``."""
+    root = ubl_reader.parse(xml)
+    transaction_code = _ROOTS.get(etree.QName(root).localname)
+    if transaction_code is None:
+        return "", ""
+    customization = (root.findtext(f"{_CBC}CustomizationID") or "").lower()
+    if transaction_code == outbound.Transaction.T76 and "advanced" in customization:
+        transaction_code = outbound.Transaction.T116
+    return str(transaction_code), (root.findtext(f"{_CBC}ID") or "").strip()
+
+
+def document_import(*, actor: User, xml: bytes) -> Document:
+    """Take an inbound document of any transaction through ``interop.inbound.import_document``, which dispatches it
+    to the services and logs it. Until that exists, Orders alone go through the Order import, logged here: taken
+    with the PO, or refused with the reasons (the refusal is raised after it is logged). A body that is no document
+    at all (not XML, too large) is refused without an entry: there is nothing to file it under."""
+    try:
+        inbound = importlib.import_module("vendorcollab.interop.inbound")
+    except ModuleNotFoundError as error:
+        if error.name != "vendorcollab.interop.inbound":
+            raise
+        inbound = None
+    if inbound is not None and hasattr(inbound, "import_document"):
+        document: Document = inbound.import_document(actor=actor, xml=xml)
+        return document
+    transaction_code, document_id = document_identify(xml)
+    try:
+        po = ubl_order_import(actor=actor, document=xml)
+    except AppError as error:
+        if transaction_code:
+            document_log_inbound(
+                actor=actor,
+                transaction_code=transaction_code,
+                document_id=document_id,
+                xml=xml,
+                status=InboundStatus.REFUSED,
+                reasons=reasons_from_error(error),
+            )
+        raise
+    return document_log_inbound(
+        actor=actor,
+        transaction_code=transaction_code,
+        document_id=document_id,
+        xml=xml,
+        status=InboundStatus.TAKEN,
+        purchase_order=po,
+        version=po.latest_version,
+    )
 
 
 def documents_store_outbound(
@@ -161,11 +229,36 @@ def outbound_for_response(*, response_id: int) -> list[Document]:
     )
 
 
-def documents_mark_exported(*, documents: Sequence[Document], at: datetime | None = None) -> int:
-    """Record that these outbound documents were handed to the gateway (once each)."""
-    return Document.objects.filter(
-        pk__in=[document.pk for document in documents], direction=Direction.OUTBOUND, exported_at__isnull=True
-    ).update(exported_at=at or timezone.now())
+def export_file_name(document: Document) -> str:
+    """``<created>-<id>-<transaction>-<document id>.xml``: unique, sorted in the order written, safe on any disk."""
+    safe_id = re.sub(r"[^A-Za-z0-9._-]", "_", document.document_id)[:100]
+    stamp = document.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{document.pk}-{document.transaction}-{safe_id}.xml"
+
+
+def documents_export(*, folder: Path, since: datetime | None = None, limit: int = 1000) -> list[Path]:
+    """Write the outbound documents not yet exported to ``folder`` for an access point's gateway, each once.
+
+    A document is claimed (``exported_at`` set) before its file is written, so two exports running at the same time
+    never both write it; a file that cannot be written gives the claim back and the error is raised. Each file is
+    written under a temporary name and renamed, so a gateway watching the folder never reads half a document.
+    """
+    written: list[Path] = []
+    for document in documents_to_export(since=since, limit=limit):
+        claimed = Document.objects.filter(pk=document.pk, exported_at__isnull=True).update(exported_at=timezone.now())
+        if not claimed:
+            continue  # another export took it
+        target = folder / export_file_name(document)
+        partial = folder / f".{target.name}.part"
+        try:
+            partial.write_bytes(bytes(document.xml))
+            partial.replace(target)
+        except OSError:
+            Document.objects.filter(pk=document.pk).update(exported_at=None)
+            partial.unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
 
 
 # --- selectors --------------------------------------------------------------------------------------------------
@@ -193,9 +286,12 @@ def document_list(
     """The documents the actor may see, without their XML. The feed reads them oldest first from ``since``
     (inclusive: a client that passes the last ``created_at`` it saw gets that document again, and drops it by
     ``id``); the page newest first."""
-    rows = Document.objects.visible_to(actor).defer("xml").select_related("company", "vendor", "purchase_order")
+    rows = (
+        Document.objects.visible_to(actor).defer("xml").select_related("company", "vendor", "purchase_order", "version")
+    )
     if since is not None:
-        rows = rows.filter(created_at__gte=since)
+        # A moment without an offset is read in the portal's time zone.
+        rows = rows.filter(created_at__gte=timezone.make_aware(since) if timezone.is_naive(since) else since)
     if transaction_code:
         rows = rows.filter(transaction=transaction_code)
     if direction:
@@ -210,7 +306,10 @@ def document_list(
 def document_get(*, actor: User, pk: int) -> Document:
     """One document the actor may see, with its XML; else ``NotFound``."""
     document = (
-        Document.objects.visible_to(actor).select_related("company", "vendor", "purchase_order").filter(pk=pk).first()
+        Document.objects.visible_to(actor)
+        .select_related("company", "vendor", "purchase_order", "version")
+        .filter(pk=pk)
+        .first()
     )
     if document is None:
         raise not_found()

@@ -8,12 +8,15 @@ document, a vendor's user may not order. Every refusal is an ``AppError`` in the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vendorcollab.accounts.models import User
 from vendorcollab.common.errors import AppError, ValidationFailed
 from vendorcollab.partners.models import Company, Vendor
+from vendorcollab.purchasing.errors import refused
 
 from .documents import document_log_inbound, reasons_from_error
-from .errors import MESSAGES, InteropErrorCode
+from .errors import MESSAGES, InteropErrorCode, UnreadableDocument
 from .models import Direction, InboundStatus
 from .models import Document as LoggedDocument
 from .services import order_import
@@ -35,7 +38,15 @@ FROM_BUYER = frozenset({Transaction.ORDER, Transaction.ORDER_CHANGE, Transaction
 FROM_VENDOR = frozenset({Transaction.ORDER_RESPONSE, Transaction.ORDER_RESPONSE_ADVANCED})
 
 
-def import_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] | None = None) -> Taken:
+def import_document(*, actor: User, xml: bytes) -> LoggedDocument:
+    """Take one inbound document of any transaction the actor's side sends, and return its entry in the document
+    log (``interop.documents.document_import`` and the document feed's POST call this)."""
+    taken = take_document(actor=actor, xml=xml)
+    assert taken.document is not None
+    return taken.document
+
+
+def take_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] | None = None) -> Taken:
     """Take one inbound document through the services of its transaction, and log it, taken or refused with its
     reasons. ``accept`` narrows the transactions a face takes (the buyer's import endpoint: ``FROM_BUYER``); the
     actor's side narrows them always. A change, cancellation or response whose document ID was taken before from
@@ -46,16 +57,17 @@ def import_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] |
     try:
         root = parse(xml)
         transaction = transaction_of(root)
-        allowed = FROM_VENDOR if actor.is_vendor_user else FROM_BUYER
-        if accept is not None:
-            allowed = allowed & accept
+        side = FROM_VENDOR if actor.is_vendor_user else FROM_BUYER
+        if transaction not in side:
+            raise refused()  # the other side's document: a buyer does not answer, a vendor does not order
+        allowed = side & accept if accept is not None else side
         if transaction not in allowed:
             raise _wrong_side(transaction, allowed)
         document, errors = read_document(xml)
         earlier = _taken_before(actor, transaction, document)
         if earlier is not None:
-            return earlier
-        if isinstance(document, OrderDoc) and document.transaction == Transaction.ORDER:
+            taken = earlier
+        elif isinstance(document, OrderDoc) and document.transaction == Transaction.ORDER:
             taken = Taken(order_import(actor=actor, order=document, errors=errors), created=True)
         elif isinstance(document, OrderDoc):
             taken = order_change_import(actor=actor, order=document, errors=errors)
@@ -65,11 +77,13 @@ def import_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] |
         else:
             assert isinstance(document, ResponseDoc)
             taken = order_response_import(actor=actor, document=document, errors=errors)
+    except UnreadableDocument:
+        raise  # not a document at all (not XML, too large, a DOCTYPE): nothing to file in the log
     except AppError as error:
         _log(actor, xml, transaction, document, InboundStatus.REFUSED, reasons=reasons_from_error(error))
         raise
-    _log(actor, xml, transaction, document, InboundStatus.TAKEN, taken=taken)
-    return taken
+    logged = _log(actor, xml, transaction, document, InboundStatus.TAKEN, taken=taken)
+    return replace(taken, document=logged)
 
 
 def _taken_before(actor: User, transaction: Transaction, document: Document) -> Taken | None:
@@ -110,11 +124,11 @@ def _log(
     *,
     reasons: list[dict[str, str]] | None = None,
     taken: Taken | None = None,
-) -> None:
+) -> LoggedDocument:
     """The document in the log; the import's own transaction is over (committed or rolled back) by now."""
     po = taken.purchase_order if taken else None
     response = taken.response if taken else None
-    document_log_inbound(
+    return document_log_inbound(
         actor=actor,
         transaction_code=transaction.value if transaction else "",
         document_id=document.number.text if document else _document_id(xml),

@@ -143,6 +143,13 @@ class Document(models.Model):
         return bytes(self.xml).decode("utf-8", "replace")
 
     @property
+    def status_label(self) -> str:
+        """What the log says of a document: taken or refused (inbound), written or exported (outbound)."""
+        if self.status:
+            return str(self.get_status_display())
+        return str(_("Exported") if self.exported_at else _("Written"))
+
+    @property
     def badge_class(self) -> str:
         """The portal's badge colours (without the ``badge-`` prefix): refused as bad, taken and outbound as done."""
         return "rejected" if self.status == InboundStatus.REFUSED else "accepted"

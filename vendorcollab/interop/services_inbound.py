@@ -52,6 +52,7 @@ from vendorcollab.purchasing.services import (
 from vendorcollab.purchasing.transitions import Action
 
 from .errors import MESSAGES, DocumentErrors, InteropErrorCode, shown
+from .models import Document as LoggedDocument
 from .services import company_of, line_input, match_items, on_elements, order_terms, vendor_of
 from .ubl_reader import CancellationDoc, OrderDoc, PartyRef, ResponseDoc, ResponseLineDoc, Transaction
 
@@ -73,6 +74,8 @@ class Taken:
     changed: bool = True
     # A new purchase order (an Order), rather than a change to one.
     created: bool = False
+    # Its entry in the document log (set by ``inbound.take_document``).
+    document: LoggedDocument | None = None
 
 
 def _refusal(element: str, code: str, error: type[AppError] = ValidationFailed, **params: Any) -> AppError:

@@ -39,6 +39,8 @@ from django.utils import timezone
 
 from vendorcollab.common.events import Event, Payload
 from vendorcollab.consignment.models import OwnershipChange
+from vendorcollab.interop.documents import document_facts
+from vendorcollab.interop.models import Document
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt, VendorResponse
 
 from .models import BACKOFF, MAX_ATTEMPTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -178,10 +180,6 @@ DOCUMENT_XML_INLINE_MAX_BYTES = 512 * 1024
 
 
 def _document_created(payload: Payload) -> dict[str, Any]:
-    # Imported here: the interop app's models import purchasing, as this module does; no cycle at load time.
-    from vendorcollab.interop.documents import document_facts
-    from vendorcollab.interop.models import Document
-
     document = Document.objects.get(pk=payload["document"])
     xml = bytes(document.xml)
     inline = len(xml) <= DOCUMENT_XML_INLINE_MAX_BYTES

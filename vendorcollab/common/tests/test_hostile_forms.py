@@ -214,6 +214,10 @@ FORMS: dict[str, Form] = {
 # Pages that take no typed text (lists, documents, buttons), or whose forms belong to another part of this work.
 WITHOUT_TYPED_INPUT = {
     "home",
+    "documents_buyer:document_list",  # filters are choices only
+    "documents_buyer:document_detail",
+    "documents_vendor:document_list",  # filters are choices only
+    "documents_vendor:document_detail",
     "set_language",
     "myaccount:token_revoke",
     "myaccount:profile",  # one choice of language: nothing typed

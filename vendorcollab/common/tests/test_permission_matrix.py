@@ -36,6 +36,7 @@ from vendorcollab.common.testing.factories import make_po, make_user
 from vendorcollab.consignment.models import ConsignmentPrice, ReplenishmentOrder
 from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
+from vendorcollab.interop.models import Direction, Document
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
 from vendorcollab.purchasing.services import po_send, response_submit
@@ -207,6 +208,10 @@ PAGES: dict[str, Row] = {
     "vendor:po_respond": both(VENDOR, pk="po"),
     "vendor:attachment": get(VENDOR, pk="attachment"),
     "vendor:toggle_dimensions": post(VENDOR),
+    "documents_vendor:document_list": get(VENDOR),
+    "documents_vendor:document_detail": get(VENDOR, pk="document"),
+    "documents_buyer:document_list": get(BUYER),
+    "documents_buyer:document_detail": get(BUYER, pk="document"),
     "consignment_buyer:stock": get(BUYER),
     "consignment_buyer:replenishment_list": get(BUYER),
     "consignment_buyer:replenishment_create": both(PURCHASING),
@@ -315,6 +320,14 @@ API: dict[str, Row] = {
     "vendor_document_inbound": post(API_VENDOR),
     "purchase_order_version_ubl": get(API_BUYER, id="po", n="version"),
     "purchase_order_response_ubl": get(API_BUYER, id="po", response_id="response"),
+    "document_list": get(API_BUYER),
+    "document_create": post(API_PURCHASING),
+    "vendor_document_create": post(API_VENDOR),
+    "document_detail": get(API_BUYER, id="document"),
+    "document_xml": get(API_BUYER, id="document"),
+    "vendor_document_list": get(API_VENDOR),
+    "vendor_document_detail": get(API_VENDOR, id="document"),
+    "vendor_document_xml": get(API_VENDOR, id="document"),
 }
 
 
@@ -369,6 +382,15 @@ def world(cast) -> dict[str, Any]:
     )
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="po.confirmed", status=DeliveryStatus.FAILED)
     token, _key = token_issue(actor=cast.vendor_a_user)
+    document = Document.objects.create(
+        direction=Direction.OUTBOUND,
+        transaction="T01",
+        document_id=f"{po.number}-1",
+        xml=b"<Order/>",
+        company=cast.company,
+        vendor=cast.vendor_a,
+        purchase_order=po,
+    )
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ADMIN: cast.admin,
@@ -397,6 +419,7 @@ def world(cast) -> dict[str, Any]:
             "endpoint": endpoint.pk,
             "delivery": delivery.pk,
             "token": token.pk,
+            "document": document.pk,
             "list": "for_review",
             "buyer_list": "drafts",
         },

@@ -21,7 +21,7 @@ from vendorcollab.common.testing.factories import (
     make_po,
     make_user,
 )
-from vendorcollab.interop.inbound import import_document
+from vendorcollab.interop.inbound import take_document as import_document
 from vendorcollab.interop.models import Direction, InboundStatus
 from vendorcollab.interop.models import Document as LoggedDocument
 from vendorcollab.interop.ubl_writer import ubl_order_response
@@ -45,13 +45,13 @@ def post(user, path, body):
     return client.client.post(API + path, body, content_type="application/xml", headers=client.headers)
 
 
-def refused(actor, document, error=ValidationFailed):
+def refused(actor, document, error=ValidationFailed, **options):
     """The error importing ``document`` raises, having checked that nothing but the log changed, and that the log
     has the refusal with its code."""
     before = orders_fingerprint()
     logged = LoggedDocument.objects.count()
     with pytest.raises(error) as raised:
-        import_document(actor=actor, xml=document)
+        import_document(actor=actor, xml=document, **options)
     assert orders_fingerprint() == before
     [row] = LoggedDocument.objects.order_by("pk")[logged:]
     assert (row.status, row.reasons[0]["code"]) == (InboundStatus.REFUSED, raised.value.code)
@@ -275,19 +275,29 @@ def test_a_wrong_profile_is_refused(cast, endpoints):
 
 
 def test_a_buyer_cannot_post_a_response_and_a_vendor_cannot_post_an_order(cast, endpoints):
+    # The other side's documents are a matter of role: a buyer does not answer, a vendor does not order.
     response = post(cast.agent, IMPORT, example("OrderResponse_Example.xml"))
-    assert (response.status_code, error_of(response)["code"]) == (422, "ubl_not_for_this_endpoint")
-    # The vendor's endpoint is not the buyer's: a buyer user gets a 404 there, a vendor may not send an Order.
-    assert post(cast.agent, INBOUND, example("OrderResponse_Example.xml")).status_code == 404
+    assert (response.status_code, error_of(response)["code"]) == (403, "role_not_allowed")
+    assert post(cast.agent, INBOUND, example("OrderResponse_Example.xml")).status_code == 404  # the vendors' path
     response = post(cast.vendor_a_user, INBOUND, example("UC1_Order.xml"))
-    assert (response.status_code, error_of(response)["code"]) == (422, "ubl_not_for_this_endpoint")
+    assert (response.status_code, error_of(response)["code"]) == (403, "role_not_allowed")
+
+
+def test_a_face_takes_only_its_own_transactions(cast, order_1):
+    # The buyer's import endpoint narrows what the buyer's side sends to T01, T114 and T115: all three.
+    assert post(cast.agent, IMPORT, example("OrderCancellation_Example.xml")).status_code == 200
+    from vendorcollab.interop.inbound import FROM_BUYER, Transaction
+
+    error = refused(cast.agent, example("OrderChange_Example.xml"), accept=frozenset({Transaction.ORDER}))
+    assert (error.code, error.status) == ("ubl_not_for_this_endpoint", 422)
+    assert {Transaction.ORDER, Transaction.ORDER_CHANGE, Transaction.ORDER_CANCELLATION} == FROM_BUYER
 
 
 def test_malformed_identifiers_are_refused_on_their_element(cast, endpoints):
-    document = example("Order_Example.xml").replace(
-        b'<cbc:ID schemeID="0160">7560000012345</cbc:ID>', b'<cbc:ID schemeID="0160">75600<x00012345</cbc:ID>'
-    )
-    assert refused(cast.agent, document, Exception)
+    gtin = "Order/OrderLine[1]/LineItem/Item/StandardItemIdentification/ID"
+    document = example("Order_Example.xml").replace(b">7560000012345<", b">7560000 012345<")
+    error = refused(cast.agent, document)
+    assert error.field_codes[gtin] == "ubl_invalid_identifier"
     document = example("Order_Example.xml").replace(
         b'<cbc:ID schemeID="0160">7560000012345</cbc:ID>', b'<cbc:ID schemeID="GTIN">ABC</cbc:ID>'
     )

@@ -7,7 +7,7 @@ import pytest
 
 from vendorcollab.common.errors import Conflict
 from vendorcollab.common.testing.factories import make_po
-from vendorcollab.interop.inbound import import_document
+from vendorcollab.interop.inbound import take_document as import_document
 from vendorcollab.interop.ubl_writer import ubl_order_response
 from vendorcollab.purchasing.models import ResponseKind, VendorResponse
 from vendorcollab.purchasing.services import response_submit

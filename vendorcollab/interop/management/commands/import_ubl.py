@@ -1,7 +1,8 @@
-"""``manage.py import_ubl FOLDER [--as USERNAME]``: import every UBL Order (``*.xml``) of a folder as a PO.
+"""``manage.py import_ubl FOLDER [--as USERNAME]``: take every inbound UBL document (``*.xml``) of a folder.
 
-Each file is imported on its own (one refused file leaves the others alone); the command reports the PO created or
-the refusal per file, and exits non-zero when any file was refused.
+Each file goes through ``interop.documents.document_import`` on its own (one refused file leaves the others alone),
+which logs it in the document log, taken or refused; the command reports the outcome per file, and exits non-zero
+when any file was refused.
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ from django.utils.translation import gettext as _
 
 from vendorcollab.accounts.models import Role, User
 from vendorcollab.common.errors import AppError
+from vendorcollab.interop.documents import document_import
 from vendorcollab.interop.errors import shown
-from vendorcollab.interop.services import ubl_order_import
+from vendorcollab.interop.models import Document
 from vendorcollab.interop.ubl_reader import max_bytes
 
 
 class Command(BaseCommand):
-    help = "Import every UBL 2.1 Order (*.xml) in a folder as a draft purchase order."
+    help = "Take every inbound UBL 2.1 document (*.xml) in a folder: Orders become draft purchase orders."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("folder", type=Path, help="The folder with the Order documents (*.xml).")
         parser.add_argument(
             "--as",
             dest="username",
-            help="The buyer user (purchasing agent or procurement admin) the purchase orders are created by. "
+            help="The user the documents are taken as: a buyer user (purchasing agent or procurement admin) for "
+            "Orders, Order Changes and Cancellations, a vendor user for Order Responses. "
             "Without it: the installation's only active procurement admin.",
         )
 
@@ -40,8 +43,7 @@ class Command(BaseCommand):
         failed = 0
         for path in files:
             try:
-                document = self._read(path)
-                po = ubl_order_import(actor=user, document=document)
+                document = document_import(actor=user, xml=self._read(path))
             except AppError as error:
                 failed += 1
                 message = _("%(file)s: refused (%(code)s): %(message)s") % {
@@ -51,17 +53,45 @@ class Command(BaseCommand):
                 }
                 self.stderr.write(message)
                 continue
-            message = _("%(file)s: created purchase order %(number)s (id %(id)s) for vendor %(vendor)s.") % {
+            if document.is_refused:
+                failed += 1
+                self.stderr.write(self._refusal(path, document))
+                continue
+            self.stdout.write(self.style.SUCCESS(self._taken(path, document)))
+        summary = _("%(created)s of %(total)s files imported.") % {"created": len(files) - failed, "total": len(files)}
+        if failed:
+            raise CommandError(summary)
+        self.stdout.write(summary)
+
+    def _taken(self, path: Path, document: Document) -> str:
+        po = document.purchase_order
+        if po is None:
+            return _("%(file)s: taken (%(transaction)s %(id)s).") % {
+                "file": path.name,
+                "transaction": document.transaction,
+                "id": shown(document.document_id),
+            }
+        if document.transaction == "T01":
+            return _("%(file)s: created purchase order %(number)s (id %(id)s) for vendor %(vendor)s.") % {
                 "file": path.name,
                 "number": po.number,
                 "id": po.pk,
                 "vendor": po.vendor.number,
             }
-            self.stdout.write(self.style.SUCCESS(message))
-        summary = _("%(created)s of %(total)s files imported.") % {"created": len(files) - failed, "total": len(files)}
-        if failed:
-            raise CommandError(summary)
-        self.stdout.write(summary)
+        return _("%(file)s: %(transaction)s taken for purchase order %(number)s (id %(id)s).") % {
+            "file": path.name,
+            "transaction": document.transaction,
+            "number": po.number,
+            "id": po.pk,
+        }
+
+    def _refusal(self, path: Path, document: Document) -> str:
+        first = document.reasons[0] if document.reasons else {"code": "", "message": ""}
+        return _("%(file)s: refused (%(code)s): %(message)s") % {
+            "file": path.name,
+            "code": first.get("code", ""),
+            "message": first.get("message", ""),
+        }
 
     def _read(self, path: Path) -> bytes:
         """The file's bytes; one larger than the limit is read only that far, so the import refuses it cheaply."""
