@@ -51,6 +51,7 @@ from .buyer_schemas import (
 )
 from .error_codes import INPUT_RULES, PO_CONFIRM, PO_INPUT, PO_RECEIVE, PO_SEND, PO_STATE, answers
 from .errors import ApiErrorCode, error_responses
+from .order_terms_schemas import terms_input
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
 from .vendor_schemas import VendorResponseOut
@@ -141,7 +142,7 @@ def _lines(lines: Sequence[PurchaseOrderLineIn], refs: References) -> list[LineI
     warehouses = refs.many(Warehouse.objects.select_related("site"), (line.warehouse for line in lines))
     result = []
     for index, line in enumerate(lines):
-        item = items.get(line.item)
+        item = items.get(line.item) if line.item else None
         site = sites.get(line.site) if line.site else None
         warehouse = warehouses.get(line.warehouse) if line.warehouse else None
         for name, wanted, found in (
@@ -151,7 +152,7 @@ def _lines(lines: Sequence[PurchaseOrderLineIn], refs: References) -> list[LineI
         ):
             if wanted and found is None:
                 refs.missing(f"lines.{index}.{name}")
-        if item is None:
+        if line.item and item is None:
             continue
         result.append(
             LineInput(
@@ -169,6 +170,7 @@ def _lines(lines: Sequence[PurchaseOrderLineIn], refs: References) -> list[LineI
                 size=line.size,
                 style=line.style,
                 configuration=line.configuration,
+                **line.line_fields(),
             )
         )
     return result
@@ -201,6 +203,7 @@ def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> 
         currency=body.currency,
         order_date=body.order_date,
         origin=Origin.API,
+        terms=terms_input(body),
     )
     return Status(201, _out(request, po.pk))
 
@@ -225,7 +228,10 @@ def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrde
     lines = _lines(body.lines, refs) if body.lines is not None else None
     refs.raise_if_any()
     charges = [charge.to_input() for charge in body.charges] if body.charges is not None else None
-    po_update(actor=actor(request), purchase_order=po, lines=lines, charges=charges, currency=body.currency)
+    terms = terms_input(body, current=po)
+    po_update(
+        actor=actor(request), purchase_order=po, lines=lines, charges=charges, currency=body.currency, terms=terms
+    )
     return _out(request, id)
 
 

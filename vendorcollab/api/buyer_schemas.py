@@ -32,6 +32,15 @@ from vendorcollab.purchasing.models import (
 from vendorcollab.purchasing.services import ChargeInput
 from vendorcollab.purchasing.transitions import Action
 
+from .order_terms_schemas import (
+    LineFieldsIn,
+    LineFieldsOut,
+    OrderTermsFieldsIn,
+    OrderTermsFieldsOut,
+    OrderTermsFieldsPatch,
+    line_fields_of,
+    terms_of,
+)
 from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleIn, ScheduleOut, Text
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
@@ -62,9 +71,9 @@ class BuyerInput(NoNullCharacters, InputSchema):
 # --- reading --------------------------------------------------------------------------------------------------------
 
 
-class PurchaseOrderLineOut(OutSchema):
+class PurchaseOrderLineOut(LineFieldsOut):
     line_number: int
-    item: int
+    item: int | None = Field(description="Null for a free-text line (a description and identifiers instead).")
     item_number: str
     description: str
     quantity: Decimal
@@ -116,6 +125,7 @@ class PurchaseOrderLineOut(OutSchema):
             is_cancelled=line.is_cancelled,
             received_quantity=line.received_quantity,
             remaining_quantity=line.remaining_quantity.quantize(QUANTITY_PLACES),
+            **line_fields_of(line),
         )
 
 
@@ -133,7 +143,7 @@ def _number(version: PurchaseOrderVersion | None) -> int | None:
     return version.number if version else None
 
 
-class PurchaseOrderOut(OutSchema):
+class PurchaseOrderOut(OrderTermsFieldsOut):
     """A purchase order as the buyer works on it (the current lines, not a sent version)."""
 
     id: int
@@ -192,6 +202,7 @@ class PurchaseOrderOut(OutSchema):
             lines=lines,
             charges=charges,
             actions=sorted(transitions.available(po, actor)),
+            **terms_of(po),
         )
 
 
@@ -273,9 +284,11 @@ class PurchaseOrderFilters(NoNullCharacters, Schema):
 # --- writing --------------------------------------------------------------------------------------------------------
 
 
-class PurchaseOrderLineIn(BuyerInput):
+class PurchaseOrderLineIn(BuyerInput, LineFieldsIn):
     line_number: LineNumber | None = Field(None, description="Assigned when left out (after the highest in use).")
-    item: Id
+    item: Id | None = Field(
+        None, description="Null for a free-text line: then `description` and `unit_code` are required."
+    )
     description: Text = Field("", max_length=300, description="The item's name when left out.")
     quantity: Quantity
     unit: Text = Field("", max_length=10, description="The item's unit when left out.")
@@ -306,7 +319,7 @@ Lines = Annotated[list[PurchaseOrderLineIn], BeforeValidator(_none_as_empty_list
 Charges = Annotated[list[PurchaseOrderChargeIn], BeforeValidator(_none_as_empty_list)]
 
 
-class PurchaseOrderIn(BuyerInput):
+class PurchaseOrderIn(BuyerInput, OrderTermsFieldsIn):
     company: Id | None = Field(None, description="The vendor account's company when left out.")
     vendor: Id
     number: Text = Field(
@@ -394,7 +407,7 @@ class PurchaseOrderLinePatch(PurchaseOrderLineIn):
         return value
 
 
-class PurchaseOrderPatch(BuyerInput):
+class PurchaseOrderPatch(BuyerInput, OrderTermsFieldsPatch):
     """Only what is sent changes. ``lines`` replaces the line set: lines are matched by `line_number`, a line
     without one is added, a line left out is removed (never one with receipts).
 

@@ -44,6 +44,9 @@ SHARED: dict[str, str] = {
     "unsupported_media_type": "a body of another media type (JSON endpoints, the UBL import)",
     "name_required": "a name left empty (API tokens, webhook endpoints)",
     "mfa_required": "two-factor authentication not set up (the accounts middleware answers it for the API)",
+    "invalid_unit_code": "a unit code not in UN/ECE Rec 20 (an item of the master data, a purchase order line)",
+    "unknown_country": "a country code not in ISO 3166-1 (master data addresses, a purchase order's delivery place)",
+    "unknown_endpoint_scheme": "a scheme not in the EAS code list (master data, a purchase order's parties)",
 }
 
 # What authentication and the routers' gates may answer on any authenticated operation: no or a wrong credential,
@@ -171,10 +174,16 @@ PO_INPUT = (
     P.QUANTITY_BELOW_RECEIVED,
     P.LINE_HAS_RECEIPTS,
     P.UNKNOWN_LINE,  # a charge on a line the order does not have
+    P.INVALID_UNIT_CODE,
+    P.UNKNOWN_TAX_CATEGORY,
+    P.TAX_PERCENT_OUT_OF_RANGE,
+    P.UNKNOWN_COUNTRY,
+    P.UNKNOWN_ENDPOINT_SCHEME,
+    P.PERIOD_REVERSED,
 )
 # A step of a purchase order's life cycle refused by the transition table (transitions.py) or its guards.
 PO_STATE = (CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION, P.PO_CLOSED)
-PO_SEND = (*PO_STATE, *INPUT_RULES, P.VENDOR_NOT_COLLABORATING, P.NO_LINES)
+PO_SEND = (*PO_STATE, *INPUT_RULES, P.VENDOR_NOT_COLLABORATING, P.NO_LINES, P.DOCUMENT_DATA_MISSING)
 PO_CONFIRM = (*PO_STATE, P.NO_RESPONSE, P.RESPONSE_REJECTED, P.NOTHING_TO_CONFIRM, P.VERSION_OUTDATED)
 PO_RECEIVE = (
     *PO_STATE,

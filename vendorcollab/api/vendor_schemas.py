@@ -36,6 +36,7 @@ from vendorcollab.purchasing.services import (
 )
 from vendorcollab.purchasing.transitions import Action
 
+from .order_terms_schemas import LineFieldsOut, OrderTermsFieldsOut, line_fields_of, terms_of
 from .schemas import Id, InputSchema, OutSchema, Quantity, ScheduleIn, ScheduleOut, Text
 
 LineNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -111,9 +112,9 @@ class VendorOrderRow(OutSchema):
 # --- one PO, its versions and responses ----------------------------------------------------------------------------
 
 
-class LineOut(OutSchema):
+class LineOut(LineFieldsOut):
     line_number: int
-    item: int
+    item: int | None = Field(description="Null for a free-text line (a description and identifiers instead).")
     item_number: str
     description: str
     quantity: Decimal
@@ -156,6 +157,7 @@ class LineOut(OutSchema):
             external_description=line.external_description,
             schedule=_schedule(line.schedule),
             is_cancelled=line.is_cancelled,
+            **line_fields_of(line),
         )
 
 
@@ -177,7 +179,7 @@ class AttachmentOut(OutSchema):
     line_number: int | None = Field(description="null for a file on the whole order.")
 
 
-class VendorVersionOut(OutSchema):
+class VendorVersionOut(OrderTermsFieldsOut):
     """A version as the vendor received it."""
 
     version: int
@@ -196,6 +198,7 @@ class VendorVersionOut(OutSchema):
     def fields_of(cls, version: PurchaseOrderVersion, *, show_prices: bool) -> dict[str, Any]:
         """From a version of ``selectors.version_get`` or ``po_versions`` (lines, charges, notes, files prefetched)."""
         return {
+            **terms_of(version),
             "version": version.number,
             "version_label": version.label,
             "kind": VersionKind(version.kind),

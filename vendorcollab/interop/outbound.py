@@ -9,9 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
+from django.utils import timezone
 
-from . import ubl_writer
+from vendorcollab.purchasing.models import (
+    EventKind,
+    POStatus,
+    PurchaseOrder,
+    PurchaseOrderVersion,
+    VendorResponse,
+    VersionKind,
+)
+
+from .writers import (
+    cancellation_document_id,
+    is_advanced_response,
+    order_document_id,
+    response_document_id,
+    ubl_order,
+    ubl_order_cancellation,
+    ubl_order_change,
+    ubl_order_response,
+)
+from .writers.common import is_advanced
 
 
 class Transaction(StrEnum):
@@ -32,22 +51,33 @@ class OutboundDocument:
 
 
 def documents_for_version_sent(version: PurchaseOrderVersion) -> list[OutboundDocument]:
-    """The Order (T01) for the first version sent to the vendor; an Order Change (T114) for a later one."""
-    if version.number == 1:
-        return [OutboundDocument(Transaction.T01, version.label, ubl_writer.ubl_order(version))]
-    return []
+    """The Order (T01) for the first version sent to the vendor. A later one is an Order Change (T114) to a vendor
+    account on the advanced ordering profile, and to one on the ordering profile (which has no Order Change) an
+    Order that replaces the first and names it. A confirmation version (the buyer applying the vendor's own changes)
+    is sent as nothing: the vendor's answer already said it."""
+    if version.kind != VersionKind.SENT:
+        return []
+    if version.number > 1 and is_advanced(version):
+        return [OutboundDocument(Transaction.T114, order_document_id(version), ubl_order_change(version))]
+    return [OutboundDocument(Transaction.T01, order_document_id(version), ubl_order(version))]
 
 
 def documents_for_cancellation(po: PurchaseOrder) -> list[OutboundDocument]:
-    """The Order Cancellation (T115) of a PO the vendor has received; nothing for a PO never sent."""
-    return []
+    """The Order Cancellation (T115) of a cancelled PO the vendor has received. Nothing for a PO never sent, nor to
+    a vendor account on the ordering profile, which has no cancellation (it sees the cancel in the portal)."""
+    if po.latest_version_id is None or po.status != POStatus.CANCELLED or not is_advanced(po):
+        return []
+    event = po.events.filter(kind=EventKind.CANCELLED).order_by("-created_at", "-id").first()
+    reason = str(event.data.get("reason", "")) if event else ""
+    moment = event.created_at if event else timezone.now()
+    document = ubl_order_cancellation(po, reason=reason, moment=moment)
+    return [OutboundDocument(Transaction.T115, cancellation_document_id(po), document)]
 
 
 def documents_for_response(response: VendorResponse) -> list[OutboundDocument]:
-    """The Order Response (T76) to version 1, the Order Response Advanced (T116) to a later version; nothing for an
-    Order that expects no response."""
-    if response.version.number == 1:
-        return [
-            OutboundDocument(Transaction.T76, f"{response.version.label}-R", ubl_writer.ubl_order_response(response))
-        ]
-    return []
+    """The Order Response (T76) to an Order, the Order Response Advanced (T116) to an Order Change; nothing when
+    the Order expects no response (PEPPOL ``order_only``)."""
+    if not response.version.response_expected:
+        return []
+    transaction = Transaction.T116 if is_advanced_response(response) else Transaction.T76
+    return [OutboundDocument(transaction, response_document_id(response), ubl_order_response(response))]

@@ -20,6 +20,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.common.codelists import UNCL5305_TAX_CATEGORIES
 from vendorcollab.common.errors import AppError
 from vendorcollab.common.widgets import DateInput
 from vendorcollab.partners.models import Collaboration, Company, Item, Site, Vendor, Warehouse
@@ -56,12 +57,29 @@ class OrderHeaderForm(forms.Form):
         return str(self.cleaned_data["currency"]).upper()
 
 
+# The UNCL5305 categories as the entry page names them (the code list's own names are English only).
+TAX_CATEGORY_NAMES = {
+    "S": _("S: standard rate"),
+    "Z": _("Z: zero rated"),
+    "E": _("E: exempt"),
+    "AE": _("AE: reverse charge"),
+    "K": _("K: intra-community supply"),
+    "G": _("G: export outside the EU"),
+    "O": _("O: outside the scope of VAT"),
+    "L": _("L: Canary Islands tax"),
+    "M": _("M: Ceuta and Melilla tax"),
+    "B": _("B: transferred VAT (Italy)"),
+}
+
+
 class OrderLineForm(forms.Form):
     line_number = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A text input for the number; item_lookup.js turns it into a list of matches of the vendor's company.
+    # Left empty for a free-text line: then the description and the unit code say what is ordered.
     item = forms.CharField(
         label=_("Item number"),
         max_length=40,
+        required=False,
         widget=forms.TextInput(
             attrs={"data-item-lookup": reverse_lazy("buyer:item_options"), "data-options-label": _("Matching items")}
         ),
@@ -78,6 +96,23 @@ class OrderLineForm(forms.Form):
     size = forms.CharField(label=_("Size"), max_length=40, required=False)
     style = forms.CharField(label=_("Style"), max_length=40, required=False)
     configuration = forms.CharField(label=_("Configuration"), max_length=40, required=False)
+    # What a PEPPOL Order line carries (issue 15): identifiers, the Rec 20 unit code, tax, the requested period.
+    unit_code = forms.CharField(label=_("Unit code"), max_length=3, required=False)
+    buyers_item_id = forms.CharField(label=_("Buyer's item ID"), max_length=100, required=False)
+    sellers_item_id = forms.CharField(label=_("Seller's item ID"), max_length=100, required=False)
+    standard_item_id = forms.CharField(label=_("GTIN"), max_length=100, required=False)
+    tax_category = forms.ChoiceField(
+        label=_("Tax category"),
+        choices=[(code, TAX_CATEGORY_NAMES.get(code, code)) for code in UNCL5305_TAX_CATEGORIES],
+        initial="S",
+        required=False,
+    )
+    tax_percent = forms.DecimalField(label=_("Tax %"), max_digits=5, decimal_places=2, required=False)
+    requested_start = forms.DateField(label=_("Requested from"), widget=DATE, required=False)
+    requested_end = forms.DateField(label=_("Requested until"), widget=DATE, required=False)
+    # Kept as the buyer's Order gave them, so that an edit does not lose them.
+    buyer_line_id = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    standard_item_scheme = forms.CharField(widget=forms.HiddenInput, max_length=10, required=False, initial="0160")
 
 
 class OrderChargeForm(forms.Form):
@@ -149,6 +184,16 @@ class OrderEditor:
                 "size": line.size,
                 "style": line.style,
                 "configuration": line.configuration,
+                "unit_code": line.unit_code,
+                "buyers_item_id": line.buyers_item_id,
+                "sellers_item_id": line.sellers_item_id,
+                "standard_item_id": line.standard_item_id,
+                "tax_category": line.tax_category,
+                "tax_percent": line.tax_percent,
+                "requested_start": line.requested_start,
+                "requested_end": line.requested_end,
+                "buyer_line_id": line.buyer_line_id,
+                "standard_item_scheme": line.standard_item_scheme,
             }
             for line in po.lines.all()
             if not line.is_cancelled
@@ -243,6 +288,16 @@ class OrderEditor:
                     size=data["size"],
                     style=data["style"],
                     configuration=data["configuration"],
+                    unit_code=data.get("unit_code") or "",
+                    buyers_item_id=data.get("buyers_item_id") or "",
+                    sellers_item_id=data.get("sellers_item_id") or "",
+                    standard_item_id=data.get("standard_item_id") or "",
+                    standard_item_scheme=data.get("standard_item_scheme") or "0160",
+                    tax_category=data.get("tax_category") or "S",
+                    tax_percent=data.get("tax_percent"),
+                    requested_start=data.get("requested_start"),
+                    requested_end=data.get("requested_end"),
+                    buyer_line_id=data.get("buyer_line_id") or "",
                 )
             )
         return result

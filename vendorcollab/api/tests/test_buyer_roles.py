@@ -12,6 +12,8 @@ from vendorcollab.accounts.models import Role
 from vendorcollab.common.testing.factories import in_days, make_po
 from vendorcollab.consignment.models import ConsignmentPrice
 from vendorcollab.consignment.services import StockLineInput, replenishment_create
+from vendorcollab.interop.models import Direction, Document
+from vendorcollab.interop.outbound import Transaction
 from vendorcollab.purchasing.models import PurchaseOrder, ResponseKind
 from vendorcollab.purchasing.services import response_submit
 
@@ -59,6 +61,10 @@ MATRIX = {
     ("post", "/consignment/prices"): PURCHASING,
     ("get", "/consignment/prices/{id}"): ANY_BUYER,
     ("patch", "/consignment/prices/{id}"): PURCHASING,
+    ("get", "/documents"): ANY_BUYER,
+    ("post", "/documents"): PURCHASING,
+    ("get", "/documents/{id}"): ANY_BUYER,
+    ("get", "/documents/{id}/xml"): ANY_BUYER,
 }
 
 # Not the buyer's: the vendor's side has its own scoping tests, and a token is issued to anyone.
@@ -95,7 +101,17 @@ def objects(cast):
         ],
     )
     price = ConsignmentPrice.objects.create(vendor=cast.vendor_a, item=cast.items[0], unit_price=Decimal(2))
+    document = Document.objects.create(
+        direction=Direction.OUTBOUND,
+        transaction=Transaction.T01,
+        document_id=po.number,
+        company=po.company,
+        vendor=po.vendor,
+        purchase_order=po,
+        xml=b"<Order/>",
+    )
     return {
+        "/documents/": {"id": document.pk},
         "/consignment/prices/": {"id": price.pk},
         "/purchase-orders/": {"id": po.pk, "n": 1, "response_id": response.pk},
         "/vendors/": {"id": cast.vendor_a.pk},

@@ -228,6 +228,9 @@ def test_a_po_shows_the_latest_version_with_external_notes_and_files_only(api, c
         "line_number", "item", "item_number", "description", "quantity", "unit", "unit_price", "discount_percent",
         "amount", "delivery_date", "site", "warehouse", "color", "size", "style", "configuration",
         "external_item_number", "external_description", "schedule", "is_cancelled",
+        # What a PEPPOL Order line carries (issue 15).
+        "buyer_line_id", "buyers_item_id", "sellers_item_id", "standard_item_id", "standard_item_scheme",
+        "unit_code", "tax_category", "tax_percent", "requested_start", "requested_end",
     }  # fmt: skip
 
 

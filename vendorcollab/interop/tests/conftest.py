@@ -101,10 +101,13 @@ def fixed_today():
 
 @pytest.fixture
 def endpoints(cast):
-    """The cast's company and vendor A with PEPPOL endpoints, as UBL documents name them."""
+    """The cast's company and vendor A with PEPPOL endpoints, as UBL documents name them, and the postal addresses
+    an Order needs before it is sent (``purchasing.services.readiness``)."""
     cast.company.endpoint_scheme, cast.company.endpoint_id = "0088", "7300010000001"
+    cast.company.city_name, cast.company.country_code = "Amsterdam", "NL"
     cast.company.save()
     cast.vendor_a.endpoint_scheme, cast.vendor_a.endpoint_id = "0192", "987654325"
+    cast.vendor_a.city_name, cast.vendor_a.country_code = "Oslo", "NO"
     cast.vendor_a.save()
     return cast
 

@@ -32,8 +32,8 @@ def test_a_send_writes_the_order_after_the_commit_never_inside_it(endpoints, dja
         po,
         po.latest_version,
     )
-    assert document.document_id == po.latest_version.label
-    assert b"<cbc:ID>" + po.latest_version.label.encode() + b"</cbc:ID>" in bytes(document.xml)
+    assert document.document_id == po.number  # the buyer's Order ID (blank order_document_id: the PO number)
+    assert b"<cbc:ID>" + po.number.encode() + b"</cbc:ID>" in bytes(document.xml)
 
 
 def test_a_rolled_back_send_writes_nothing(endpoints, django_capture_on_commit_callbacks):

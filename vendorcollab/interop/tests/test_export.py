@@ -12,8 +12,8 @@ from vendorcollab.common.testing.factories import in_days, line
 from vendorcollab.interop.selectors import response_for_export, version_for_export
 from vendorcollab.interop.services import ubl_order_import
 from vendorcollab.interop.ubl_reader import NS
-from vendorcollab.interop.ubl_writer import ubl_order, ubl_order_response
-from vendorcollab.purchasing.models import LineAction, ResponseKind, Visibility
+from vendorcollab.interop.writers import ubl_order, ubl_order_response
+from vendorcollab.purchasing.models import LineAction, PurchaseOrder, ResponseKind, Visibility
 from vendorcollab.purchasing.services import ChargeInput, note_add, po_confirm, po_create, po_send, response_submit
 from vendorcollab.purchasing.tests.helpers import answer, split
 
@@ -65,7 +65,7 @@ def test_a_version_exports_as_a_valid_peppol_order(endpoints, rich):
 
     assert text(root, "cbc:CustomizationID") == "urn:fdc:peppol.eu:poacc:trns:order:3"
     assert text(root, "cbc:ProfileID") == "urn:fdc:peppol.eu:poacc:bis:ordering:3"
-    assert text(root, "cbc:ID") == f"{rich.number}-1"
+    assert text(root, "cbc:ID") == rich.number  # the buyer's Order ID, never the version label
     assert text(root, "cbc:DocumentCurrencyCode") == "EUR"
     assert text(root, "cbc:Note") == "Deliver at gate 4"  # the internal note stays home
     buyer = root.find("cac:BuyerCustomerParty/cac:Party/cbc:EndpointID", NS)
@@ -80,7 +80,8 @@ def test_a_version_exports_as_a_valid_peppol_order(endpoints, rich):
     assert [text(item, "cac:LineItem/cbc:ID") for item in lines] == ["1", "2", "3"]
     first, second, _third = lines
     assert text(first, "cac:LineItem/cbc:Quantity") == "12"
-    assert first.find("cac:LineItem/cbc:Quantity", NS).get("unitCode") == "EA"
+    # The UN/ECE Rec 20 code of the item (the unit's name, "ea", is for screens)
+    assert first.find("cac:LineItem/cbc:Quantity", NS).get("unitCode") == endpoints.items[0].unit_code == "H87"
     assert text(first, "cac:LineItem/cac:Price/cbc:PriceAmount") == "3.25"
     assert text(first, "cac:LineItem/cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndDate") == in_days(20).isoformat()
     # 12 x 3.25 = 39.00, less 10 %: 35.10.
@@ -116,10 +117,13 @@ def test_a_confirmation_version_with_a_split_a_substitute_and_a_rejected_line_ex
     lines = root.findall("cac:OrderLine/cac:LineItem", NS)
     assert [text(item, "cbc:ID") for item in lines] == ["1", "2"]  # line 3 is cancelled: not ordered
     first, second = lines
-    assert texts(first, "cac:Delivery/cbc:Quantity") == ["4", "6"]
-    assert texts(first, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate") == [
-        in_days(20).isoformat(),
-        in_days(35).isoformat(),
+    # An Order has no quantity per delivery (T01-B24702): the schedule is the requested period from its first to
+    # its last date, and spelt out in the line's note.
+    assert texts(first, "cac:Delivery/cbc:Quantity") == []
+    assert texts(first, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:StartDate") == [in_days(20).isoformat()]
+    assert texts(first, "cac:Delivery/cac:RequestedDeliveryPeriod/cbc:EndDate") == [in_days(35).isoformat()]
+    assert texts(first, "../cbc:Note") == [
+        f"Delivery schedule: 4 on {in_days(20).isoformat()}; 6 on {in_days(35).isoformat()}"
     ]
     assert text(second, "cac:Item/cac:SellersItemIdentification/cbc:ID") == "ALT-2"
     assert text(second, "cac:Item/cbc:Description") == "Blue variant"
@@ -146,7 +150,7 @@ def respond(cast, po, kind, lines=(), note=""):
     root = assert_valid(exported, "OrderResponse")
     assert text(root, "cbc:CustomizationID") == "urn:fdc:peppol.eu:poacc:trns:order_response:3"
     assert text(root, "cbc:ProfileID") == "urn:fdc:peppol.eu:poacc:bis:ordering:3"
-    assert text(root, "cac:OrderReference/cbc:ID") == f"{po.number}-1"
+    assert text(root, "cac:OrderReference/cbc:ID") == po.number  # the buyer's Order ID, not the version label
     assert text(root, "cbc:SalesOrderID") == "SO-77"
     assert text(root, "cac:SellerSupplierParty/cac:Party/cbc:EndpointID") == "987654325"
     assert text(root, "cac:BuyerCustomerParty/cac:Party/cbc:EndpointID") == "7300010000001"
@@ -228,13 +232,18 @@ def test_a_substitute_is_a_seller_substituted_line_item(endpoints, sent):
 
 
 def test_an_exported_order_imports_back_as_the_same_purchase_order(endpoints, rich):
-    copy = ubl_order_import(actor=endpoints.agent, document=exported_order(endpoints, rich))
+    document = exported_order(endpoints, rich)
+    number = rich.number
+    # The Order's ID is the PO's number: the original makes room for its copy, which takes that number.
+    PurchaseOrder.objects.filter(pk=rich.pk).update(number=f"{number}-original")
+    copy = ubl_order_import(actor=endpoints.agent, document=document)
 
-    assert copy.number == f"{rich.number}-1"
+    assert copy.number == number
     assert (copy.company, copy.vendor, copy.currency) == (rich.company, rich.vendor, rich.currency)
 
     def lines(po):
-        fields = ("line_number", "item_id", "quantity", "unit", "unit_price", "discount_percent", "delivery_date")
+        # The unit travels as its Rec 20 code; which name the reader gives it is the reader's business.
+        fields = ("line_number", "item_id", "quantity", "unit_price", "discount_percent", "delivery_date")
         dimensions = ("color", "size", "style", "configuration")
         return [tuple(getattr(line, name) for name in fields + dimensions) for line in po.lines.order_by("line_number")]
 

@@ -42,6 +42,7 @@ from ..models import (
 from ..transitions import Action
 from .inputs import ChargeInput, LineInput, OrderTermsInput, Unresolved
 from .order_fields import line_field_values, terms_values, validate_line_fields, validate_terms
+from .readiness import po_document_check
 from .versions import version_freeze
 
 
@@ -376,6 +377,7 @@ def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     with transaction.atomic():
         po = transitions.lock(purchase_order)
         transitions.check(po, Action.SEND, actor=actor)  # a draft, a collaborating vendor, a line to send
+        po_document_check(po)  # what the Order document needs, before the receiver finds it missing
         version = version_freeze(po, actor=actor)
         transitions.transition(po, Action.SEND, actor=actor, version_number=version.number)
         publish(Event.PO_SENT, purchase_order=po.pk, version=version.number, actor=actor.pk)
