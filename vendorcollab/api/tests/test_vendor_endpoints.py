@@ -57,6 +57,10 @@ LIST_ENDPOINTS = [
     ("post", "/vendor/purchase-orders/bulk-accept", {"items": [{"purchase_order": 1, "version": 1}]}),
     # An Order Response by document (interop.inbound); its own scoping tests are in interop/tests/test_inbound.py.
     ("post", "/vendor/documents/inbound", None),
+    # The document feed (interop.documents); its scoping tests are in interop/tests/test_document_feed.py.
+    ("get", "/vendor/documents", None),
+    ("get", "/vendor/documents/1", None),
+    ("get", "/vendor/documents/1/xml", None),
 ]
 
 
@@ -68,7 +72,7 @@ def test_every_vendor_endpoint_is_in_the_scoping_tests():
     """A new vendor endpoint must be added to ``vendor_endpoints`` or ``LIST_ENDPOINTS``, or this fails."""
     _, resolver = get_resolver().namespace_dict[ninja_api.urls_namespace]
     routes = {
-        "/" + str(pattern.pattern).replace("<id>", "{id}")
+        "/" + str(pattern.pattern).replace("<id>", "{id}").replace("<int:id>", "{id}")
         for pattern in resolver.url_patterns
         if str(pattern.pattern).startswith("vendor/")
     }
