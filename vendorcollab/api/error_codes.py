@@ -250,7 +250,9 @@ TOKEN = (
     ApiErrorCode.MFA_REQUIRED,
 )
 # A UBL import: the document's own codes, and the purchasing rules placed on their elements (interop.services).
-UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED)
+UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION)
+# A vendor's UBL Order Response: the document's own codes and the answer's rules (response_submit).
+VENDOR_UBL_INBOUND = (*InteropErrorCode, *VENDOR_RESPONSE)
 # Any inbound document (Order, Order Change, Order Cancellation from the buyer's ERP; Order Response from the
 # vendor's): what reading it may refuse, and the services it goes through.
 DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE)

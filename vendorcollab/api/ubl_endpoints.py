@@ -1,5 +1,6 @@
-"""UBL documents over the API: import an Order (PEPPOL T01) as a PO; export a version as an Order and a vendor's
-response as an Order Response (T76).
+"""UBL documents over the API: the buyer's ERP posts an Order (T01), Order Change (T114) or Order Cancellation
+(T115); the vendor's ERP posts an Order Response (T76 / T116) at ``/vendor/documents/inbound``; a version exports as
+an Order and a vendor's response as an Order Response (T76).
 
 Mounted on ``/purchase-orders`` next to the buyer's JSON endpoints (ninja allows two routers on one prefix). Those
 take ``{int:id}``: a plain ``{id}`` becomes Django's ``<id>``, which matches any text, and would answer
@@ -22,18 +23,21 @@ from vendorcollab.accounts.models import PURCHASING_ROLES
 from vendorcollab.common.request_limits import RequestTooLarge, request_too_large
 from vendorcollab.interop import selectors
 from vendorcollab.interop.errors import unsupported_media_type
-from vendorcollab.interop.services import ubl_order_import
+from vendorcollab.interop.inbound import FROM_BUYER, take_document
 from vendorcollab.interop.ubl_reader import max_bytes
 from vendorcollab.interop.ubl_writer import ubl_order, ubl_order_response
 from vendorcollab.purchasing import selectors as purchasing_selectors
 
-from .auth import actor, api_auth, buyer_users
+from .auth import actor, api_auth, buyer_users, vendor_users
 from .buyer_schemas import PurchaseOrderOut
-from .error_codes import UBL_IMPORT, answers
+from .error_codes import UBL_IMPORT, VENDOR_UBL_INBOUND, answers
 from .errors import error_responses
 from .schemas import Id
+from .vendor_schemas import VendorResponseOut
 
 router = Router(auth=api_auth(buyer_users()), tags=["ubl"])
+# Mounted on ``/vendor/documents``: documents from the vendor's ERP. Buyer users get a 404 (the router's gate).
+vendor_router = Router(auth=api_auth(vendor_users), tags=["ubl"])
 
 VersionNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
 XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
@@ -77,29 +81,72 @@ def _xml_200(description: str) -> dict[str, Any]:
 @router.post(
     "/import-ubl",
     auth=api_auth(buyer_users(*PURCHASING_ROLES)),
-    response={201: PurchaseOrderOut, **error_responses(400, 401, 403, 409, 413, 415, 422)},
-    summary="Import a UBL Order as a purchase order",
+    response={200: PurchaseOrderOut, 201: PurchaseOrderOut, **error_responses(400, 401, 403, 404, 409, 413, 415, 422)},
+    summary="Import a UBL Order, Order Change or Order Cancellation",
     openapi_extra={
         "requestBody": {
             "required": True,
-            "description": "A UBL 2.1 Order (PEPPOL BIS Ordering 3, T01), at most `UBL_MAX_BYTES` (10 MB).",
+            "description": "A UBL 2.1 Order (PEPPOL BIS Ordering 3, T01), Order Change (T114) or Order Cancellation "
+            "(T115), at most `UBL_MAX_BYTES` (10 MB).",
             "content": {"application/xml": {"schema": {"type": "string"}}},
         }
     },
 )
 @answers(UBL_IMPORT)
 def purchase_order_import_ubl(request: HttpRequest) -> Status[PurchaseOrderOut]:
-    """Creates a draft PO (origin `ubl`). The buyer and seller parties are matched on their `EndpointID` and
-    `schemeID` against the company's and the vendor account's endpoint; items on their buyer's, seller's or standard
-    identification against the item numbers, else on their name. A refusal changes nothing and names the element at
-    fault, in `message` and as the keys of `fields` (`Order/OrderLine[2]/LineItem/Quantity`): 422 for the content,
-    409 `number_taken` when the company already has the order's number (a document imported twice), 400 for a body
-    that is not a readable document (not well-formed, any DOCTYPE), 413 `request_too_large` for a body over
-    `UBL_MAX_BYTES`, 415 for a body that is not XML."""
+    """An Order creates a draft PO (origin `ubl`, 201). The buyer and seller parties are matched on their
+    `EndpointID` and `schemeID` against the company's and the vendor account's endpoint; items on their buyer's,
+    seller's or standard identification against the item numbers, else on their name. An Order Change becomes the
+    next version of the PO whose number is its `OrderReference/ID`, sent to the vendor for review (200); an Order
+    Cancellation cancels it (200); either taken before changes nothing (200). A refusal changes nothing and names
+    the element at fault, in `message` and as the keys of `fields` (`Order/OrderLine[2]/LineItem/Quantity`): 422
+    for the content (also another transaction or profile), 404 `ubl_unknown_order` for a change or cancellation of
+    an order nobody knows, 409 `number_taken` when the company already has the order's number (a document imported
+    twice), 400 for a body that is not a readable document (not well-formed, any DOCTYPE), 413 `request_too_large`
+    for a body over `UBL_MAX_BYTES`, 415 for a body that is not XML."""
     user = actor(request)
-    po = ubl_order_import(actor=user, document=_xml_body(request))
+    taken = take_document(actor=user, xml=_xml_body(request), accept=FROM_BUYER)
     # The same representation as ``GET /purchase-orders/{id}``.
-    return Status(201, PurchaseOrderOut.build(purchasing_selectors.po_get_for_buyer(actor=user, pk=po.pk), actor=user))
+    po = purchasing_selectors.po_get_for_buyer(actor=user, pk=taken.purchase_order.pk)
+    return Status(201 if taken.created else 200, PurchaseOrderOut.build(po, actor=user))
+
+
+@vendor_router.post(
+    "/inbound",
+    response={
+        200: VendorResponseOut,
+        201: VendorResponseOut,
+        202: None,
+        **error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+    summary="Answer a purchase order with a UBL Order Response",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A UBL 2.1 Order Response (PEPPOL BIS Ordering 3, T76) or Order Response Advanced (T116), "
+            "at most `UBL_MAX_BYTES` (10 MB).",
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    },
+)
+@answers(VENDOR_UBL_INBOUND)
+def vendor_document_inbound(request: HttpRequest) -> Status[VendorResponseOut | None]:
+    """The vendor's ERP answers the latest version of the PO whose number is the response's `OrderReference/ID`,
+    through the same rules as `POST /vendor/purchase-orders/{id}/responses` (201): `OrderResponseCode` AP, RE or CA
+    with line status 5 accepted, 7 not accepted, 3 changed; several lines on one `OrderLineReference` are a split, a
+    `SellerSubstitutedLineItem` a substitute. A T76 answers the Order (version 1), a T116 the latest Order Change.
+    An acknowledgement (AB) is logged and changes nothing (202). The same response posted again is taken once
+    (200); another answer is a 409 `ubl_already_answered`, an answer
+    to an older version a 409 `ubl_outdated_version`, an order the vendor does not have a 404 `ubl_unknown_order`,
+    another transaction or profile a 422."""
+    user = actor(request)
+    taken = take_document(actor=user, xml=_xml_body(request))
+    if taken.response is None:
+        return Status(202, None)  # AB: acknowledged, answered later
+    response = taken.response
+    return Status(
+        201 if taken.changed else 200, VendorResponseOut.build(response, version_number=response.version.number)
+    )
 
 
 @router.get(

@@ -45,6 +45,18 @@ class InteropErrorCode(StrEnum):
     UBL_AMBIGUOUS_ITEM = "ubl_ambiguous_item"
     DATE_IN_PAST = "date_in_past"
     NUMBER_TAKEN = "number_taken"
+    UBL_WRONG_TRANSACTION = "ubl_wrong_transaction"
+    UBL_WRONG_PROFILE = "ubl_wrong_profile"
+    UBL_INVALID_IDENTIFIER = "ubl_invalid_identifier"
+    UBL_INVALID_BINARY = "ubl_invalid_binary"
+    UBL_TOO_MANY = "ubl_too_many"
+    UBL_UNKNOWN_ORDER = "ubl_unknown_order"
+    UBL_ALREADY_ANSWERED = "ubl_already_answered"
+    UBL_OUTDATED_VERSION = "ubl_outdated_version"
+    UBL_UNKNOWN_LINE = "ubl_unknown_line"
+    UBL_INVALID_CODE = "ubl_invalid_code"
+    UBL_NO_RESPONSE_EXPECTED = "ubl_no_response_expected"
+    UBL_NOT_FOR_THIS_ENDPOINT = "ubl_not_for_this_endpoint"
 
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
@@ -82,6 +94,29 @@ MESSAGES: dict[str, Promise] = {
     InteropErrorCode.UBL_AMBIGUOUS_ITEM: _("More than one item of company %(company)s is called “%(value)s”."),
     InteropErrorCode.DATE_IN_PAST: _("The delivery date %(value)s is in the past."),
     InteropErrorCode.NUMBER_TAKEN: _("Purchase order number %(number)s is already used in company %(company)s."),
+    InteropErrorCode.UBL_WRONG_TRANSACTION: _(
+        "“%(value)s” is not a PEPPOL BIS Ordering 3 transaction the portal takes as a %(root)s."
+    ),
+    InteropErrorCode.UBL_WRONG_PROFILE: _("“%(value)s” is not a profile of transaction %(transaction)s."),
+    InteropErrorCode.UBL_INVALID_IDENTIFIER: _("“%(value)s” is not a well-formed identifier."),
+    InteropErrorCode.UBL_INVALID_BINARY: _("The embedded document is not valid base64."),
+    InteropErrorCode.UBL_TOO_MANY: _("At most %(limit)s of these elements are taken."),
+    InteropErrorCode.UBL_UNKNOWN_ORDER: _(
+        "No purchase order %(value)s of this buyer and seller is known. Import the Order it refers to first."
+    ),
+    InteropErrorCode.UBL_ALREADY_ANSWERED: _(
+        "Purchase order %(value)s has already been answered (by document %(answer)s). An order is answered once."
+    ),
+    InteropErrorCode.UBL_OUTDATED_VERSION: _(
+        "This answers version %(answered)s of purchase order %(value)s, but its latest version is %(latest)s. Answer "
+        "the latest version."
+    ),
+    InteropErrorCode.UBL_UNKNOWN_LINE: _("The order has no line %(value)s."),
+    InteropErrorCode.UBL_INVALID_CODE: _("“%(value)s” is not one of the codes allowed here: %(allowed)s."),
+    InteropErrorCode.UBL_NO_RESPONSE_EXPECTED: _(
+        "Purchase order %(value)s was ordered without a response (order only): it is not answered."
+    ),
+    InteropErrorCode.UBL_NOT_FOR_THIS_ENDPOINT: _("A %(transaction)s is not taken here: %(where)s."),
     # several problems at once; and a problem the purchasing rules found, placed on its element
     CommonErrorCode.INVALID_INPUT: _("The document has %(count)s problems. The first: %(element)s: %(problem)s"),
     "element_problem": _("%(element)s: %(problem)s"),

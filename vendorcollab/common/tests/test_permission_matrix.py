@@ -317,6 +317,7 @@ API: dict[str, Row] = {
     "buyer_purchase_order_cancel": post(API_PURCHASING, id="po"),
     "buyer_purchase_order_receive": post(API_RECEIVING, id="po"),
     "purchase_order_import_ubl": post(API_PURCHASING),
+    "vendor_document_inbound": post(API_VENDOR),
     "purchase_order_version_ubl": get(API_BUYER, id="po", n="version"),
     "purchase_order_response_ubl": get(API_BUYER, id="po", response_id="response"),
     "document_list": get(API_BUYER),

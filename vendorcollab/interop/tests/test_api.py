@@ -68,12 +68,12 @@ def test_text_xml_and_an_admin_do_too(endpoints, document):
 
 def test_a_refused_document_answers_in_the_error_shape_naming_the_element(endpoints):
     before = orders_fingerprint()
-    response = XmlClient(endpoints.agent).upload(order_xml([OrderLine("NOPE")]))
+    response = XmlClient(endpoints.agent).upload(order_xml([OrderLine(endpoints.items[0].number, quantity="ten")]))
     assert response.status_code == 422
     error = error_of(response)
-    assert error["code"] == "ubl_unknown_item"
-    assert list(error["fields"]) == ["Order/OrderLine[1]/LineItem/Item/SellersItemIdentification/ID"]
-    assert error["message"].startswith("Order/OrderLine[1]/LineItem/Item/SellersItemIdentification/ID: ")
+    assert error["code"] == "ubl_invalid_number"
+    assert list(error["fields"]) == ["Order/OrderLine[1]/LineItem/Quantity"]
+    assert error["message"].startswith("Order/OrderLine[1]/LineItem/Quantity: ")
     assert orders_fingerprint() == before
 
 

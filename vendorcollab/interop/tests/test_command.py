@@ -26,7 +26,9 @@ def run(*args):
 def test_a_folder_imports_file_by_file_and_fails_if_any_file_was_refused(endpoints, tmp_path):
     items = endpoints.items
     (tmp_path / "a-good.xml").write_bytes(order_xml([OrderLine(items[0].number)], number="ERP-1"))
-    (tmp_path / "b-unknown-item.xml").write_bytes(order_xml([OrderLine("NOPE")], number="ERP-2"))
+    (tmp_path / "b-bad-quantity.xml").write_bytes(
+        order_xml([OrderLine(items[0].number, quantity="ten")], number="ERP-2")
+    )
     (tmp_path / "c-not-xml.XML").write_bytes(b"%PDF-1.4")
     (tmp_path / "d-good.xml").write_bytes(order_xml([OrderLine(items[1].number)], number="ERP-3"))
     (tmp_path / "notes.txt").write_text("not an order")
@@ -38,7 +40,7 @@ def test_a_folder_imports_file_by_file_and_fails_if_any_file_was_refused(endpoin
     assert all(po.origin == Origin.UBL and po.created_by == endpoints.agent for po in created.values())
     assert f"a-good.xml: created purchase order ERP-1 (id {created['ERP-1'].pk}) for vendor V-A." in out
     assert "d-good.xml: created purchase order ERP-3" in out
-    assert "b-unknown-item.xml: refused (ubl_unknown_item): Order/OrderLine[1]/LineItem/Item/" in err
+    assert "b-bad-quantity.xml: refused (ubl_invalid_number): Order/OrderLine[1]/LineItem/Quantity" in err
     assert "c-not-xml.XML: refused (ubl_malformed)" in err
     assert "notes.txt" not in out + err
     assert failure == "2 of 4 files imported."
@@ -84,7 +86,10 @@ ORDER_RESPONSE = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_every_file_is_logged_in_the_document_log_taken_or_refused(endpoints, tmp_path):
     items = endpoints.items
     (tmp_path / "a-good.xml").write_bytes(order_xml([OrderLine(items[0].number)], number="ERP-1"))
-    (tmp_path / "b-unknown-item.xml").write_bytes(order_xml([OrderLine("NOPE")], number="ERP-2"))
+    # (An unknown item is a free-text line, never refused: a quantity that is no number is.)
+    (tmp_path / "b-bad-quantity.xml").write_bytes(
+        order_xml([OrderLine(items[1].number, quantity="ten")], number="ERP-2")
+    )
     (tmp_path / "c-response.xml").write_bytes(ORDER_RESPONSE)
     (tmp_path / "d-not-xml.xml").write_bytes(b"%PDF-1.4")
 
@@ -98,7 +103,7 @@ def test_every_file_is_logged_in_the_document_log_taken_or_refused(endpoints, tm
         logged["ERP-1"].actor == endpoints.agent
         and bytes(logged["ERP-1"].xml) == (tmp_path / "a-good.xml").read_bytes()
     )
-    assert (logged["ERP-2"].status, logged["ERP-2"].reasons[0]["code"]) == ("refused", "ubl_unknown_item")
+    assert (logged["ERP-2"].status, logged["ERP-2"].reasons[0]["code"]) == ("refused", "ubl_invalid_number")
     assert (logged["SO-404"].status, logged["SO-404"].transaction) == ("refused", "T76")
     assert logged["SO-404"].reasons
     assert "c-response.xml: refused (" in err and "d-not-xml.xml: refused (ubl_malformed)" in err

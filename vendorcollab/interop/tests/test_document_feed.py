@@ -214,14 +214,15 @@ def test_a_buyer_erp_posts_an_order_and_it_is_taken_and_logged(endpoints):
 
 
 def test_a_refused_document_answers_the_error_shape_and_stays_in_the_log_with_its_reasons(endpoints):
-    body = order_xml([OrderLine("NOPE")], number="ERP-56")
+    # (An unknown item is a free-text line, never refused: a quantity that is no number is.)
+    body = order_xml([OrderLine(endpoints.items[0].number, quantity="ten")], number="ERP-56")
 
     response = _post(endpoints.agent, "/documents", body)
 
     assert response.status_code == 422
-    assert error_of(response)["code"] == "ubl_unknown_item"
+    assert error_of(response)["code"] == "ubl_invalid_number"
     logged = Document.objects.get(document_id="ERP-56")
-    assert (logged.status, logged.reasons[0]["code"]) == ("refused", "ubl_unknown_item")
+    assert (logged.status, logged.reasons[0]["code"]) == ("refused", "ubl_invalid_number")
     assert not PurchaseOrder.objects.exists()
     assert _post(endpoints.agent, "/documents", b"{}", "application/json").status_code == 415
     assert _post(endpoints.clerk, "/documents", body).status_code == 403

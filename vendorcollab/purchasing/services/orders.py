@@ -57,8 +57,11 @@ def _validate_lines(
     *,
     existing: dict[int, PurchaseOrderLine] | None = None,
     errors: FieldErrors,
+    documented: bool = False,
 ) -> list[int]:
-    """Check every line against the company's master data and the calendar; return the line numbers to use."""
+    """Check every line against the company's master data and the calendar; return the line numbers to use.
+    ``documented``: the lines come from a document that says what was agreed (an imported Order or Order Change),
+    whose dates may lie in the past (DESIGN.md section 11); a person entering a PO is held to future dates."""
     existing = existing or {}
     today = timezone.localdate()
     taken = {line.line_number for line in lines if line.line_number is not None}
@@ -99,9 +102,13 @@ def _validate_lines(
             errors.add(f"{path}.discount_percent", PurchasingErrorCode.DISCOUNT_OUT_OF_RANGE)
         before = existing.get(number)
         # A past date is refused only where it is new: a line already agreed with the vendor keeps its date.
-        if line.delivery_date < today and (before is None or before.delivery_date != line.delivery_date):
+        new_date = before is None or before.delivery_date != line.delivery_date
+        if documented:
+            if new_date:
+                check_date(errors, f"{path}.delivery_date", line.delivery_date, recorded=True)
+        elif line.delivery_date < today and new_date:
             errors.add(f"{path}.delivery_date", PurchasingErrorCode.DATE_IN_PAST)
-        elif before is None or before.delivery_date != line.delivery_date:
+        elif new_date:
             check_date(errors, f"{path}.delivery_date", line.delivery_date)
         _validate_references(company, line, path, errors)
         validate_line_fields(line, path, errors)
@@ -243,7 +250,7 @@ def po_create(
     check_date(errors, "order_date", order_date, recorded=True)
     if terms is not None:
         validate_terms(terms, errors)
-    line_numbers = _validate_lines(company, lines, errors=errors)
+    line_numbers = _validate_lines(company, lines, errors=errors, documented=origin == Origin.UBL)
     _validate_charges(charges, set(line_numbers), errors)
     _validate_total(lines, charges, errors)
     errors.raise_if_any()
@@ -291,9 +298,11 @@ def po_update(
     buyer_contact: User | None = None,
     terms: OrderTermsInput | None = None,
     reopen: bool = False,
+    documented: bool = False,
 ) -> PurchaseOrder:
     """Edit a draft. ``lines`` replaces the line set: lines matched by number are updated, new ones added,
-    missing ones removed (never one that has receipts).
+    missing ones removed (never one that has receipts). ``documented``: the change is a document from the buyer's
+    ERP (an Order Change), whose dates may lie in the past.
 
     With ``reopen`` ("Edit and resend"), a PO in review or confirmed is edited too: it goes back to draft (the
     table's "request change") in the same transaction as the change, and only when something differs from what it
@@ -306,7 +315,7 @@ def po_update(
         existing = {line.line_number: line for line in po.lines.all()}
         errors = FieldErrors()
         if lines is not None:
-            numbers = _validate_lines(po.company, lines, existing=existing, errors=errors)
+            numbers = _validate_lines(po.company, lines, existing=existing, errors=errors, documented=documented)
             removed = set(existing) - set(numbers)
             for number in sorted(removed):
                 if existing[number].received_quantity > 0:
