@@ -9,6 +9,7 @@ counted.
 
 from __future__ import annotations
 
+import itertools
 import math
 import multiprocessing
 import statistics
@@ -20,6 +21,8 @@ from functools import partial
 from typing import Any
 
 from django.db import connections
+
+from vendorcollab.purchasing.models import VendorResponse
 
 from .client import Client, Response, form_fields
 from .server import Gunicorn, rss_kib
@@ -160,6 +163,22 @@ class Runner:
             ),
             expected=201,
             count=max(20, self.requests // 4),
+        )
+        changes = iter(t.order_changes)
+        self.repeat(
+            "PEPPOL Order Change import, 10 lines",
+            lambda: agent_api.request(
+                "POST", "/api/v1/purchase-orders/import-ubl", next(changes), {"Content-Type": "application/xml"}
+            ),
+            count=max(20, self.requests // 4),
+        )
+        # The vendor's answers of ``answer_with_changes`` (50 lines, three of them changed), written as Order Responses.
+        answered = itertools.cycle(
+            VendorResponse.objects.filter(purchase_order_id__in=t.answer_pos).values_list("purchase_order_id", "pk")
+        )
+        self.repeat(
+            "Order Response (T76) written, 50 lines",
+            lambda: agent_api.get("/api/v1/purchase-orders/{}/responses/{}/ubl".format(*next(answered))),
         )
         self.once_each(
             "PDF of a 50-line PO, first render",

@@ -1,5 +1,6 @@
 """What the benchmark acts on, made fresh for every run through the real services: 50-line POs sent to the big
-vendor (to view, to answer with changes, to print) and a 10-line PEPPOL Order to import.
+vendor (to view, to answer with changes, to print, whose answers are then written as Order Responses), a 10-line
+PEPPOL Order to import, and 10-line POs in review, each to be changed once by an Order Change from the buyer's ERP.
 
 Answers consume their PO (a version is answered once), so a run never reuses another run's targets.
 """
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from vendorcollab.accounts.models import User
 from vendorcollab.api.services import token_issue
-from vendorcollab.interop.ubl_writer import ubl_order
+from vendorcollab.interop.writers.order import ubl_order, ubl_order_change
 from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import LineInput, po_create, po_send
@@ -36,6 +37,7 @@ class Targets:
     answer_pos: list[int]  # 50-line POs in review, each answered once
     first_render_pos: list[int]  # 50-line POs in review whose PDF no one has asked for yet
     ubl_template: bytes  # a 10-line PEPPOL Order; each import gets its own order number
+    order_changes: list[bytes]  # one Order Change (T114) per 10-line PO in review: its first line 10 -> 15
 
     def ubl_document(self, serial: int) -> bytes:
         """The template with a number no PO has: an import of a number already used is refused, as it should."""
@@ -64,7 +66,20 @@ def purchase_order_with_lines(*, agent: User, vendor: Vendor, count: int) -> Pur
     return po_send(actor=agent, purchase_order=po)
 
 
-def make_targets(*, answers: int, first_renders: int) -> Targets:
+def order_change_for(po: PurchaseOrder) -> bytes:
+    """The buyer's ERP changing ``po`` (in review, version 1): the Order Change the portal would write for a version
+    2 whose first line asks 15 instead of 10. Made from version 1's own document, so parties and lines match."""
+    assert po.latest_version is not None
+    document = ubl_order_change(po.latest_version)
+    document = re.sub(
+        rb"<cbc:SequenceNumberID>\d+</cbc:SequenceNumberID>",
+        b"<cbc:SequenceNumberID>1</cbc:SequenceNumberID>",
+        document,
+    )
+    return re.sub(rb'(<cbc:Quantity unitCode="[^"]+">)10(</cbc:Quantity>)', rb"\g<1>15\g<2>", document, count=1)
+
+
+def make_targets(*, answers: int, first_renders: int, order_changes: int = 0) -> Targets:
     vendor_user = User.objects.get(username=BIG_VENDOR_USER)
     agent = User.objects.get(username=AGENT_USER)
     clerk = User.objects.get(username=CLERK_USER)
@@ -85,4 +100,7 @@ def make_targets(*, answers: int, first_renders: int) -> Targets:
         answer_pos=fifty[1 : 1 + answers],
         first_render_pos=fifty[1 + answers :],
         ubl_template=ubl_order(ten.latest_version),
+        order_changes=[
+            order_change_for(purchase_order_with_lines(agent=agent, vendor=big, count=10)) for _ in range(order_changes)
+        ],
     )

@@ -50,7 +50,13 @@ class Command(BaseCommand):
         prepare_database(options["port"])
         only = {part.strip() for part in options["only"].split(",")}
         answers = options["answers"] + options["warmup"] if "latencies" in only else 0
-        targets = make_targets(answers=answers, first_renders=options["first_renders"] if "latencies" in only else 0)
+        # Each Order Change is taken once (it makes the next version), so the run needs one per measured import.
+        changes = options["warmup"] + max(20, options["requests"] // 4) if "latencies" in only else 0
+        targets = make_targets(
+            answers=answers,
+            first_renders=options["first_renders"] if "latencies" in only else 0,
+            order_changes=changes,
+        )
         meta = self._meta(options)
         server_log = Path(options["output"]).with_suffix(".gunicorn.log")
         throughput: dict[str, Any] = {}
