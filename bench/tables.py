@@ -45,6 +45,41 @@ LINE_COLUMNS = (
     "schedule",
     "is_cancelled",
 )
+# A line as the portal's entry page makes it: identified by its item, a piece (Rec 20 H87), standard VAT category
+# without a rate, no requested period, no identifiers from a buyer's Order document.
+LINE_CONSTANTS: tuple[tuple[str, object], ...] = (
+    ("buyer_line_id", ""),
+    ("buyers_item_id", ""),
+    ("sellers_item_id", ""),
+    ("standard_item_id", ""),
+    ("standard_item_scheme", "0160"),
+    ("unit_code", "H87"),
+    ("tax_category", "S"),
+    ("tax_percent", None),
+    ("requested_start", None),
+    ("requested_end", None),
+)
+# A PO entered in the portal: none of the terms a PEPPOL Order may carry, a response expected.
+ORDER_TERMS_CONSTANTS: tuple[tuple[str, object], ...] = (
+    ("order_document_id", ""),
+    ("response_expected", True),
+    ("payment_terms", ""),
+    ("delivery_terms_code", ""),
+    ("delivery_terms", ""),
+    ("contract_reference", ""),
+    ("quotation_reference", ""),
+    ("originator_reference", ""),
+    ("delivery_party_name", ""),
+    ("delivery_location_id", ""),
+    ("delivery_location_scheme", ""),
+    ("delivery_street_name", ""),
+    ("delivery_additional_street_name", ""),
+    ("delivery_city_name", ""),
+    ("delivery_postal_zone", ""),
+    ("delivery_country_subentity", ""),
+    ("delivery_country_code", ""),
+    ("parties", {}),
+)
 STOCK_KEY_COLUMNS = ("vendor_id", "item_id", "site_id", "warehouse_id", "color", "size", "style", "configuration")
 
 PO = Table(
@@ -69,8 +104,9 @@ PO = Table(
         "status_changed_at",
         "status_changed_by_id",
     ),
+    ORDER_TERMS_CONSTANTS,
 )
-PO_LINE = Table(PurchaseOrderLine, ("id", "purchase_order_id", *LINE_COLUMNS, "received_quantity"))
+PO_LINE = Table(PurchaseOrderLine, ("id", "purchase_order_id", *LINE_COLUMNS, "received_quantity"), LINE_CONSTANTS)
 VERSION = Table(
     PurchaseOrderVersion,
     (
@@ -87,8 +123,9 @@ VERSION = Table(
         "created_by_id",
         "created_at",
     ),
+    ORDER_TERMS_CONSTANTS,
 )
-VERSION_LINE = Table(VersionLine, ("id", "version_id", *LINE_COLUMNS))
+VERSION_LINE = Table(VersionLine, ("id", "version_id", *LINE_COLUMNS), LINE_CONSTANTS)
 RESPONSE = Table(
     VendorResponse,
     ("id", "version_id", "purchase_order_id", "kind", "vendor_reference", "note", "submitted_by_id", "submitted_at"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -18,7 +18,19 @@ from django.db import connection, models, transaction
 @dataclass(frozen=True)
 class Table:
     model: type[models.Model]
-    columns: tuple[str, ...]
+    # The columns the generator gives a value per row, in the order of its tuples.
+    generated: tuple[str, ...]
+    # Columns with the same value in every generated row, chosen here (what a PO entered in the portal holds: no
+    # PEPPOL order terms, a piece as the unit), appended by the writers.
+    # (Left out of the hash: a table is a key of a batch, and a JSON value such as {} is not hashable.)
+    constants: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.generated + tuple(column for column, _ in self.constants)
+
+    def complete(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return row + tuple(value for _, value in self.constants) if self.constants else row
 
     def check_against_model(self) -> None:
         """Refuse to load when the model grew or lost a column, rather than fail half-way through with a database
@@ -50,7 +62,7 @@ class RowWriter:
         fields = [self._field(table, column) for column in table.columns]
         prepared = [
             tuple(field.get_db_prep_save(value, connection) for field, value in zip(fields, row, strict=True))
-            for row in rows
+            for row in map(table.complete, rows)
         ]
         columns = ", ".join(self.quote(column) for column in table.columns)
         marks = ", ".join(["%s"] * len(table.columns))
@@ -80,7 +92,7 @@ class CopyWriter:
         lines = []
         for row in rows:
             cells = []
-            for index, value in enumerate(row):
+            for index, value in enumerate(table.complete(row)):
                 if value is None:
                     cells.append("\\N")
                 elif index in json_columns:

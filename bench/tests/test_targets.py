@@ -14,7 +14,10 @@ def test_the_order_change_makes_the_next_version_with_its_first_line_changed(end
     client = ApiClient(Client(), endpoints.agent)
 
     answer = client.client.post(
-        API + "/purchase-orders/import-ubl", order_change_for(po), content_type="application/xml", headers=client.headers
+        API + "/purchase-orders/import-ubl",
+        order_change_for(po),
+        content_type="application/xml",
+        headers=client.headers,
     )
 
     assert answer.status_code == 200, answer.content
