@@ -49,7 +49,7 @@ from .tables import (
     STOCK,
     TABLES,
 )
-from .world import VendorInfo
+from .world import UNIT_CODES, VendorInfo
 
 PRICES_VALID_FROM = dt.date(2000, 1, 1)
 
@@ -227,6 +227,7 @@ class ConsignmentFactory:
             "",
             [],
             False,
+            UNIT_CODES[unit],
         ]
 
         history = History(self.orders, batch, po_id, agent, when.date())

@@ -53,7 +53,7 @@ from .tables import (
     VERSION,
     VERSION_LINE,
 )
-from .world import Ids, Size, VendorInfo, World
+from .world import UNIT_CODES, Ids, Size, VendorInfo, World
 from .writers import Table
 
 
@@ -193,6 +193,7 @@ class PurchaseOrderFactory:
                     "",
                     [],
                     False,
+                    UNIT_CODES[unit],
                 ]
             )
         return lines

@@ -44,8 +44,9 @@ LINE_COLUMNS = (
     "external_description",
     "schedule",
     "is_cancelled",
+    "unit_code",  # the Rec 20 code of ``unit`` (``world.UNIT_CODES``)
 )
-# A line as the portal's entry page makes it: identified by its item, a piece (Rec 20 H87), standard VAT category
+# A line as the portal's entry page makes it: identified by its item, standard VAT category
 # without a rate, no requested period, no identifiers from a buyer's Order document.
 LINE_CONSTANTS: tuple[tuple[str, object], ...] = (
     ("buyer_line_id", ""),
@@ -53,7 +54,6 @@ LINE_CONSTANTS: tuple[tuple[str, object], ...] = (
     ("sellers_item_id", ""),
     ("standard_item_id", ""),
     ("standard_item_scheme", "0160"),
-    ("unit_code", "H87"),
     ("tax_category", "S"),
     ("tax_percent", None),
     ("requested_start", None),

@@ -106,6 +106,14 @@ def bench_loaded() -> bool:
     return Company.objects.filter(code=f"{COMPANY_PREFIX}-1").exists()
 
 
+# The display units the generator uses and their UN/ECE Rec 20 codes (what documents carry).
+UNIT_CODES = {"ea": "H87", "box": "XBX", "kg": "KGM", "m": "MTR"}
+
+
+def _unit(name: str) -> dict[str, str]:
+    return {"unit": name, "unit_code": UNIT_CODES[name]}
+
+
 def create_world(size: Size, rng: random.Random) -> World:
     """Companies, sites, warehouses, items, vendors and users."""
     password = make_password(PASSWORD)
@@ -113,7 +121,15 @@ def create_world(size: Size, rng: random.Random) -> World:
     for number in range(1, size.companies + 1):
         code = f"{COMPANY_PREFIX}-{number}"
         company = Company.objects.create(
-            code=code, name=f"Bench Buyer {number} B.V.", endpoint_scheme="0088", endpoint_id=f"BENCH{number:08d}"
+            code=code,
+            name=f"Bench Buyer {number} B.V.",
+            endpoint_scheme="0088",
+            endpoint_id=f"BENCH{number:08d}",
+            # What an Order names the buyer by (a send checks it is there, ``purchasing.services.readiness``).
+            street_name=f"Benchstraat {number}",
+            postal_zone="1011 AB",
+            city_name="Amsterdam",
+            country_code="NL",
         )
         sites = []
         for site_number in range(1, 4):
@@ -127,7 +143,7 @@ def create_world(size: Size, rng: random.Random) -> World:
                 company=company,
                 number=f"{code}-IT{i:05d}",
                 name=f"{rng.choice(_NOUNS)} {rng.choice(_ADJECTIVES)} {i}",
-                unit=rng.choice(("ea", "ea", "ea", "box", "kg", "m")),
+                **_unit(rng.choice(("ea", "ea", "ea", "box", "kg", "m"))),
             )
             for i in range(1, size.items_per_company + 1)
         )
@@ -151,6 +167,10 @@ def create_world(size: Size, rng: random.Random) -> World:
             # A PEPPOL participant id, so that UBL Orders to any vendor can be imported.
             endpoint_scheme="0088",
             endpoint_id=f"SUPPLIER{index:08d}",
+            street_name=f"Supplier Road {index}",
+            postal_zone="3011 AA",
+            city_name="Rotterdam",
+            country_code="NL",
         )
         for index in range(size.vendors)
     )
