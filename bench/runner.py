@@ -44,6 +44,9 @@ BUDGETS_MS = {
     "API list, 50 POs": 30,
     "API PO detail": 30,
     "PEPPOL Order import, 10 lines": 100,
+    # Issue 15: an Order Change makes and sends the next version; a 50-line Order Response is written on demand.
+    "PEPPOL Order Change import, 10 lines": 150,
+    "Order Response (T76) written, 50 lines": 60,
     "PDF of a 50-line PO, after the first": 30,
 }
 THROUGHPUT_BUDGET = 150  # vendor workspace requests per second
