@@ -181,32 +181,7 @@ def order_change_import(*, actor: User, order: OrderDoc, errors: DocumentErrors)
 
 def _kept(line: PurchaseOrderLine) -> LineInput:
     """A line the change leaves as it is, as the input that keeps it so."""
-    return LineInput(
-        item=line.item,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        delivery_date=line.delivery_date,
-        line_number=line.line_number,
-        description=line.description,
-        unit=line.unit,
-        discount_percent=line.discount_percent,
-        site=line.site,
-        warehouse=line.warehouse,
-        color=line.color,
-        size=line.size,
-        style=line.style,
-        configuration=line.configuration,
-        buyer_line_id=line.buyer_line_id,
-        buyers_item_id=line.buyers_item_id,
-        sellers_item_id=line.sellers_item_id,
-        standard_item_id=line.standard_item_id,
-        standard_item_scheme=line.standard_item_scheme,
-        unit_code=line.unit_code,
-        tax_category=line.tax_category,
-        tax_percent=line.tax_percent,
-        requested_start=line.requested_start,
-        requested_end=line.requested_end,
-    )
+    return LineInput.from_line(line)
 
 
 def order_cancellation_import(*, actor: User, document: CancellationDoc) -> Taken:

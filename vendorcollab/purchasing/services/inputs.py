@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from vendorcollab.common.receiving import LineQuantity
 from vendorcollab.partners.models import Item, Site, Warehouse
 
-from ..models import LineAction
+from ..models import LineAction, LineFields
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ class LineInput:
     tax_percent: Decimal | None = None
     requested_start: date | None = None
     requested_end: date | None = None
+
+    @classmethod
+    def from_line(cls, line: LineFields, **changes: Any) -> LineInput:
+        """The input that enters ``line`` (of a PO or a version) again as it is, but for ``changes``."""
+        kept = {each.name: getattr(line, each.name) for each in fields(cls) if each.name not in changes}
+        return cls(**kept, **changes)
 
 
 @dataclass(frozen=True)

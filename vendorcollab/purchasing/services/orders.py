@@ -459,28 +459,14 @@ def po_copy(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
             vendor=source.vendor,
             currency=source.currency,
             lines=[
-                LineInput(
-                    item=line.item,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
+                # A copy is a new order of the buyer's own: not the lines or the period of another's Order document.
+                LineInput.from_line(
+                    line,
                     delivery_date=max(line.delivery_date, today),
-                    line_number=line.line_number,
-                    description=line.description,
-                    unit=line.unit,
-                    discount_percent=line.discount_percent,
-                    site=line.site,
-                    warehouse=line.warehouse,
-                    color=line.color,
-                    size=line.size,
-                    style=line.style,
-                    configuration=line.configuration,
-                    buyers_item_id=line.buyers_item_id,
-                    sellers_item_id=line.sellers_item_id,
-                    standard_item_id=line.standard_item_id,
-                    standard_item_scheme=line.standard_item_scheme,
-                    unit_code=line.unit_code,
-                    tax_category=line.tax_category,
-                    tax_percent=line.tax_percent,
+                    is_cancelled=False,
+                    buyer_line_id="",
+                    requested_start=None,
+                    requested_end=None,
                 )
                 for line in lines
             ],
