@@ -10,6 +10,7 @@ from typing import Any
 from vendorcollab.common.codelists import EAS_SCHEMES, ISO_COUNTRIES, REC20_UNITS, UNCL5305_TAX_CATEGORIES
 from vendorcollab.common.text import Kind, Limit, check_texts
 from vendorcollab.partners.models import Item
+from vendorcollab.partners.services import RULES as PARTY_RULES
 
 from ..errors import FieldErrors, PurchasingErrorCode
 from ..models import OrderTerms
@@ -68,20 +69,24 @@ def line_field_values(line: LineInput) -> dict[str, object]:
     }
 
 
+# A party as an Order names it holds what a company or vendor account holds: the same rules as master data.
 _PARTY_LIMITS = {
-    "name": (Kind.LINE, Limit.NAME),
-    "street_name": (Kind.LINE, Limit.NAME),
-    "additional_street_name": (Kind.LINE, Limit.NAME),
-    "city_name": (Kind.LINE, 100),
-    "postal_zone": (Kind.IDENTIFIER, Limit.CODE),
-    "country_subentity": (Kind.LINE, 100),
-    "country_code": (Kind.IDENTIFIER, 2),
-    "vat_id": (Kind.IDENTIFIER, 50),
-    "contact_name": (Kind.LINE, Limit.NAME),
-    "contact_phone": (Kind.IDENTIFIER, 50),
-    "contact_email": (Kind.LINE, Limit.EMAIL),
-    "endpoint_scheme": (Kind.IDENTIFIER, Limit.ENDPOINT_SCHEME),
-    "endpoint_id": (Kind.IDENTIFIER, Limit.ENDPOINT_ID),
+    name: PARTY_RULES[name]
+    for name in (
+        "name",
+        "street_name",
+        "additional_street_name",
+        "city_name",
+        "postal_zone",
+        "country_subentity",
+        "country_code",
+        "vat_id",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "endpoint_scheme",
+        "endpoint_id",
+    )
 }
 
 
