@@ -18,15 +18,16 @@ from vendorcollab.accounts.models import Role, UserRequestAction, UserRequestKin
 
 from .models import AuditKind
 
+# In the order the details are read: PostgreSQL's JSONB keeps no key order of its own, so this order is the one.
 LABELS: dict[str, Promise] = {
-    "channel": pgettext_lazy("audit detail", "channel"),
-    "reason": pgettext_lazy("audit detail", "reason"),
+    "kind": pgettext_lazy("audit detail", "request"),
     "action": pgettext_lazy("audit detail", "action"),
+    "reason": pgettext_lazy("audit detail", "reason"),
+    "channel": pgettext_lazy("audit detail", "channel"),
     "type": pgettext_lazy("audit detail", "method"),
     "via": pgettext_lazy("audit detail", "via"),
     "reauthentication": pgettext_lazy("audit detail", "when confirming identity"),
     "how": pgettext_lazy("audit detail", "how"),
-    "kind": pgettext_lazy("audit detail", "request"),
     "roles": pgettext_lazy("audit detail", "roles"),
     "before": pgettext_lazy("audit detail", "roles before"),
     "after": pgettext_lazy("audit detail", "roles after"),
@@ -116,7 +117,10 @@ def _value(kind: str, key: str, value: Any) -> str:
 
 def detail_items(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) for every stored detail, labels and known codes translated; unknown keys as stored."""
-    return [(str(LABELS.get(key, key)), _value(kind, key, value)) for key, value in data.items()]
+    # Known keys in the order of ``LABELS``, any other after them by name.
+    order = {key: index for index, key in enumerate(LABELS)}
+    keys = sorted(data, key=lambda key: (order.get(key, len(order)), key))
+    return [(str(LABELS.get(key, key)), _value(kind, key, data[key])) for key in keys]
 
 
 def target_display(kind: str, target: str, data: dict[str, Any]) -> str:
