@@ -18,8 +18,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import PURCHASING_ROLES
-from vendorcollab.common.errors import ValidationFailed
 from vendorcollab.interop import documents
+from vendorcollab.interop.inbound import import_document
 from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.outbound import Transaction
 
@@ -218,11 +218,8 @@ _XML_BODY: dict[str, Any] = {
 
 
 def _take(request: HttpRequest, prefix: str) -> Status[DocumentOut]:
-    document = documents.document_import(actor=actor(request), xml=_xml_body(request))
-    if document.is_refused:
-        # Logged refused without an exception: the first reason is the answer, the log keeps them all.
-        first = document.reasons[0] if document.reasons else {"code": "invalid_input", "message": "Refused."}
-        raise ValidationFailed(str(first.get("code")), str(first.get("message")))
+    # A refusal is raised after it is logged: the API answers it in the error shape, the log keeps every reason.
+    document = import_document(actor=actor(request), xml=_xml_body(request))
     return Status(201, DocumentOut.build(document, base=_base(request, prefix)))
 
 

@@ -9,7 +9,6 @@ response, and a writer that fails leaves the change itself alone. A task that ru
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from lxml import etree
 
 from vendorcollab.common.errors import AppError
 from vendorcollab.common.events import Event, publish
@@ -26,9 +24,8 @@ from vendorcollab.purchasing import selectors as purchasing_selectors
 from vendorcollab.purchasing.errors import not_found
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
 
-from . import outbound, ubl_reader
+from . import outbound
 from .models import Direction, Document, DocumentQuerySet, InboundStatus
-from .services import ubl_order_import
 
 if TYPE_CHECKING:
     from vendorcollab.accounts.models import User
@@ -89,69 +86,6 @@ def document_log_inbound(
         )
         publish(Event.DOCUMENT_CREATED, document=document.pk)
     return document
-
-
-# The root elements of the inbound documents, by their transaction (an Order Response is T116 when its
-# CustomizationID names the advanced order response).
-_ROOTS = {
-    "Order": outbound.Transaction.T01,
-    "OrderChange": outbound.Transaction.T114,
-    "OrderCancellation": outbound.Transaction.T115,
-    "OrderResponse": outbound.Transaction.T76,
-}
-_CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
-
-
-def document_identify(xml: bytes) -> tuple[str, str]:
-    """The transaction and ``cbc:ID`` of a UBL document; ``("", "")`` for another root element. A document that
-    cannot be read at all raises the reader's ``UnreadableDocument``."""
-    root = ubl_reader.parse(xml)
-    transaction_code = _ROOTS.get(etree.QName(root).localname)
-    if transaction_code is None:
-        return "", ""
-    customization = (root.findtext(f"{_CBC}CustomizationID") or "").lower()
-    if transaction_code == outbound.Transaction.T76 and "advanced" in customization:
-        transaction_code = outbound.Transaction.T116
-    return str(transaction_code), (root.findtext(f"{_CBC}ID") or "").strip()
-
-
-def document_import(*, actor: User, xml: bytes) -> Document:
-    """Take an inbound document of any transaction through ``interop.inbound.import_document``, which dispatches it
-    to the services and logs it. Until that exists, Orders alone go through the Order import, logged here: taken
-    with the PO, or refused with the reasons (the refusal is raised after it is logged). A body that is no document
-    at all (not XML, too large) is refused without an entry: there is nothing to file it under."""
-    try:
-        inbound = importlib.import_module("vendorcollab.interop.inbound")
-    except ModuleNotFoundError as error:
-        if error.name != "vendorcollab.interop.inbound":
-            raise
-        inbound = None
-    if inbound is not None and hasattr(inbound, "import_document"):
-        document: Document = inbound.import_document(actor=actor, xml=xml)
-        return document
-    transaction_code, document_id = document_identify(xml)
-    try:
-        po = ubl_order_import(actor=actor, document=xml)
-    except AppError as error:
-        if transaction_code:
-            document_log_inbound(
-                actor=actor,
-                transaction_code=transaction_code,
-                document_id=document_id,
-                xml=xml,
-                status=InboundStatus.REFUSED,
-                reasons=reasons_from_error(error),
-            )
-        raise
-    return document_log_inbound(
-        actor=actor,
-        transaction_code=transaction_code,
-        document_id=document_id,
-        xml=xml,
-        status=InboundStatus.TAKEN,
-        purchase_order=po,
-        version=po.latest_version,
-    )
 
 
 def documents_store_outbound(

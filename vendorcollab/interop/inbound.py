@@ -40,7 +40,7 @@ FROM_VENDOR = frozenset({Transaction.ORDER_RESPONSE, Transaction.ORDER_RESPONSE_
 
 def import_document(*, actor: User, xml: bytes) -> LoggedDocument:
     """Take one inbound document of any transaction the actor's side sends, and return its entry in the document
-    log (``interop.documents.document_import`` and the document feed's POST call this)."""
+    log (``import_ubl`` and the document feed's POST call this)."""
     taken = take_document(actor=actor, xml=xml)
     assert taken.document is not None
     return taken.document

@@ -1,6 +1,6 @@
 """``manage.py import_ubl FOLDER [--as USERNAME]``: take every inbound UBL document (``*.xml``) of a folder.
 
-Each file goes through ``interop.documents.document_import`` on its own (one refused file leaves the others alone),
+Each file goes through ``interop.inbound.import_document`` on its own (one refused file leaves the others alone),
 which logs it in the document log, taken or refused; the command reports the outcome per file, and exits non-zero
 when any file was refused.
 """
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from vendorcollab.accounts.models import Role, User
 from vendorcollab.common.errors import AppError
-from vendorcollab.interop.documents import document_import
 from vendorcollab.interop.errors import shown
+from vendorcollab.interop.inbound import import_document
 from vendorcollab.interop.models import Document
 from vendorcollab.interop.ubl_reader import max_bytes
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         failed = 0
         for path in files:
             try:
-                document = document_import(actor=user, xml=self._read(path))
+                document = import_document(actor=user, xml=self._read(path))
             except AppError as error:
                 failed += 1
                 message = _("%(file)s: refused (%(code)s): %(message)s") % {
