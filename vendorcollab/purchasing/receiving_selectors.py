@@ -23,6 +23,20 @@ class DueWhen(TextChoices):
     THIS_WEEK = "this_week", _("Due this week")
     OPEN = "open", _("Open to receive")
 
+    @classmethod
+    def of(cls, next_due: date, today: date) -> DueWhen:
+        """Where a PO whose earliest open delivery is ``next_due`` stands (``_due_condition``: the rule in SQL)."""
+        if next_due < today:
+            return cls.OVERDUE
+        return cls.THIS_WEEK if next_due <= week_end(today) else cls.OPEN
+
+    @property
+    def badge_label(self) -> str:
+        """The word a row's badge shows."""
+        return str(
+            {DueWhen.OVERDUE: _("Overdue"), DueWhen.THIS_WEEK: _("Due this week"), DueWhen.OPEN: _("Open")}[self]
+        )
+
 
 class ReceivingSort(TextChoices):
     DUE = "due", _("Delivery date, earliest first")

@@ -40,12 +40,22 @@ class VendorList(TextChoices):
     OPEN_CONFIRMED = "open_confirmed", _("Open confirmed purchase orders")
     ALL_CONFIRMED = "all_confirmed", _("All confirmed purchase orders")
 
+    @property
+    def needs_action(self) -> bool:
+        """The list whose POs wait for the vendor (its tile stands out); the others are information."""
+        return self == VendorList.FOR_REVIEW
+
 
 class BuyerList(TextChoices):
     REQUIRING_ACTION = "requiring_action", _("In external review, action required")
     AWAITING_VENDOR = "awaiting_vendor", _("In external review, awaiting the vendor")
     DRAFTS = "drafts", _("Drafts")
     CONFIRMED_NOT_RECEIVED = "confirmed_not_received", _("Confirmed, not yet received")
+
+    @property
+    def needs_action(self) -> bool:
+        """The list whose POs wait for the buyer (its tile stands out); the others are information."""
+        return self == BuyerList.REQUIRING_ACTION
 
 
 def _vendor_list_condition(which: VendorList) -> Q:

@@ -57,13 +57,16 @@ def receiving_workspace(request: AuthenticatedRequest) -> HttpResponse:
         sort=sort,
     )
     counts = po_count_to_receive(actor=request.user, today=today)
+    page = paginate(request, rows)
     return render(
         request,
         "purchasing/buyer/receiving_workspace.html",
         {
             "tiles": [(which, counts[which]) for which in DueWhen],
             "due": DueWhen(due),
-            "page": paginate(request, rows),
+            "page": page,
+            # Each row with where it stands (the page's rows are read once, here).
+            "rows": [(po, DueWhen.of(po.next_due, today)) for po in page],
             "companies": Company.objects.order_by("code"),
             "sorts": ReceivingSort.choices,
             "current_sort": sort if sort in ReceivingSort.values else ReceivingSort.DUE,
