@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "vendorcollab.consignment",
     "vendorcollab.workspace",
     "vendorcollab.interop",
+    "vendorcollab.invoicing",
     "vendorcollab.notifications",
     "vendorcollab.audit",
     "vendorcollab.api",

@@ -16,16 +16,19 @@ class Role(models.TextChoices):
     PROCUREMENT_ADMIN = "procurement_admin", _("Procurement admin")
     PURCHASING_AGENT = "purchasing_agent", _("Purchasing agent")
     RECEIVING_CLERK = "receiving_clerk", _("Receiving clerk")
+    ACCOUNTS_PAYABLE = "accounts_payable", _("Accounts payable")
     VENDOR_ADMIN = "vendor_admin", _("Vendor admin")
     VENDOR_USER = "vendor_user", _("Vendor user")
 
 
-BUYER_ROLES = frozenset({Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT, Role.RECEIVING_CLERK})
+BUYER_ROLES = frozenset({Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT, Role.RECEIVING_CLERK, Role.ACCOUNTS_PAYABLE})
 VENDOR_ROLES = frozenset({Role.VENDOR_ADMIN, Role.VENDOR_USER})
 # Who may create, edit, send, confirm and cancel purchase orders.
 PURCHASING_ROLES = frozenset({Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT})
 # Who may post product receipts.
 RECEIVING_ROLES = frozenset({Role.PROCUREMENT_ADMIN, Role.RECEIVING_CLERK})
+# Who may approve and reject vendor invoices and record their payment.
+INVOICE_ROLES = frozenset({Role.PROCUREMENT_ADMIN, Role.ACCOUNTS_PAYABLE})
 
 
 class User(AbstractUser):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -80,6 +81,14 @@ class Company(PostalAddress, Contact):
     # The PEPPOL participant identifier, used to match the buyer party of incoming UBL documents.
     endpoint_scheme = models.CharField(_("endpoint scheme"), max_length=10, blank=True)
     endpoint_id = models.CharField(_("endpoint id"), max_length=100, blank=True)
+    # How far a vendor invoice may stray from the PO before it goes on hold: per line, the unit price by this
+    # percentage; per invoice, the total by this amount (in the invoice's currency).
+    invoice_tolerance_percent = models.DecimalField(
+        _("invoice price tolerance %"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    invoice_tolerance_amount = models.DecimalField(
+        _("invoice total tolerance"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -131,6 +140,8 @@ class Vendor(PostalAddress, Contact):
     ordering_profile = models.CharField(
         _("ordering profile"), max_length=20, choices=OrderingProfile.choices, default=OrderingProfile.ORDERING
     )
+    # The due date of an invoice: its issue date plus these days.
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
 
     objects = VendorQuerySet.as_manager()
 

@@ -197,6 +197,9 @@ class PurchaseOrder(OrderTerms):
         verbose_name=_("answer to the latest version"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Some line is received and not yet fully invoiced: the vendor's "ready to invoice" list is then one indexed
+    # filter. Kept by the receipt and invoicing services, beside the lines' ``invoiced_quantity``.
+    has_uninvoiced_receipts = models.BooleanField(_("ready to invoice"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )
@@ -226,6 +229,9 @@ class PurchaseOrder(OrderTerms):
                 name="po_vendor_status_latest",
             ),
             models.Index(fields=["vendor", "-confirmed_version"], name="po_vendor_confirmed"),
+            models.Index(
+                fields=["vendor", "-id"], condition=Q(has_uninvoiced_receipts=True), name="po_vendor_to_invoice"
+            ),
             # The buyer's workspace counts: read from the index alone, without visiting 200,000 rows.
             models.Index(fields=["status", "latest_response", "origin"], name="po_status_response"),
             # The buyer's lists, ordered by the date of the last status change (``po_page_for_buyer``).
@@ -327,6 +333,9 @@ class LineFields(models.Model):
 class PurchaseOrderLine(LineFields):
     purchase_order = models.ForeignKey(PurchaseOrder, models.CASCADE, related_name="lines")
     received_quantity = quantity_field(_("received quantity"), default=ZERO)
+    # Invoiced by the vendor: every submitted, not rejected invoice minus its credit notes (``invoicing``). Never more
+    # than received; changed only under this row's lock.
+    invoiced_quantity = quantity_field(_("invoiced quantity"), default=ZERO)
 
     class Meta:
         verbose_name = _("purchase order line")
@@ -336,6 +345,10 @@ class PurchaseOrderLine(LineFields):
             models.UniqueConstraint(fields=["purchase_order", "line_number"], name="po_line_number_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="po_line_quantity_positive"),
             models.CheckConstraint(condition=Q(received_quantity__lte=F("quantity")), name="po_line_no_over_receipt"),
+            models.CheckConstraint(
+                condition=Q(invoiced_quantity__gte=0, invoiced_quantity__lte=F("received_quantity")),
+                name="po_line_no_over_invoice",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -348,6 +361,11 @@ class PurchaseOrderLine(LineFields):
     @property
     def is_fully_received(self) -> bool:
         return self.is_cancelled or self.received_quantity >= self.quantity
+
+    @property
+    def invoiceable_quantity(self) -> Decimal:
+        """Received and not yet invoiced."""
+        return self.received_quantity - self.invoiced_quantity
 
 
 class ChargeFields(models.Model):
