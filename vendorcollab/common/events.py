@@ -28,6 +28,12 @@ class Event(models.TextChoices):
     RECEIPT_POSTED = "receipt.posted"
     OWNERSHIP_CHANGE_POSTED = "ownership_change.posted"
     DOCUMENT_CREATED = "document.created"
+    # A vendor invoice or credit note (payload: invoice_id, vendor_id, company_id, kind, number, status, actor_id).
+    INVOICE_SUBMITTED = "invoice.submitted"
+    INVOICE_ON_HOLD = "invoice.on_hold"
+    INVOICE_APPROVED = "invoice.approved"
+    INVOICE_REJECTED = "invoice.rejected"
+    INVOICE_PAID = "invoice.paid"
 
 
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
