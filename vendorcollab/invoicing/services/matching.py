@@ -16,7 +16,7 @@ from django.db.models import Sum
 from vendorcollab.common.formatting import plain_number
 from vendorcollab.purchasing.models import PurchaseOrderCharge
 
-from ..amounts import line_net_amount
+from ..amounts import line_net_amount, round_amount
 from ..models import COUNTING_STATUSES, ExceptionKind, Invoice, InvoiceCharge, InvoiceKind, InvoiceLine
 
 ZERO = Decimal("0.00")
@@ -52,7 +52,7 @@ def chargeable(invoice: Invoice, po_ids: set[int]) -> Decimal:
     charged = InvoiceCharge.objects.filter(invoice_id__in=others, is_charge=True).aggregate(total=Sum("amount"))[
         "total"
     ]
-    return max((ordered or ZERO) - (charged or ZERO), ZERO)
+    return round_amount(max((ordered or ZERO) - (charged or ZERO), ZERO))
 
 
 def match(invoice: Invoice, lines: list[InvoiceLine]) -> list[dict[str, object]]:
@@ -98,9 +98,11 @@ def match(invoice: Invoice, lines: list[InvoiceLine]) -> list[dict[str, object]]
             )
     may_charge = chargeable(invoice, {line.purchase_order_id for line in lines})
     if invoice.charge_total > may_charge:
-        found.append(finding(ExceptionKind.CHARGE, str(may_charge), str(invoice.charge_total)))
+        found.append(finding(ExceptionKind.CHARGE, str(may_charge), str(round_amount(invoice.charge_total))))
     expected = sum((line_net_amount(line.quantity, line.order_unit_price) for line in lines), ZERO)
     expected += min(invoice.charge_total, may_charge)
     if abs(invoice.tax_exclusive_total - expected) > company.invoice_tolerance_amount:
-        found.append(finding(ExceptionKind.TOTAL, str(expected), str(invoice.tax_exclusive_total)))
+        found.append(
+            finding(ExceptionKind.TOTAL, str(round_amount(expected)), str(round_amount(invoice.tax_exclusive_total)))
+        )
     return found

@@ -28,9 +28,11 @@ def received_po(
     received: tuple[str, ...] | None = None,
     price: str = "2.50",
     tax_percent: str | None = "21",
+    line_extra: dict[str, Any] | None = None,
     **extra: Any,
 ) -> PurchaseOrder:
-    """A PO of ``cast``'s items sent, confirmed without response and received (all of it unless ``received``)."""
+    """A PO of ``cast``'s items sent, confirmed without response and received (all of it unless ``received``);
+    ``line_extra`` goes to every line."""
     po = po_create(
         actor=cast.agent,
         company=cast.company,
@@ -41,6 +43,7 @@ def received_po(
                 quantity=quantity,
                 price=price,
                 tax_percent=Decimal(tax_percent) if tax_percent is not None else None,
+                **(line_extra or {}),
             )
             for index, quantity in enumerate(quantities)
         ],
