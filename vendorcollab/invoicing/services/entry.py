@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from vendorcollab.accounts.models import VENDOR_ROLES, User
+from vendorcollab.common.errors import CommonErrorCode
 from vendorcollab.common.formatting import quantity_text
 from vendorcollab.common.text import (
     AMOUNT_DIGITS,
@@ -173,7 +174,8 @@ def invoice_entry(*, actor: User, data: InvoiceInput, current: Invoice | None = 
         errors.add("lines", InvoicingErrorCode.NO_LINES)
     check_count(errors, "lines", data.lines, Limit.LINES_PER_ORDER)
     check_count(errors, "charges", data.charges, Limit.CHARGES_PER_ORDER)
-    errors.raise_if_any()  # before reading hundreds of thousands of lines someone sent
+    if CommonErrorCode.TOO_MANY_ROWS in errors.codes.values():
+        errors.raise_if_any()  # before reading hundreds of thousands of lines someone sent
 
     credited = _credited_invoice(actor, data, vendor, errors)
     credited_lines = {line.po_line_id: line for line in credited.lines.all()} if credited else {}
