@@ -9,12 +9,10 @@ payable) decide. What the caller may not see, another vendor's invoice or a vend
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -63,6 +61,7 @@ from .invoice_schemas import (
 )
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
+from .ubl_endpoints import _xml_response
 
 vendor_router = Router(auth=api_auth(vendor_users), tags=["vendor invoices"])
 buyer_router = Router(auth=api_auth(buyer_users()), tags=["invoices"])
@@ -124,18 +123,6 @@ def _page(request: HttpRequest, rows: QuerySet[Invoice], paging: PageQuery) -> P
 # --- documents ------------------------------------------------------------------------------------------------------
 
 
-def _file_name(invoice: Invoice, extension: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", f"{invoice.kind}-{invoice.number}") + extension
-
-
-def _document(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = content_disposition_header(False, name)
-    assert disposition is not None  # always a header when a file name is given
-    response["Content-Disposition"] = disposition
-    return response
-
-
 def _pdf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice(request, pk)
     from vendorcollab.invoicing.documents import invoice_pdf_response
@@ -148,7 +135,7 @@ def _ubl(request: HttpRequest, pk: int) -> HttpResponse:
     from vendorcollab.interop.writers.invoice import ubl_credit_note, ubl_invoice
 
     xml = ubl_credit_note(invoice) if invoice.is_credit_note else ubl_invoice(invoice)
-    return _document(xml, "application/xml; charset=utf-8", _file_name(invoice, ".xml"))
+    return _xml_response(xml, f"{invoice.kind}-{invoice.number}")
 
 
 PDF_200: dict[str, Any] = {
