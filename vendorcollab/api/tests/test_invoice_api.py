@@ -335,42 +335,85 @@ def test_another_vendor_gets_404_on_every_vendor_invoice_path_and_vendors_get_40
     assert api().get("/invoices").status_code == 401
 
 
+@pytest.fixture
+def refusals(api, cast, po):
+    """A user of both vendor accounts (one invoice covers the purchase orders of one of them), vendor A's received
+    PO with 1 of line 1 invoiced as INV-1, and the purchase orders a refusal needs."""
+    vendor = api(make_user("vera", Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b)))
+    first = vendor.post("/vendor/invoices", body(po, (1, "1"), submit=True))
+    assert first.status_code == 201
+    lines = [line(cast.items[0], tax_percent=Decimal(21))]
+    unreceived = po_create(actor=cast.agent, company=cast.company, vendor=cast.vendor_a, lines=lines)
+    unreceived = po_confirm(
+        actor=cast.agent, purchase_order=po_send(actor=cast.agent, purchase_order=unreceived), without_response=True
+    )
+    usd = received(cast)
+    PurchaseOrder.objects.filter(pk=usd.pk).update(currency="USD")
+    world = {
+        "po": po,
+        "other": received(cast, vendor=cast.vendor_b),
+        "unreceived": unreceived,
+        "usd": usd,
+        "invoice": first.json()["id"],
+        "draft": vendor.post("/vendor/invoices", body(po, (2, "1"), number="D-1")).json()["id"],
+    }
+    return vendor, world
+
+
+def both(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """The lines of two bodies in one."""
+    return {"lines": first["lines"] + second["lines"]}
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code", "field"),
     [
-        (lambda po, other: {"number": "INV-1"}, 422, "number_taken", "number"),
-        (lambda po, other: {"lines": []}, 422, "no_lines", "lines"),
-        (lambda po, other: one_line(po, 9), 422, "unknown_line", "lines.0"),
-        (lambda po, other: one_line(other), 422, "wrong_vendor", "lines.0.purchase_order"),
-        (lambda po, other: one_line(po, quantity="0"), 422, "quantity_not_positive", "lines.0.quantity"),
-        (lambda po, other: one_line(po, unit_price="-1"), 422, "price_negative", "lines.0.unit_price"),
-        (lambda po, other: one_line(po, tax_category="X"), 422, "tax_category_invalid", "lines.0.tax_category"),
-        (lambda po, other: one_line(po, tax_percent="0"), 422, "tax_percent_invalid", "lines.0.tax_percent"),
-        (lambda po, other: {"lines": [
-            {"purchase_order": po.pk, "line_number": 1, "quantity": "1", "tax_category": "O", "tax_percent": "0"},
-            {"purchase_order": po.pk, "line_number": 2, "quantity": "1"},
-        ]}, 422, "tax_categories_mixed", "lines"),
-        (lambda po, other: {"due_date": (TODAY() - dt.timedelta(days=1)).isoformat()}, 422, "due_before_issue",
-         "due_date"),
-        (lambda po, other: {"kind": "credit_note"}, 422, "credited_invoice_required", "credited_invoice"),
-        (lambda po, other: {"charges": [{"reason": "Freight", "amount": "0"}]}, 422, "amount_not_positive",
-         "charges.0.amount"),
-        (lambda po, other: {**one_line(po, quantity="10"), "submit": True}, 422, "over_invoiced", "lines.0.quantity"),
-        (lambda po, other: {"number": "x" * 31}, 422, "invalid_input", "number"),
-        (lambda po, other: {"colour": "red"}, 422, "invalid_input", "colour"),
+        (lambda w: {"number": "INV-1"}, 422, "number_taken", "number"),
+        (lambda w: {"lines": []}, 422, "no_lines", "lines"),
+        (lambda w: {"vendor": 987654}, 422, "unknown_vendor", "vendor"),
+        (lambda w: one_line(w["po"], 9), 422, "unknown_line", "lines.0"),
+        (lambda w: one_line(w["other"]), 422, "wrong_vendor", "lines.0.purchase_order"),
+        (lambda w: one_line(w["unreceived"]), 422, "not_invoiceable", "lines.0"),
+        (lambda w: both(one_line(w["po"]), one_line(w["po"])), 422, "duplicate_line", "lines.1"),
+        (lambda w: both(one_line(w["po"]), one_line(w["usd"])), 422, "currency_mismatch", "lines.1.purchase_order"),
+        (lambda w: {"currency": "USD"}, 422, "currency_mismatch", "currency"),
+        (lambda w: one_line(w["po"], quantity="0"), 422, "quantity_not_positive", "lines.0.quantity"),
+        (lambda w: one_line(w["po"], unit_price="-1"), 422, "price_negative", "lines.0.unit_price"),
+        (lambda w: one_line(w["po"], tax_category="X"), 422, "tax_category_invalid", "lines.0.tax_category"),
+        (lambda w: one_line(w["po"], tax_percent="0"), 422, "tax_percent_invalid", "lines.0.tax_percent"),
+        (lambda w: both(one_line(w["po"], tax_category="O", tax_percent="0"), one_line(w["po"], 2)), 422,
+         "tax_categories_mixed", "lines"),
+        (lambda w: {"due_date": (TODAY() - dt.timedelta(days=1)).isoformat()}, 422, "due_before_issue", "due_date"),
+        (lambda w: {"kind": "credit_note"}, 422, "credited_invoice_required", "credited_invoice"),
+        (lambda w: {"kind": "credit_note", "credited_invoice": w["draft"]}, 422, "not_creditable", "credited_invoice"),
+        (lambda w: {"kind": "credit_note", "credited_invoice": w["invoice"], **one_line(w["po"], quantity="2")}, 422,
+         "credit_exceeds_invoice", "lines.0.quantity"),
+        (lambda w: {"charges": [{"reason": "Freight", "amount": "0"}]}, 422, "amount_not_positive", "charges.0.amount"),
+        (lambda w: {**one_line(w["po"], quantity="10"), "submit": True}, 422, "over_invoiced", "lines.0.quantity"),
+        (lambda w: {"number": "x" * 31}, 422, "invalid_input", "number"),
+        (lambda w: {"kind": "debit_note"}, 422, "invalid_input", "kind"),
+        (lambda w: {"colour": "red"}, 422, "invalid_input", "colour"),
     ],
 )  # fmt: skip
-def test_every_refusal_of_an_invoice_has_its_code_and_names_its_field(api, cast, po, change, status, code, field):
-    # A user of both vendor accounts: one invoice covers the purchase orders of one of them.
-    vendor = api(make_user("vera", Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b)))
-    assert vendor.post("/vendor/invoices", body(po, (1, "1"), submit=True)).status_code == 201
-    other = received(cast, vendor=cast.vendor_b)
+def test_every_refusal_of_an_invoice_has_its_code_and_names_its_field(refusals, change, status, code, field):
+    vendor, world = refusals
     before = Invoice.objects.count()
-    response = vendor.post("/vendor/invoices", {**body(po, (1, "1"), number="INV-2"), **change(po, other)})
+    response = vendor.post("/vendor/invoices", {**body(world["po"], (1, "1"), number="INV-2"), **change(world)})
     assert response.status_code == status, response.json()
     error = error_of(response)
     assert (error["code"], field in error["fields"]) == (code, True), error
     assert Invoice.objects.count() == before
+
+
+def test_a_credited_invoice_is_not_rejected_twice_over(api, cast, po, ap):
+    vendor = api(cast.vendor_a_user)
+    invoice = vendor.post("/vendor/invoices", body(po, (1, "5"), submit=True)).json()
+    credit = {"kind": "credit_note", "credited_invoice": invoice["id"], "submit": True}
+    assert vendor.post("/vendor/invoices", body(po, (1, "2"), number="CN-1", **credit)).status_code == 201
+    refused = api(ap).post(f"/invoices/{invoice['id']}/reject", {"reason": "Wrong"})
+    assert (refused.status_code, error_of(refused)["code"]) == (409, "invoice_credited")
+    assert "reject" not in api(ap).get(f"/invoices/{invoice['id']}").json()["actions"]
+    assert invoiced(po) == [3, 0]
 
 
 def test_the_buyers_decisions_refuse_what_is_missing(api, cast, po, ap):
