@@ -53,6 +53,9 @@ def _none_as_empty_list(value: object) -> object:
 class InvoiceableLineOut(OutSchema):
     """A received PO line with quantity not yet invoiced: what a new invoice's line may take."""
 
+    id: int = Field(
+        description="The purchase order line's id; an invoice line names it by `purchase_order` and `line_number`."
+    )
     purchase_order: int
     purchase_order_number: str
     vendor: int
@@ -77,6 +80,7 @@ class InvoiceableLineOut(OutSchema):
         """From a row of ``selectors.invoiceable_lines`` (its purchase order and item selected)."""
         po = line.purchase_order
         return cls.model_construct(
+            id=line.pk,
             purchase_order=po.pk,
             purchase_order_number=po.number,
             vendor=po.vendor_id,

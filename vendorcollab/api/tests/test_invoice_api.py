@@ -88,6 +88,7 @@ def test_the_vendor_drafts_changes_and_submits_an_invoice_of_what_was_received(a
         (po.pk, 2, "20.0000", "2.5000"),
     ]
     assert (rows[0]["tax_category"], rows[0]["tax_percent"], rows[0]["vendor"]) == ("S", "21.00", cast.vendor_a.pk)
+    assert rows[0]["id"] == po.lines.get(line_number=1).pk
 
     created = vendor.post("/vendor/invoices", body(po, (1, "10"), (2, "20"), note="Thanks"))
     assert created.status_code == 201, created.json()
