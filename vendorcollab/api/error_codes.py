@@ -264,13 +264,7 @@ TOKEN = (
     ApiErrorCode.INVALID_OTP,
     ApiErrorCode.MFA_REQUIRED,
 )
-# A UBL import: the document's own codes, and the purchasing rules placed on their elements (interop.services).
-UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION)
-# A vendor's UBL Order Response: the document's own codes and the answer's rules (response_submit).
-VENDOR_UBL_INBOUND = (*InteropErrorCode, *VENDOR_RESPONSE)
-# Any inbound document (Order, Order Change, Order Cancellation from the buyer's ERP; Order Response from the
-# vendor's): what reading it may refuse, and the services it goes through.
-DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE)
+
 # --- invoicing (invoicing.services) -----------------------------------------------------------------------------------
 INV = InvoicingErrorCode
 # A step of an invoice's life cycle refused by its table (invoicing.transitions): not from this status, not this role.
@@ -309,3 +303,11 @@ INVOICE_APPROVE = INVOICE_STATE
 # Rejecting gives the quantities back: a credit note's back to the invoice, which may meet a receipt since reduced.
 INVOICE_REJECT = (*INVOICE_STATE, *INPUT_RULES, INV.REASON_REQUIRED, INV.INVOICE_CREDITED, INV.OVER_INVOICED)
 INVOICE_PAY = (*INVOICE_STATE, *INPUT_RULES, INV.PAYMENT_DATE_REQUIRED, INV.PAYMENT_DATE_IN_FUTURE)
+
+# A UBL import: the document's own codes, and the purchasing rules placed on their elements (interop.services).
+UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION)
+# A vendor's UBL Order Response: the document's own codes and the answer's rules (response_submit).
+VENDOR_UBL_INBOUND = (*InteropErrorCode, *VENDOR_RESPONSE)
+# Any inbound document (Order, Order Change, Order Cancellation from the buyer's ERP; Order Response from the
+# vendor's): what reading it may refuse, and the services it goes through.
+DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE)
