@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from lxml import etree
 
-from vendorcollab.common.testing.factories import make_po
-from vendorcollab.invoicing.amounts import invoice_totals, line_net_amount
-from vendorcollab.invoicing.models import Invoice, InvoiceCharge, InvoiceKind, InvoiceLine, InvoiceStatus
+from vendorcollab.common.testing.factories import line
+from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.models import Invoice, InvoiceKind
+from vendorcollab.invoicing.services import invoice_create, invoice_submit
 from vendorcollab.purchasing.models import PurchaseOrder
-from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post
+from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
 
 from .conftest import SVRL, _rules
 
@@ -32,8 +33,13 @@ def billing_fatal(document: bytes) -> set[str]:
 
 
 def received_po(cast, *, items=None, received: bool = True) -> PurchaseOrder:  # type: ignore[no-untyped-def]
-    """A PO of vendor A, sent, confirmed and (with ``received``) received in full."""
-    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=items or cast.items, send=True)
+    """A PO of vendor A at 21 % VAT, sent, confirmed and (with ``received``) received in full."""
+    lines = [
+        line(item, quantity=str(10 * index), tax_percent=Decimal("21"), unit_code="EA")
+        for index, item in enumerate(items or cast.items, 1)
+    ]
+    po = po_create(actor=cast.agent, company=cast.company, vendor=cast.vendor_a, lines=lines)
+    po = po_send(actor=cast.agent, purchase_order=po)
     po = po_confirm(actor=cast.agent, purchase_order=po, without_response=True)
     if received:
         lines = [ReceiptLineInput(line.line_number, line.quantity) for line in po.lines.all()]
@@ -51,66 +57,42 @@ def make_invoice(  # type: ignore[no-untyped-def]
     charges: tuple[tuple[bool, str, str, str], ...] = (),
     credited: Invoice | None = None,
     quantity: Decimal | None = None,
+    submit: bool = True,
 ) -> Invoice:
     """An invoice (or, with ``credited``, a credit note) of every received line of ``pos`` in one VAT category,
-    submitted and matched, with ``charges`` ``(is_charge, reason_code, reason, amount)`` in the same category."""
-    invoice = Invoice.objects.create(
-        vendor=cast.vendor_a,
-        company=cast.company,
-        kind=InvoiceKind.CREDIT_NOTE if credited else InvoiceKind.INVOICE,
-        credited_invoice=credited,
-        number=number,
-        status=InvoiceStatus.MATCHED,
-        issue_date=ISSUED,
-        due_date=date(2026, 12, 30),
-        currency=pos[0].currency,
-        created_by=cast.vendor_a_user,
-    )
-    rows: list[InvoiceLine] = []
-    for po in pos:
-        for po_line in po.lines.order_by("line_number"):
-            invoiced = quantity or po_line.received_quantity
-            rows.append(
-                InvoiceLine(
-                    invoice=invoice,
-                    line_number=len(rows) + 1,
-                    purchase_order=po,
-                    po_line=po_line,
-                    description=po_line.description or po_line.item.name,
-                    unit=po_line.unit,
-                    unit_code=po_line.unit_code or "EA",
-                    quantity=invoiced,
-                    unit_price=po_line.unit_price,
-                    order_unit_price=po_line.unit_price,
-                    tax_category=category,
-                    tax_percent=percent if category == "S" else Decimal(0),
-                    net_amount=line_net_amount(invoiced, po_line.unit_price),
-                )
-            )
-    InvoiceLine.objects.bulk_create(rows)
-    extra = [
-        InvoiceCharge(
-            invoice=invoice,
-            is_charge=is_charge,
-            reason_code=code,
-            reason=reason,
-            amount=Decimal(value),
+    entered and (with ``submit``) submitted by vendor A's user through the invoicing services, with ``charges``
+    ``(is_charge, reason_code, reason, amount)`` in the same category."""
+    rate = percent if category == "S" else Decimal(0)
+    lines = [
+        InvoiceLineInput(
+            purchase_order_id=po.pk,
+            line_number=po_line.line_number,
+            quantity=quantity or po_line.received_quantity,
             tax_category=category,
-            tax_percent=percent if category == "S" else Decimal(0),
+            tax_percent=rate,
         )
-        for is_charge, code, reason, value in charges
+        for po in pos
+        for po_line in po.lines.order_by("line_number")
     ]
-    InvoiceCharge.objects.bulk_create(extra)
-    totals = invoice_totals(rows, extra)
-    for field in (
-        "line_total",
-        "allowance_total",
-        "charge_total",
-        "tax_exclusive_total",
-        "tax_total",
-        "tax_inclusive_total",
-        "payable_amount",
-    ):
-        setattr(invoice, field, getattr(totals, field))
-    invoice.save()
-    return invoice
+    data = InvoiceInput(
+        vendor_id=cast.vendor_a.pk,
+        number=number,
+        issue_date=ISSUED,
+        kind=InvoiceKind.CREDIT_NOTE if credited else InvoiceKind.INVOICE,
+        due_date=date(2026, 12, 30),
+        credited_invoice_id=credited.pk if credited else None,
+        lines=lines,
+        charges=[
+            ChargeInput(
+                is_charge=is_charge,
+                reason=reason,
+                amount=Decimal(value),
+                reason_code=code,
+                tax_category=category,
+                tax_percent=rate,
+            )
+            for is_charge, code, reason, value in charges
+        ],
+    )
+    draft = invoice_create(actor=cast.vendor_a_user, data=data)
+    return invoice_submit(actor=cast.vendor_a_user, invoice=draft) if submit else draft

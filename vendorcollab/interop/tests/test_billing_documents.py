@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from vendorcollab.interop.documents import invoice_for_document
 from vendorcollab.interop.ubl_reader import NS
 from vendorcollab.interop.writers.invoice import ubl_credit_note, ubl_invoice
 
@@ -124,3 +125,18 @@ def test_dutch_parties_get_a_payment_means_the_dutch_rules_take(world):
 
     assert _text(assert_valid(written, "Invoice"), "cac:PaymentMeans/cbc:PaymentMeansCode") == "57"
     assert billing_fatal(written) == set()
+
+
+@pytest.mark.parametrize("orders", [1, 3])
+def test_writing_an_invoice_fetched_for_its_document_queries_only_the_delivery_date(
+    world, orders, django_assert_num_queries
+):
+    """The task fetches the invoice with everything it writes (``invoice_for_document``); the writer then asks the
+    database one thing, the last receipt date, however many POs and lines the invoice has."""
+    pos = [received_po(world) for _ in range(orders)]
+    invoice = invoice_for_document(invoice_id=make_invoice(world, pos, charges=FREIGHT_AND_DISCOUNT).pk)
+
+    with django_assert_num_queries(1):
+        written = ubl_invoice(invoice)
+
+    assert len(assert_valid(written, "Invoice").findall("cac:InvoiceLine", NS)) == 3 * orders

@@ -10,31 +10,16 @@ from unittest import mock
 
 from django.db import transaction
 
-from vendorcollab.common.events import Event, publish
 from vendorcollab.common.testing.factories import make_po
 from vendorcollab.interop import documents
 from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.outbound import Transaction
-from vendorcollab.invoicing.models import Invoice
+from vendorcollab.invoicing.services import invoice_submit
 from vendorcollab.notifications.models import WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.services import po_send
 
 from .billing import make_invoice, received_po
 from .test_export_conformance import complete_master_data
-
-
-def _submitted(invoice: Invoice) -> None:
-    """What the invoicing service publishes when the invoice is submitted."""
-    publish(
-        Event.INVOICE_SUBMITTED,
-        invoice_id=invoice.pk,
-        vendor_id=invoice.vendor_id,
-        company_id=invoice.company_id,
-        kind=invoice.kind,
-        number=invoice.number,
-        status=invoice.status,
-        actor_id=invoice.created_by_id,
-    )
 
 
 def test_a_submitted_invoice_writes_its_invoice_after_the_commit_with_a_webhook(
@@ -49,11 +34,11 @@ def test_a_submitted_invoice_writes_its_invoice_after_the_commit_with_a_webhook(
         created_by=endpoints.admin,
     )
     po = received_po(endpoints)
-    invoice = make_invoice(endpoints, [po])
+    draft = make_invoice(endpoints, [po], submit=False)
     before = set(Document.objects.values_list("pk", flat=True))  # the PO's own Order
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        _submitted(invoice)
+        invoice = invoice_submit(actor=endpoints.vendor_a_user, invoice=draft)
         assert set(Document.objects.values_list("pk", flat=True)) == before  # nothing inside the transaction
 
     document = Document.objects.exclude(pk__in=before).get()
