@@ -68,14 +68,17 @@ def document_log_inbound(
     purchase_order: PurchaseOrder | None = None,
     version: PurchaseOrderVersion | None = None,
     response: VendorResponse | None = None,
+    invoice: Invoice | None = None,
 ) -> Document:
     """Log a document given to the portal (API, ``import_ubl``), taken or refused with its ``reasons``
     (``[{"code", "message"}]``, see ``reasons_from_error``). Call it outside the import's transaction, so that a
-    refusal, which rolls the import back, is logged all the same. Company and vendor account default to the PO's.
+    refusal, which rolls the import back, is logged all the same. Company and vendor account default to the PO's,
+    else the invoice's.
     """
-    if purchase_order is not None:
-        company = company or purchase_order.company
-        vendor = vendor or purchase_order.vendor
+    for owner in (purchase_order, invoice):
+        if owner is not None:
+            company = company or owner.company
+            vendor = vendor or owner.vendor
     with transaction.atomic():
         document = Document.objects.create(
             direction=Direction.INBOUND,
@@ -89,6 +92,7 @@ def document_log_inbound(
             purchase_order=purchase_order,
             version=version,
             response=response,
+            invoice=invoice,
             actor=actor,
         )
         publish(Event.DOCUMENT_CREATED, document=document.pk)

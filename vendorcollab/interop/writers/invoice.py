@@ -32,7 +32,7 @@ from vendorcollab.invoicing.models import Invoice, InvoiceAttachment, InvoiceCha
 from vendorcollab.partners.models import Company, Vendor
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt
 
-from ..ubl_reader import CAC
+from ..ubl_reader import BILLING, BILLING_CUSTOMIZATION, CAC, CREDIT_NOTE_NS, INVOICE_NS
 from .common import (
     ALLOWANCE_REASON_CODES,
     amount,
@@ -50,10 +50,6 @@ from .common import (
     unit_code,
 )
 
-INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
-BILLING_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
-BILLING_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 INVOICE_TYPE = "380"  # UNCL 1001: commercial invoice
 CREDIT_NOTE_TYPE = "381"  # credit note
 PAYMENT_STANDING_AGREEMENT = "57"  # UNCL 4461
@@ -113,7 +109,7 @@ def _write(invoice: Invoice, *, credit: bool) -> bytes:
 
     root = root_element(CREDIT_NOTE_NS, "CreditNote") if credit else root_element(INVOICE_NS, "Invoice")
     sub(root, "cbc:CustomizationID", BILLING_CUSTOMIZATION)
-    sub(root, "cbc:ProfileID", BILLING_PROFILE)
+    sub(root, "cbc:ProfileID", BILLING)
     sub(root, "cbc:ID", invoice_document_id(invoice))
     sub(root, "cbc:IssueDate", invoice.issue_date.isoformat())
     if not credit and invoice.due_date:
