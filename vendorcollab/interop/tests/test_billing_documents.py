@@ -4,13 +4,16 @@ with allowances and charges; and what the buyer's ERP matches on (order and line
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vendorcollab.interop.documents import invoice_for_document
 from vendorcollab.interop.ubl_reader import NS
 from vendorcollab.interop.writers.invoice import ubl_credit_note, ubl_invoice
+from vendorcollab.invoicing.services import invoice_attachment_add, invoice_submit
 
 from .billing import billing_fatal, make_invoice, received_po
 from .conftest import assert_valid
@@ -41,10 +44,18 @@ def _text(root, path: str) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("category", "percent"), CATEGORIES, ids=[category for category, _ in CATEGORIES])
 def test_invoice_and_credit_note_pass_the_schema_and_both_rule_sets_in_every_vat_category(world, category, percent):
     # Given a received PO invoiced in one category, with a freight charge and a discount, and a credit note on it
+    # with the same
     po = received_po(world)
     invoice = make_invoice(world, [po], category=category, percent=percent, charges=FREIGHT_AND_DISCOUNT)
     credit = make_invoice(
-        world, [po], number="CN-1", category=category, percent=percent, credited=invoice, quantity=Decimal(1)
+        world,
+        [po],
+        number="CN-1",
+        category=category,
+        percent=percent,
+        credited=invoice,
+        quantity=Decimal(1),
+        charges=FREIGHT_AND_DISCOUNT,
     )
 
     # When both are written
@@ -140,3 +151,29 @@ def test_writing_an_invoice_fetched_for_its_document_queries_only_the_delivery_d
         written = ubl_invoice(invoice)
 
     assert len(assert_valid(written, "Invoice").findall("cac:InvoiceLine", NS)) == 3 * orders
+
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml"
+
+
+def test_attachments_are_embedded_in_the_types_peppol_takes(world):
+    """A PDF time sheet travels inside the invoice; a Word file, which PEPPOL does not take, stays in the portal."""
+    draft = make_invoice(world, [received_po(world)], submit=False)
+    for name, content in (("timesheet.pdf", PDF), ("letter.docx", DOCX)):
+        upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+        invoice_attachment_add(actor=world.vendor_a_user, invoice=draft, upload=upload)
+    invoice = invoice_submit(actor=world.vendor_a_user, invoice=draft)
+
+    written = ubl_invoice(invoice_for_document(invoice_id=invoice.pk))
+
+    root = assert_valid(written, "Invoice")
+    [reference] = root.findall("cac:AdditionalDocumentReference", NS)
+    binary = reference.find("cac:Attachment/cbc:EmbeddedDocumentBinaryObject", NS)
+    assert (reference.findtext("cbc:ID", None, NS), binary.get("mimeCode"), binary.get("filename")) == (
+        "timesheet.pdf",
+        "application/pdf",
+        "timesheet.pdf",
+    )
+    assert base64.b64decode(binary.text) == PDF
+    assert billing_fatal(written) == set()
