@@ -177,3 +177,20 @@ def test_attachments_are_embedded_in_the_types_peppol_takes(world):
     )
     assert base64.b64decode(binary.text) == PDF
     assert billing_fatal(written) == set()
+
+
+def test_a_danish_seller_gets_a_payment_means_the_danish_rules_take(world):
+    """DK-R-005 lists the payment means a Danish seller may use, and 57 is not among them: 1, not defined. Its CVR
+    number, the endpoint of a Danish company, is its legal registration (DK-R-002)."""
+    vendor = world.vendor_a
+    vendor.country_code, vendor.vat_id = "DK", "DK12345678"
+    vendor.endpoint_scheme, vendor.endpoint_id = "0184", "12345678"
+    vendor.save()
+    invoice = make_invoice(world, [received_po(world)])
+
+    written = ubl_invoice(invoice)
+
+    root = assert_valid(written, "Invoice")
+    assert _text(root, "cac:PaymentMeans/cbc:PaymentMeansCode") == "1"
+    assert _text(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID") == "12345678"
+    assert billing_fatal(written) == set()

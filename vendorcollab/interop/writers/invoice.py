@@ -58,6 +58,10 @@ NOT_SUBJECT_TO_VAT = "O"
 # The categories whose VAT breakdown needs an exemption reason (BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10); the
 # others must not have one (BR-S-10, BR-Z-10).
 EXEMPT_CATEGORIES = frozenset({"E", "AE", "K", "G", "O"})
+# ISO 6523 schemes of national company registers, whose identifiers are a legal registration (BT-30, BT-47), and the
+# country of each: Swedish organisation number, Dutch KvK and OIN, Danish CVR, Norwegian organisation number, Belgian
+# enterprise number. Only a party of that country is named by one (the Dutch rules take no other, NL-R-003/005).
+LEGAL_REGISTERS = {"0007": "SE", "0106": "NL", "0190": "NL", "0184": "DK", "0192": "NO", "0208": "BE"}
 # The MIME types of an embedded attachment PEPPOL takes (BR-CL-24 as PEPPOL restricts it).
 ATTACHMENT_TYPES = frozenset(
     {
@@ -141,7 +145,8 @@ def _write(invoice: Invoice, *, credit: bool) -> bytes:
     )
     if not with_vat_ids or not invoice.vendor.vat_id:
         _identification(supplier, invoice.vendor)  # BR-CO-26: some identifier of the seller
-    party(
+    _legal_registration(supplier, invoice.vendor)
+    customer = party(
         sub(root, "cac:AccountingCustomerParty"),
         invoice.company,
         named=named_party(first_po, "buyer") if first_po else None,
@@ -149,6 +154,7 @@ def _write(invoice: Invoice, *, credit: bool) -> bytes:
         with_tax=with_vat_ids,
         with_contact=True,
     )
+    _legal_registration(customer, invoice.company)
     _delivery(root, invoice, lines, first_po)
     means = sub(root, "cac:PaymentMeans")
     seller_country = invoice.vendor.country_code
@@ -173,6 +179,16 @@ def _orders(lines: list[InvoiceLine]) -> list[PurchaseOrder]:
     for row in lines:
         seen.setdefault(row.purchase_order_id, row.purchase_order)
     return list(seen.values())
+
+
+def _legal_registration(party_element: etree._Element, partner: Vendor | Company) -> None:
+    """The party's legal registration identifier (BT-30, BT-47) where its endpoint is one: an endpoint in a national
+    company register's scheme names the legal entity (Danish sellers must give it, DK-R-002)."""
+    if LEGAL_REGISTERS.get(partner.endpoint_scheme) != partner.country_code or not partner.endpoint_id:
+        return
+    legal = party_element.find(f"{{{CAC}}}PartyLegalEntity")
+    if legal is not None:
+        sub(legal, "cbc:CompanyID", partner.endpoint_id, schemeID=partner.endpoint_scheme)
 
 
 def _identification(party_element: etree._Element, partner: Vendor | Company) -> None:
