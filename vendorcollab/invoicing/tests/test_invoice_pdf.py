@@ -12,25 +12,20 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import include, path
 from weasyprint.formatting_structure.boxes import TextBox
 
-from vendorcollab.common.testing.factories import line, make_po
+from vendorcollab import urls as project_urls
 from vendorcollab.common.testing.layout import EPSILON, assert_headers_apart, header_cells, page_right, tables
-from vendorcollab.invoicing import documents
-from vendorcollab.invoicing.amounts import invoice_totals
-from vendorcollab.invoicing.models import (
-    Invoice,
-    InvoiceAttachment,
-    InvoiceCharge,
-    InvoiceKind,
-    InvoiceLine,
-    InvoiceNote,
-    InvoiceStatus,
-)
+from vendorcollab.invoicing import documents, pdf_views, services
+from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.models import Invoice, InvoiceCharge, InvoiceKind, InvoiceLine
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing import documents as purchasing_documents
-from vendorcollab.purchasing.models import Visibility
-from vendorcollab.purchasing.services import po_create, po_send
+from vendorcollab.purchasing.models import ZERO, Visibility
+
+from .conftest import received_po
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -58,47 +53,6 @@ def _with_parties(cast):
     vendor.save()
 
 
-def _make_invoice(cast, *, number, lines, charges=(), status=InvoiceStatus.MATCHED, **fields) -> Invoice:
-    """An invoice written with the models, its totals from ``amounts`` as the services store them.
-
-    ``lines``: (po_line, quantity, unit_price, tax_category, tax_percent, note)."""
-    invoice = Invoice.objects.create(
-        vendor=cast.vendor_a,
-        company=cast.company,
-        number=number,
-        status=status,
-        issue_date=fields.pop("issue_date", date(2026, 12, 1)),
-        currency="EUR",
-        created_by=cast.vendor_a_user,
-        **fields,
-    )
-    invoice_lines = [
-        InvoiceLine(
-            invoice=invoice,
-            line_number=index,
-            purchase_order=po_line.purchase_order,
-            po_line=po_line,
-            description=po_line.description or po_line.item.name,
-            unit=po_line.unit,
-            unit_code=po_line.unit_code or "H87",
-            quantity=Decimal(quantity),
-            unit_price=Decimal(price),
-            order_unit_price=po_line.unit_price,
-            tax_category=category,
-            tax_percent=Decimal(percent),
-            net_amount=(Decimal(quantity) * Decimal(price)).quantize(Decimal("0.01")),
-            note=note,
-        )
-        for index, (po_line, quantity, price, category, percent, note) in enumerate(lines, start=1)
-    ]
-    InvoiceLine.objects.bulk_create(invoice_lines)
-    invoice_charges = [InvoiceCharge(invoice=invoice, **charge) for charge in charges]
-    InvoiceCharge.objects.bulk_create(invoice_charges)
-    Invoice.objects.filter(pk=invoice.pk).update(**invoice_totals(invoice_lines, invoice_charges).stored_values())
-    invoice.refresh_from_db()
-    return invoice
-
-
 @dataclass
 class Documents:
     invoice: Invoice
@@ -109,80 +63,60 @@ class Documents:
 
 @pytest.fixture
 def invoiced(cast) -> Documents:
-    """An invoice over two POs with four VAT categories and rates, a charge and an allowance, notes of every kind
-    and an attachment; and a credit note against it."""
+    """Through the services: an invoice over two received POs with four VAT categories and rates, a charge and an
+    allowance, notes of every kind and an attachment; and a credit note against it."""
     _with_parties(cast)
-    first, second, third = cast.items
-    po = po_send(
-        actor=cast.agent,
-        purchase_order=po_create(
-            actor=cast.agent,
-            company=cast.company,
-            vendor=cast.vendor_a,
-            lines=[line(first, quantity="12500", price="1234.50"), line(second, quantity="20")],
+    first = received_po(cast, quantities=("12500",), price="1234.50")
+    second = received_po(cast, quantities=("20", "10", "5"), tax_percent="9")
+
+    def on(po, number, quantity, **changes):
+        return InvoiceLineInput(purchase_order_id=po.pk, line_number=number, quantity=Decimal(quantity), **changes)
+
+    draft = services.invoice_create(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="INV-2026-0042",
+            issue_date=date(2026, 12, 1),
+            due_date=date(2026, 12, 31),
+            buyer_reference="REF-77",
+            note="Thank you for your order",
+            lines=[
+                on(first, 1, "12500", note="Delivered in two parts"),
+                on(second, 1, "20"),
+                on(second, 2, "10", tax_category="E", tax_percent=ZERO),
+                on(second, 3, "5", tax_category="AE", tax_percent=ZERO),
+            ],
+            charges=[
+                ChargeInput(True, "Freight", Decimal("45.00"), reason_code="FC", tax_percent=Decimal(21)),
+                ChargeInput(False, "Early order discount", Decimal("10.00"), reason_code="95", tax_percent=Decimal(21)),
+            ],
         ),
     )
-    other = make_po(actor=cast.agent, vendor=cast.vendor_a, items=[third, first], send=True)
-    po_lines = list(po.lines.order_by("line_number"))
-    other_lines = list(other.lines.order_by("line_number"))
-    invoice = _make_invoice(
-        cast,
-        number="INV-2026-0042",
-        due_date=date(2026, 12, 31),
-        buyer_reference="REF-77",
-        note="Thank you for your order",
-        lines=[
-            (po_lines[0], "12500", "1234.50", "S", "21", "Delivered in two parts"),
-            (po_lines[1], "20", "2.50", "S", "9", ""),
-            (other_lines[0], "10", "2.50", "E", "0", ""),
-            (other_lines[1], "5", "3.00", "AE", "0", ""),
-        ],
-        charges=[
-            {
-                "is_charge": True,
-                "reason": "Freight",
-                "reason_code": "FC",
-                "amount": Decimal("45.00"),
-                "tax_category": "S",
-                "tax_percent": Decimal("21"),
-            },
-            {
-                "is_charge": False,
-                "reason": "Early order discount",
-                "reason_code": "95",
-                "amount": Decimal("10.00"),
-                "tax_category": "S",
-                "tax_percent": Decimal("21"),
-            },
-        ],
+    services.invoice_attachment_add(
+        actor=cast.vendor_a_user,
+        invoice=draft,
+        upload=SimpleUploadedFile("timesheet-11.txt", b"38 hours", content_type="text/plain"),
     )
-    InvoiceLine.objects.filter(invoice=invoice, line_number=3).update(
-        tax_exemption_reason="Exempt based on article 132 of Council Directive 2006/112/EC",
-        tax_exemption_reason_code="VATEX-EU-132",
+    invoice = services.invoice_submit(actor=cast.vendor_a_user, invoice=draft)
+    services.invoice_note_add(
+        actor=cast.agent, invoice=invoice, text="Checked against packing slip", visibility=Visibility.EXTERNAL
     )
-    InvoiceNote.objects.create(
-        invoice=invoice, text="Checked against packing slip", visibility=Visibility.EXTERNAL, author=cast.agent
+    services.invoice_note_add(
+        actor=cast.agent, invoice=invoice, text="Vendor overcharges often", visibility=Visibility.INTERNAL
     )
-    InvoiceNote.objects.create(
-        invoice=invoice, text="Vendor overcharges often", visibility=Visibility.INTERNAL, author=cast.agent
+    credit_note = services.invoice_create_and_submit(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="CN-2026-0007",
+            kind=InvoiceKind.CREDIT_NOTE,
+            credited_invoice_id=invoice.pk,
+            issue_date=date(2026, 12, 5),
+            lines=[on(second, 1, "4")],
+        ),
     )
-    InvoiceAttachment.objects.create(
-        invoice=invoice,
-        file="invoices/1/timesheet.pdf",
-        name="timesheet-11.pdf",
-        content_type="application/pdf",
-        size=10,
-        uploaded_by=cast.vendor_a_user,
-    )
-    credit_note = _make_invoice(
-        cast,
-        number="CN-2026-0007",
-        kind=InvoiceKind.CREDIT_NOTE,
-        credited_invoice=invoice,
-        issue_date=date(2026, 12, 5),
-        lines=[(po_lines[1], "4", "2.50", "S", "9", "")],
-    )
-    return Documents(invoice=invoice, credit_note=credit_note, first_po=po.number, second_po=other.number)
+    return Documents(invoice=invoice, credit_note=credit_note, first_po=first.number, second_po=second.number)
 
 
 @pytest.mark.parametrize(
@@ -200,19 +134,19 @@ def invoiced(cast) -> Documents:
                     "S: standard rate 21% 15,431,285.00 3,240,569.85",
                     "S: standard rate 9% 50.00 4.50",
                     "0% 25.00 0.00",
-                    "0% 15.00 0.00",
+                    "0% 12.50 0.00",
                 ),
                 "exemptions": ("E: exempt", "VATEX-EU-132", "AE: reverse charge", "VATEX-EU-AE Reverse charge"),
                 "totals": (
-                    "Sum of line amounts 15,431,340.00",
+                    "Sum of line amounts 15,431,337.50",
                     "Allowances -10.00",
                     "Charges 45.00",
-                    "Total without VAT 15,431,375.00",
+                    "Total without VAT 15,431,372.50",
                     "VAT 3,240,574.35",
-                    "Total with VAT 18,671,949.35",
-                    "Amount due EUR 18,671,949.35",
+                    "Total with VAT 18,671,946.85",
+                    "Amount due EUR 18,671,946.85",
                 ),
-                "payment": "Please pay EUR 18,671,949.35 within 30 days of the issue date, by 31/12/2026.",
+                "payment": "Please pay EUR 18,671,946.85 within 30 days of the issue date, by 31/12/2026.",
             },
         ),
         (
@@ -227,19 +161,19 @@ def invoiced(cast) -> Documents:
                     "S: standaardtarief 21% 15.431.285,00 3.240.569,85",
                     "S: standaardtarief 9% 50,00 4,50",
                     "0% 25,00 0,00",
-                    "0% 15,00 0,00",
+                    "0% 12,50 0,00",
                 ),
                 "exemptions": ("E: vrijgesteld", "VATEX-EU-132", "AE: btw verlegd", "VATEX-EU-AE Btw verlegd"),
                 "totals": (
-                    "Som van de regelbedragen 15.431.340,00",
+                    "Som van de regelbedragen 15.431.337,50",
                     "Kortingen -10,00",
                     "Toeslagen 45,00",
-                    "Totaal exclusief btw 15.431.375,00",
+                    "Totaal exclusief btw 15.431.372,50",
                     "Btw 3.240.574,35",
-                    "Totaal inclusief btw 18.671.949,35",
-                    "Te betalen EUR 18.671.949,35",
+                    "Totaal inclusief btw 18.671.946,85",
+                    "Te betalen EUR 18.671.946,85",
                 ),
-                "payment": "Wij verzoeken u EUR 18.671.949,35 binnen 30 dagen na de factuurdatum te betalen, "
+                "payment": "Wij verzoeken u EUR 18.671.946,85 binnen 30 dagen na de factuurdatum te betalen, "
                 "uiterlijk op 31-12-2026.",
             },
         ),
@@ -267,7 +201,7 @@ def test_the_invoice_pdf_is_a_business_document_in_the_readers_language(invoiced
     # Notes for the vendor, never the buyer's internal ones; the vendor's attachment
     assert "Thank you for your order" in text and "Checked against packing slip" in text
     assert "Vendor overcharges often" not in text
-    assert "timesheet-11.pdf" in text
+    assert "timesheet-11.txt" in text
 
 
 @pytest.mark.parametrize(
@@ -283,7 +217,7 @@ def test_a_credit_note_names_the_invoice_it_credits(invoiced, language, title, s
     assert title in text and "CN-2026-0007" in text
     assert "INV-2026-0042" in text  # the credited invoice, among the facts and in the settlement
     assert sentence in flat
-    assert invoiced.first_po in text and invoiced.second_po not in text
+    assert invoiced.second_po in text and invoiced.first_po not in text
     assert "within 30 days" not in flat and "binnen 30 dagen" not in flat  # a credit note asks for no payment
 
 
@@ -348,3 +282,61 @@ def test_long_words_and_stored_control_characters_stay_on_the_page(cast, invoice
     response = documents.invoice_pdf_response(invoice=invoiced.invoice, language="en")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == "inline; filename*=utf-8''INV%221%0D%0ASet-Cookie%3A%20x%3D1.pdf"
+
+
+# The two UI url modules include ``pdf_views.vendor_pdf_urls`` and ``buyer_pdf_urls`` in their namespaces; mounted
+# here at the same paths so that these tests do not wait for them.
+urlpatterns = [
+    path("vendor/", include((pdf_views.vendor_pdf_urls, "vendor_invoice_pdf"))),
+    path("buyer/", include((pdf_views.buyer_pdf_urls, "buyer_invoice_pdf"))),
+    *project_urls.urlpatterns,
+]
+
+
+@pytest.mark.urls(__name__)
+def test_the_vendor_and_the_buyer_get_the_pdf_in_their_own_language(client, cast, invoiced):
+    cast.vendor_a_user.language = "nl"
+    cast.vendor_a_user.save()
+    client.force_login(cast.vendor_a_user)
+    response = client.get(f"/vendor/invoices/{invoiced.invoice.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="INV-2026-0042.pdf"'
+    text = pdf_text(response.content)
+    assert "FACTUUR" in text and "Vendor overcharges often" not in text
+
+    client.force_login(cast.agent)
+    text = pdf_text(client.get(f"/buyer/invoices/{invoiced.credit_note.pk}/pdf/").content)
+    assert "CREDIT NOTE" in text and "CN-2026-0007" in text
+
+
+@pytest.mark.urls(__name__)
+def test_another_vendor_gets_404_and_a_buyer_never_gets_a_draft(client, cast, invoiced):
+    po = received_po(cast, quantities=("3",))
+    draft = services.invoice_create(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="INV-DRAFT",
+            issue_date=date(2026, 12, 2),
+            lines=[InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(3))],
+        ),
+    )
+    vendor_url, buyer_url = "/vendor/invoices/{}/pdf/", "/buyer/invoices/{}/pdf/"
+    # Vendor B sees nothing of vendor A's: neither the invoice, nor the credit note, nor the draft
+    client.force_login(cast.vendor_b_user)
+    for invoice in (invoiced.invoice, invoiced.credit_note, draft):
+        assert client.get(vendor_url.format(invoice.pk)).status_code == 404
+    assert client.get(buyer_url.format(invoiced.invoice.pk)).status_code == 404  # nor through the buyer's pages
+    # The buyer sees submitted invoices, never a draft, and only on the buyer's side
+    client.force_login(cast.agent)
+    assert client.get(buyer_url.format(invoiced.invoice.pk)).status_code == 200
+    assert client.get(buyer_url.format(draft.pk)).status_code == 404
+    assert client.get(vendor_url.format(invoiced.invoice.pk)).status_code == 404
+    # The vendor's own draft prints, marked as a draft
+    client.force_login(cast.vendor_a_user)
+    response = client.get(vendor_url.format(draft.pk))
+    assert response.status_code == 200
+    assert "Draft: this invoice has not been sent to the customer yet." in " ".join(pdf_text(response.content).split())
+    # Signed out: the sign-in page
+    client.logout()
+    assert client.get(vendor_url.format(draft.pk)).status_code == 302
