@@ -221,6 +221,13 @@ def test_a_credit_note_names_the_invoice_it_credits(invoiced, language, title, s
     assert "within 30 days" not in flat and "binnen 30 dagen" not in flat  # a credit note asks for no payment
 
 
+def test_a_rejected_credit_note_says_it_is_not_valid(cast, invoiced):
+    services.invoice_reject(actor=cast.admin, invoice=invoiced.credit_note, reason="Wrong quantity")
+    flat = " ".join(pdf_text(documents.render_invoice_pdf(invoiced.credit_note, language="nl")).split())
+    assert "Afgewezen door de klant: deze creditnota is niet geldig." in flat
+    assert "Afgewezen" not in " ".join(pdf_text(documents.render_invoice_pdf(invoiced.invoice, language="nl")).split())
+
+
 def laid_out(invoice, *, language: str):
     html = documents.render_invoice_html(invoice, language=language)
     return purchasing_documents.layout_document(html, documents.stylesheet())
