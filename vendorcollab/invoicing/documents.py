@@ -27,7 +27,7 @@ from vendorcollab.purchasing.documents import money_text, page_counter_css, pric
 from vendorcollab.purchasing.models import PurchaseOrderLine, Visibility
 from vendorcollab.purchasing.order_forms import TAX_CATEGORY_NAMES
 
-from .amounts import DEFAULT_EXEMPTION, Totals, invoice_totals
+from .amounts import DEFAULT_EXEMPTION, TaxSubtotal, Totals, invoice_totals
 from .models import Invoice, InvoiceStatus
 
 TEMPLATE = "invoicing/document.html"
@@ -132,38 +132,37 @@ class DocumentAllowanceCharge:
 
 @dataclass(frozen=True)
 class TaxRow:
-    """One VAT category and rate of the breakdown (EN 16931 BG-23)."""
+    """One VAT category and rate of the breakdown (EN 16931 BG-23) as the document prints it."""
 
-    category: str
-    percent: Decimal
-    taxable_amount: Decimal
-    tax_amount: Decimal
-    exemption_reason: str
-    exemption_reason_code: str
+    subtotal: TaxSubtotal
 
     @property
     def name(self) -> str:
-        return str(TAX_CATEGORY_NAMES.get(self.category, self.category))
+        return str(TAX_CATEGORY_NAMES.get(self.subtotal.category, self.subtotal.category))
+
+    @property
+    def exemption_reason_code(self) -> str:
+        return self.subtotal.exemption_reason_code
 
     @property
     def exemption_text(self) -> str:
         """The reason as the vendor gave it; its category's default reason in the reader's language."""
-        reason = self.exemption_reason
-        if (self.exemption_reason_code, reason) == DEFAULT_EXEMPTION.get(self.category):
-            reason = str(EXEMPTION_NAMES[self.category])
+        category, reason = self.subtotal.category, self.subtotal.exemption_reason
+        if (self.subtotal.exemption_reason_code, reason) == DEFAULT_EXEMPTION.get(category):
+            return str(EXEMPTION_NAMES[category])
         return reason
 
     @property
     def percent_text(self) -> str:
-        return percent_text(self.percent)
+        return percent_text(self.subtotal.percent)
 
     @property
     def taxable_text(self) -> str:
-        return money_text(self.taxable_amount)
+        return money_text(self.subtotal.taxable_amount)
 
     @property
     def tax_text(self) -> str:
-        return money_text(self.tax_amount)
+        return money_text(self.subtotal.tax_amount)
 
 
 def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
@@ -215,17 +214,7 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
             )
             for charge in charges
         ],
-        "tax_rows": [
-            TaxRow(
-                category=subtotal.category,
-                percent=subtotal.percent,
-                taxable_amount=subtotal.taxable_amount,
-                tax_amount=subtotal.tax_amount,
-                exemption_reason=subtotal.exemption_reason,
-                exemption_reason_code=subtotal.exemption_reason_code,
-            )
-            for subtotal in totals.tax_breakdown
-        ],
+        "tax_rows": [TaxRow(subtotal) for subtotal in totals.tax_breakdown],
         "totals": _totals(invoice, totals),
         "payment_sentences": _payment_sentences(invoice, totals.payable_amount),
         "notes": [text for text in (invoice.note, *external_notes) if text],
