@@ -13,6 +13,8 @@ from decimal import Decimal
 import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from weasyprint.formatting_structure.boxes import TextBox
 
@@ -227,6 +229,16 @@ def test_a_rejected_credit_note_says_it_is_not_valid(cast, invoiced):
     flat = " ".join(pdf_text(documents.render_invoice_pdf(invoiced.credit_note, language="nl")).split())
     assert "Afgewezen door de klant: deze creditnota is niet geldig." in flat
     assert "Afgewezen" not in " ".join(pdf_text(documents.render_invoice_pdf(invoiced.invoice, language="nl")).split())
+
+
+def test_the_document_reads_as_many_rows_for_one_line_as_for_many(invoiced):
+    def queries(invoice) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            documents.render_invoice_html(invoice, language="en")
+        return len(captured.captured_queries)
+
+    # Four lines over two POs and three items, with charges, notes and a file; one line of one PO
+    assert queries(invoiced.invoice) == queries(invoiced.credit_note) <= 10
 
 
 def laid_out(invoice, *, language: str):
