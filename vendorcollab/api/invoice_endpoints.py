@@ -17,7 +17,9 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import INVOICE_ROLES, User
+from vendorcollab.interop.writers.invoice import ubl_credit_note, ubl_invoice
 from vendorcollab.invoicing import selectors
+from vendorcollab.invoicing.documents import invoice_pdf_response
 from vendorcollab.invoicing.models import (
     COUNTING_STATUSES,
     Invoice,
@@ -125,15 +127,11 @@ def _page(request: HttpRequest, rows: QuerySet[Invoice], paging: PageQuery) -> P
 
 def _pdf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice(request, pk)
-    from vendorcollab.invoicing.documents import invoice_pdf_response
-
     return invoice_pdf_response(invoice=invoice, language=request.LANGUAGE_CODE)
 
 
 def _ubl(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice(request, pk)
-    from vendorcollab.interop.writers.invoice import ubl_credit_note, ubl_invoice
-
     xml = ubl_credit_note(invoice) if invoice.is_credit_note else ubl_invoice(invoice)
     return _xml_response(xml, f"{invoice.kind}-{invoice.number}")
 

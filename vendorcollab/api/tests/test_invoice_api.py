@@ -562,7 +562,6 @@ def invoice_and_credit_note(api, cast, po):
 
 
 def test_the_invoice_and_the_credit_note_as_ubl_for_both_sides(api, cast, invoice_and_credit_note):
-    pytest.importorskip("vendorcollab.interop.writers.invoice")  # the Billing 3 writer, merged separately
     invoice, credit_note = invoice_and_credit_note
     for client, prefix in ((api(cast.vendor_a_user), "/vendor/invoices"), (api(cast.agent), "/invoices")):
         ubl = client.get(f"{prefix}/{invoice['id']}/ubl")
@@ -574,7 +573,6 @@ def test_the_invoice_and_the_credit_note_as_ubl_for_both_sides(api, cast, invoic
 
 
 def test_the_invoice_as_pdf_for_both_sides(api, cast, invoice_and_credit_note):
-    pytest.importorskip("vendorcollab.invoicing.documents")  # the invoice PDF, merged separately
     invoice, _credit_note = invoice_and_credit_note
     for client, prefix in ((api(cast.vendor_a_user), "/vendor/invoices"), (api(cast.agent), "/invoices")):
         pdf = client.get(f"{prefix}/{invoice['id']}/pdf")
