@@ -32,7 +32,7 @@ from vendorcollab.invoicing.services.entry import order_net_price
 from vendorcollab.invoicing.transitions import InvoiceAction
 from vendorcollab.purchasing.models import Origin, PurchaseOrderLine, Visibility
 
-from .buyer_schemas import CURRENCY_PATTERN, READ_ONLY_MESSAGES, BuyerInput, Price, Quantity
+from .buyer_schemas import CURRENCY_PATTERN, IGNORED, READ_ONLY, READ_ONLY_MESSAGES, BuyerInput, Price, Quantity
 from .order_terms_schemas import TAX_CATEGORY
 from .schemas import Id, NoNullCharacters, OutSchema, Percent, Text
 from .vendor_schemas import LineNumber
@@ -429,18 +429,13 @@ class InvoiceIn(BuyerInput):
 
 # --- PATCH: what GET returned may come back (Google AIP-203, as the PO's PATCH) ------------------------------------
 
-READ_ONLY = (
-    "Output-only: accepted so that what `GET` returned can be sent back, and ignored when unchanged. A value "
-    "different from the stored one is refused (422 `read_only_field`, naming the field)."
-)
-IGNORED = "Output-only: accepted so that what `GET` returned can be sent back, and always ignored."
-
 COMPUTED = _("It is computed from the lines and the charges; change those instead.")
 FIXED = _("It is fixed when the invoice is created.")
 STATUS = _("The status changes only through the actions: submit, approve, reject, record payment.")
 
 
 def _read_only(description: str = READ_ONLY) -> Any:
+    # As ``buyer_schemas``: ``readOnly`` tells generators the field need not be sent; it is accepted when it is.
     return Field(None, description=description, json_schema_extra={"readOnly": True})
 
 
@@ -462,10 +457,6 @@ class InvoiceLinePatch(InvoiceLineIn):
     net_amount: ReadOnlyDecimal = _read_only(IGNORED)
 
 
-class InvoiceChargePatch(InvoiceChargeIn):
-    """A charge of a PATCH, as `GET` returns it."""
-
-
 class InvoicePatch(BuyerInput):
     """Only what is sent changes; `lines` and `charges` replace the whole set when sent.
 
@@ -484,7 +475,7 @@ class InvoicePatch(BuyerInput):
     note: str | None = Field(None, max_length=4000)
     credited_invoice: Id | None = None
     lines: list[InvoiceLinePatch] | None = Field(None, max_length=500)
-    charges: list[InvoiceChargePatch] | None = Field(None, max_length=100)
+    charges: list[InvoiceChargeIn] | None = Field(None, max_length=100)
 
     id: int | None = _read_only()
     company: int | None = _read_only()
