@@ -23,3 +23,6 @@ class PartnersErrorCode(StrEnum):
     UNKNOWN_COUNTRY = "unknown_country"
     INVALID_UNIT_CODE = "invalid_unit_code"
     UNKNOWN_ORDERING_PROFILE = "unknown_ordering_profile"
+    UNKNOWN_TAX_CATEGORY = "unknown_tax_category"
+    TAX_PERCENT_OUT_OF_RANGE = "tax_percent_out_of_range"
+    TAX_PERCENT_NOT_FOR_CATEGORY = "tax_percent_not_for_category"
