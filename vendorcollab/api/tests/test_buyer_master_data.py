@@ -46,6 +46,8 @@ def test_an_erp_sets_up_a_company_and_a_vendor_user_who_then_signs_in(api, cast)
         "contact_name": "",
         "contact_phone": "",
         "contact_email": "",
+        "default_tax_category": "S",
+        "default_tax_percent": None,
     }
     site = admin.post(
         "/sites",
