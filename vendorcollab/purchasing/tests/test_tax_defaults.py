@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from vendorcollab.api.tests.helpers import ApiClient
 from vendorcollab.common.testing.factories import in_days, line
+from vendorcollab.consignment.services import ownership_change_post
+from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.interop.services import ubl_order_import
 from vendorcollab.interop.tests.documents import OrderLine, order_xml
 from vendorcollab.invoicing import selectors as invoicing_selectors
@@ -162,6 +164,15 @@ def test_the_entry_page_left_blank_gives_the_default(client, rates):
     response = client.post(reverse("buyer:po_create"), form_data(rates, [blank, chosen]))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert stored(PurchaseOrder.objects.get()) == [("S", Decimal(9)), ("E", None)]
+
+
+def test_products_taken_from_consignment_are_invoiced_at_the_items_rate(rates):
+    priced(rates, "4.00")
+    stocked(rates, quantity="10")
+    journal = ownership_change_post(actor=rates.agent, vendor=rates.vendor_a, lines=[stock_line(rates, quantity="3")])
+    assert stored(journal.purchase_order) == [("S", Decimal(9))]
+    invoice = _prefilled_and_submitted(rates, journal.purchase_order, "INV-C1")
+    assert (invoice.status, invoice.tax_total) == (InvoiceStatus.MATCHED, Decimal("1.08"))
 
 
 # --- imported documents ----------------------------------------------------------------------------------------------
