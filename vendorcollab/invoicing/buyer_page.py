@@ -1,7 +1,8 @@
 """What the buyer's invoice page shows beside the invoice: each line with its PO line (ordered, received, invoiced,
 price), the match's exceptions placed on the lines and values they concern, and the receipts of the invoice's POs.
 
-Read from what ``selectors.invoice_get`` returned, in a fixed number of queries whatever the number of lines.
+Read from what ``selectors.invoice_get`` returned (its lines with their PO lines and its charges prefetched), in a
+fixed number of queries whatever the number of lines.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Prefetch
 
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt, ReceiptLine
 
+from .amounts import TaxSubtotal, invoice_totals
 from .models import ExceptionKind, Invoice, InvoiceLine
 
 
@@ -82,8 +84,13 @@ def findings_of(invoice: Invoice) -> tuple[dict[int, dict[str, Finding]], list[F
 
 def line_views(invoice: Invoice) -> list[LineView]:
     by_line, _whole = findings_of(invoice)
-    lines = invoice.lines.select_related("po_line", "purchase_order").order_by("line_number")
+    lines = sorted(invoice.lines.all(), key=lambda line: line.line_number)
     return [LineView(line, by_line.get(line.line_number, {})) for line in lines]
+
+
+def tax_breakdown(invoice: Invoice) -> list[TaxSubtotal]:
+    """The VAT per category and rate, as the documents state it (``amounts``, from the stored lines)."""
+    return invoice_totals(invoice.lines.all(), invoice.charges.all()).tax_breakdown
 
 
 def purchase_orders_of(invoice: Invoice) -> list[PurchaseOrder]:

@@ -12,9 +12,5 @@ urlpatterns = [
     path("invoices/<int:pk>/reject/", buyer_views.invoice_reject, name="invoice_reject"),
     path("invoices/<int:pk>/payment/", buyer_views.invoice_record_payment, name="invoice_record_payment"),
     path("invoices/<int:pk>/notes/", buyer_views.invoice_note_add, name="invoice_note_add"),
-    path(
-        "invoices/<int:pk>/attachments/<int:attachment_pk>/",
-        buyer_views.invoice_attachment,
-        name="invoice_attachment",
-    ),
+    path("invoices/attachments/<int:pk>/", buyer_views.invoice_attachment, name="invoice_attachment"),
 ]

@@ -26,7 +26,7 @@ from vendorcollab.purchasing.views.buyer import _errors_to_form as errors_to_for
 
 from . import buyer_exports, selectors, services, transitions
 from .buyer_forms import InvoiceNoteForm, PaymentForm, RejectForm
-from .buyer_page import findings_of, line_views, purchase_orders_of
+from .buyer_page import findings_of, line_views, purchase_orders_of, tax_breakdown
 from .models import Invoice
 from .selectors import BuyerInvoiceList
 
@@ -83,11 +83,10 @@ def _invoice_context(request: AuthenticatedRequest, invoice: Invoice, **forms: A
     return {
         "invoice": invoice,
         "lines": line_views(invoice),
+        "tax_breakdown": tax_breakdown(invoice),
         "invoice_findings": whole,
         "purchase_orders": purchase_orders_of(invoice),
-        "notes": invoice.notes.select_related("author").order_by("created_at", "pk"),
-        "attachments": invoice.attachments.order_by("pk"),
-        "events": invoice.events.select_related("actor").order_by("-created_at", "-pk")[:20],
+        "events": selectors.invoice_events(invoice=invoice)[:20],
         "actions": Offered(transitions.available(invoice, request.user)),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "payment_form": forms.get("payment_form") or PaymentForm(),
@@ -108,11 +107,8 @@ def invoice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @buyer_required()
-def invoice_attachment(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
-    invoice = selectors.invoice_get(actor=request.user, pk=pk)
-    attachment = invoice.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+def invoice_attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    attachment = selectors.invoice_attachment_get(actor=request.user, pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 

@@ -31,7 +31,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import get_resolver
-from django.utils import timezone, translation
+from django.utils import translation
 
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
@@ -50,7 +50,7 @@ from vendorcollab.common.tests.test_permission_matrix import (
     world,  # noqa: F401 (the permission matrix's objects, a fixture)
 )
 from vendorcollab.common.tests.test_translations import CATALOGUE, parse_po
-from vendorcollab.invoicing.models import Invoice, InvoiceNote, InvoiceStatus
+from vendorcollab.invoicing.models import InvoiceNote, InvoiceStatus
 from vendorcollab.invoicing.selectors import BuyerInvoiceList
 from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
 from vendorcollab.purchasing.models import LineAction, ResponseKind, Visibility
@@ -223,8 +223,6 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
     paid = stored_invoice(cast, received_po(cast), number="INV-PAID", status=InvoiceStatus.PAID)
     InvoiceNote.objects.create(invoice=paid, text="Betaald", author=cast.admin)
     rejected = stored_invoice(cast, received_po(cast), number="INV-REJ", status=InvoiceStatus.REJECTED)
-    Invoice.objects.filter(pk=paid.pk).update(payment_date=timezone.localdate(), payment_reference="BANK-1")
-    Invoice.objects.filter(pk=rejected.pk).update(reject_reason="Prijs niet afgesproken")
 
     TOTP.activate(cast.vendor_a_admin, generate_totp_secret())
     RecoveryCodes.activate(cast.vendor_a_admin)

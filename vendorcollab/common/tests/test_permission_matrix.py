@@ -261,7 +261,7 @@ PAGES: dict[str, Row] = {
     "buyer:invoice_reject": post(INVOICING, pk="invoice"),
     "buyer:invoice_record_payment": post(INVOICING, pk="invoice"),
     "buyer:invoice_note_add": post(BUYER, pk="invoice"),
-    "buyer:invoice_attachment": get(BUYER, pk="invoice", attachment_pk="invoice_attachment"),
+    "buyer:invoice_attachment": get(BUYER, pk="invoice_attachment"),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),

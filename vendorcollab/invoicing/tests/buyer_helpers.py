@@ -1,20 +1,20 @@
-"""Invoices as the buyer finds them: on received POs of vendor A, in the state a submission left them (matched, or
-on hold with a price exception), for the buyer's page, notification and permission tests."""
+"""Invoices as the buyer finds them, made through the invoicing services: on received POs of vendor A, matched, on
+hold with a price exception, or decided; for the buyer's page, notification and permission tests."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
 from vendorcollab.accounts.models import Role, User
-from vendorcollab.common.testing.factories import in_days, make_po, make_user
-from vendorcollab.invoicing.models import ExceptionKind, Invoice, InvoiceLine, InvoiceStatus
+from vendorcollab.common.testing.factories import line, make_user
+from vendorcollab.invoicing import services
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.models import Invoice, InvoiceStatus
 from vendorcollab.partners.models import Vendor
-from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
-from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post
-
-CENT = Decimal("0.01")
+from vendorcollab.purchasing.models import PurchaseOrder
+from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
 
 
 def accounts_payable(username: str = "paula", **extra: object) -> User:
@@ -22,8 +22,17 @@ def accounts_payable(username: str = "paula", **extra: object) -> User:
 
 
 def received_po(cast, *, vendor: Vendor | None = None, quantity: str = "5") -> PurchaseOrder:
-    """A confirmed PO of two lines (10 and 20 at 2.50), ``quantity`` of each received."""
-    po = make_po(actor=cast.agent, vendor=vendor or cast.vendor_a, items=cast.items[:2], send=True)
+    """A confirmed PO of two lines (10 and 20 at 2.50, 21% VAT), ``quantity`` of each received."""
+    po = po_create(
+        actor=cast.agent,
+        company=cast.company,
+        vendor=vendor or cast.vendor_a,
+        lines=[
+            line(item, quantity=str(10 * (index + 1)), tax_percent=Decimal(21))
+            for index, item in enumerate(cast.items[:2])
+        ],
+    )
+    po = po_send(actor=cast.agent, purchase_order=po)
     po = po_confirm(actor=cast.agent, purchase_order=po, without_response=True)
     receipt_post(
         actor=cast.clerk,
@@ -42,61 +51,35 @@ def stored_invoice(
     price_on_line_1: str | None = None,
     quantity: str = "5",
 ) -> Invoice:
-    """An invoice of ``quantity`` of each line of ``po`` at 21% VAT, as submitting it leaves it: the PO lines'
-    invoiced quantities counted, and with ``price_on_line_1`` a price exception on line 1 (the invoice on hold)."""
-    lines = list(po.lines.order_by("line_number"))
-    exceptions = []
-    if price_on_line_1 is not None:
-        exceptions.append(
-            {
-                "line_number": 1,
-                "kind": ExceptionKind.PRICE,
-                "expected": f"{lines[0].unit_price:.2f}",
-                "actual": price_on_line_1,
-            }
-        )
-        status = InvoiceStatus.ON_HOLD
-    invoice = Invoice.objects.create(
-        vendor=po.vendor,
-        company=po.company,
+    """An invoice of ``quantity`` of each line of ``po`` by vendor A's user, submitted (a draft when ``status`` says
+    so); ``price_on_line_1`` changes line 1's price, which puts it on hold. Approved, rejected and paid ones are
+    decided by the procurement admin."""
+    vendor_user = cast.vendor_a_user if po.vendor_id == cast.vendor_a.pk else cast.vendor_b_user
+    data = InvoiceInput(
+        vendor_id=po.vendor_id,
         number=number,
-        status=status,
         issue_date=timezone.localdate(),
-        due_date=in_days(30),
-        currency=po.currency,
-        created_by=cast.vendor_a_user if po.vendor_id == cast.vendor_a.pk else cast.vendor_b_user,
-        submitted_at=timezone.now(),
-        exceptions=exceptions,
+        lines=[
+            InvoiceLineInput(
+                purchase_order_id=po.pk,
+                line_number=line_number,
+                quantity=Decimal(quantity),
+                unit_price=Decimal(price_on_line_1) if line_number == 1 and price_on_line_1 is not None else None,
+            )
+            for line_number in (1, 2)
+        ],
+        charges=[],
     )
-    line_total = Decimal(0)
-    for index, po_line in enumerate(lines, start=1):
-        price = Decimal(price_on_line_1) if index == 1 and price_on_line_1 is not None else po_line.unit_price
-        net = (Decimal(quantity) * price).quantize(CENT, ROUND_HALF_UP)
-        InvoiceLine.objects.create(
-            invoice=invoice,
-            line_number=index,
-            purchase_order=po,
-            po_line=po_line,
-            description=po_line.description or f"Item {index}",
-            unit="pcs",
-            unit_code="H87",
-            quantity=Decimal(quantity),
-            unit_price=price,
-            order_unit_price=po_line.unit_price,
-            tax_category="S",
-            tax_percent=Decimal(21),
-            net_amount=net,
+    if status == InvoiceStatus.DRAFT:
+        return services.invoice_create(actor=vendor_user, data=data)
+    invoice = services.invoice_create_and_submit(actor=vendor_user, data=data)
+    if status in (InvoiceStatus.APPROVED, InvoiceStatus.PAID):
+        invoice = services.invoice_approve(actor=cast.admin, invoice=invoice)
+    if status == InvoiceStatus.PAID:
+        invoice = services.invoice_record_payment(
+            actor=cast.admin, invoice=invoice, payment_date=timezone.localdate(), reference="BANK-1"
         )
-        line_total += net
-    if status != InvoiceStatus.DRAFT:
-        PurchaseOrderLine.objects.filter(purchase_order=po).update(invoiced_quantity=Decimal(quantity))
-    tax = (line_total * Decimal("0.21")).quantize(CENT, ROUND_HALF_UP)
-    Invoice.objects.filter(pk=invoice.pk).update(
-        line_total=line_total,
-        tax_exclusive_total=line_total,
-        tax_total=tax,
-        tax_inclusive_total=line_total + tax,
-        payable_amount=line_total + tax,
-    )
+    if status == InvoiceStatus.REJECTED:
+        invoice = services.invoice_reject(actor=cast.admin, invoice=invoice, reason="Prijs niet afgesproken")
     invoice.refresh_from_db()
     return invoice

@@ -143,7 +143,13 @@ def test_the_invoice_page_marks_the_exception_beside_the_po_line(client, ap, on_
     line_2 = html[html.index('id="invoice-line-2"') - 40 : html.index('id="invoice-line-2"')]
     assert "row-changed" not in line_2
     assert on_hold.lines.first().purchase_order.number in html and "Received on" in html
-    assert "The match found 1 exception" in html
+    # the total the match compared is the invoice's own finding, marked the same way
+    assert "The match found 2 exceptions" in html
+    findings = html[html.index('class="findings"') :]
+    findings = findings[: findings.index("</ul>")]
+    assert (
+        "Total differs from the purchase order" in findings and "<del>25.00 EUR</del> <ins>26.25 EUR</ins>" in findings
+    )
 
 
 def test_accounts_payable_approves_and_records_payment(client, ap, matched):
