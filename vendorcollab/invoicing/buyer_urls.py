@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import buyer_views
+from . import buyer_views, pdf_views
 
 urlpatterns = [
     path("invoices/", buyer_views.invoice_workspace, name="invoices"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("invoices/<int:pk>/payment/", buyer_views.invoice_record_payment, name="invoice_record_payment"),
     path("invoices/<int:pk>/notes/", buyer_views.invoice_note_add, name="invoice_note_add"),
     path("invoices/attachments/<int:pk>/", buyer_views.invoice_attachment, name="invoice_attachment"),
+    *pdf_views.buyer_pdf_urls,
 ]

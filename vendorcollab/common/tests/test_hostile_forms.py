@@ -290,6 +290,7 @@ WITHOUT_TYPED_INPUT = {
     "buyer:invoice_detail",
     "buyer:invoice_approve",  # a button
     "buyer:invoice_attachment",
+    "buyer:invoice_pdf",
     "audit:events",
     "people:user_list",
     "people:user_detail",

@@ -262,6 +262,7 @@ PAGES: dict[str, Row] = {
     "buyer:invoice_record_payment": post(INVOICING, pk="invoice"),
     "buyer:invoice_note_add": post(BUYER, pk="invoice"),
     "buyer:invoice_attachment": get(BUYER, pk="invoice_attachment"),
+    "buyer:invoice_pdf": get(BUYER, pk="invoice"),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),

@@ -292,3 +292,11 @@ def test_money_on_the_page_adds_up(client, ap, on_hold):
     html = page(client, ap, "buyer:invoice_detail", on_hold.pk).content.decode()
     # 5 x 2.75 + 5 x 2.50 = 26.25; VAT 21% = 5.51; due 31.76
     assert on_hold.line_total == Decimal("26.25") and "31.76" in html and "5.51" in html
+
+
+def test_the_invoice_page_offers_its_pdf(client, ap, on_hold):
+    html = page(client, ap, "buyer:invoice_detail", on_hold.pk).content.decode()
+    url = reverse("buyer:invoice_pdf", args=[on_hold.pk])
+    assert f'href="{url}"' in html
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
