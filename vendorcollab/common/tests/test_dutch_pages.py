@@ -50,6 +50,9 @@ from vendorcollab.common.tests.test_permission_matrix import (
     world,  # noqa: F401 (the permission matrix's objects, a fixture)
 )
 from vendorcollab.common.tests.test_translations import CATALOGUE, parse_po
+from vendorcollab.invoicing.models import InvoiceNote, InvoiceStatus
+from vendorcollab.invoicing.selectors import BuyerInvoiceList
+from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
 from vendorcollab.purchasing.models import LineAction, ResponseKind, Visibility
 from vendorcollab.purchasing.selectors import BuyerList, VendorList
 from vendorcollab.purchasing.services import note_add, po_confirm, response_submit
@@ -216,6 +219,10 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
     po_confirm(actor=cast.agent, purchase_order=confirmed)
     for_review = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
     draft = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2])
+    # Invoices whose pages say more: a payment recorded, a rejection with its reason, an internal note.
+    paid = stored_invoice(cast, received_po(cast), number="INV-PAID", status=InvoiceStatus.PAID)
+    InvoiceNote.objects.create(invoice=paid, text="Betaald", author=cast.admin)
+    rejected = stored_invoice(cast, received_po(cast), number="INV-REJ", status=InvoiceStatus.REJECTED)
 
     TOTP.activate(cast.vendor_a_admin, generate_totp_secret())
     RecoveryCodes.activate(cast.vendor_a_admin)
@@ -231,6 +238,9 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
         {**ids, "po": draft.pk},
         *({**ids, "list": which} for which in VendorList.values if which != ids["list"]),
         *({**ids, "buyer_list": which} for which in BuyerList.values if which != ids["buyer_list"]),
+        *({**ids, "invoice_list": which} for which in BuyerInvoiceList.values if which != ids["invoice_list"]),
+        {**ids, "invoice": paid.pk},
+        {**ids, "invoice": rejected.pk},
     ]
 
 

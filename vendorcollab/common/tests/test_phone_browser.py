@@ -24,6 +24,7 @@ from vendorcollab.common.testing.browser import (
 from vendorcollab.common.testing.factories import in_days, line, make_po
 from vendorcollab.consignment.services import ownership_change_post, replenishment_create
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
+from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
 from vendorcollab.purchasing import services
 from vendorcollab.purchasing.models import Note, ResponseKind, VendorResponse, Visibility
 
@@ -167,8 +168,11 @@ def orders(cast):
         actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, quantity="5", color="Red", size="XL")]
     )
     replenishment = replenishment_create(actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, 1)])
+    # An invoice on hold with a price exception: the buyer's widest invoice page.
+    invoice = stored_invoice(cast, received_po(cast), number="INV-2026-000123", price_on_line_1="2.75")
     return {
         "full": full,
+        "invoice": invoice,
         "accepted": accepted,
         "rejected": rejected,
         "confirmed": confirmed,
@@ -211,6 +215,9 @@ BUYER_PAGES = [
     "/buyer/purchase-orders/{accepted}/",
     "/buyer/purchase-orders/{rejected}/",
     "/buyer/purchase-orders/{full}/history/",
+    "/buyer/invoices/",
+    "/buyer/invoices/list/on_hold/",
+    "/buyer/invoices/{invoice}/",
     "/buyer/consignment/",
     "/buyer/consignment/replenishments/",
     "/buyer/consignment/ownership-changes/",
@@ -229,6 +236,7 @@ AXE_PAGES = {
     "/vendor/purchase-orders/{full}/",
     "/buyer/purchase-orders/list/requiring_action/",
     "/buyer/purchase-orders/{full}/",
+    "/buyer/invoices/{invoice}/",
 }
 
 
