@@ -32,6 +32,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import get_resolver
 from django.utils import translation
+from vendorcollab.invoicing.selectors import VendorInvoiceList
 
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
@@ -231,6 +232,7 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
         {**ids, "po": draft.pk},
         *({**ids, "list": which} for which in VendorList.values if which != ids["list"]),
         *({**ids, "buyer_list": which} for which in BuyerList.values if which != ids["buyer_list"]),
+        *({**ids, "invoice_list": which} for which in VendorInvoiceList.values if which != ids["invoice_list"]),
     ]
 
 
@@ -259,7 +261,7 @@ def test_no_english_on_any_dutch_page(world, states):  # noqa: F811 (the fixture
     for name, row in sorted(PAGES.items()):
         if name in NOT_WALKED or name not in templates or "GET" not in row.methods:
             continue
-        objects = any(key not in ("version", "list", "buyer_list") for key in row.ids.values())
+        objects = any(key not in ("version", "list", "buyer_list", "invoice_list") for key in row.ids.values())
         urls = dict.fromkeys(_fill(templates[name], row, ids) for ids in states)  # each URL once, in order
         for url, role in ((url, role) for url in urls for role in ROLES):
             if 200 not in row.profile.expect(role, objects):

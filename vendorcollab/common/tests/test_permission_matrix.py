@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,6 +38,9 @@ from vendorcollab.consignment.models import ConsignmentPrice, ReplenishmentOrder
 from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.interop.models import Direction, Document
+from vendorcollab.invoicing.models import Invoice
+from vendorcollab.invoicing.services import invoice_attachment_add
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, received_po
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
 from vendorcollab.purchasing.services import po_send, response_submit
@@ -208,6 +212,16 @@ PAGES: dict[str, Row] = {
     "vendor:po_respond": both(VENDOR, pk="po"),
     "vendor:attachment": get(VENDOR, pk="attachment"),
     "vendor:toggle_dimensions": post(VENDOR),
+    "vendor:invoicing": get(VENDOR),
+    "vendor:invoice_list": get(VENDOR, which="invoice_list"),
+    "vendor:invoice_create": both(VENDOR),
+    "vendor:invoice_detail": get(VENDOR, pk="invoice"),
+    "vendor:invoice_edit": both(VENDOR, pk="invoice"),
+    "vendor:invoice_submit": both(VENDOR, pk="invoice"),
+    "vendor:invoice_delete": both(VENDOR, pk="invoice"),
+    "vendor:credit_note_create": both(VENDOR, pk="invoice"),
+    "vendor:invoice_note_add": post(VENDOR, pk="invoice"),
+    "vendor:invoice_attachment": get(VENDOR, pk="invoice_attachment"),
     "documents_vendor:document_list": get(VENDOR),
     "documents_vendor:document_detail": get(VENDOR, pk="document"),
     "documents_buyer:document_list": get(BUYER),
@@ -391,6 +405,7 @@ def world(cast) -> dict[str, Any]:
         vendor=cast.vendor_a,
         purchase_order=po,
     )
+    invoice = vendor_a_draft_invoice(cast)
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ADMIN: cast.admin,
@@ -422,8 +437,21 @@ def world(cast) -> dict[str, Any]:
             "document": document.pk,
             "list": "for_review",
             "buyer_list": "drafts",
+            "invoice": invoice.pk,
+            "invoice_attachment": invoice.attachments.get().pk,
+            "invoice_list": "ready_to_invoice",
         },
     }
+
+
+def vendor_a_draft_invoice(cast: Any) -> Invoice:
+    """A draft invoice of vendor A for part of a received PO, with an attachment."""
+    po = received_po(cast, items=cast.items[:1], received=[5])
+    invoice = draft_for(cast, po, "MATRIX-1", quantity=Decimal(2))
+    invoice_attachment_add(
+        actor=cast.vendor_a_user, invoice=invoice, upload=SimpleUploadedFile("slip.txt", b"slip", "text/plain")
+    )
+    return invoice
 
 
 def _fill(template: str, row: Row, ids: dict[str, Any], missing: bool = False) -> str:
@@ -434,7 +462,7 @@ def _fill(template: str, row: Row, ids: dict[str, Any], missing: bool = False) -
         key = row.ids.get(name)
         if key is None:
             return "nothing"
-        if missing and key not in ("version", "list", "buyer_list"):
+        if missing and key not in ("version", "list", "buyer_list", "invoice_list"):
             return str(MISSING_ID)
         return str(ids[key])
 
@@ -460,7 +488,7 @@ def _walk(entries: dict[str, tuple[str, str, Row]], world: dict[str, Any], api: 
     failures = []
     keys = {role: token_issue(actor=user)[1] for role, user in world["users"].items() if user and api}
     for name, (method_of_api, template, row) in sorted(entries.items()):
-        objects = any(key not in ("version", "list", "buyer_list") for key in row.ids.values())
+        objects = any(key not in ("version", "list", "buyer_list", "invoice_list") for key in row.ids.values())
         methods = (method_of_api,) if api else ("GET", "POST")
         for role, user in world["users"].items():
             client = Client()

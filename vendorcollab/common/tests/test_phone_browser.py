@@ -24,6 +24,7 @@ from vendorcollab.common.testing.browser import (
 from vendorcollab.common.testing.factories import in_days, line, make_po
 from vendorcollab.consignment.services import ownership_change_post, replenishment_create
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, received_po, submitted_for
 from vendorcollab.purchasing import services
 from vendorcollab.purchasing.models import Note, ResponseKind, VendorResponse, Visibility
 
@@ -167,6 +168,10 @@ def orders(cast):
         actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, quantity="5", color="Red", size="XL")]
     )
     replenishment = replenishment_create(actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, 1)])
+    # Invoicing: a received PO, half invoiced at another price (on hold), half in a draft.
+    invoiced = received_po(cast, items=cast.items[:1])
+    on_hold = submitted_for(cast, invoiced, "INV-2026-000001", quantity=Decimal(5), price=Decimal("2.75"))
+    invoice_draft = draft_for(cast, invoiced, "INV-2026-000002", quantity=Decimal(5))
     return {
         "full": full,
         "accepted": accepted,
@@ -175,6 +180,8 @@ def orders(cast):
         "journal": journal,
         "consigned": journal.purchase_order,
         "replenishment": replenishment,
+        "invoice": on_hold,
+        "invoice_draft": invoice_draft,
     }
 
 
@@ -195,6 +202,12 @@ VENDOR_PAGES = [
     "/vendor/consignment/purchase-orders/",
     "/vendor/consignment/replenishments/",
     "/vendor/consignment/purchase-orders/{consigned}/",
+    "/vendor/invoicing/",
+    "/vendor/invoices/list/ready_to_invoice/",
+    "/vendor/invoices/list/submitted/",
+    "/vendor/invoices/{invoice}/",
+    "/vendor/invoices/{invoice_draft}/",
+    "/vendor/invoices/{invoice_draft}/edit/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",
