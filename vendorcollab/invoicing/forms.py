@@ -54,9 +54,10 @@ class InvoiceLineForm(forms.Form):
     # Left empty: the PO line's price (the service's default).
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=18, decimal_places=4, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-    # Tax comes from the PO line (or the credited invoice's line) and is carried along as it came.
-    tax_category = forms.CharField(widget=forms.HiddenInput, max_length=2, required=False)
-    tax_percent = forms.DecimalField(widget=forms.HiddenInput, max_digits=5, decimal_places=2, required=False)
+    # Prefilled from the PO line (or the credited invoice's line); a change is flagged by the match, and a PO line
+    # without a rate (a consignment purchase) gets one here.
+    tax_category = forms.ChoiceField(label=_("Tax category"), choices=TAX_CHOICES, required=False)
+    tax_percent = forms.DecimalField(label=_("Tax %"), max_digits=5, decimal_places=2, required=False)
     tax_exemption_reason = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
 
     @property

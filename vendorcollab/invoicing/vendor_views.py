@@ -227,11 +227,16 @@ def invoice_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _priced(initial: dict[str, Any], facts: dict[tuple[int, int], PurchaseOrderLine]) -> dict[str, Any]:
-    """A prefilled line with the PO's net price in its price field, for the vendor to see and change."""
+    """A prefilled line with the PO line's net price and tax in its fields, for the vendor to see and change."""
     po_line = facts.get((initial["purchase_order"], initial["line_number"]))
-    if initial.get("unit_price") is None and po_line is not None:
-        return {**initial, "unit_price": order_net_price(po_line)}
-    return initial
+    if po_line is None:
+        return initial
+    return {
+        **initial,
+        "unit_price": order_net_price(po_line) if initial.get("unit_price") is None else initial["unit_price"],
+        "tax_category": initial.get("tax_category") or po_line.tax_category,
+        "tax_percent": po_line.tax_percent if initial.get("tax_percent") is None else initial["tax_percent"],
+    }
 
 
 def _save(request: AuthenticatedRequest, invoice: Invoice | None, credited: Invoice | None = None) -> HttpResponse:

@@ -279,8 +279,11 @@ def test_consignment_receipts_are_invoiced_from_their_own_list(client, cast):
     response = client.get(
         reverse("vendor:invoice_create"), {"po": f"{cast.vendor_a.pk}:{consigned.pk}", "list": "consignment"}
     )
-    assert response.context["editor"].lines.forms[0]["quantity"].value() == Decimal(5)
-    response = client.post(reverse("vendor:invoice_create"), form_data(response, **{"invoice-number": "CONS-1"}))
+    line = response.context["editor"].lines.forms[0]
+    assert line["quantity"].value() == Decimal(5) and line["unit_price"].value() == Decimal(3)
+    # A consignment purchase carries no VAT rate: the vendor gives it on the invoice.
+    data = form_data(response, **{"invoice-number": "CONS-1", "lines-0-tax_percent": "21"})
+    response = client.post(reverse("vendor:invoice_create"), data)
     invoice = Invoice.objects.get(number="CONS-1")
     services.invoice_submit(actor=cast.vendor_a_user, invoice=invoice)
     page = page_of(client.get(reverse("vendor:invoicing")))
