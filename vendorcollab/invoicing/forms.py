@@ -46,6 +46,12 @@ class InvoiceHeaderForm(forms.Form):
     attachment = forms.FileField(label=_("Attach a file"), required=False)
 
 
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add a note for the customer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
 class InvoiceLineForm(forms.Form):
     # The PO line invoiced; what it is (item, description, unit, price ordered) is shown beside it, not typed.
     purchase_order = forms.IntegerField(widget=forms.HiddenInput)

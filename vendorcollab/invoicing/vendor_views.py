@@ -30,7 +30,7 @@ from vendorcollab.purchasing.selectors import Sort, companies_for_vendor
 
 from . import selectors, services, transitions
 from .amounts import invoice_totals
-from .forms import InvoiceEditor, add_blank_charge, initial_from_input, initial_from_invoice, line_initial
+from .forms import InvoiceEditor, NoteForm, add_blank_charge, initial_from_input, initial_from_invoice, line_initial
 from .models import ExceptionKind, Invoice, InvoiceKind
 from .selectors import VendorInvoiceList
 from .services.entry import order_net_price
@@ -357,6 +357,7 @@ def _invoice_context(
         "attachments": invoice.attachments.all(),
         "events": selectors.invoice_events(invoice=invoice),
         "credit_notes": selectors.invoice_credit_notes(actor=request.user, invoice=invoice),
+        "note_form": NoteForm(),
     }
 
 
@@ -432,14 +433,20 @@ def invoice_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @vendor_required
 def invoice_note_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     invoice = selectors.invoice_get(actor=request.user, pk=pk)
-    text = request.POST.get("text", "")
-    try:
-        services.invoice_note_add(actor=request.user, invoice=invoice, text=text, visibility=Visibility.EXTERNAL)
-    except AppError as error:
-        messages.error(request, error.rendered_message())
-    else:
-        messages.success(request, _("Note added. The customer sees it with the invoice."))
-    return redirect("vendor:invoice_detail", pk=invoice.pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invoice_note_add(
+                actor=request.user, invoice=invoice, text=form.cleaned_data["text"], visibility=Visibility.EXTERNAL
+            )
+        except AppError as error:
+            for message in error.fields.values() or [error.rendered_message()]:
+                form.add_error("text", str(message))
+        else:
+            messages.success(request, _("Note added. The customer sees it with the invoice."))
+            return redirect("vendor:invoice_detail", pk=invoice.pk)
+    context = {**_invoice_context(request, invoice), "note_form": form}
+    return render(request, "invoicing/vendor/detail.html", context, status=422)
 
 
 @vendor_required

@@ -32,6 +32,7 @@ from vendorcollab.common.testing import hostile
 from vendorcollab.common.testing.factories import in_days, make_po
 from vendorcollab.consignment import services as consignment_services
 from vendorcollab.consignment.tests.helpers import stock_line, stocked
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, received_po, submitted_for
 from vendorcollab.notifications.services import webhook_endpoint_create
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import po_confirm
@@ -204,6 +205,23 @@ FORMS: dict[str, Form] = {
         _page("myaccount:invitation_password"),
         filled={"new_password1": "A long enough passphrase 42", "new_password2": "A long enough passphrase 42"},
     ),
+    # The vendor's invoice form: opened from the POs ticked on the "ready to invoice" list; a draft; a credit note.
+    "vendor:invoice_create": Form(
+        "vendor_a_user",
+        lambda world: reverse("vendor:invoice_create") + f"?po={world['vendor'].pk}:{world['to_invoice'].pk}",
+        _page("vendor:invoice_create"),
+        filled={"invoice-number": "H-2026-1"},
+    ),
+    "vendor:invoice_edit": Form("vendor_a_user", _po("invoice_draft", "vendor:invoice_edit")),
+    "vendor:credit_note_create": Form(
+        "vendor_a_user", _po("invoice_sent", "vendor:credit_note_create"), filled={"invoice-number": "H-CN-1"}
+    ),
+    "vendor:invoice_note_add": Form(
+        "vendor_a_user",
+        _po("invoice_sent", "vendor:invoice_detail"),
+        _po("invoice_sent", "vendor:invoice_note_add"),
+        filled={"text": "Paid by the 30th?"},
+    ),
     "buyer:po_attachment_add": Form(
         "agent",
         _po("draft", "buyer:po_detail"),
@@ -244,6 +262,12 @@ WITHOUT_TYPED_INPUT = {
     "vendor:po_print",
     "vendor:attachment",
     "vendor:toggle_dimensions",
+    "vendor:invoicing",
+    "vendor:invoice_list",  # a list: its search box is a GET filter, like vendor:po_list
+    "vendor:invoice_detail",
+    "vendor:invoice_submit",  # a button that asks once
+    "vendor:invoice_delete",  # a button that asks once
+    "vendor:invoice_attachment",
     "consignment_buyer:stock",
     "consignment_buyer:price_list",
     "consignment_buyer:replenishment_list",
@@ -372,6 +396,9 @@ def world(cast):
             ),
             "invitation": lambda: _invitation(world["user_request"], cast.admin),
             "headers": lambda: {"Authorization": "Bearer " + token_issue(actor=cast.admin)[1]},
+            "to_invoice": lambda: received_po(cast),
+            "invoice_draft": lambda: draft_for(cast, received_po(cast), "H-DRAFT", quantity=Decimal(1)),
+            "invoice_sent": lambda: submitted_for(cast, received_po(cast), "H-SENT", quantity=Decimal(1)),
         }
     )
     return world

@@ -142,6 +142,11 @@ def test_the_buyers_internal_notes_never_reach_the_vendor(client, cast):
     page = page_of(signed_in(client, cast.vendor_a_user).get(reverse("vendor:invoice_detail", args=[invoice.pk])))
     assert "Paid next week" in page
     assert "Margin too thin" not in page
+    # The vendor's own note goes to the customer; an empty one is refused beside the field.
+    url = reverse("vendor:invoice_note_add", args=[invoice.pk])
+    assert client.post(url, {"text": ""}).status_code == 422
+    response = client.post(url, {"text": "Bank details changed"}, follow=True)
+    assert "Bank details changed" in page_of(response) and "Margin too thin" not in page_of(response)
 
 
 # --- workspace and lists -------------------------------------------------------------------------------------------
