@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import vendor_views
+from .pdf_views import vendor_pdf_urls
 
 urlpatterns = [
     path("invoicing/", vendor_views.invoicing_workspace, name="invoicing"),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("invoices/<int:pk>/credit-note/", vendor_views.credit_note_create, name="credit_note_create"),
     path("invoices/<int:pk>/notes/", vendor_views.invoice_note_add, name="invoice_note_add"),
     path("invoice-attachments/<int:pk>/", vendor_views.invoice_attachment, name="invoice_attachment"),
+    *vendor_pdf_urls,
 ]

@@ -268,6 +268,7 @@ WITHOUT_TYPED_INPUT = {
     "vendor:invoice_submit",  # a button that asks once
     "vendor:invoice_delete",  # a button that asks once
     "vendor:invoice_attachment",
+    "vendor:invoice_pdf",
     "consignment_buyer:stock",
     "consignment_buyer:price_list",
     "consignment_buyer:replenishment_list",

@@ -222,6 +222,7 @@ PAGES: dict[str, Row] = {
     "vendor:credit_note_create": both(VENDOR, pk="invoice"),
     "vendor:invoice_note_add": post(VENDOR, pk="invoice"),
     "vendor:invoice_attachment": get(VENDOR, pk="invoice_attachment"),
+    "vendor:invoice_pdf": get(VENDOR, pk="invoice"),
     "documents_vendor:document_list": get(VENDOR),
     "documents_vendor:document_detail": get(VENDOR, pk="document"),
     "documents_buyer:document_list": get(BUYER),

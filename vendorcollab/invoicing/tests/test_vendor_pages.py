@@ -77,6 +77,7 @@ def invoice_urls(invoice, attachment_pk=1):
         ("post", reverse("vendor:credit_note_create", args=[invoice.pk])),
         ("post", reverse("vendor:invoice_note_add", args=[invoice.pk])),
         ("get", reverse("vendor:invoice_attachment", args=[attachment_pk])),
+        ("get", reverse("vendor:invoice_pdf", args=[invoice.pk])),
     ]
 
 
@@ -93,7 +94,7 @@ def test_every_invoicing_url_is_covered_by_the_scoping_tests():
     names = {
         pattern.name
         for pattern in vendor_resolver.url_patterns
-        if pattern.lookup_str.startswith("vendorcollab.invoicing.vendor_views")
+        if pattern.lookup_str.startswith(("vendorcollab.invoicing.vendor_views", "vendorcollab.invoicing.pdf_views"))
     }
     tested = invoice_urls(Invoice(pk=1)) + LIST_URLS
     assert names == {resolve(str(url)).url_name for _, url in tested}
@@ -258,6 +259,7 @@ def test_a_new_invoice_from_two_pos_is_prefilled_saved_as_draft_and_submitted(cl
     assert invoice.tax_exclusive_total == Decimal("100.00")  # (10 + 20 + 10) x 2.50
     page = page_of(client.get(response["Location"]))
     assert "F-2026-1" in page and 'data-action="submit"' in page and 'data-action="credit"' not in page
+    assert reverse("vendor:invoice_pdf", args=[invoice.pk]) in page
 
     # The first tap asks once (without script, a page of its own); the answer submits.
     asked = client.post(reverse("vendor:invoice_submit", args=[invoice.pk]))
