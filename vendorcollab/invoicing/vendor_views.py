@@ -85,7 +85,8 @@ def invoice_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
             "page": page,
             "invoice_rows": [] if po_list else _with_po_numbers(page.object_list),
             "companies": companies_for_vendor(actor=request.user),
-            "sorts": Sort.choices,
+            # The sorts name PO numbers: offered on the lists of POs; invoices come newest first.
+            "sorts": Sort.choices if po_list else None,
             "search_label": _("Search PO number") if po_list else _("Search invoice or PO number"),
             "counting": "orders" if po_list else "invoices",
         },

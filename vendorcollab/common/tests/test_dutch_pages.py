@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
@@ -32,7 +33,6 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import get_resolver
 from django.utils import translation
-from vendorcollab.invoicing.selectors import VendorInvoiceList
 
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
@@ -51,6 +51,8 @@ from vendorcollab.common.tests.test_permission_matrix import (
     world,  # noqa: F401 (the permission matrix's objects, a fixture)
 )
 from vendorcollab.common.tests.test_translations import CATALOGUE, parse_po
+from vendorcollab.invoicing.selectors import VendorInvoiceList
+from vendorcollab.invoicing.tests.vendor_helpers import received_po, submitted_for
 from vendorcollab.purchasing.models import LineAction, ResponseKind, Visibility
 from vendorcollab.purchasing.selectors import BuyerList, VendorList
 from vendorcollab.purchasing.services import note_add, po_confirm, response_submit
@@ -223,8 +225,12 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
     for kind in AuditKind:
         audit_record(kind=kind, actor=cast.admin, subject=cast.vendor_a_user, target="x", data=AUDIT_DATA.get(kind))
 
+    # An invoice on hold (a changed price), whose page lists the exceptions and offers a credit note.
+    on_hold = submitted_for(cast, received_po(cast), "NL-HOLD-1", quantity=Decimal(1), price=Decimal("3.10"))
+
     ids = world["ids"]
     return [
+        {**ids, "invoice": on_hold.pk},
         ids,
         {**ids, "po": answered.pk},
         {**ids, "po": confirmed.pk},
