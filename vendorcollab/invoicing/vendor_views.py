@@ -8,13 +8,14 @@ user may not see is a 404. What may be done with an invoice now is asked of ``tr
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -327,7 +328,12 @@ def _invoice_context(
     charges = list(invoice.charges.all())
     purchase_orders = list({line.purchase_order_id: line.purchase_order for line in lines}.values())
     exceptions = [
-        {**found, "label": ExceptionKind(found["kind"]).label if found.get("kind") in ExceptionKind.values else ""}
+        {
+            **found,
+            "label": ExceptionKind(found["kind"]).label if found.get("kind") in ExceptionKind.values else "",
+            "expected": _amount_text(found.get("expected")),
+            "actual": _amount_text(found.get("actual")),
+        }
         for found in invoice.exceptions or []
     ]
     held = {found.get("line_number") for found in exceptions}
@@ -360,6 +366,19 @@ def _invoice_context(
         "credit_notes": selectors.invoice_credit_notes(actor=request.user, invoice=invoice),
         "note_form": NoteForm(),
     }
+
+
+def _amount_text(value: object) -> str:
+    """A price or total the match wrote as plain text ("2.5"), in the reader's separators with at least two decimals
+    ("2,50"); anything else (a tax category and rate) as written."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value or "")
+    if not number.is_finite():
+        return str(value)
+    places = max(2, -int(number.as_tuple().exponent))
+    return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @vendor_required

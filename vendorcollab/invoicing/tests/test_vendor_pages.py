@@ -375,6 +375,14 @@ def test_a_changed_price_goes_on_hold_with_the_difference_shown(client, cast):
     assert 'id="exceptions"' in page
     assert "<del>2.50</del> <ins>3.10</ins>" in page
     assert 'class="row-changed"' in page
+    exceptions = page[page.index('id="exceptions"') :].split("</section>", 1)[0]
+    assert "Line 1" in exceptions and "<del>2.50</del> <ins>3.10</ins>" in exceptions
+    # In the reader's separators: Dutch reads a decimal comma.
+    cast.vendor_a_user.language = "nl"
+    cast.vendor_a_user.save(update_fields=["language"])
+    page = page_of(client.get(reverse("vendor:invoice_detail", args=[invoice.pk])))
+    exceptions = page[page.index('id="exceptions"') :].split("</section>", 1)[0]
+    assert "<del>2,50</del> <ins>3,10</ins>" in exceptions
 
 
 def test_over_invoicing_at_submit_is_a_clear_conflict_and_the_draft_is_kept(client, cast):
