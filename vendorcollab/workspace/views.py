@@ -19,7 +19,7 @@ from vendorcollab.consignment.models import ConsignmentMovement
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.invoicing import selectors as invoicing_selectors
 from vendorcollab.invoicing.buyer_views import lands_on_invoices
-from vendorcollab.invoicing.selectors import BuyerInvoiceList
+from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
 from vendorcollab.purchasing import fragments, selectors
 from vendorcollab.purchasing.selectors import BuyerList, Sort, VendorList
 from vendorcollab.purchasing.views.receiving import lands_on_receiving
@@ -53,8 +53,16 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
 
     key = "vendor-workspace:" + vendor_workspace_stamp(actor=request.user)
     html = fragments.cached_fragment(key, content, seconds=WORKSPACE_SECONDS)
+    # Invoice counts change with every invoice and receipt, which the PO stamp does not see: counted on each visit
+    # (one query, whatever the number of invoices).
+    invoice_counts = invoicing_selectors.vendor_invoice_counts(actor=request.user)
+    invoicing_tiles = [(which, invoice_counts[which]) for which in VendorInvoiceList]
     # The fragment is our own template's output, escaped when it was rendered.
-    return render(request, "purchasing/vendor/workspace.html", {"content": mark_safe(html)})
+    return render(
+        request,
+        "purchasing/vendor/workspace.html",
+        {"content": mark_safe(html), "invoicing_tiles": invoicing_tiles},
+    )
 
 
 @buyer_required()

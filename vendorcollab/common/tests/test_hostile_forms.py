@@ -34,6 +34,8 @@ from vendorcollab.consignment import services as consignment_services
 from vendorcollab.consignment.tests.helpers import stock_line, stocked
 from vendorcollab.invoicing.models import InvoiceStatus
 from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, submitted_for
+from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
 from vendorcollab.notifications.services import webhook_endpoint_create
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import po_confirm
@@ -224,6 +226,23 @@ FORMS: dict[str, Form] = {
         _po("invoice", "buyer:invoice_note_add"),
         filled={"text": "Ask purchasing about the price.", "visibility": "internal"},
     ),
+    # The vendor's invoice form: opened from the POs ticked on the "ready to invoice" list; a draft; a credit note.
+    "vendor:invoice_create": Form(
+        "vendor_a_user",
+        lambda world: reverse("vendor:invoice_create") + f"?po={world['vendor'].pk}:{world['to_invoice'].pk}",
+        _page("vendor:invoice_create"),
+        filled={"invoice-number": "H-2026-1"},
+    ),
+    "vendor:invoice_edit": Form("vendor_a_user", _po("invoice_draft", "vendor:invoice_edit")),
+    "vendor:credit_note_create": Form(
+        "vendor_a_user", _po("invoice_sent", "vendor:credit_note_create"), filled={"invoice-number": "H-CN-1"}
+    ),
+    "vendor:invoice_note_add": Form(
+        "vendor_a_user",
+        _po("invoice_sent", "vendor:invoice_detail"),
+        _po("invoice_sent", "vendor:invoice_note_add"),
+        filled={"text": "Paid by the 30th?"},
+    ),
     "buyer:po_attachment_add": Form(
         "agent",
         _po("draft", "buyer:po_detail"),
@@ -264,6 +283,13 @@ WITHOUT_TYPED_INPUT = {
     "vendor:po_print",
     "vendor:attachment",
     "vendor:toggle_dimensions",
+    "vendor:invoicing",
+    "vendor:invoice_list",  # a list: its search box is a GET filter, like vendor:po_list
+    "vendor:invoice_detail",
+    "vendor:invoice_submit",  # a button that asks once
+    "vendor:invoice_delete",  # a button that asks once
+    "vendor:invoice_attachment",
+    "vendor:invoice_pdf",
     "consignment_buyer:stock",
     "consignment_buyer:price_list",
     "consignment_buyer:replenishment_list",
@@ -402,6 +428,9 @@ def world(cast):
             "approved_invoice": lambda: stored_invoice(
                 cast, received_po(cast), number="INV-A", status=InvoiceStatus.APPROVED
             ),
+            "to_invoice": lambda: vendor_received_po(cast),
+            "invoice_draft": lambda: draft_for(cast, vendor_received_po(cast), "H-DRAFT", quantity=Decimal(1)),
+            "invoice_sent": lambda: submitted_for(cast, vendor_received_po(cast), "H-SENT", quantity=Decimal(1)),
         }
     )
     return world

@@ -40,9 +40,10 @@ from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
-from vendorcollab.invoicing.models import InvoiceAttachment
-from vendorcollab.invoicing.services import invoice_create_and_submit
+from vendorcollab.invoicing.models import Invoice, InvoiceAttachment
+from vendorcollab.invoicing.services import invoice_attachment_add, invoice_create_and_submit
 from vendorcollab.invoicing.tests.buyer_helpers import accounts_payable, received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_send, receipt_post, response_submit
@@ -66,7 +67,7 @@ BUYERS = {
 VENDOR_B = (VB_USER, VB_ADMIN)
 MISSING_ID = 987654321
 # The ids of the world that are words or numbers of no object of vendor A (a list's name, a version number).
-WORDS = ("version", "list", "buyer_list", "invoice_list")
+WORDS = ("version", "list", "buyer_list", "invoice_list", "vendor_invoice_list")
 
 # What "allowed" may answer: the page or the object, a redirect (after a POST, or to a canonical page), a refused
 # empty form (400/422), a conflict with the object's state (409), 201 for a creation.
@@ -226,6 +227,17 @@ PAGES: dict[str, Row] = {
     "vendor:po_respond": both(VENDOR, pk="po"),
     "vendor:attachment": get(VENDOR, pk="attachment"),
     "vendor:toggle_dimensions": post(VENDOR),
+    "vendor:invoicing": get(VENDOR),
+    "vendor:invoice_list": get(VENDOR, which="vendor_invoice_list"),
+    "vendor:invoice_create": both(VENDOR),
+    "vendor:invoice_detail": get(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_edit": both(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_submit": both(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_delete": both(VENDOR, pk="vendor_invoice"),
+    "vendor:credit_note_create": both(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_note_add": post(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_attachment": get(VENDOR, pk="vendor_invoice_attachment"),
+    "vendor:invoice_pdf": get(VENDOR, pk="vendor_invoice"),
     "documents_vendor:document_list": get(VENDOR),
     "documents_vendor:document_detail": get(VENDOR, pk="document"),
     "documents_buyer:document_list": get(BUYER),
@@ -450,6 +462,7 @@ def world(cast) -> dict[str, Any]:
     )
     invoice_attachment.file.save("timesheet.txt", SimpleUploadedFile("timesheet.txt", b"T"), save=False)
     invoice_attachment.save()
+    vendor_invoice = vendor_a_draft_invoice(cast)
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ADMIN: cast.admin,
@@ -486,8 +499,21 @@ def world(cast) -> dict[str, Any]:
             "invoice": invoice.pk,
             "invoice_attachment": invoice_attachment.pk,
             "invoice_list": "on_hold",
+            "vendor_invoice": vendor_invoice.pk,
+            "vendor_invoice_attachment": vendor_invoice.attachments.get().pk,
+            "vendor_invoice_list": "ready_to_invoice",
         },
     }
+
+
+def vendor_a_draft_invoice(cast: Any) -> Invoice:
+    """A draft invoice of vendor A for part of a received PO, with an attachment."""
+    po = received_po(cast, items=cast.items[:1], received=[5])
+    invoice = draft_for(cast, po, "MATRIX-1", quantity=Decimal(2))
+    invoice_attachment_add(
+        actor=cast.vendor_a_user, invoice=invoice, upload=SimpleUploadedFile("slip.txt", b"slip", "text/plain")
+    )
+    return invoice
 
 
 def _fill(template: str, row: Row, ids: dict[str, Any], missing: bool = False) -> str:

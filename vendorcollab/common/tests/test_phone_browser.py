@@ -25,6 +25,8 @@ from vendorcollab.common.testing.factories import in_days, line, make_po
 from vendorcollab.consignment.services import ownership_change_post, replenishment_create
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, submitted_for
+from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
 from vendorcollab.purchasing import services
 from vendorcollab.purchasing.models import Note, ResponseKind, VendorResponse, Visibility
 
@@ -170,6 +172,10 @@ def orders(cast):
     replenishment = replenishment_create(actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, 1)])
     # An invoice on hold with a price exception: the buyer's widest invoice page.
     invoice = stored_invoice(cast, received_po(cast), number="INV-2026-000123", price_on_line_1="2.75")
+    # Invoicing: a received PO, half invoiced at another price (on hold), half in a draft.
+    invoiced = vendor_received_po(cast, items=cast.items[:1])
+    on_hold = submitted_for(cast, invoiced, "INV-2026-000001", quantity=Decimal(5), price=Decimal("2.75"))
+    invoice_draft = draft_for(cast, invoiced, "INV-2026-000002", quantity=Decimal(5))
     return {
         "full": full,
         "invoice": invoice,
@@ -179,6 +185,8 @@ def orders(cast):
         "journal": journal,
         "consigned": journal.purchase_order,
         "replenishment": replenishment,
+        "vendor_invoice": on_hold,
+        "invoice_draft": invoice_draft,
     }
 
 
@@ -199,6 +207,12 @@ VENDOR_PAGES = [
     "/vendor/consignment/purchase-orders/",
     "/vendor/consignment/replenishments/",
     "/vendor/consignment/purchase-orders/{consigned}/",
+    "/vendor/invoicing/",
+    "/vendor/invoices/list/ready_to_invoice/",
+    "/vendor/invoices/list/submitted/",
+    "/vendor/invoices/{vendor_invoice}/",
+    "/vendor/invoices/{invoice_draft}/",
+    "/vendor/invoices/{invoice_draft}/edit/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",
