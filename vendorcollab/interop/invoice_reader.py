@@ -210,7 +210,10 @@ class _InvoiceReader(_Reader):
         quantity_name = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
         quantity, paths["quantity"] = self.decimal(element, path, quantity_name, QUANTITY, required=True)
         if quantity is not None and quantity <= 0:
-            # A negative line corrects an earlier invoice: the portal takes that as a credit note.
+            # A negative line gives back quantity without naming the invoice that billed it: that invoice's later
+            # rejection or credit note would find the quantity gone and be refused for a reason nobody could see.
+            # A credit note names the invoice (under its lock, with the guard against rejecting a credited
+            # invoice), so a correction comes as one.
             self.errors.add(paths["quantity"], InteropErrorCode.UBL_NOT_POSITIVE, value=shown(str(quantity)))
         quantity_element = element.find(quantity_name, NS)
         unit = (quantity_element.get("unitCode") or "").strip() if quantity_element is not None else ""
