@@ -44,6 +44,7 @@ from vendorcollab.invoicing.models import Invoice, InvoiceAttachment
 from vendorcollab.invoicing.services import invoice_attachment_add, invoice_create_and_submit
 from vendorcollab.invoicing.tests.buyer_helpers import accounts_payable, received_po, stored_invoice
 from vendorcollab.invoicing.tests.vendor_helpers import draft_for
+from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_send, receipt_post, response_submit
@@ -508,7 +509,7 @@ def world(cast) -> dict[str, Any]:
 
 def vendor_a_draft_invoice(cast: Any) -> Invoice:
     """A draft invoice of vendor A for part of a received PO, with an attachment."""
-    po = received_po(cast, items=cast.items[:1], received=[5])
+    po = vendor_received_po(cast, items=cast.items[:1], received=[5])
     invoice = draft_for(cast, po, "MATRIX-1", quantity=Decimal(2))
     invoice_attachment_add(
         actor=cast.vendor_a_user, invoice=invoice, upload=SimpleUploadedFile("slip.txt", b"slip", "text/plain")

@@ -542,7 +542,9 @@ def test_the_tile_that_needs_action_says_so(page, live_server, cast, orders):
     expect(action).to_contain_text("Needs your action")
     # The informational tiles, busy or not, carry no such label.
     expect(page.locator("[data-list='awaiting_customer'] .tile-flag")).to_have_count(0)
-    expect(page.locator(".tile-flag")).to_have_count(1)
+    # Beside it, the invoicing tiles whose rows wait for the vendor: received POs and consignment receipts to invoice.
+    expect(page.locator(".tile-flag")).to_have_count(3)
+    assert flagged_tiles(page) == {"for_review", "invoicing-ready_to_invoice", "invoicing-consignment"}
     screen(page, "desktop-vendor-tiles")
     assert_accessible(page, "vendor workspace tiles")
 
@@ -551,14 +553,22 @@ def test_the_tile_that_needs_action_says_so(page, live_server, cast, orders):
     )
     page.goto(live_server.url + "/vendor/")
     expect(page.locator("[data-list='for_review'] .tile-count")).to_have_text("0")
-    expect(page.locator(".tile-flag")).to_have_count(0)
+    expect(page.locator(".tile-flag")).to_have_count(2)
+    assert flagged_tiles(page) == {"invoicing-ready_to_invoice", "invoicing-consignment"}
+
+
+def flagged_tiles(page) -> set[str]:
+    """The lists whose tiles say "Needs your action"."""
+    return set(page.locator(".tile:has(.tile-flag)").evaluate_all("(tiles) => tiles.map((t) => t.dataset.list)"))
 
 
 def test_the_buyers_action_tile_says_so(page, live_server, cast, orders):
     login(page, live_server.url, "bob", "pw-bob")
     page.goto(live_server.url + "/buyer/")
     expect(page.locator("[data-list='requiring_action'] .tile-flag")).to_be_visible()
-    expect(page.locator(".tile-flag")).to_have_count(1)
+    # ... and the invoices on hold after the match, which wait for accounts payable.
+    expect(page.locator(".tile-flag")).to_have_count(2)
+    assert flagged_tiles(page) == {"requiring_action", "invoices-on_hold"}
 
 
 def test_sorted_column_shows_its_direction(page, live_server, cast, orders):
