@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 
 from bench.world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, PASSWORD
 from vendorcollab.accounts.models import User
 from vendorcollab.consignment.models import ConsignmentMovement, ConsignmentStock
+from vendorcollab.invoicing.models import COUNTING_STATUSES, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing import selectors
 from vendorcollab.purchasing.models import (
@@ -134,3 +136,54 @@ def test_loading_twice_is_refused_unless_asked_to_skip(bench_data: None) -> None
         call_command("bench_data", vendors=8, pos=600, stdout=_Null())
     call_command("bench_data", vendors=8, pos=600, skip_if_loaded=True, stdout=_Null())
     assert PurchaseOrder.objects.count() == 600
+
+
+def test_invoices_in_every_status_count_against_what_was_received(bench_data: None) -> None:
+    """Every invoice status and both kinds are there, and each PO line's invoiced quantity is what its counting
+    invoices add minus their credit notes, never more than received; the ready-to-invoice flag agrees."""
+    assert set(Invoice.objects.values_list("status", flat=True)) == set(InvoiceStatus.values)
+    assert set(Invoice.objects.values_list("kind", flat=True)) == set(InvoiceKind.values)
+    counted = InvoiceLine.objects.filter(invoice__status__in=COUNTING_STATUSES)
+    invoiced: dict[int, Decimal] = {}
+    for po_line_id, kind, quantity in counted.values_list("po_line_id", "invoice__kind", "quantity"):
+        sign = -1 if kind == InvoiceKind.CREDIT_NOTE else 1
+        invoiced[po_line_id] = invoiced.get(po_line_id, Decimal(0)) + sign * quantity
+    lines = list(
+        PurchaseOrderLine.objects.values_list("pk", "purchase_order_id", "received_quantity", "invoiced_quantity")
+    )
+    assert any(invoiced_quantity for *_, invoiced_quantity in lines)
+    uninvoiced = set()
+    for pk, po_id, received, invoiced_quantity in lines:
+        assert invoiced_quantity == invoiced.get(pk, Decimal(0)), pk
+        assert 0 <= invoiced_quantity <= received, pk
+        if invoiced_quantity < received:
+            uninvoiced.add(po_id)
+    assert set(PurchaseOrder.objects.filter(has_uninvoiced_receipts=True).values_list("pk", flat=True)) == uninvoiced
+    # Ready to invoice and consignment receipts not invoiced both exist: the vendor's first two lists.
+    flagged = PurchaseOrder.objects.filter(has_uninvoiced_receipts=True)
+    assert flagged.filter(origin=Origin.CONSIGNMENT).exists()
+    assert flagged.exclude(origin=Origin.CONSIGNMENT).exists()
+
+
+def test_invoice_history_and_amounts_are_what_the_services_leave(bench_data: None) -> None:
+    lines_with_pos = InvoiceLine.objects.select_related("po_line", "purchase_order")
+    invoices = Invoice.objects.select_related("vendor", "credited_invoice")
+    for invoice in invoices.prefetch_related(Prefetch("lines", lines_with_pos), "events"):
+        events = [(event.from_status, event.to_status) for event in invoice.events.all()]
+        assert events[0] == ("", InvoiceStatus.DRAFT), invoice.number
+        for (_, previous), (source, _) in itertools.pairwise(events):
+            assert previous == source, (invoice.number, events)
+        assert events[-1][1] == invoice.status, invoice.number
+        assert (invoice.status == InvoiceStatus.ON_HOLD) <= bool(invoice.exceptions), invoice.number
+        lines = list(invoice.lines.all())
+        assert [line.line_number for line in lines] == list(range(1, len(lines) + 1))
+        for line in lines:
+            assert line.net_amount == (line.quantity * line.unit_price).quantize(Decimal("0.01")), invoice.number
+            assert line.po_line.purchase_order_id == line.purchase_order_id
+            assert line.purchase_order.vendor_id == invoice.vendor_id
+        assert invoice.line_total == sum(line.net_amount for line in lines)
+        assert invoice.tax_exclusive_total + invoice.tax_total == invoice.tax_inclusive_total == invoice.payable_amount
+        if invoice.is_credit_note:
+            assert invoice.credited_invoice.vendor_id == invoice.vendor_id
+        assert invoice.due_date == invoice.issue_date + dt.timedelta(days=invoice.vendor.payment_terms_days)
+        assert (invoice.status == InvoiceStatus.PAID) == (invoice.payment_date is not None)
