@@ -23,12 +23,21 @@ from functools import partial
 from typing import Any
 
 from django.db import connections
+from django.urls import reverse
 
 from vendorcollab.purchasing.models import VendorResponse
 
 from .client import Client, Response, form_fields
 from .server import Gunicorn, rss_kib
 from .targets import Targets
+
+INVOICE_CREATED = "invoice of 10 POs x 10 lines, created and submitted (API)"
+INVOICE_WARMUP = 3  # each invoice consumes its ten POs, made through the services: a short warm-up is enough
+
+
+def invoices_measured(requests: int) -> int:
+    return max(20, requests // 10)
+
 
 # The budgets of issue 8 (PostgreSQL, 200,000 POs, a 2-core machine): p95 in milliseconds.
 BUDGETS_MS = {
@@ -48,6 +57,13 @@ BUDGETS_MS = {
     "PEPPOL Order Change import, 10 lines": 150,
     "Order Response (T76) written, 50 lines": 60,
     "PDF of a 50-line PO, after the first": 30,
+    # Issue 16: the vendor's invoicing workspace and lists, an invoice of 10 received POs of 10 lines made and
+    # submitted by the vendor's ERP (100 PO lines locked, checked, matched), and its PEPPOL Billing 3 document.
+    "vendor invoicing workspace": 50,
+    "vendor invoice list: ready to invoice": 50,
+    "vendor invoice list: submitted": 50,
+    INVOICE_CREATED: 400,
+    "Invoice (Billing 3) written, 100 lines": 100,
 }
 THROUGHPUT_BUDGET = 150  # vendor workspace requests per second
 MEMORY_GROWTH_LIMIT_KIB = 4096  # per worker, from request 1,000 to request 10,000
@@ -112,9 +128,17 @@ class Runner:
             client.login(username, PASSWORD)
         return client
 
-    def repeat(self, name: str, call: Callable[[], Response], *, expected: int = 200, count: int = 0) -> Measurement:
+    def repeat(
+        self,
+        name: str,
+        call: Callable[[], Response],
+        *,
+        expected: int = 200,
+        count: int = 0,
+        warmup: int | None = None,
+    ) -> Measurement:
         measurement = Measurement(name, expected)
-        for _ in range(self.warmup):
+        for _ in range(self.warmup if warmup is None else warmup):
             call()
         for _ in range(count or self.requests):
             measurement.add(call())
@@ -192,6 +216,29 @@ class Runner:
         )
         self.repeat(
             "PDF of a 50-line PO, after the first", lambda: vendor.get(f"/vendor/purchase-orders/{t.view_po}/pdf/")
+        )
+        self.run_invoicing(vendor, vendor_api)
+
+    def run_invoicing(self, vendor: Client, vendor_api: Client) -> None:
+        self.repeat("vendor invoicing workspace", partial(vendor.get, reverse("vendor:invoicing")))
+        for which, label in (("ready_to_invoice", "ready to invoice"), ("submitted", "submitted")):
+            path = reverse("vendor:invoice_list", args=[which])
+            self.repeat(f"vendor invoice list: {label}", partial(vendor.get, path))
+        bodies = iter(self.targets.invoices)
+        created: list[int] = []
+
+        def create() -> Response:
+            answer = vendor_api.post_json("/api/v1/vendor/invoices", next(bodies))
+            if answer.status == 201:
+                created.append(answer.json()["id"])
+            return answer
+
+        self.repeat(
+            INVOICE_CREATED, create, expected=201, count=invoices_measured(self.requests), warmup=INVOICE_WARMUP
+        )
+        self.repeat(
+            "Invoice (Billing 3) written, 100 lines",
+            lambda: vendor_api.get(f"/api/v1/vendor/invoices/{created[-1]}/ubl"),
         )
 
     def answer_with_changes(self, vendor: Client) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from bench.runner import Runner
+from bench.runner import INVOICE_WARMUP, Runner, invoices_measured
 from bench.server import Gunicorn, prepare_database
 from bench.targets import make_targets
 from bench.world import bench_loaded
@@ -56,6 +56,7 @@ class Command(BaseCommand):
             answers=answers,
             first_renders=options["first_renders"] if "latencies" in only else 0,
             order_changes=changes,
+            invoices=INVOICE_WARMUP + invoices_measured(options["requests"]) if "latencies" in only else 0,
         )
         meta = self._meta(options)
         server_log = Path(options["output"]).with_suffix(".gunicorn.log")
