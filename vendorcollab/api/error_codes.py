@@ -17,6 +17,7 @@ from vendorcollab.accounts.errors import AccountsErrorCode
 from vendorcollab.common.errors import CommonErrorCode
 from vendorcollab.consignment.errors import ConsignmentErrorCode
 from vendorcollab.interop.errors import InteropErrorCode
+from vendorcollab.invoicing.errors import InvoicingErrorCode
 from vendorcollab.notifications.errors import NotificationsErrorCode
 from vendorcollab.partners.errors import PartnersErrorCode
 from vendorcollab.purchasing.errors import PurchasingErrorCode
@@ -33,6 +34,7 @@ ENUMS: tuple[type[StrEnum], ...] = (
     AccountsErrorCode,
     PartnersErrorCode,
     NotificationsErrorCode,
+    InvoicingErrorCode,
 )
 
 # Values deliberately in more than one enum, and why: each app refuses the same thing under the same code.
@@ -40,13 +42,26 @@ SHARED: dict[str, str] = {
     "required": "a required field is missing (purchasing, partners)",
     "invalid_email": "an e-mail address that is not one (partners, the API's user fields)",
     "date_in_past": "a delivery date in the past (a purchase order, a UBL order)",
-    "number_taken": "a PO number already used in the company (a purchase order, a UBL order)",
+    "number_taken": (
+        "a number already used: a PO's in the company (a purchase order, a UBL order), an invoice's in its vendor "
+        "account"
+    ),
     "unsupported_media_type": "a body of another media type (JSON endpoints, the UBL import)",
     "name_required": "a name left empty (API tokens, webhook endpoints)",
     "mfa_required": "two-factor authentication not set up (the accounts middleware answers it for the API)",
     "invalid_unit_code": "a unit code not in UN/ECE Rec 20 (an item of the master data, a purchase order line)",
     "unknown_country": "a country code not in ISO 3166-1 (master data addresses, a purchase order's delivery place)",
     "unknown_endpoint_scheme": "a scheme not in the EAS code list (master data, a purchase order's parties)",
+    # invoicing refuses these as purchasing (or accounts) does, for an invoice instead of a PO
+    "quantity_not_positive": "a quantity of zero or less (a PO line, an invoice line)",
+    "price_negative": "a negative unit price (a PO line, an invoice line)",
+    "unknown_line": "a line number the purchase order does not have (a receipt, an answer, an invoice line)",
+    "no_lines": "a purchase order or an invoice without lines",
+    "invalid_transition": "an action the life cycle does not allow from the status (a PO, an invoice)",
+    "file_too_large": "an attachment above the size limit (a PO, an invoice)",
+    "file_type_not_allowed": "an attachment of a type not allowed (a PO, an invoice)",
+    "file_content_mismatch": "an attachment whose content is not what its name says (a PO, an invoice)",
+    "reason_required": "a refusal without its reason (an account request, an invoice rejection)",
 }
 
 # What authentication and the routers' gates may answer on any authenticated operation: no or a wrong credential,

@@ -396,6 +396,8 @@ def ownership_change_post(
             ReceiptLine.objects.create(receipt=receipt, line=po_lines[number], quantity=line.quantity)
         PurchaseOrderLine.objects.filter(purchase_order=po).update(received_quantity=F("quantity"))
         po = transitions.lock(po)
+        # Received at once, so ready to invoice at once: the vendor's "consignment receipts" list.
+        po.has_uninvoiced_receipts = True
         version = version_freeze(po, actor=actor, kind=VersionKind.CONFIRMATION)
         po.confirmed_version = version
         po.confirmed_at = timezone.now()

@@ -182,6 +182,7 @@ USERS = (
     UserSpec("admin", Role.PROCUREMENT_ADMIN, "Anna", "de Vries", "everything, both companies; back office"),
     UserSpec("agent", Role.PURCHASING_AGENT, "Bram", "Jansen", "every PO; creates, sends, confirms, cancels"),
     UserSpec("clerk", Role.RECEIVING_CLERK, "Chris", "Peeters", "every PO; posts product receipts"),
+    UserSpec("ap", Role.ACCOUNTS_PAYABLE, "Hanna", "Claes", "every submitted invoice; approves, rejects, pays"),
     UserSpec(
         "vendoradmin", Role.VENDOR_ADMIN, "Dana", "Visser", "Fabrikam Supplies in NL01 and BE01",
         vendors=("fabrikam_nl", "fabrikam_be"),
@@ -694,6 +695,9 @@ def run() -> Result:
         from .consignment import ensure_consignment  # imports this module: a top-level import would be circular
 
         ensure_consignment(demo)
+        from .invoicing import ensure_invoices  # the same: it imports this module
+
+        ensure_invoices(demo)
     companies = list(demo.companies.values())
     return Result(
         logins=logins,

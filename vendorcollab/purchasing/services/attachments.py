@@ -21,10 +21,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common import errors as common_errors
 from vendorcollab.common.formatting import size_text
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 
-from ..errors import FieldErrors
 from ..models import Attachment, PurchaseOrder, ResponseDraft, VendorResponse, Visibility
 
 NAME_MAX_LENGTH = 120
@@ -116,7 +116,10 @@ def content_matches(extension: str, head: bytes) -> bool:
     return isinstance(signature, tuple) and head.startswith(signature)
 
 
-def uploads_validate(uploads: Sequence[UploadInput], errors: FieldErrors, *, path: str = "attachments") -> None:
+def uploads_validate(
+    uploads: Sequence[UploadInput], errors: common_errors.FieldErrors, *, path: str = "attachments"
+) -> None:
+    """Add an error per file not taken; ``errors`` may be any app's, as its catalogue has the file codes."""
     limit = settings.ATTACHMENT_MAX_BYTES
     allowed = [extension.lower() for extension in settings.ATTACHMENT_ALLOWED_TYPES]
     for index, upload in enumerate(uploads):

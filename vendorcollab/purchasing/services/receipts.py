@@ -53,6 +53,8 @@ def receipt_post(
             )
             po_lines[entry.line_number].received_quantity += entry.quantity
         complete = all(line.is_fully_received for line in po_lines.values())
+        # Something received is something to invoice: the vendor's "ready to invoice" list (invoicing clears it).
+        po.has_uninvoiced_receipts = True
         transitions.transition(
             po,
             Action.RECEIVE,

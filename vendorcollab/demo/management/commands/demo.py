@@ -61,6 +61,7 @@ def closing_text(base: str) -> list[str]:
         f"Open {base}/ and sign in with one of the logins above:",
         "  vendor, vendor2, vendor3  the vendor portal: purchase orders to answer, confirmed orders, history",
         "  agent, clerk              the buyer's side: create and send orders, process answers, post receipts",
+        "  ap                        accounts payable: approve, reject and record payment of vendor invoices",
         "  admin, vendoradmin        first set up an authenticator app (two-factor sign-in is required for admins)",
         f"The back office is at {base}/admin/ (admin). {mail_text()}",
     ]
