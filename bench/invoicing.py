@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
+from vendorcollab.common.formatting import plain_number
 from vendorcollab.invoicing.models import (
     ExceptionKind,
     Invoice,
@@ -90,6 +92,10 @@ class ReceivedLine:
 
 def _money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _price(cents: int) -> str:
+    return plain_number(Decimal(cents) / 100)
 
 
 def tax_cents(taxable_cents: int) -> int:
@@ -178,8 +184,9 @@ class Bill:
                     {
                         "line_number": index + 1,
                         "kind": ExceptionKind.PRICE.value,
-                        "expected": _money(line.price_cents),
-                        "actual": _money(price),
+                        # Prices as the match writes them (``plain_number``), totals with their two decimals.
+                        "expected": _price(line.price_cents),
+                        "actual": _price(price),
                     }
                 )
             net = line.quantity * price

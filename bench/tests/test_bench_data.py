@@ -10,10 +10,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Prefetch, Sum
 
-from bench.world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, PASSWORD
+from bench.world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, PASSWORD, PAYABLES_USER
 from vendorcollab.accounts.models import User
 from vendorcollab.consignment.models import ConsignmentMovement, ConsignmentStock
+from vendorcollab.invoicing import selectors as invoicing_selectors
+from vendorcollab.invoicing.amounts import invoice_totals, line_net_amount
 from vendorcollab.invoicing.models import COUNTING_STATUSES, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
+from vendorcollab.invoicing.services.entry import order_net_price
+from vendorcollab.invoicing.services.matching import match
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing import selectors
 from vendorcollab.purchasing.models import (
@@ -138,6 +143,17 @@ def test_loading_twice_is_refused_unless_asked_to_skip(bench_data: None) -> None
     assert PurchaseOrder.objects.count() == 600
 
 
+def test_the_big_vendor_and_the_buyer_see_every_invoice_list_filled(bench_data: None) -> None:
+    user = User.objects.get(username=BIG_VENDOR_USER)
+    counts = invoicing_selectors.vendor_invoice_counts(user)
+    assert all(counts[which] > 0 for which in VendorInvoiceList), counts
+    for which in VendorInvoiceList:
+        assert invoicing_selectors.vendor_invoice_page(actor=user, which=which).count() == counts[which]
+    payables = User.objects.get(username=PAYABLES_USER)
+    buyer_counts = invoicing_selectors.buyer_invoice_counts(payables)
+    assert all(buyer_counts[which] > 0 for which in BuyerInvoiceList), buyer_counts
+
+
 def test_invoices_in_every_status_count_against_what_was_received(bench_data: None) -> None:
     """Every invoice status and both kinds are there, and each PO line's invoiced quantity is what its counting
     invoices add minus their credit notes, never more than received; the ready-to-invoice flag agrees."""
@@ -165,6 +181,10 @@ def test_invoices_in_every_status_count_against_what_was_received(bench_data: No
     assert flagged.exclude(origin=Origin.CONSIGNMENT).exists()
 
 
+TOTALS = ("line_total", "allowance_total", "charge_total", "tax_exclusive_total", "tax_total", "tax_inclusive_total")
+TOTALS += ("payable_amount",)
+
+
 def test_invoice_history_and_amounts_are_what_the_services_leave(bench_data: None) -> None:
     lines_with_pos = InvoiceLine.objects.select_related("po_line", "purchase_order")
     invoices = Invoice.objects.select_related("vendor", "credited_invoice")
@@ -175,14 +195,20 @@ def test_invoice_history_and_amounts_are_what_the_services_leave(bench_data: Non
             assert previous == source, (invoice.number, events)
         assert events[-1][1] == invoice.status, invoice.number
         assert (invoice.status == InvoiceStatus.ON_HOLD) <= bool(invoice.exceptions), invoice.number
+        assert (invoice.status == InvoiceStatus.REJECTED) == bool(invoice.reject_reason), invoice.number
         lines = list(invoice.lines.all())
         assert [line.line_number for line in lines] == list(range(1, len(lines) + 1))
         for line in lines:
-            assert line.net_amount == (line.quantity * line.unit_price).quantize(Decimal("0.01")), invoice.number
+            assert line.net_amount == line_net_amount(line.quantity, line.unit_price), invoice.number
             assert line.po_line.purchase_order_id == line.purchase_order_id
             assert line.purchase_order.vendor_id == invoice.vendor_id
-        assert invoice.line_total == sum(line.net_amount for line in lines)
-        assert invoice.tax_exclusive_total + invoice.tax_total == invoice.tax_inclusive_total == invoice.payable_amount
+            assert line.order_unit_price == order_net_price(line.po_line), invoice.number
+        # The totals exactly as the services store them (EN 16931, ``amounts``).
+        totals = invoice_totals(lines)
+        stored = [getattr(invoice, name) for name in TOTALS]
+        assert stored == [getattr(totals, name) for name in TOTALS], invoice.number
+        if invoice.status != InvoiceStatus.DRAFT:
+            assert invoice.exceptions == match(invoice, lines), invoice.number  # what the submit's match found
         if invoice.is_credit_note:
             assert invoice.credited_invoice.vendor_id == invoice.vendor_id
         assert invoice.due_date == invoice.issue_date + dt.timedelta(days=invoice.vendor.payment_terms_days)
