@@ -32,7 +32,7 @@ from vendorcollab.purchasing.services import (
     receipt_post,
 )
 
-from .world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, CLERK_USER
+from .world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, CLERK_USER, PAYABLES_USER
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Targets:
     vendor_user: User
     agent: User
     clerk: User
+    payables: User  # accounts payable: the buyer's invoice pages
     big_vendor: Vendor
     vendor_token: str
     agent_token: str
@@ -121,6 +122,7 @@ def make_targets(*, answers: int, first_renders: int, order_changes: int = 0, in
     vendor_user = User.objects.get(username=BIG_VENDOR_USER)
     agent = User.objects.get(username=AGENT_USER)
     clerk = User.objects.get(username=CLERK_USER)
+    payables = User.objects.get(username=PAYABLES_USER)
     big = Vendor.objects.select_related("company").get(number=BIG_VENDOR_NUMBER)
     fifty = [
         purchase_order_with_lines(agent=agent, vendor=big, count=50).pk for _ in range(1 + answers + first_renders)
@@ -131,6 +133,7 @@ def make_targets(*, answers: int, first_renders: int, order_changes: int = 0, in
         vendor_user=vendor_user,
         agent=agent,
         clerk=clerk,
+        payables=payables,
         big_vendor=big,
         vendor_token=token_issue(actor=vendor_user, name="bench")[1],
         agent_token=token_issue(actor=agent, name="bench")[1],
