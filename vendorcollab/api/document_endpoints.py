@@ -50,7 +50,10 @@ class DocumentOut(OutSchema):
 
     id: int
     direction: DirectionIn = Field(description="`outbound`: written by the portal; `inbound`: given to it.")
-    transaction: Transaction = Field(description="The PEPPOL BIS Ordering 3 transaction: T01, T114, T115, T76, T116.")
+    transaction: Transaction = Field(
+        description="The PEPPOL transaction: BIS Ordering 3 T01, T114, T115, T76, T116; BIS Billing 3 T10 (Invoice), "
+        "T14 (Credit Note)."
+    )
     document_id: str = Field(description="The document's own `cbc:ID`.")
     created_at: datetime
     company: int | None
@@ -58,6 +61,7 @@ class DocumentOut(OutSchema):
     purchase_order: int | None
     version: int | None = Field(description="The number of the PO's version the document belongs to.")
     response: int | None = Field(description="The vendor response the document belongs to.")
+    invoice: int | None = Field(None, description="The invoice or credit note the document belongs to.")
     status: InboundStatus | None = Field(description="Inbound only: `taken` or `refused`.")
     reasons: list[ReasonOut] = Field(description="Inbound and refused only: why.")
     xml_url: str = Field(description="Where the document's XML is.")
@@ -76,6 +80,7 @@ class DocumentOut(OutSchema):
             purchase_order=document.purchase_order_id,
             version=document.version.number if document.version else None,
             response=document.response_id,
+            invoice=document.invoice_id,
             status=InboundStatus(document.status) if document.status else None,
             reasons=[
                 ReasonOut.model_construct(
@@ -248,6 +253,10 @@ def document_create(request: HttpRequest) -> Status[DocumentOut]:
 @answers(DOCUMENT_IMPORT)
 def vendor_document_create(request: HttpRequest) -> Status[DocumentOut]:
     """An Order Response (T76) or Order Response Advanced (T116), `Content-Type: application/xml`: the vendor's
-    answer to the latest version, once, through the same service as the pages. Taken: 201 with the log's entry.
+    answer to the latest version, once, through the same service as the pages. An Invoice (T10) or Credit Note
+    (T14) in PEPPOL BIS Billing 3: created and submitted through the same service as the pages (origin `ubl`), the
+    vendor account from `AccountingSupplierParty`, the company from `AccountingCustomerParty`, the PO from
+    `OrderReference` (else `BuyerReference`), each line from `OrderLineReference/LineID` (else its own `ID`); its
+    totals must be the ones EN 16931 gives (`ubl_total_differs`). Taken: 201 with the log's entry (its `invoice`).
     Refused: the error shape, and the log keeps the document with the reasons."""
     return _take(request, "vendor/documents")

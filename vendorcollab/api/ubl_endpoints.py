@@ -23,7 +23,7 @@ from vendorcollab.accounts.models import PURCHASING_ROLES
 from vendorcollab.common.request_limits import RequestTooLarge, request_too_large
 from vendorcollab.interop import selectors
 from vendorcollab.interop.errors import unsupported_media_type
-from vendorcollab.interop.inbound import FROM_BUYER, take_document
+from vendorcollab.interop.inbound import FROM_BUYER, ORDER_RESPONSES, take_document
 from vendorcollab.interop.ubl_reader import max_bytes
 from vendorcollab.interop.ubl_writer import ubl_order, ubl_order_response
 from vendorcollab.purchasing import selectors as purchasing_selectors
@@ -140,7 +140,7 @@ def vendor_document_inbound(request: HttpRequest) -> Status[VendorResponseOut | 
     to an older version a 409 `ubl_outdated_version`, an order the vendor does not have a 404 `ubl_unknown_order`,
     another transaction or profile a 422."""
     user = actor(request)
-    taken = take_document(actor=user, xml=_xml_body(request))
+    taken = take_document(actor=user, xml=_xml_body(request), accept=ORDER_RESPONSES)
     if taken.response is None:
         return Status(202, None)  # AB: acknowledged, answered later
     response = taken.response

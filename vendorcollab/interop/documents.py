@@ -1,16 +1,19 @@
 """The document log: its services (log an inbound document, store the outbound ones after commit, mark exports)
 and its selectors (the feed and the pages, scoped to the actor).
 
-Outbound documents are written by a task queued after the commit of a send, a cancellation or a vendor's answer
-(``interop.subscribers``), never inside the row lock of the change: the writer reads the committed version or
-response, and a writer that fails leaves the change itself alone. A task that runs twice stores its documents once
-(``Document.source``). Each new document, either way, is announced as ``document.created`` for the webhooks.
+Outbound documents are written by a task queued after the commit of a send, a cancellation, a vendor's answer or a
+submitted invoice (``interop.subscribers``), never inside the row lock of the change: the writer reads the committed
+version, response or invoice, and a writer that fails leaves the change itself alone; it leaves a refused entry in
+the log instead, with the error, so that a person sees that the document is missing. A task that runs twice stores
+its documents once (``Document.source``). Each new document, either way, is announced as ``document.created`` for
+the webhooks.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +23,7 @@ from django.utils import timezone, translation
 
 from vendorcollab.common.errors import AppError
 from vendorcollab.common.events import Event, publish
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing import selectors as purchasing_selectors
 from vendorcollab.purchasing.errors import not_found
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
@@ -32,6 +36,9 @@ if TYPE_CHECKING:
     from vendorcollab.partners.models import Company, Vendor
 
 REASON_MESSAGE_MAX = 1000
+WRITER_FAILED = "writer_failed"
+
+logger = logging.getLogger(__name__)
 
 
 # --- services ---------------------------------------------------------------------------------------------------
@@ -61,14 +68,17 @@ def document_log_inbound(
     purchase_order: PurchaseOrder | None = None,
     version: PurchaseOrderVersion | None = None,
     response: VendorResponse | None = None,
+    invoice: Invoice | None = None,
 ) -> Document:
     """Log a document given to the portal (API, ``import_ubl``), taken or refused with its ``reasons``
     (``[{"code", "message"}]``, see ``reasons_from_error``). Call it outside the import's transaction, so that a
-    refusal, which rolls the import back, is logged all the same. Company and vendor account default to the PO's.
+    refusal, which rolls the import back, is logged all the same. Company and vendor account default to the PO's,
+    else the invoice's.
     """
-    if purchase_order is not None:
-        company = company or purchase_order.company
-        vendor = vendor or purchase_order.vendor
+    for owner in (purchase_order, invoice):
+        if owner is not None:
+            company = company or owner.company
+            vendor = vendor or owner.vendor
     with transaction.atomic():
         document = Document.objects.create(
             direction=Direction.INBOUND,
@@ -82,6 +92,7 @@ def document_log_inbound(
             purchase_order=purchase_order,
             version=version,
             response=response,
+            invoice=invoice,
             actor=actor,
         )
         publish(Event.DOCUMENT_CREATED, document=document.pk)
@@ -92,12 +103,15 @@ def documents_store_outbound(
     *,
     source: str,
     documents: Iterable[outbound.OutboundDocument],
-    purchase_order: PurchaseOrder,
+    purchase_order: PurchaseOrder | None = None,
     version: PurchaseOrderVersion | None = None,
     response: VendorResponse | None = None,
+    invoice: Invoice | None = None,
 ) -> list[Document]:
     """Store the documents written for ``source`` (``"version:12"``), once: a second call for the same source
-    stores nothing new and returns what is there."""
+    stores nothing new and returns what is there. Company and vendor account are the PO's, else the invoice's."""
+    owner = purchase_order or invoice
+    assert owner is not None, "an outbound document belongs to a purchase order or an invoice"
     stored: list[Document] = []
     with transaction.atomic():
         for written in documents:
@@ -108,11 +122,12 @@ def documents_store_outbound(
                         transaction=str(written.transaction),
                         document_id=written.document_id[:200],
                         xml=bytes(written.xml),
-                        company_id=purchase_order.company_id,
-                        vendor_id=purchase_order.vendor_id,
+                        company_id=owner.company_id,
+                        vendor_id=owner.vendor_id,
                         purchase_order=purchase_order,
                         version=version,
                         response=response,
+                        invoice=invoice,
                         source=source,
                     )
             except IntegrityError:
@@ -122,13 +137,50 @@ def documents_store_outbound(
     return stored
 
 
+def _written(
+    write: Callable[[], list[outbound.OutboundDocument]],
+    *,
+    source: str,
+    owner: PurchaseOrder | Invoice,
+    transaction_code: str = "",
+    document_id: str = "",
+) -> list[outbound.OutboundDocument]:
+    """What ``write`` writes; when it raises, nothing, and a refused entry in the log with the error instead (the
+    change it tells of stands). Without it the failure would live only in a task result that nobody reads."""
+    try:
+        return write()
+    except Exception as error:
+        logger.exception("writing the outbound documents of %s failed", source)
+        reason = {"code": WRITER_FAILED, "message": f"{type(error).__name__}: {error}"[:REASON_MESSAGE_MAX]}
+        try:
+            with transaction.atomic():
+                Document.objects.create(
+                    direction=Direction.OUTBOUND,
+                    transaction=transaction_code,
+                    document_id=document_id[:200],
+                    xml=b"",
+                    status=InboundStatus.REFUSED,
+                    reasons=[reason],
+                    company_id=owner.company_id,
+                    vendor_id=owner.vendor_id,
+                    purchase_order=owner if isinstance(owner, PurchaseOrder) else None,
+                    invoice=owner if isinstance(owner, Invoice) else None,
+                    # Its own source, so that the document written by a later run is stored beside it.
+                    source=f"{source}:refused",
+                )
+        except IntegrityError:
+            pass  # a retry that failed the same way: logged once
+        return []
+
+
 def outbound_for_version_sent(*, purchase_order_id: int, version_number: int) -> list[Document]:
     """The Order or Order Change of a version just sent (run by the task queued after the send's commit)."""
     po = PurchaseOrder.objects.select_related("company", "vendor").get(pk=purchase_order_id)
     version = purchasing_selectors.version_get(purchase_order=po, number=version_number)
+    source = f"version:{version.pk}"
     return documents_store_outbound(
-        source=f"version:{version.pk}",
-        documents=outbound.documents_for_version_sent(version),
+        source=source,
+        documents=_written(lambda: outbound.documents_for_version_sent(version), source=source, owner=po),
         purchase_order=po,
         version=version,
     )
@@ -137,9 +189,10 @@ def outbound_for_version_sent(*, purchase_order_id: int, version_number: int) ->
 def outbound_for_cancellation(*, purchase_order_id: int) -> list[Document]:
     """The Order Cancellation of a PO just cancelled (none for a PO the vendor never received)."""
     po = PurchaseOrder.objects.select_related("company", "vendor", "latest_version").get(pk=purchase_order_id)
+    source = f"cancellation:{po.pk}"
     return documents_store_outbound(
-        source=f"cancellation:{po.pk}",
-        documents=outbound.documents_for_cancellation(po),
+        source=source,
+        documents=_written(lambda: outbound.documents_for_cancellation(po), source=source, owner=po),
         purchase_order=po,
         version=po.latest_version,
     )
@@ -154,13 +207,30 @@ def outbound_for_response(*, response_id: int) -> list[Document]:
     version = purchasing_selectors.version_get(purchase_order=po, number=row.version.number)
     response = version.response  # prefetched with its lines by ``version_get``
     response.version = version
+    source = f"response:{response.pk}"
     return documents_store_outbound(
-        source=f"response:{response.pk}",
-        documents=outbound.documents_for_response(response),
+        source=source,
+        documents=_written(lambda: outbound.documents_for_response(response), source=source, owner=po),
         purchase_order=po,
         version=version,
         response=response,
     )
+
+
+def outbound_for_invoice(*, invoice_id: int) -> list[Document]:
+    """The Invoice or Credit Note of an invoice just submitted, filed under its PO when it invoices one."""
+    invoice = invoice_for_document(invoice_id=invoice_id)
+    pos = {line.purchase_order_id: line.purchase_order for line in invoice.lines.all()}
+    source = f"invoice:{invoice.pk}"
+    written = _written(
+        lambda: outbound.documents_for_invoice(invoice),
+        source=source,
+        owner=invoice,
+        transaction_code=outbound.transaction_of_invoice(invoice).value,
+        document_id=invoice.number,
+    )
+    only_po = next(iter(pos.values())) if len(pos) == 1 else None
+    return documents_store_outbound(source=source, documents=written, purchase_order=only_po, invoice=invoice)
 
 
 def export_file_name(document: Document) -> str:
@@ -252,10 +322,21 @@ def document_get(*, actor: User, pk: int) -> Document:
 
 def documents_to_export(*, since: datetime | None = None, limit: int = 1000) -> list[Document]:
     """Outbound documents not yet exported, oldest first (for ``manage.py export_documents``)."""
-    rows = Document.objects.filter(direction=Direction.OUTBOUND, exported_at__isnull=True)
+    # A refused one has no XML: its writer failed, and the log shows why.
+    rows = Document.objects.filter(direction=Direction.OUTBOUND, exported_at__isnull=True, status="")
     if since is not None:
         rows = rows.filter(created_at__gte=since)
     return list(rows.order_by("created_at", "pk")[:limit])
+
+
+def invoice_for_document(*, invoice_id: int) -> Invoice:
+    """An invoice with everything its document is written from, in a fixed number of queries (for the task after
+    its submit's commit, which acts for nobody: scoping is the faces' business)."""
+    return (
+        Invoice.objects.select_related("vendor", "company", "credited_invoice")
+        .prefetch_related("lines__po_line__item", "lines__purchase_order", "charges", "attachments")
+        .get(pk=invoice_id)
+    )
 
 
 def document_facts(document: Document) -> dict[str, Any]:
@@ -271,6 +352,7 @@ def document_facts(document: Document) -> dict[str, Any]:
         "purchase_order": document.purchase_order_id,
         "version": document.version_id,
         "response": document.response_id,
+        "invoice": document.invoice_id,
         "status": document.status or None,
         "reasons": document.reasons,
     }

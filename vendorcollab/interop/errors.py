@@ -57,6 +57,9 @@ class InteropErrorCode(StrEnum):
     UBL_INVALID_CODE = "ubl_invalid_code"
     UBL_NO_RESPONSE_EXPECTED = "ubl_no_response_expected"
     UBL_NOT_FOR_THIS_ENDPOINT = "ubl_not_for_this_endpoint"
+    UBL_NOT_SUPPORTED = "ubl_not_supported"
+    UBL_TOTAL_DIFFERS = "ubl_total_differs"
+    UBL_UNKNOWN_INVOICE = "ubl_unknown_invoice"
 
 
 # Codes are part of the API contract: clients switch on them. Add codes; never rename one.
@@ -117,6 +120,14 @@ MESSAGES: dict[str, Promise] = {
         "Purchase order %(value)s was ordered without a response (order only): it is not answered."
     ),
     InteropErrorCode.UBL_NOT_FOR_THIS_ENDPOINT: _("A %(transaction)s is not taken here: %(where)s."),
+    InteropErrorCode.UBL_NOT_SUPPORTED: _(
+        "The portal does not take “%(value)s” here: an invoice's amount due is its total, a correction is a credit "
+        "note, and a line's price is net of its allowances and charges."
+    ),
+    InteropErrorCode.UBL_TOTAL_DIFFERS: _(
+        "The document says %(value)s, but its lines, allowances and charges come to %(computed)s (EN 16931)."
+    ),
+    InteropErrorCode.UBL_UNKNOWN_INVOICE: _("This vendor account has no invoice %(value)s to credit."),
     # several problems at once; and a problem the purchasing rules found, placed on its element
     CommonErrorCode.INVALID_INPUT: _("The document has %(count)s problems. The first: %(element)s: %(problem)s"),
     "element_problem": _("%(element)s: %(problem)s"),

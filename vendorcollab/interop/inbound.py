@@ -1,9 +1,10 @@
-"""The one way in for PEPPOL BIS Ordering 3 documents: read, dispatch on the transaction, log.
+"""The one way in for PEPPOL BIS Ordering 3 and Billing 3 documents: read, dispatch on the transaction, log.
 
 ``import_document`` reads any document the portal takes (Order T01, Order Change T114, Order Cancellation T115 from
-the buyer's ERP; Order Response T76 and Order Response Advanced T116 from the vendor's ERP) and hands it to the
-service of its transaction. Which side may send which is fixed here: a buyer's user may not answer an order by
-document, a vendor's user may not order. Every refusal is an ``AppError`` in the API's shape, naming the element.
+the buyer's ERP; Order Response T76, Order Response Advanced T116, Invoice T10 and Credit Note T14 from the vendor's
+ERP) and hands it to the service of its transaction. Which side may send which is fixed here: a buyer's user may
+not answer an order or invoice by document, a vendor's user may not order. Every refusal is an ``AppError`` in the
+API's shape, naming the element.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from vendorcollab.purchasing.errors import refused
 
 from .documents import document_log_inbound, reasons_from_error
 from .errors import MESSAGES, InteropErrorCode, UnreadableDocument
+from .inbound_invoice import invoice_import
+from .invoice_reader import InvoiceDoc, read_invoice
 from .models import Direction, InboundStatus
 from .models import Document as LoggedDocument
 from .services import order_import
 from .services_inbound import Taken, order_cancellation_import, order_change_import, order_response_import
 from .ubl_reader import (
+    BILLING_TRANSACTIONS,
     NS,
     CancellationDoc,
     Document,
@@ -35,7 +39,8 @@ from .ubl_reader import (
 )
 
 FROM_BUYER = frozenset({Transaction.ORDER, Transaction.ORDER_CHANGE, Transaction.ORDER_CANCELLATION})
-FROM_VENDOR = frozenset({Transaction.ORDER_RESPONSE, Transaction.ORDER_RESPONSE_ADVANCED})
+ORDER_RESPONSES = frozenset({Transaction.ORDER_RESPONSE, Transaction.ORDER_RESPONSE_ADVANCED})
+FROM_VENDOR = ORDER_RESPONSES | {Transaction.INVOICE, Transaction.CREDIT_NOTE}
 
 
 def import_document(*, actor: User, xml: bytes) -> LoggedDocument:
@@ -53,7 +58,7 @@ def take_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] | N
     the same parties changes nothing and answers as the first time did (an Order taken twice stays a 409
     ``number_taken``, as the order number says it is the same order)."""
     transaction: Transaction | None = None
-    document: Document | None = None
+    document: Document | InvoiceDoc | None = None
     try:
         root = parse(xml)
         transaction = transaction_of(root)
@@ -63,6 +68,10 @@ def take_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] | N
         allowed = side & accept if accept is not None else side
         if transaction not in allowed:
             raise _wrong_side(transaction, allowed)
+        if transaction in BILLING_TRANSACTIONS:
+            document, invoice_errors = read_invoice(xml)
+            taken = invoice_import(actor=actor, document=document, errors=invoice_errors)
+            return replace(taken, document=_log(actor, xml, transaction, document, InboundStatus.TAKEN, taken=taken))
         document, errors = read_document(xml)
         earlier = _taken_before(actor, transaction, document)
         if earlier is not None:
@@ -119,7 +128,7 @@ def _log(
     actor: User,
     xml: bytes,
     transaction: Transaction | None,
-    document: Document | None,
+    document: Document | InvoiceDoc | None,
     status: InboundStatus,
     *,
     reasons: list[dict[str, str]] | None = None,
@@ -128,6 +137,7 @@ def _log(
     """The document in the log; the import's own transaction is over (committed or rolled back) by now."""
     po = taken.purchase_order if taken else None
     response = taken.response if taken else None
+    invoice = taken.invoice if taken else None
     return document_log_inbound(
         actor=actor,
         transaction_code=transaction.value if transaction else "",
@@ -138,6 +148,7 @@ def _log(
         purchase_order=po,
         version=(response.version if response else po.latest_version) if po else None,
         response=response,
+        invoice=invoice,
     )
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.partners.models import Company, Vendor
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
 
@@ -29,9 +30,13 @@ TRANSACTION_CHOICES = [
     (Transaction.T115.value, _("Order Cancellation (T115)")),
     (Transaction.T76.value, _("Order Response (T76)")),
     (Transaction.T116.value, _("Order Response Advanced (T116)")),
+    (Transaction.T10.value, _("Invoice (T10)")),
+    (Transaction.T14.value, _("Credit Note (T14)")),
 ]
 # The transactions a vendor (or its ERP) sends; the others are the buyer's.
-VENDOR_TRANSACTIONS = frozenset({Transaction.T76.value, Transaction.T116.value})
+VENDOR_TRANSACTIONS = frozenset(
+    {Transaction.T76.value, Transaction.T116.value, Transaction.T10.value, Transaction.T14.value}
+)
 
 
 class Direction(models.TextChoices):
@@ -83,9 +88,13 @@ class Document(models.Model):
     response = models.ForeignKey(
         VendorResponse, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("response")
     )
+    invoice = models.ForeignKey(
+        Invoice, models.SET_NULL, null=True, blank=True, related_name="documents", verbose_name=_("invoice")
+    )
     xml = models.BinaryField(_("XML"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Inbound only: whether the portal took the document, and if not, why ([{"code", "message"}, ...]).
+    # Inbound: whether the portal took the document, and if not, why ([{"code", "message"}, ...]). Outbound: blank,
+    # or refused when its writer failed (no XML; the reasons say what failed), so that a person sees it.
     status = models.CharField(_("status"), max_length=10, choices=InboundStatus.choices, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     # Who gave the portal an inbound document (the API user or the import command's user).
@@ -122,8 +131,9 @@ class Document(models.Model):
                 name="document_once_per_source",
             ),
             models.CheckConstraint(
-                condition=Q(direction="outbound", status="") | Q(direction="inbound", status__in=["taken", "refused"]),
-                name="document_status_inbound_only",
+                condition=Q(direction="outbound", status__in=["", "refused"])
+                | Q(direction="inbound", status__in=["taken", "refused"]),
+                name="document_status_known",
             ),
         ]
 

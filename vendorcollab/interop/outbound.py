@@ -1,4 +1,5 @@
-"""The one entry point for outbound PEPPOL documents: which transactions a send, a cancel or an answer produces.
+"""The one entry point for outbound PEPPOL documents: which transactions a send, a cancel, an answer or an invoice
+produces.
 
 The document log calls these after commit with objects fetched through ``interop.selectors`` (lines, charges, notes
 and response lines prefetched); each returns the documents to store and deliver, in order, possibly none.
@@ -11,6 +12,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing.models import (
     EventKind,
     POStatus,
@@ -31,16 +33,19 @@ from .writers import (
     ubl_order_response,
 )
 from .writers.common import is_advanced
+from .writers.invoice import invoice_document_id, ubl_credit_note, ubl_invoice
 
 
 class Transaction(StrEnum):
-    """The transactions of PEPPOL BIS Ordering 3 that the portal writes and reads."""
+    """The transactions of PEPPOL BIS Ordering 3 and Billing 3 that the portal writes and reads."""
 
     T01 = "T01"  # Order
     T114 = "T114"  # Order Change
     T115 = "T115"  # Order Cancellation
     T76 = "T76"  # Order Response
     T116 = "T116"  # Order Response Advanced
+    T10 = "T10"  # Invoice (Billing 3)
+    T14 = "T14"  # Credit Note (Billing 3)
 
 
 @dataclass(frozen=True)
@@ -81,3 +86,16 @@ def documents_for_response(response: VendorResponse) -> list[OutboundDocument]:
         return []
     transaction = Transaction.T116 if is_advanced_response(response) else Transaction.T76
     return [OutboundDocument(transaction, response_document_id(response), ubl_order_response(response))]
+
+
+def transaction_of_invoice(invoice: Invoice) -> Transaction:
+    return Transaction.T14 if invoice.is_credit_note else Transaction.T10
+
+
+def documents_for_invoice(invoice: Invoice) -> list[OutboundDocument]:
+    """The Invoice (T10) of a submitted invoice, the Credit Note (T14) of a submitted credit note; nothing for a
+    draft, which the buyer has not seen."""
+    if invoice.is_draft:
+        return []
+    document = ubl_credit_note(invoice) if invoice.is_credit_note else ubl_invoice(invoice)
+    return [OutboundDocument(transaction_of_invoice(invoice), invoice_document_id(invoice), document)]

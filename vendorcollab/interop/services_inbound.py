@@ -28,6 +28,7 @@ from django.db.models import Q
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common.errors import AppError, Conflict, NotFound, ValidationFailed
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing import transitions
 from vendorcollab.purchasing.errors import PurchasingErrorCode, refused
 from vendorcollab.purchasing.models import (
@@ -66,11 +67,12 @@ CHANGE_ADDED, CHANGE_DELETED, CHANGE_CHANGED, CHANGE_NONE = "1", "2", "3", "4"
 
 @dataclass(frozen=True)
 class Taken:
-    """What an inbound document did: the PO it concerns, the answer it stored, and whether it changed anything
-    (False for a document taken before: imports are idempotent)."""
+    """What an inbound document did: the PO it concerns, the answer or invoice it stored, and whether it changed
+    anything (False for a document taken before: imports are idempotent)."""
 
     purchase_order: PurchaseOrder
     response: VendorResponse | None = None
+    invoice: Invoice | None = None
     changed: bool = True
     # A new purchase order (an Order), rather than a change to one.
     created: bool = False

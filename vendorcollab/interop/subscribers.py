@@ -1,4 +1,5 @@
-"""Subscribers to the domain events: a send, a cancellation and a vendor's answer queue their outbound documents.
+"""Subscribers to the domain events: a send, a cancellation, a vendor's answer and a submitted invoice or credit note
+queue their outbound documents.
 
 They run after the commit of the change (``common.events.publish``), so the documents are written from what was
 committed and never inside the change's row lock.
@@ -28,3 +29,8 @@ def queue_response(payload: Payload) -> None:
     tasks.write_outbound_documents.enqueue(
         kind="answered", purchase_order=payload["purchase_order"], response=payload["response"]
     )
+
+
+@subscribe(Event.INVOICE_SUBMITTED)
+def queue_invoice(payload: Payload) -> None:
+    tasks.write_outbound_documents.enqueue(kind="invoiced", invoice=payload["invoice_id"])

@@ -30,6 +30,8 @@ ORDER_NS = "urn:oasis:names:specification:ubl:schema:xsd:Order-2"
 ORDER_CHANGE_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderChange-2"
 ORDER_CANCELLATION_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderCancellation-2"
 ORDER_RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderResponse-2"
+INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NS = {"cac": CAC, "cbc": CBC}
@@ -68,19 +70,23 @@ ATTACHMENTS_MAX = 20
 
 
 class Transaction(StrEnum):
-    """The PEPPOL BIS Ordering 3 transactions the portal reads, by their CustomizationID's name."""
+    """The PEPPOL BIS Ordering 3 and Billing 3 transactions the portal reads, by their CustomizationID's name."""
 
     ORDER = "T01"
     ORDER_CHANGE = "T114"
     ORDER_CANCELLATION = "T115"
     ORDER_RESPONSE = "T76"
     ORDER_RESPONSE_ADVANCED = "T116"
+    INVOICE = "T10"
+    CREDIT_NOTE = "T14"
 
 
 PEPPOL = "urn:fdc:peppol.eu:poacc"
 ORDERING = f"{PEPPOL}:bis:ordering:3"
 ORDER_ONLY = f"{PEPPOL}:bis:order_only:3"
 ADVANCED_ORDERING = f"{PEPPOL}:bis:advanced_ordering:3"
+BILLING_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+BILLING = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 # Per transaction: its root element, its CustomizationID and the profiles it may travel in (BIS Ordering 3, 3.1).
 TRANSACTIONS: dict[Transaction, tuple[tuple[str, str], str, frozenset[str]]] = {
     Transaction.ORDER: (
@@ -108,7 +114,10 @@ TRANSACTIONS: dict[Transaction, tuple[tuple[str, str], str, frozenset[str]]] = {
         f"{PEPPOL}:trns:order_response_advanced:3",
         frozenset({ADVANCED_ORDERING}),
     ),
+    Transaction.INVOICE: ((INVOICE_NS, "Invoice"), BILLING_CUSTOMIZATION, frozenset({BILLING})),
+    Transaction.CREDIT_NOTE: ((CREDIT_NOTE_NS, "CreditNote"), BILLING_CUSTOMIZATION, frozenset({BILLING})),
 }
+BILLING_TRANSACTIONS = frozenset({Transaction.INVOICE, Transaction.CREDIT_NOTE})
 
 
 # A substitute's item number: the seller's own, else the standard (GTIN), else the buyer's.

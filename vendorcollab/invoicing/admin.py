@@ -52,3 +52,9 @@ class InvoiceAdmin(ReadOnlyAdmin):
     search_fields = ["number", "vendor__name", "vendor__number"]
     list_select_related = ["vendor", "company"]
     inlines = [LineInline, ChargeInline, NoteInline, AttachmentInline, EventInline]
+
+
+# The parts of an invoice, each with its own read-only list too, so that the back office can find a line, a note or
+# a file across invoices (a PO line's invoices, a buyer's notes).
+for model in (InvoiceLine, InvoiceCharge, InvoiceNote, InvoiceAttachment, InvoiceEvent):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -416,10 +416,15 @@ def version_pdf_response(
             version=version, language=language, show_prices=show_prices, show_dimensions=show_dimensions
         )
         cache.set(identity_key, content_key, PDF_IDENTITY_SECONDS)
-    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    return pdf_response(bytes(pdf), filename=f"{purchase_order.number}-{version_number}.pdf")
+
+
+def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
+    """A PDF shown in the browser, saved as ``filename``."""
+    response = HttpResponse(pdf, content_type="application/pdf")
     # Django's helper quotes or percent-encodes the name: a number stored with a quote or a line break before the
     # input rules cannot break the header.
-    disposition = content_disposition_header(False, f"{purchase_order.number}-{version_number}.pdf")
+    disposition = content_disposition_header(False, filename)
     assert disposition is not None  # always a header when a file name is given
     response["Content-Disposition"] = disposition
     return response
@@ -443,7 +448,12 @@ def _version_pdf(
 ) -> tuple[bytes, str]:
     """The PDF and the cache key it is kept under."""
     html = render_pdf_html(version=version, language=language, show_prices=show_prices, show_dimensions=show_dimensions)
-    css = STYLESHEET.read_text(encoding="utf-8")
+    return cached_pdf(html, STYLESHEET.read_text(encoding="utf-8"))
+
+
+def cached_pdf(html: str, css: str) -> tuple[bytes, str]:
+    """The PDF laid out from ``html`` and ``css`` and the cache key it is kept under: found again by its content, so
+    that any document (a PO version, an invoice) is laid out once for as long as what it shows stays the same."""
     key = "pdf:" + hashlib.sha256(f"{css}\0{html}".encode()).hexdigest()
     cache = caches["documents"]
     pdf = cache.get(key)

@@ -3,39 +3,17 @@ English and Dutch, with and without dimensions and prices), and the document sho
 numbers."""
 
 import io
-from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
 
 import pypdf
 import pytest
 from playwright.sync_api import expect
-from weasyprint.formatting_structure.boxes import TableBox, TableCellBox, TextBox
 
 from vendorcollab.common.testing.browser import assert_accessible, login, screenshot
 from vendorcollab.common.testing.factories import line
+from vendorcollab.common.testing.layout import EPSILON, assert_headers_apart, header_cells, page_right, tables
 from vendorcollab.purchasing import documents
 from vendorcollab.purchasing.services import ChargeInput, po_create, po_send
-
-# WeasyPrint lays out in CSS pixels; a rounding error is far below this.
-EPSILON = 0.01
-
-
-@dataclass(frozen=True)
-class Rect:
-    text: str
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    def overlaps(self, other: "Rect") -> bool:
-        return (
-            self.left < other.right - EPSILON
-            and other.left < self.right - EPSILON
-            and self.top < other.bottom - EPSILON
-            and other.top < self.bottom - EPSILON
-        )
 
 
 @pytest.fixture
@@ -78,26 +56,6 @@ def laid_out(version, *, language: str, show_prices: bool, show_dimensions: bool
     return documents.layout_document(html, documents.STYLESHEET.read_text(encoding="utf-8"))
 
 
-def header_cells(page) -> list[tuple[TableCellBox, list[Rect]]]:
-    """The lines table's column header cells on ``page``, each with the boxes of the text it prints."""
-    cells = []
-    for box in page._page_box.descendants():
-        if isinstance(box, TableCellBox) and box.element_tag == "th" and box.element.get("scope") == "col":
-            texts = [
-                Rect(
-                    text.text,
-                    text.position_x,
-                    text.position_y,
-                    text.position_x + text.width,
-                    text.position_y + text.height,
-                )
-                for text in box.descendants()
-                if isinstance(text, TextBox) and text.text.strip()
-            ]
-            cells.append((box, texts))
-    return cells
-
-
 LAYOUTS = [
     pytest.param(
         language,
@@ -115,31 +73,12 @@ LAYOUTS = [
 def test_no_two_column_headers_overlap(order, language, show_prices, show_dimensions):
     document = laid_out(order, language=language, show_prices=show_prices, show_dimensions=show_dimensions)
     page = document.pages[0]
-    cells = header_cells(page)
+    cells = header_cells(page._page_box)
     assert len(cells) == (9 if show_prices else 6)  # line, item, description, quantity, unit, date (+ prices)
-    for cell, texts in cells:
-        assert texts, "every header prints its word"
-        # A header's words stay inside its own cell: none runs into the next column.
-        left, right = cell.border_box_x(), cell.border_box_x() + cell.border_width()
-        for text in texts:
-            assert left - EPSILON <= text.left and text.right <= right + EPSILON, (
-                f"{text.text!r} ({text.left:.1f}-{text.right:.1f}) leaves its cell ({left:.1f}-{right:.1f})"
-            )
-    printed = [(index, text) for index, (_, texts) in enumerate(cells) for text in texts]
-    for (first_cell, first), (second_cell, second) in combinations(printed, 2):
-        assert first_cell == second_cell or not first.overlaps(second), f"{first.text!r} overlaps {second.text!r}"
-    # Headers break only between words, never inside one ("HOEVEELHEID", not "HOEVEEL" over "HEID").
-    for _, texts in cells:
-        for text in texts:
-            assert not text.text.rstrip().endswith(("-", "\u00ad"))
+    assert_headers_apart(cells)
     # The table stays on the page.
-    table = next(
-        box
-        for box in page._page_box.descendants()
-        if isinstance(box, TableBox) and "lines" in (box.element.get("class") or "").split()
-    )
-    page_right = page._page_box.content_box_x() + page._page_box.width
-    assert table.border_box_x() + table.border_width() <= page_right + EPSILON
+    (table,) = tables(page, "lines")
+    assert table.border_box_x() + table.border_width() <= page_right(page) + EPSILON
 
 
 def pdf_text(pdf: bytes) -> str:
