@@ -264,6 +264,46 @@ TOKEN = (
     ApiErrorCode.INVALID_OTP,
     ApiErrorCode.MFA_REQUIRED,
 )
+
+# --- invoicing (invoicing.services) -----------------------------------------------------------------------------------
+INV = InvoicingErrorCode
+# A step of an invoice's life cycle refused by its table (invoicing.transitions): not from this status, not this role.
+INVOICE_STATE = (CommonErrorCode.ROLE_NOT_ALLOWED, INV.INVALID_TRANSITION)
+# An invoice or credit note as the vendor enters it (invoicing.services.entry), new or a draft changed.
+INVOICE_INPUT = (
+    *INPUT_RULES,
+    CommonErrorCode.ROLE_NOT_ALLOWED,
+    INV.REQUIRED,
+    INV.UNKNOWN_VENDOR,
+    INV.KIND_INVALID,
+    INV.NUMBER_TAKEN,
+    INV.NO_LINES,
+    INV.UNKNOWN_LINE,
+    INV.DUPLICATE_LINE,
+    INV.WRONG_VENDOR,
+    INV.NOT_INVOICEABLE,
+    INV.OVER_INVOICED,
+    INV.CURRENCY_MISMATCH,
+    INV.QUANTITY_NOT_POSITIVE,
+    INV.PRICE_NEGATIVE,
+    INV.AMOUNT_NOT_POSITIVE,
+    INV.DUE_BEFORE_ISSUE,
+    INV.TAX_CATEGORY_INVALID,
+    INV.TAX_PERCENT_INVALID,
+    INV.TAX_CATEGORIES_MIXED,
+    INV.CREDITED_INVOICE_REQUIRED,
+    INV.NOT_CREDITABLE,
+    INV.CREDIT_EXCEEDS_INVOICE,
+)
+# Submitting: the quantities taken under the PO lines' locks (409 when another invoice took them first).
+INVOICE_SUBMIT = (*INVOICE_STATE, INV.OVER_INVOICED, INV.CREDIT_EXCEEDS_INVOICE, INV.NOT_CREDITABLE)
+INVOICE_CREATE = (*INVOICE_INPUT, *INVOICE_SUBMIT)
+INVOICE_UPDATE = (*INVOICE_INPUT, *INVOICE_STATE)
+INVOICE_APPROVE = INVOICE_STATE
+# Rejecting gives the quantities back: a credit note's back to the invoice, which may meet a receipt since reduced.
+INVOICE_REJECT = (*INVOICE_STATE, *INPUT_RULES, INV.REASON_REQUIRED, INV.INVOICE_CREDITED, INV.OVER_INVOICED)
+INVOICE_PAY = (*INVOICE_STATE, *INPUT_RULES, INV.PAYMENT_DATE_REQUIRED, INV.PAYMENT_DATE_IN_FUTURE)
+
 # A UBL import: the document's own codes, and the purchasing rules placed on their elements (interop.services).
 UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED, P.INVALID_TRANSITION)
 # A vendor's UBL Order Response: the document's own codes and the answer's rules (response_submit).

@@ -6,7 +6,8 @@ services of ``partners`` and ``accounts``. Vendor users get a 404 on every path 
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -131,6 +132,20 @@ class ContactPatch(Schema):
 
 
 ENDPOINT_SCHEME = "The scheme of the PEPPOL participant identifier, from the EAS code list, e.g. 0088 (GLN) or 0106."
+TOLERANCE_PERCENT = (
+    "How far a vendor invoice line's unit price may differ from the purchase order's, in percent, before the invoice "
+    "goes on hold (0 to 100)."
+)
+TOLERANCE_AMOUNT = (
+    "How far a vendor invoice's net total may differ from the purchase orders' (quantity times the ordered price), in "
+    "the invoice's currency, before it goes on hold."
+)
+PAYMENT_TERMS = "Days from an invoice's issue date to its due date (0 to 365)."
+# The columns' precision (``Company.invoice_tolerance_*``); the range itself is the service's rule.
+TolerancePercent = Annotated[Decimal, Field(max_digits=5, decimal_places=2)]
+ToleranceAmount = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
+PaymentTermsDays = Annotated[int, Field(ge=0, le=32767)]
+CENTS = Decimal("0.01")
 
 
 # --- companies ------------------------------------------------------------------------------------------------------
@@ -142,6 +157,8 @@ class CompanyOut(AddressOut, ContactOut):
     name: str
     endpoint_scheme: str = Field(description=ENDPOINT_SCHEME)
     endpoint_id: str = Field(description="The PEPPOL participant identifier that incoming UBL orders are matched on.")
+    invoice_tolerance_percent: Decimal = Field(description=TOLERANCE_PERCENT)
+    invoice_tolerance_amount: Decimal = Field(description=TOLERANCE_AMOUNT)
 
     @classmethod
     def build(cls, company: Company) -> CompanyOut:
@@ -151,6 +168,9 @@ class CompanyOut(AddressOut, ContactOut):
             name=company.name,
             endpoint_scheme=company.endpoint_scheme,
             endpoint_id=company.endpoint_id,
+            # Quantized: a company just created holds the value as given (``Decimal(5)``), not as the column reads.
+            invoice_tolerance_percent=company.invoice_tolerance_percent.quantize(CENTS),
+            invoice_tolerance_amount=company.invoice_tolerance_amount.quantize(CENTS),
             **_address(company),
             **_contact(company),
         )
@@ -161,6 +181,8 @@ class CompanyIn(BuyerInput, AddressIn, ContactIn):
     name: str = Field(min_length=1, max_length=200)
     endpoint_scheme: Text = Field("", max_length=10, description=ENDPOINT_SCHEME)
     endpoint_id: Text = Field("", max_length=100)
+    invoice_tolerance_percent: TolerancePercent = Field(Decimal(0), description=TOLERANCE_PERCENT)
+    invoice_tolerance_amount: ToleranceAmount = Field(Decimal(0), description=TOLERANCE_AMOUNT)
 
 
 @router.get("/companies", response={200: Page[CompanyOut], **READ_ERRORS}, summary="Companies")
@@ -194,6 +216,7 @@ class VendorOut(AddressOut, ContactOut):
         description="`ordering`: Order and Order Response; `advanced_ordering`: Order Change, Order Cancellation and "
         "Order Response Advanced as well."
     )
+    payment_terms_days: int = Field(description=PAYMENT_TERMS)
 
     @classmethod
     def build(cls, vendor: Vendor) -> VendorOut:
@@ -209,6 +232,7 @@ class VendorOut(AddressOut, ContactOut):
             endpoint_scheme=vendor.endpoint_scheme,
             endpoint_id=vendor.endpoint_id,
             ordering_profile=OrderingProfile(vendor.ordering_profile),
+            payment_terms_days=vendor.payment_terms_days,
             **_address(vendor),
             **_contact(vendor),
         )
@@ -229,6 +253,7 @@ class VendorIn(BuyerInput, AddressIn, ContactIn):
     endpoint_scheme: Text = Field("", max_length=10, description=ENDPOINT_SCHEME)
     endpoint_id: Text = Field("", max_length=100)
     ordering_profile: OrderingProfile = OrderingProfile.ORDERING
+    payment_terms_days: PaymentTermsDays = Field(30, description=PAYMENT_TERMS)
 
 
 class VendorPatch(BuyerInput, AddressPatch, ContactPatch):
@@ -243,6 +268,7 @@ class VendorPatch(BuyerInput, AddressPatch, ContactPatch):
     endpoint_scheme: str | None = Field(None, max_length=10)
     endpoint_id: str | None = Field(None, max_length=100)
     ordering_profile: OrderingProfile | None = None
+    payment_terms_days: PaymentTermsDays | None = Field(None, description=PAYMENT_TERMS)
 
 
 def _vendors(request: HttpRequest) -> QuerySet[Vendor]:
@@ -290,7 +316,7 @@ def vendor_create(request: HttpRequest, body: VendorIn) -> Status[VendorOut]:
 @answers(MASTER_DATA)
 def vendor_update(request: HttpRequest, id: Id, body: VendorPatch) -> VendorOut:
     """Its number, name, collaboration, price display, language, e-mail, postal address, VAT identifier, contact,
-    PEPPOL identifier and ordering profile."""
+    PEPPOL identifier, ordering profile and payment terms."""
     vendor = services.vendor_update(
         actor=actor(request), vendor=_vendor(request, id), **body.model_dump(exclude_none=True)
     )

@@ -138,8 +138,13 @@ def _log(
     po = taken.purchase_order if taken else None
     response = taken.response if taken else None
     invoice = taken.invoice if taken else None
+    # A refused invoice is filed under the poster's own vendor account it names, so that its ERP sees the refusal
+    # in its feed; never under another's.
+    vendor = _own_vendor(actor, document.supplier) if taken is None and isinstance(document, InvoiceDoc) else None
     return document_log_inbound(
         actor=actor,
+        company=vendor.company if vendor else None,
+        vendor=vendor,
         transaction_code=transaction.value if transaction else "",
         document_id=document.number.text if document else _document_id(xml),
         xml=xml,
@@ -150,6 +155,16 @@ def _log(
         response=response,
         invoice=invoice,
     )
+
+
+def _own_vendor(actor: User, party: PartyRef | None) -> Vendor | None:
+    if party is None or not actor.is_vendor_user:
+        return None
+    accounts = Vendor.objects.filter(
+        pk__in=actor.vendor_ids, endpoint_scheme=party.scheme, endpoint_id=party.endpoint_id
+    ).select_related("company")
+    found = list(accounts[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def _document_id(xml: bytes) -> str:

@@ -23,3 +23,5 @@ class PartnersErrorCode(StrEnum):
     UNKNOWN_COUNTRY = "unknown_country"
     INVALID_UNIT_CODE = "invalid_unit_code"
     UNKNOWN_ORDERING_PROFILE = "unknown_ordering_profile"
+    PAYMENT_TERMS_OUT_OF_RANGE = "payment_terms_out_of_range"
+    TOLERANCE_OUT_OF_RANGE = "tolerance_out_of_range"

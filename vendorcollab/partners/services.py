@@ -4,6 +4,7 @@ account's collaboration settings, and the messages for responding vendors."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -94,6 +95,8 @@ MESSAGES: dict[str, Promise] = {
         "%(unit_code)s is not a UN/ECE Recommendation 20 unit code; for example H87 (piece) or KGM (kilogram)."
     ),
     PartnersErrorCode.UNKNOWN_ORDERING_PROFILE: _("Choose one of the ordering profiles."),
+    PartnersErrorCode.PAYMENT_TERMS_OUT_OF_RANGE: _("Enter a whole number of days from 0 to %(limit)s."),
+    PartnersErrorCode.TOLERANCE_OUT_OF_RANGE: _("Enter a tolerance from 0 to %(limit)s, with at most 2 decimals."),
     **text.MESSAGES,
 }
 
@@ -248,10 +251,13 @@ def company_create(
     name: str,
     endpoint_scheme: str = "",
     endpoint_id: str = "",
+    invoice_tolerance_percent: Decimal = Decimal(0),
+    invoice_tolerance_amount: Decimal = Decimal(0),
     **address_and_contact: str,
 ) -> Company:
     """A new company (legal entity) of the buying organisation. ``address_and_contact``: the fields of
-    ``ADDRESS_FIELDS`` and ``CONTACT_FIELDS``."""
+    ``ADDRESS_FIELDS`` and ``CONTACT_FIELDS``; the tolerances are how far a vendor invoice may stray from the
+    purchase order before it goes on hold."""
     _require_admin(actor)
     code, name, endpoint_scheme, endpoint_id = code.strip(), name.strip(), endpoint_scheme.strip(), endpoint_id.strip()
     extra = _cleaned(address_and_contact, ADDRESS_FIELDS + CONTACT_FIELDS)
@@ -260,12 +266,21 @@ def company_create(
     _check_text(errors, code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, **extra)
     check_codes(errors, {"endpoint_scheme": endpoint_scheme, **extra})
     _check_endpoint_pair(errors, endpoint_scheme, endpoint_id)
+    _check_tolerances(errors, invoice_tolerance_percent, invoice_tolerance_amount)
     errors.raise_if_any()
     if code and Company.objects.filter(code=code).exists():
         errors.add("code", PartnersErrorCode.COMPANY_CODE_TAKEN, company_code=code)
     _check_endpoint(errors, Company.objects.all(), endpoint_scheme, endpoint_id)
     errors.raise_if_any()
-    company = Company(code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, **extra)
+    company = Company(
+        code=code,
+        name=name,
+        endpoint_scheme=endpoint_scheme,
+        endpoint_id=endpoint_id,
+        invoice_tolerance_percent=invoice_tolerance_percent,
+        invoice_tolerance_amount=invoice_tolerance_amount,
+        **extra,
+    )
     return _insert(company, taken=_field_error("code", "company_code_taken", company_code=code))
 
 
@@ -282,10 +297,11 @@ def vendor_create(
     endpoint_scheme: str = "",
     endpoint_id: str = "",
     ordering_profile: str = OrderingProfile.ORDERING,
+    payment_terms_days: int = 30,
     **address_and_contact: str,
 ) -> Vendor:
     """A new vendor account in ``company``. ``address_and_contact``: the fields of ``ADDRESS_FIELDS`` and
-    ``CONTACT_FIELDS``."""
+    ``CONTACT_FIELDS``; ``payment_terms_days`` sets the due date of its invoices."""
     _require_admin(actor)
     number, name, endpoint_scheme, endpoint_id = (
         number.strip(),
@@ -307,6 +323,7 @@ def vendor_create(
     )
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
     _check_profile(errors, ordering_profile)
+    _check_payment_terms(errors, payment_terms_days)
     check_codes(errors, {"endpoint_scheme": endpoint_scheme, **extra})
     _check_endpoint_pair(errors, endpoint_scheme, endpoint_id)
     errors.raise_if_any()
@@ -325,6 +342,7 @@ def vendor_create(
         endpoint_scheme=endpoint_scheme,
         endpoint_id=endpoint_id,
         ordering_profile=ordering_profile,
+        payment_terms_days=payment_terms_days,
         **extra,
     )
     return _insert(vendor, taken=_field_error("number", "vendor_number_taken", number=number))
@@ -333,6 +351,28 @@ def vendor_create(
 def _check_profile(errors: FieldErrors, ordering_profile: str | None) -> None:
     if ordering_profile is not None and ordering_profile not in OrderingProfile.values:
         errors.add("ordering_profile", PartnersErrorCode.UNKNOWN_ORDERING_PROFILE)
+
+
+# An invoice's due date is its issue date plus the vendor account's days: a year is the longest term a buyer grants.
+PAYMENT_TERMS_LIMIT = 365
+# A price tolerance beyond 100 % would let any price through; the amount is bounded by its column (12 digits, 2 places).
+TOLERANCE_PERCENT_LIMIT = Decimal(100)
+TOLERANCE_AMOUNT_LIMIT = Decimal("9999999999.99")
+
+
+def _check_payment_terms(errors: FieldErrors, days: int | None) -> None:
+    if days is not None and not 0 <= days <= PAYMENT_TERMS_LIMIT:
+        errors.add("payment_terms_days", PartnersErrorCode.PAYMENT_TERMS_OUT_OF_RANGE, limit=PAYMENT_TERMS_LIMIT)
+
+
+def _check_tolerances(errors: FieldErrors, percent: Decimal | None, amount: Decimal | None) -> None:
+    """The match's tolerances of a company (``invoicing``): a price percentage per line, an amount per invoice."""
+    for name, value, limit in (
+        ("invoice_tolerance_percent", percent, TOLERANCE_PERCENT_LIMIT),
+        ("invoice_tolerance_amount", amount, TOLERANCE_AMOUNT_LIMIT),
+    ):
+        if value is not None and (not value.is_finite() or not 0 <= value <= limit or value != round(value, 2)):
+            errors.add(name, PartnersErrorCode.TOLERANCE_OUT_OF_RANGE, limit=limit)
 
 
 def vendor_update(
@@ -348,6 +388,7 @@ def vendor_update(
     endpoint_scheme: str | None = None,
     endpoint_id: str | None = None,
     ordering_profile: str | None = None,
+    payment_terms_days: int | None = None,
     **address_and_contact: str | None,
 ) -> Vendor:
     """Change some fields of a vendor account; ``None`` leaves a field as it is. The company never changes: the
@@ -368,6 +409,7 @@ def vendor_update(
             "endpoint_scheme": endpoint_scheme.strip() if endpoint_scheme is not None else None,
             "endpoint_id": endpoint_id.strip() if endpoint_id is not None else None,
             "ordering_profile": ordering_profile,
+            "payment_terms_days": payment_terms_days,
         }.items()
         if value is not None
     }
@@ -377,6 +419,7 @@ def vendor_update(
     _check_text(errors, **{key: changes.get(key) for key in RULES.keys() & changes.keys()})
     _check_settings(errors, collaboration=collaboration, language=language, email=email)
     _check_profile(errors, ordering_profile)
+    _check_payment_terms(errors, payment_terms_days)
     check_codes(errors, changes)
     errors.raise_if_any()
     with transaction.atomic():

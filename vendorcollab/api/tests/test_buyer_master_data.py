@@ -1,6 +1,8 @@
 """Master data through the API: what an ERP creates and reads (companies, vendor accounts, users, items, sites,
 warehouses), the refusals of the services, and lists whose query count does not grow with the data."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -46,6 +48,8 @@ def test_an_erp_sets_up_a_company_and_a_vendor_user_who_then_signs_in(api, cast)
         "contact_name": "",
         "contact_phone": "",
         "contact_email": "",
+        "invoice_tolerance_percent": "0.00",
+        "invoice_tolerance_amount": "0.00",
     }
     site = admin.post(
         "/sites",
@@ -181,6 +185,52 @@ def test_unknown_references_and_bad_values_are_422(api, cast):
         assert response.status_code == 422, (path, body)
         assert field in error_of(response)["fields"], (path, body, error_of(response))
     assert not User.objects.filter(username="xavier").exists()
+
+
+def test_payment_terms_and_invoice_tolerances_are_master_data(api, cast):
+    admin = api(cast.admin)
+    company = admin.post(
+        "/companies",
+        {"code": "DE01", "name": "Contoso GmbH", "invoice_tolerance_percent": 2.5, "invoice_tolerance_amount": "10"},
+    )
+    assert company.status_code == 201, company.json()
+    tolerances = (company.json()["invoice_tolerance_percent"], company.json()["invoice_tolerance_amount"])
+    assert tolerances == ("2.50", "10.00")
+    stored = Company.objects.get(code="DE01")
+    assert (stored.invoice_tolerance_percent, stored.invoice_tolerance_amount) == (Decimal("2.5"), Decimal(10))
+    vendor = admin.post("/vendors", {"company": stored.pk, "number": "V-9", "name": "Delta", "payment_terms_days": 14})
+    assert vendor.status_code == 201 and vendor.json()["payment_terms_days"] == 14
+    assert api(cast.agent).get(f"/vendors/{cast.vendor_a.pk}").json()["payment_terms_days"] == 30
+    changed = patch(admin, f"/vendors/{cast.vendor_a.pk}", {"payment_terms_days": 60})
+    assert changed.status_code == 200 and changed.json()["payment_terms_days"] == 60
+    assert Vendor.objects.get(pk=cast.vendor_a.pk).payment_terms_days == 60
+
+    # The service's limits, the same for every face: a year of payment terms, a tolerance from 0 to 100 %.
+    vendor_a = f"/vendors/{cast.vendor_a.pk}"
+    for path, body, field, code in [
+        (vendor_a, {"payment_terms_days": 366}, "payment_terms_days", "payment_terms_out_of_range"),
+        ("/companies", {"code": "X1", "name": "X", "invoice_tolerance_percent": "100.01"}, "invoice_tolerance_percent",
+         "tolerance_out_of_range"),
+        ("/companies", {"code": "X1", "name": "X", "invoice_tolerance_amount": "-1"}, "invoice_tolerance_amount",
+         "tolerance_out_of_range"),
+    ]:  # fmt: skip
+        response = patch(admin, path, body) if path == vendor_a else admin.post(path, body)
+        assert response.status_code == 422, (body, response.json())
+        assert (error_of(response)["code"], list(error_of(response)["fields"])) == (code, [field])
+    assert patch(admin, f"/vendors/{cast.vendor_a.pk}", {"payment_terms_days": -1}).status_code == 422
+    assert Vendor.objects.get(pk=cast.vendor_a.pk).payment_terms_days == 60
+    assert not Company.objects.filter(code="X1").exists()
+
+
+def test_an_accounts_payable_user_is_made_and_listed_with_its_role(api, cast):
+    response = api(cast.admin).post("/users", {"username": "paula", "roles": ["accounts_payable"]})
+    assert response.status_code == 201, response.json()
+    assert response.json()["roles"] == ["accounts_payable"]
+    assert User.objects.get(username="paula").has_role(Role.ACCOUNTS_PAYABLE)
+    users = {row["username"]: row for row in api(cast.clerk).get("/users", {"page_size": 200}).json()["items"]}
+    assert users["paula"]["roles"] == ["accounts_payable"]
+    schema = api().get("/openapi.json").json()["components"]["schemas"]
+    assert "accounts_payable" in schema["Role"]["enum"]
 
 
 def test_a_user_without_a_password_cannot_sign_in_until_it_is_reset(api, cast):

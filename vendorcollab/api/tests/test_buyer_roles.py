@@ -8,14 +8,16 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from vendorcollab.accounts.models import Role
+from vendorcollab.accounts.models import INVOICE_ROLES, Role
 from vendorcollab.common.testing.factories import in_days, make_po
 from vendorcollab.consignment.models import ConsignmentPrice
 from vendorcollab.consignment.services import StockLineInput, replenishment_create
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.interop.outbound import Transaction
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.services import invoice_create_and_submit
 from vendorcollab.purchasing.models import PurchaseOrder, ResponseKind
-from vendorcollab.purchasing.services import response_submit
+from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post, response_submit
 
 from .helpers import API, error_of
 
@@ -23,6 +25,8 @@ ANY_BUYER = frozenset({Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT, Role.RECEI
 PURCHASING = frozenset({Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT})
 RECEIVING = frozenset({Role.PROCUREMENT_ADMIN, Role.RECEIVING_CLERK})
 ADMIN = frozenset({Role.PROCUREMENT_ADMIN})
+# Of the roles below, who decides on invoices (accounts payable as well: test_invoice_api).
+INVOICING = INVOICE_ROLES & ANY_BUYER
 
 # Every buyer operation and the roles allowed to use it (DESIGN.md section 8; README "The buyer's side").
 MATRIX = {
@@ -65,6 +69,13 @@ MATRIX = {
     ("post", "/documents"): PURCHASING,
     ("get", "/documents/{id}"): ANY_BUYER,
     ("get", "/documents/{id}/xml"): ANY_BUYER,
+    ("get", "/invoices"): ANY_BUYER,
+    ("get", "/invoices/{id}"): ANY_BUYER,
+    ("post", "/invoices/{id}/approve"): INVOICING,
+    ("post", "/invoices/{id}/reject"): INVOICING,
+    ("post", "/invoices/{id}/paid"): INVOICING,
+    ("get", "/invoices/{id}/pdf"): ANY_BUYER,
+    ("get", "/invoices/{id}/ubl"): ANY_BUYER,
 }
 
 # Not the buyer's: the vendor's side has its own scoping tests, and a token is issued to anyone.
@@ -110,7 +121,16 @@ def objects(cast):
         purchase_order=po,
         xml=b"<Order/>",
     )
+    received = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    received = po_confirm(actor=cast.agent, purchase_order=received, without_response=True)
+    receipt_post(actor=cast.clerk, purchase_order=received, lines=[ReceiptLineInput(1, Decimal(2))])
+    line = InvoiceLineInput(purchase_order_id=received.pk, line_number=1, quantity=Decimal(2), tax_percent=Decimal(21))
+    invoice = invoice_create_and_submit(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(vendor_id=cast.vendor_a.pk, number="INV-1", issue_date=in_days(0), lines=[line]),
+    )
     return {
+        "/invoices/": {"id": invoice.pk},
         "/documents/": {"id": document.pk},
         "/consignment/prices/": {"id": price.pk},
         "/purchase-orders/": {"id": po.pk, "n": 1, "response_id": response.pk},

@@ -25,8 +25,10 @@ from vendorcollab.common.testing import hostile
 from vendorcollab.common.testing.factories import in_days, make_po
 from vendorcollab.consignment.models import ConsignmentPrice
 from vendorcollab.consignment.services import ReceiveInput, StockLineInput, replenishment_create, replenishment_receive
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.services import invoice_approve, invoice_create, invoice_create_and_submit
 from vendorcollab.purchasing.models import PurchaseOrder, ResponseKind
-from vendorcollab.purchasing.services import po_confirm, response_submit
+from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post, response_submit
 
 API = "/api/v1"
 METHODS = ("post", "put", "patch")
@@ -78,6 +80,30 @@ def _po_line(cast: Any, number: int = 1) -> dict[str, Any]:
 
 def _charge(line_number: int | None = 1) -> dict[str, Any]:
     return {"code": "FRT", "amount": 12.5, "description": "Freight", "line_number": line_number}
+
+
+def _invoice_body(w: dict[str, Any]) -> dict[str, Any]:
+    """Every field of an invoice a vendor's ERP sends: a line of the received PO, a charge."""
+    line = {
+        "purchase_order": w["received"].pk,
+        "line_number": 2,
+        "quantity": 3,
+        "unit_price": 2.5,
+        "tax_category": "S",
+        "tax_percent": 21,
+        "tax_exemption_reason": "",
+        "note": "Delivered in two boxes.",
+    }
+    charge = {"is_charge": True, "reason": "Freight", "reason_code": "FC", "amount": 12.5, "tax_category": "S"}
+    return {
+        "issue_date": in_days(0).isoformat(),
+        "due_date": in_days(30).isoformat(),
+        "currency": "EUR",
+        "buyer_reference": "REF-1",
+        "note": "Thank you.",
+        "lines": [line],
+        "charges": [charge],
+    }
 
 
 # Per operation: who calls it (buyer, vendor or anonymous), and the method, path and valid body from the world.
@@ -282,6 +308,30 @@ OPERATIONS: dict[str, Callable[[Any, dict[str, Any]], Request]] = {
         f"/purchase-orders/{w['confirmed'].pk}/receipts",
         {"lines": [{"line_number": 1, "quantity": 1}], "received_date": in_days(0).isoformat()},
     ),
+    "vendor_invoice_create": lambda cast, w: (
+        "vendor",
+        "post",
+        "/vendor/invoices",
+        {"vendor": cast.vendor_a.pk, "kind": "invoice", "number": "INV-H-1", **_invoice_body(w), "submit": True},
+    ),
+    "vendor_invoice_update": lambda cast, w: (
+        "vendor",
+        "patch",
+        f"/vendor/invoices/{w['invoices']['draft'].pk}",
+        {"number": "INV-H-2", **_invoice_body(w)},
+    ),
+    "buyer_invoice_reject": lambda cast, w: (
+        "buyer",
+        "post",
+        f"/invoices/{w['invoices']['matched'].pk}/reject",
+        {"reason": "The price is not the one agreed."},
+    ),
+    "buyer_invoice_pay": lambda cast, w: (
+        "buyer",
+        "post",
+        f"/invoices/{w['invoices']['approved'].pk}/paid",
+        {"payment_date": in_days(0).isoformat(), "reference": "BANK-2026-001"},
+    ),
 }
 
 
@@ -312,6 +362,25 @@ def world(cast):
     replenishment = replenishment_create(actor=cast.agent, vendor=cast.vendor_a, lines=[stock])
     answered = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
     response_submit(actor=cast.vendor_a_user, purchase_order=answered, version=1, kind=ResponseKind.ACCEPTED)
+    received = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
+    po_confirm(actor=cast.agent, purchase_order=received, without_response=True)
+    receipt_post(
+        actor=cast.clerk,
+        purchase_order=received,
+        lines=[ReceiptLineInput(1, Decimal(10)), ReceiptLineInput(2, Decimal(20))],
+    )
+    invoices = {}
+    for number, make in (
+        ("draft", invoice_create),
+        ("matched", invoice_create_and_submit),
+        ("approved", invoice_create_and_submit),
+    ):
+        line = InvoiceLineInput(
+            purchase_order_id=received.pk, line_number=1, quantity=Decimal(1), tax_percent=Decimal(21)
+        )
+        data = InvoiceInput(vendor_id=cast.vendor_a.pk, number=number, issue_date=in_days(0), lines=[line])
+        invoices[number] = make(actor=cast.vendor_a_user, data=data)
+    invoice_approve(actor=cast.admin, invoice=invoices["approved"])
     buyer_token = token_issue(actor=cast.admin)[1]
     vendor_token = token_issue(actor=cast.vendor_a_user)[1]
     buyer_page, vendor_page = Client(raise_request_exception=False), Client(raise_request_exception=False)
@@ -323,6 +392,8 @@ def world(cast):
         "confirmed": confirmed,
         "answered": answered,
         "replenishment": replenishment,
+        "received": received,
+        "invoices": invoices,
         "price": ConsignmentPrice.objects.filter(vendor=cast.vendor_a).order_by("pk").first(),
         "headers": {
             "buyer": {"Authorization": f"Bearer {buyer_token}"},

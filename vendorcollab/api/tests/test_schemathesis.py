@@ -31,8 +31,10 @@ from vendorcollab.api.api import api as ninja_api
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import in_days, make_po
 from vendorcollab.consignment.services import StockLineInput, replenishment_create
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.services import invoice_create, invoice_create_and_submit
 from vendorcollab.purchasing.models import ResponseKind
-from vendorcollab.purchasing.services import po_confirm, response_submit
+from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post, response_submit
 from vendorcollab.wsgi import application
 
 from .helpers import API
@@ -69,9 +71,22 @@ def world(cast):
             StockLineInput(item=cast.items[0], quantity=Decimal(5), warehouse=cast.warehouse, expected_date=in_days(2))
         ],
     )
+    receipt_post(actor=cast.clerk, purchase_order=confirmed, lines=[ReceiptLineInput(1, Decimal(4))])
+    invoice_lines = [
+        InvoiceLineInput(purchase_order_id=confirmed.pk, line_number=1, quantity=Decimal(1), tax_percent=Decimal(21))
+    ]
+    draft_invoice = invoice_create(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(vendor_id=cast.vendor_a.pk, number="D-1", issue_date=in_days(0), lines=invoice_lines),
+    )
+    matched_invoice = invoice_create_and_submit(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(vendor_id=cast.vendor_a.pk, number="M-1", issue_date=in_days(0), lines=invoice_lines),
+    )
     return {
         "paths": {
             "/purchase-orders/": [draft.pk, sent.pk, answered.pk, confirmed.pk, MISSING],
+            "/invoices/": [draft_invoice.pk, matched_invoice.pk, MISSING],
             "/vendors/": [cast.vendor_a.pk, cast.vendor_b.pk, MISSING],
             "/consignment/replenishment-orders/": [order.pk, MISSING],
         },

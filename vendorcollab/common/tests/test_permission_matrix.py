@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from vendorcollab.accounts.models import Role, User
 from vendorcollab.accounts.services.user_requests import new_user_request_submit
@@ -37,9 +39,11 @@ from vendorcollab.consignment.models import ConsignmentPrice, ReplenishmentOrder
 from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.interop.models import Direction, Document
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.services import invoice_create_and_submit
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
-from vendorcollab.purchasing.services import po_send, response_submit
+from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_send, receipt_post, response_submit
 
 ANONYMOUS, ADMIN, AGENT, CLERK = "anonymous", "procurement admin", "purchasing agent", "receiving clerk"
 VA_USER, VA_ADMIN, VB_USER, VB_ADMIN, NO_ROLE = (
@@ -116,6 +120,9 @@ API_PURCHASING = Profile(
 )
 API_RECEIVING = Profile("API receiving", _api(_buyer_roles(Role.PROCUREMENT_ADMIN, Role.RECEIVING_CLERK), side="buyer"))
 API_ADMIN = Profile("API admin", _api(_buyer_roles(Role.PROCUREMENT_ADMIN), side="buyer"))
+API_INVOICING = Profile(
+    "API invoicing", _api(_buyer_roles(Role.PROCUREMENT_ADMIN, Role.ACCOUNTS_PAYABLE), side="buyer")
+)
 
 
 @dataclass(frozen=True)
@@ -328,7 +335,32 @@ API: dict[str, Row] = {
     "vendor_document_list": get(API_VENDOR),
     "vendor_document_detail": get(API_VENDOR, id="document"),
     "vendor_document_xml": get(API_VENDOR, id="document"),
+    "vendor_invoiceable_lines": get(API_VENDOR),
+    "vendor_invoice_list": get(API_VENDOR),
+    "vendor_invoice_create": post(API_VENDOR),
+    "vendor_invoice_get": get(API_VENDOR, id="api_invoice"),
+    "vendor_invoice_update": Row(API_VENDOR, {"id": "api_invoice"}),
+    "vendor_invoice_submit": post(API_VENDOR, id="api_invoice"),
+    "vendor_invoice_pdf": get(API_VENDOR, id="api_invoice"),
+    "vendor_invoice_ubl": get(API_VENDOR, id="api_invoice"),
+    "buyer_invoice_list": get(API_BUYER),
+    "buyer_invoice_get": get(API_BUYER, id="api_invoice"),
+    "buyer_invoice_approve": post(API_INVOICING, id="api_invoice"),
+    "buyer_invoice_reject": post(API_INVOICING, id="api_invoice"),
+    "buyer_invoice_pay": post(API_INVOICING, id="api_invoice"),
+    "buyer_invoice_pdf": get(API_BUYER, id="api_invoice"),
+    "buyer_invoice_ubl": get(API_BUYER, id="api_invoice"),
 }
+
+
+def _submitted_invoice(cast: Any) -> Any:
+    """A matched invoice of vendor A (which buyers see too) for a PO received in part."""
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    po = po_confirm(actor=cast.agent, purchase_order=po, without_response=True)
+    receipt_post(actor=cast.clerk, purchase_order=po, lines=[ReceiptLineInput(1, Decimal(4))])
+    line = InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(2), tax_percent=Decimal(21))
+    data = InvoiceInput(vendor_id=cast.vendor_a.pk, number="API-1", issue_date=timezone.localdate(), lines=[line])
+    return invoice_create_and_submit(actor=cast.vendor_a_user, data=data)
 
 
 # --- the walk -------------------------------------------------------------------------------------------------------
@@ -363,6 +395,7 @@ def api_operations() -> dict[str, tuple[str, str]]:
 def world(cast) -> dict[str, Any]:
     """Vendor A's objects of every kind a URL names, and the buyer's own (webhooks); plus the cast's missing roles."""
     po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items)
+    api_invoice = _submitted_invoice(cast)
     attachment = Attachment(purchase_order=po, visibility=Visibility.EXTERNAL, name="a.txt", uploaded_by=cast.agent)
     attachment.file.save("a.txt", SimpleUploadedFile("a.txt", b"A"), save=False)
     attachment.save()
@@ -406,6 +439,7 @@ def world(cast) -> dict[str, Any]:
         "users": users,
         "ids": {
             "po": po.pk,
+            "api_invoice": api_invoice.pk,
             "version": 1,
             "response": response.pk,
             "attachment": attachment.pk,

@@ -318,3 +318,16 @@ def test_the_official_examples_the_portal_cannot_hold_are_refused_with_the_reaso
     assert (error["code"], element in error["fields"]) == (code, True), response.content
     assert not Invoice.objects.exists()
     assert Document.objects.get(direction="inbound").status == InboundStatus.REFUSED
+
+
+def test_a_refused_invoice_is_in_the_feed_of_the_vendor_that_posted_it_only(world):
+    document = _portal_document(world, received_po(world)).replace(b"<cbc:LineID>1<", b"<cbc:LineID>9<")
+    assert _post(world.vendor_a_user, document).status_code == 422
+
+    [row] = ApiClient(Client(), world.vendor_a_user).get("/vendor/documents", {"type": "T10"}).json()["items"]
+    assert (row["status"], row["vendor"], row["reasons"][0]["code"]) == (
+        "refused",
+        world.vendor_a.pk,
+        "ubl_unknown_line",
+    )
+    assert ApiClient(Client(), world.vendor_b_user).get("/vendor/documents").json()["count"] == 0

@@ -9,7 +9,9 @@ from decimal import Decimal
 from unittest import mock
 
 from django.db import transaction
+from django.test import Client
 
+from vendorcollab.api.tests.helpers import ApiClient
 from vendorcollab.common.testing.factories import make_po
 from vendorcollab.interop import documents
 from vendorcollab.interop.models import Direction, Document, InboundStatus
@@ -132,3 +134,19 @@ def test_an_order_whose_writer_fails_is_logged_refused_too(endpoints, django_cap
         InboundStatus.REFUSED,
         "writer_failed",
     )
+
+
+def test_the_invoice_document_is_in_the_feed_of_its_vendor_and_the_buyer_and_nobody_elses(endpoints):
+    complete_master_data(endpoints)
+    invoice = make_invoice(endpoints, [received_po(endpoints)])
+    [document] = documents.outbound_for_invoice(invoice_id=invoice.pk)
+
+    def feed(user, path):  # type: ignore[no-untyped-def]
+        return ApiClient(Client(), user).get(path, {"type": "T10"})
+
+    for user, path in ((endpoints.vendor_a_user, "/vendor/documents"), (endpoints.agent, "/documents")):
+        [row] = feed(user, path).json()["items"]
+        assert (row["id"], row["invoice"], row["transaction"]) == (document.pk, invoice.pk, "T10")
+        assert ApiClient(Client(), user).get(f"{path}/{document.pk}/xml").content == bytes(document.xml)
+    assert feed(endpoints.vendor_b_user, "/vendor/documents").json()["count"] == 0
+    assert ApiClient(Client(), endpoints.vendor_b_user).get(f"/vendor/documents/{document.pk}/xml").status_code == 404
