@@ -7,6 +7,9 @@ from django.urls import include, path
 from vendorcollab.accounts import mfa
 from vendorcollab.api.api import api
 from vendorcollab.common import views as common_views
+from vendorcollab.invoicing import buyer_urls as invoicing_buyer_urls
+from vendorcollab.purchasing import buyer_urls as purchasing_buyer_urls
+from vendorcollab.workspace import views as workspace_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
@@ -19,7 +22,20 @@ urlpatterns = [
     path("vendor/", include("vendorcollab.workspace.urls")),
     path("buyer/consignment/", include("vendorcollab.consignment.buyer_urls")),
     path("buyer/documents/", include("vendorcollab.interop.buyer_urls")),
-    path("buyer/", include("vendorcollab.purchasing.buyer_urls")),
+    # One ``buyer`` namespace for the buyer's pages of every app (purchasing, invoicing).
+    path(
+        "buyer/",
+        include(
+            (
+                [
+                    path("", workspace_views.buyer_workspace, name="workspace"),
+                    *purchasing_buyer_urls.urlpatterns,
+                    *invoicing_buyer_urls.urlpatterns,
+                ],
+                "buyer",
+            )
+        ),
+    ),
     path("settings/notifications/", include("vendorcollab.notifications.urls")),
     path("settings/audit/", include("vendorcollab.audit.urls")),
     path("settings/users/", include("vendorcollab.accounts.urls")),

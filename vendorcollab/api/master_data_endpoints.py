@@ -43,7 +43,7 @@ from .buyer_schemas import BuyerInput, NoNullCharacters
 from .error_codes import MASTER_DATA, USERS, answers
 from .errors import error_responses, not_found
 from .pagination import Page, PageQuery, PageResult, paginate
-from .schemas import Id, Text
+from .schemas import Id, Percent, Text
 
 router = Router(auth=api_auth(buyer_users()), tags=["master data"])
 admins = api_auth(buyer_users(Role.PROCUREMENT_ADMIN))
@@ -150,6 +150,13 @@ CENTS = Decimal("0.01")
 
 # --- companies ------------------------------------------------------------------------------------------------------
 
+DEFAULT_TAX_CATEGORY = (
+    "The UNCL5305 VAT category of PO lines that name none and whose item has none (S standard rate, Z, E, AE, …)."
+)
+DEFAULT_TAX_PERCENT = (
+    "The VAT percentage of those lines: above 0 for S, 0 for Z, E, AE, K, G, O; null: entered on each invoice."
+)
+
 
 class CompanyOut(AddressOut, ContactOut):
     id: int
@@ -159,6 +166,8 @@ class CompanyOut(AddressOut, ContactOut):
     endpoint_id: str = Field(description="The PEPPOL participant identifier that incoming UBL orders are matched on.")
     invoice_tolerance_percent: Decimal = Field(description=TOLERANCE_PERCENT)
     invoice_tolerance_amount: Decimal = Field(description=TOLERANCE_AMOUNT)
+    default_tax_category: str = Field(description=DEFAULT_TAX_CATEGORY)
+    default_tax_percent: Percent | None = Field(description=DEFAULT_TAX_PERCENT)
 
     @classmethod
     def build(cls, company: Company) -> CompanyOut:
@@ -171,6 +180,8 @@ class CompanyOut(AddressOut, ContactOut):
             # Quantized: a company just created holds the value as given (``Decimal(5)``), not as the column reads.
             invoice_tolerance_percent=company.invoice_tolerance_percent.quantize(CENTS),
             invoice_tolerance_amount=company.invoice_tolerance_amount.quantize(CENTS),
+            default_tax_category=company.default_tax_category,
+            default_tax_percent=company.default_tax_percent,
             **_address(company),
             **_contact(company),
         )
@@ -183,6 +194,8 @@ class CompanyIn(BuyerInput, AddressIn, ContactIn):
     endpoint_id: Text = Field("", max_length=100)
     invoice_tolerance_percent: TolerancePercent = Field(Decimal(0), description=TOLERANCE_PERCENT)
     invoice_tolerance_amount: ToleranceAmount = Field(Decimal(0), description=TOLERANCE_AMOUNT)
+    default_tax_category: Text = Field("S", max_length=2, description=DEFAULT_TAX_CATEGORY)
+    default_tax_percent: Percent | None = Field(None, description=DEFAULT_TAX_PERCENT)
 
 
 @router.get("/companies", response={200: Page[CompanyOut], **READ_ERRORS}, summary="Companies")
@@ -433,6 +446,8 @@ def user_create(request: HttpRequest, body: UserIn) -> Status[UserOut]:
 
 
 UNIT_CODE = "The UN/ECE Recommendation 20 unit code documents carry, e.g. H87 (piece), KGM, LTR."
+ITEM_TAX_CATEGORY = "The item's own UNCL5305 VAT category for its PO lines (a reduced rate); blank: the company's."
+ITEM_TAX_PERCENT = "The item's own VAT percentage; null with a category: the company's percentage for that category."
 
 
 class ItemOut(Schema):
@@ -443,6 +458,8 @@ class ItemOut(Schema):
     unit: str = Field(description="The unit's name as screens show it.")
     unit_code: str = Field(description=UNIT_CODE)
     standard_item_id: str = Field(description="The item's GTIN; blank if it has none.")
+    tax_category: str = Field(description=ITEM_TAX_CATEGORY)
+    tax_percent: Percent | None = Field(description=ITEM_TAX_PERCENT)
 
     @classmethod
     def build(cls, item: Item) -> ItemOut:
@@ -454,6 +471,8 @@ class ItemOut(Schema):
             unit=item.unit,
             unit_code=item.unit_code,
             standard_item_id=item.standard_item_id,
+            tax_category=item.tax_category,
+            tax_percent=item.tax_percent,
         )
 
 
@@ -464,6 +483,8 @@ class ItemIn(BuyerInput):
     unit: str = Field("ea", min_length=1, max_length=10)
     unit_code: str = Field("H87", min_length=1, max_length=3, description=UNIT_CODE)
     standard_item_id: Text = Field("", max_length=50)
+    tax_category: Text = Field("", max_length=2, description=ITEM_TAX_CATEGORY)
+    tax_percent: Percent | None = Field(None, description=ITEM_TAX_PERCENT)
 
 
 @router.get("/items", response={200: Page[ItemOut], **READ_ERRORS}, summary="Items")

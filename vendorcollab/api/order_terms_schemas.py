@@ -41,8 +41,8 @@ class LineFieldsIn(Schema):
     standard_item_id: Text = Field("", max_length=100, description="A GTIN; the item's when left out.")
     standard_item_scheme: Text = Field("0160", max_length=10, description="The scheme of the standard id: 0160 GTIN.")
     unit_code: Text = Field("", max_length=3, description=UNIT_CODE)
-    tax_category: Text = Field("S", max_length=2, description=TAX_CATEGORY)
-    tax_percent: Percent | None = None
+    tax_category: Text = Field("", max_length=2, description=TAX_CATEGORY + " The item's, else the company's.")
+    tax_percent: Percent | None = Field(None, description="The item's, else the company's, for the same category.")
     requested_start: date | None = Field(None, description="Start of the requested delivery period.")
     requested_end: date | None = Field(None, description="End of the requested delivery period.")
 

@@ -21,6 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
         # A receiving clerk's work is receiving (purchasing.views.receiving.lands_on_receiving says the same).
         if user.has_role(Role.RECEIVING_CLERK) and not user.has_role(*PURCHASING_ROLES):  # type: ignore[union-attr]
             return redirect("buyer:receiving")
+        # Accounts payable's work is the invoices (invoicing.buyer_views.lands_on_invoices says the same).
+        if user.has_role(Role.ACCOUNTS_PAYABLE) and not user.has_role(*PURCHASING_ROLES):  # type: ignore[union-attr]
+            return redirect("buyer:invoices")
         return redirect("buyer:workspace")
     return no_role(request)
 

@@ -35,6 +35,8 @@ class ItemSpec:
     size: str = ""
     style: str = ""
     configuration: str = ""
+    # The item's own VAT percentage (standard rate) where it is not its company's: food and books at 9 % in NL.
+    tax_percent: str = ""
 
 
 def _address(street: str, postal_zone: str, city: str, country: str, additional: str = "") -> dict[str, str]:
@@ -70,6 +72,8 @@ class CompanySpec:
     site_address: dict[str, str]
     warehouses: tuple[tuple[str, str], tuple[str, str]]
     items: tuple[ItemSpec, ...]
+    # The standard VAT rate of the company's PO lines (the Netherlands and Belgium: 21 %).
+    tax_percent: str = "21"
 
 
 COMPANIES = (
@@ -88,6 +92,8 @@ COMPANIES = (
             ItemSpec("NL-1003", "Office chair", "ea", "189.00", style="Executive", configuration="Mesh back"),
             ItemSpec("NL-1004", "Copper cable 2.5 mm²", "m", "0.85"),
             ItemSpec("NL-1005", "Pallet stretch film 500 mm", "roll", "12.40"),
+            ItemSpec("NL-1006", "Coffee beans, 1 kg", "bag", "14.90", tax_percent="9"),
+            ItemSpec("NL-1007", "Workplace safety handbook", "ea", "29.50", tax_percent="9"),
         ),
     ),
     CompanySpec(
@@ -256,6 +262,8 @@ def ensure_master_data() -> Demo:
                 "name": spec.name,
                 "endpoint_scheme": spec.endpoint[0],
                 "endpoint_id": spec.endpoint[1],
+                "default_tax_category": "S",
+                "default_tax_percent": Decimal(spec.tax_percent),
                 **spec.address,
             },
         )
@@ -272,7 +280,13 @@ def ensure_master_data() -> Demo:
             Item.objects.get_or_create(
                 company=company,
                 number=item.number,
-                defaults={"name": item.name, "unit": item.unit, "unit_code": UNIT_CODES.get(item.unit, "H87")},
+                defaults={
+                    "name": item.name,
+                    "unit": item.unit,
+                    "unit_code": UNIT_CODES.get(item.unit, "H87"),
+                    "tax_category": "S" if item.tax_percent else "",
+                    "tax_percent": Decimal(item.tax_percent) if item.tax_percent else None,
+                },
             )[0]
             for item in spec.items
         ]
@@ -614,10 +628,16 @@ def create_purchase_orders(demo: Demo) -> int:
 
     # Fully received.
     po = b.confirm(
-        b.send(b.create("fabrikam_nl", [b.line("NL01", 2, "50", 7), b.line("NL01", 5, "40", 7)], days_ago=30)),
+        b.send(
+            b.create(
+                "fabrikam_nl",
+                [b.line("NL01", 2, "50", 7), b.line("NL01", 5, "40", 7), b.line("NL01", 6, "20", 7)],
+                days_ago=30,
+            )
+        ),
         without_response=True,
     )
-    b.receive(po, {1: "50", 2: "40"})
+    b.receive(po, {1: "50", 2: "40", 3: "20"})
     po = b.send(
         b.create(
             "fabrikam_be",

@@ -16,13 +16,10 @@ from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 from .data import RESPONDERS, Demo
 
-# Both demo companies (NL01, BE01) charge the Dutch and Belgian standard rate on their POs' goods.
-STANDARD_RATE = Decimal(21)
-
 
 def _lines(po: PurchaseOrder, share: Decimal = Decimal(1), markup: Decimal = Decimal(1)) -> list[InvoiceLineInput]:
     """Lines for ``share`` of what each line of ``po`` has received and not yet invoiced (at least 1), at the PO's
-    price times ``markup``."""
+    price times ``markup`` and the PO line's VAT rate (the item's or the company's, given when the PO was made)."""
     lines = []
     for line in PurchaseOrderLine.objects.filter(purchase_order=po).order_by("line_number"):
         available = line.invoiceable_quantity
@@ -35,7 +32,6 @@ def _lines(po: PurchaseOrder, share: Decimal = Decimal(1), markup: Decimal = Dec
                 line_number=line.line_number,
                 quantity=min(quantity, available),
                 unit_price=None if markup == 1 else (order_net_price(line) * markup).quantize(Decimal("0.01")),
-                tax_percent=STANDARD_RATE,
             )
         )
     return lines
@@ -107,7 +103,6 @@ def ensure_invoices(demo: Demo) -> int:
                     purchase_order_id=first.pk,
                     line_number=first_line.po_line.line_number,
                     quantity=Decimal(1),
-                    tax_percent=STANDARD_RATE,
                     note="Arrived damaged.",
                 )
             ],

@@ -334,7 +334,7 @@ def invoice_for_document(*, invoice_id: int) -> Invoice:
     its submit's commit, which acts for nobody: scoping is the faces' business)."""
     return (
         Invoice.objects.select_related("vendor", "company", "credited_invoice")
-        .prefetch_related("lines__po_line__item", "lines__purchase_order", "charges", "attachments")
+        .prefetch_related("lines__po_line__item", "lines__purchase_order", "lines__charges", "charges", "attachments")
         .get(pk=invoice_id)
     )
 

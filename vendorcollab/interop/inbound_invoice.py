@@ -7,7 +7,11 @@ Decisions, each visible in a refusal's message:
   endpoint the ``AccountingCustomerParty`` carries, and the posting user must be one of its users.
 - The PO is the one ``OrderReference/ID`` names, as the answers to an order find it; a document without an order
   reference names it by its ``BuyerReference`` (EN 16931 asks for one of the two, and ERPs put the PO number in
-  either). A line invoices the order line its ``OrderLineReference/LineID`` names, else the one of its own ID.
+  either). A line invoices the order line its ``OrderLineReference/LineID`` names, else the one of its own ID. Where
+  the PO has several lines under that ID (an ERP's free-text line IDs need not be unique), the document's lines that
+  name it take them in line order, each once; a line that finds none left is refused by the service as invoiced
+  twice.
+- A line's allowances and charges, and an amount paid in advance, are the document's.
 - Quantities, prices and VAT are the document's; the VAT exemption reason is its breakdown's for the line's
   category. A credit note credits the vendor's invoice its ``BillingReference`` names.
 - The portal computes the amounts itself (EN 16931); a document whose total without VAT or amount due differs from
@@ -23,9 +27,10 @@ from django.db import transaction
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.errors import NotFound, ValidationFailed
-from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput, LineChargeInput
 from vendorcollab.invoicing.models import Invoice, InvoiceKind, InvoiceOrigin
 from vendorcollab.invoicing.services import invoice_create_and_submit
+from vendorcollab.purchasing.models import PurchaseOrderLine
 
 from .errors import DocumentErrors, InteropErrorCode, shown
 from .invoice_reader import InvoiceDoc
@@ -57,10 +62,14 @@ def invoice_import(*, actor: User, document: InvoiceDoc, errors: DocumentErrors)
     po, _version = _orders_of(company.pk, vendor.pk, reference.text)
     if po is None:
         raise _refusal(reference.path, InteropErrorCode.UBL_UNKNOWN_ORDER, NotFound, value=shown(reference.text))
-    order_lines = {line.order_line_id: line for line in po.lines.all()}
+    order_lines: dict[str, list[PurchaseOrderLine]] = {}
+    for order_line in po.lines.order_by("line_number"):
+        order_lines.setdefault(order_line.order_line_id, []).append(order_line)
     lines: list[InvoiceLineInput] = []
     for line in document.lines:
-        po_line = order_lines.get(line.order_line_id.text)
+        candidates = order_lines.get(line.order_line_id.text, [])
+        # The next PO line under this ID, else the last one again (which the service refuses as invoiced twice).
+        po_line = candidates.pop(0) if len(candidates) > 1 else next(iter(candidates), None)
         if po_line is None:
             errors.add(line.order_line_id.path, InteropErrorCode.UBL_UNKNOWN_LINE, value=shown(line.order_line_id.text))
             continue
@@ -75,6 +84,15 @@ def invoice_import(*, actor: User, document: InvoiceDoc, errors: DocumentErrors)
                 tax_percent=line.tax_percent,
                 tax_exemption_reason=reason or reason_code,
                 note=line.note,
+                charges=[
+                    LineChargeInput(
+                        is_charge=charge.is_charge,
+                        reason=charge.reason,
+                        amount=charge.amount,
+                        reason_code=charge.reason_code,
+                    )
+                    for charge in line.charges
+                ],
             )
         )
     credited = _credited(document, vendor.pk, errors) if document.is_credit_note else None
@@ -101,6 +119,7 @@ def invoice_import(*, actor: User, document: InvoiceDoc, errors: DocumentErrors)
             )
             for charge in document.charges
         ],
+        prepaid_amount=document.prepaid_amount,
     )
     with transaction.atomic():
         try:
@@ -156,6 +175,7 @@ def _on_elements(error: ValidationFailed, document: InvoiceDoc) -> ValidationFai
         "credited_invoice": f"{root}/BillingReference/InvoiceDocumentReference/ID",
         "lines": f"{root}/{line_name}",
         "charges": f"{root}/AllowanceCharge",
+        "prepaid_amount": document.paths.get("prepaid_amount", f"{root}/LegalMonetaryTotal/PrepaidAmount"),
     }
     if document.supplier is not None:
         places["vendor"] = document.supplier.path
@@ -163,6 +183,9 @@ def _on_elements(error: ValidationFailed, document: InvoiceDoc) -> ValidationFai
         places[f"lines.{index}"] = line.path
         for name, path in line.paths.items():
             places[f"lines.{index}.{name}"] = path
+        places[f"lines.{index}.charges"] = f"{line.path}/AllowanceCharge"
+        for number, line_charge in enumerate(line.charges):
+            places[f"lines.{index}.charges.{number}"] = line_charge.path
     for index, charge in enumerate(document.charges):
         places[f"charges.{index}"] = charge.path
     errors = DocumentErrors()

@@ -1,9 +1,9 @@
 """Reading a PEPPOL BIS Billing 3 Invoice (T10) or Credit Note (T14) from a vendor's ERP into plain values, without
 the database, with the same safe parsing and per-element problems as the ordering documents (``ubl_reader``).
 
-What an invoice of the portal cannot hold is refused on its element rather than dropped in silence: a negative or
-zero quantity (a correction is a credit note), allowances and charges on a line, an amount already paid or rounded
-off the total.
+Line allowances and charges (BG-27, BG-28) and an amount paid in advance (BT-113) are read as the portal holds
+them. What an invoice of the portal cannot hold is refused on its element rather than dropped in silence: a negative
+or zero quantity (a correction is a credit note), an amount rounded off the total.
 """
 
 from __future__ import annotations
@@ -38,6 +38,17 @@ EXEMPTION_REASON_LENGTH = 200  # ``InvoiceLine.tax_exemption_reason``
 
 
 @dataclass
+class LineChargeDoc:
+    """An ``AllowanceCharge`` of a line: it bears the line's VAT; the amount is positive either way."""
+
+    path: str
+    is_charge: bool
+    reason_code: str
+    reason: str
+    amount: Decimal
+
+
+@dataclass
 class InvoiceLineDoc:
     """One ``InvoiceLine`` or ``CreditNoteLine``: what it invoices of which order line."""
 
@@ -52,6 +63,7 @@ class InvoiceLineDoc:
     tax_percent: Decimal | None
     note: str
     paths: dict[str, str] = field(default_factory=dict)
+    charges: list[LineChargeDoc] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +100,7 @@ class InvoiceDoc:
     exemptions: dict[str, tuple[str, str]]
     tax_exclusive_amount: Value | None
     payable_amount: Value | None
+    prepaid_amount: Decimal = Decimal(0)
     paths: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -131,11 +144,11 @@ class _InvoiceReader(_Reader):
         if not lines:
             self.errors.add(f"{path}/{line_name.split(':')[1]}", InteropErrorCode.UBL_MISSING)
         totals, totals_path = self.child(root, path, "cac:LegalMonetaryTotal")
-        for name in ("cbc:PrepaidAmount", "cbc:PayableRoundingAmount"):
-            # An amount paid before or rounded off: the portal's amount due is the invoice's total, nothing else.
-            value, value_path = self.decimal(totals, totals_path, name, AMOUNT)
-            if value:
-                self.errors.add(value_path, InteropErrorCode.UBL_NOT_SUPPORTED, value=shown(str(value)))
+        # An amount rounded off: the portal's amount due is the invoice's total less what was paid before, exactly.
+        rounding, rounding_path = self.decimal(totals, totals_path, "cbc:PayableRoundingAmount", AMOUNT)
+        if rounding:
+            self.errors.add(rounding_path, InteropErrorCode.UBL_NOT_SUPPORTED, value=shown(str(rounding)))
+        prepaid, prepaid_path = self.decimal(totals, totals_path, "cbc:PrepaidAmount", AMOUNT)
         document = InvoiceDoc(
             transaction=transaction,
             number=number or Value("", f"{path}/ID"),
@@ -153,7 +166,12 @@ class _InvoiceReader(_Reader):
             exemptions=self.exemptions(root, path),
             tax_exclusive_amount=self.text(totals, totals_path, "cbc:TaxExclusiveAmount", required=True),
             payable_amount=self.text(totals, totals_path, "cbc:PayableAmount", required=True),
-            paths={"due_date": due_path, "currency": currency.path if currency else f"{path}/DocumentCurrencyCode"},
+            prepaid_amount=prepaid or Decimal(0),
+            paths={
+                "due_date": due_path,
+                "currency": currency.path if currency else f"{path}/DocumentCurrencyCode",
+                "prepaid_amount": prepaid_path,
+            },
         )
         return document, self.errors
 
@@ -192,15 +210,20 @@ class _InvoiceReader(_Reader):
         quantity_name = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
         quantity, paths["quantity"] = self.decimal(element, path, quantity_name, QUANTITY, required=True)
         if quantity is not None and quantity <= 0:
-            # A negative line corrects an earlier invoice: the portal takes that as a credit note.
+            # A negative line gives back quantity without naming the invoice that billed it: that invoice's later
+            # rejection or credit note would find the quantity gone and be refused for a reason nobody could see.
+            # A credit note names the invoice (under its lock, with the guard against rejecting a credited
+            # invoice), so a correction comes as one.
             self.errors.add(paths["quantity"], InteropErrorCode.UBL_NOT_POSITIVE, value=shown(str(quantity)))
         quantity_element = element.find(quantity_name, NS)
         unit = (quantity_element.get("unitCode") or "").strip() if quantity_element is not None else ""
         if len(unit) > UNIT_LENGTH:
             self.errors.add(f"{paths['quantity']}/@unitCode", InteropErrorCode.UBL_TOO_LONG, value=shown(unit), limit=3)
         unit_price, paths["unit_price"] = self.price(element, path)
-        for _charge, charge_path in self.children(element, path, "cac:AllowanceCharge"):
-            self.errors.add(charge_path, InteropErrorCode.UBL_NOT_SUPPORTED, value="AllowanceCharge")
+        charges = [
+            self.line_charge(charge, charge_path)
+            for charge, charge_path in self.children(element, path, "cac:AllowanceCharge")
+        ]
         reference = self.text(*self.child(element, path, "cac:OrderLineReference"), "cbc:LineID")
         item, item_path = self.child(element, path, "cac:Item")
         category, percent = self.tax_category(item, item_path, "cac:ClassifiedTaxCategory")
@@ -220,6 +243,26 @@ class _InvoiceReader(_Reader):
             tax_percent=percent,
             note=self.notes(element)[:NOTE_LENGTH],
             paths=paths,
+            charges=[charge for charge in charges if charge is not None],
+        )
+
+    def line_charge(self, element: etree._Element, path: str) -> LineChargeDoc | None:
+        indicator = self.text(element, path, "cbc:ChargeIndicator", required=True)
+        if indicator is not None and indicator.text.lower() not in ("true", "1", "false", "0"):
+            self.errors.add(indicator.path, InteropErrorCode.UBL_INVALID_BOOLEAN, value=shown(indicator.text))
+        code = self.plain(element, path, "cbc:AllowanceChargeReasonCode", CODE_LENGTH)
+        reason = self.plain(element, path, "cbc:AllowanceChargeReason")
+        amount, amount_path = self.decimal(element, path, "cbc:Amount", AMOUNT, required=True)
+        if amount is not None and amount <= 0:
+            self.errors.add(amount_path, InteropErrorCode.UBL_NOT_POSITIVE, value=shown(str(amount)))
+        if indicator is None or amount is None:
+            return None
+        return LineChargeDoc(
+            path=path,
+            is_charge=indicator.text.lower() in ("true", "1"),
+            reason_code=code,
+            reason=(reason or code)[:CHARGE_DESCRIPTION_LENGTH],
+            amount=amount,
         )
 
     def exemptions(self, root: etree._Element, path: str) -> dict[str, tuple[str, str]]:

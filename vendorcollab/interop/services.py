@@ -148,7 +148,8 @@ def line_input(
         standard_item_id=str(kept("standard_item_id", line.standard_item_id)),
         standard_item_scheme=line.standard_item_scheme or (fallback.standard_item_scheme if fallback else "0160"),
         unit_code=line.unit.upper(),
-        tax_category=line.tax_category or (fallback.tax_category if fallback else "S"),
+        # Left out of the document (and of the line it changes): the item's rate, else the company's.
+        tax_category=line.tax_category or (fallback.tax_category if fallback else ""),
         tax_percent=line.tax_percent if line.tax_percent is not None else (fallback.tax_percent if fallback else None),
         requested_start=line.requested_start,
         requested_end=line.requested_end,

@@ -87,6 +87,16 @@ ORDER_ONLY = f"{PEPPOL}:bis:order_only:3"
 ADVANCED_ORDERING = f"{PEPPOL}:bis:advanced_ordering:3"
 BILLING_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 BILLING = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+# Every business process the official PEPPOL rules approve for a Billing 3 document (PEPPOL-EN16931-R007): billing
+# with an invoice response, and the French ones, bill as profile 01 does; the portal writes BILLING.
+BILLING_PROFILES = frozenset(
+    {
+        BILLING,
+        "urn:peppol:bis:billing_with_response",
+        "urn:peppol:france:billing:regulated",
+        "urn:peppol:france:billing:non-regulated",
+    }
+)
 # Per transaction: its root element, its CustomizationID and the profiles it may travel in (BIS Ordering 3, 3.1).
 TRANSACTIONS: dict[Transaction, tuple[tuple[str, str], str, frozenset[str]]] = {
     Transaction.ORDER: (
@@ -114,8 +124,8 @@ TRANSACTIONS: dict[Transaction, tuple[tuple[str, str], str, frozenset[str]]] = {
         f"{PEPPOL}:trns:order_response_advanced:3",
         frozenset({ADVANCED_ORDERING}),
     ),
-    Transaction.INVOICE: ((INVOICE_NS, "Invoice"), BILLING_CUSTOMIZATION, frozenset({BILLING})),
-    Transaction.CREDIT_NOTE: ((CREDIT_NOTE_NS, "CreditNote"), BILLING_CUSTOMIZATION, frozenset({BILLING})),
+    Transaction.INVOICE: ((INVOICE_NS, "Invoice"), BILLING_CUSTOMIZATION, BILLING_PROFILES),
+    Transaction.CREDIT_NOTE: ((CREDIT_NOTE_NS, "CreditNote"), BILLING_CUSTOMIZATION, BILLING_PROFILES),
 }
 BILLING_TRANSACTIONS = frozenset({Transaction.INVOICE, Transaction.CREDIT_NOTE})
 

@@ -5,7 +5,15 @@ from django.contrib import admin
 
 from vendorcollab.common.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Invoice, InvoiceAttachment, InvoiceCharge, InvoiceEvent, InvoiceLine, InvoiceNote
+from .models import (
+    Invoice,
+    InvoiceAttachment,
+    InvoiceCharge,
+    InvoiceEvent,
+    InvoiceLine,
+    InvoiceLineCharge,
+    InvoiceNote,
+)
 
 
 class LineInline(ReadOnlyInline):
@@ -56,5 +64,5 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 # The parts of an invoice, each with its own read-only list too, so that the back office can find a line, a note or
 # a file across invoices (a PO line's invoices, a buyer's notes).
-for model in (InvoiceLine, InvoiceCharge, InvoiceNote, InvoiceAttachment, InvoiceEvent):
+for model in (InvoiceLine, InvoiceLineCharge, InvoiceCharge, InvoiceNote, InvoiceAttachment, InvoiceEvent):
     admin.site.register(model, ReadOnlyAdmin)

@@ -36,9 +36,23 @@ def round_amount(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def line_net_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
-    """A line's net amount (BT-131): quantity times the net price, rounded half-up to 2 decimals."""
-    return round_amount(Decimal(quantity) * Decimal(unit_price))
+def line_net_amount(
+    quantity: Decimal, unit_price: Decimal, *, allowances: Decimal = ZERO, charges: Decimal = ZERO
+) -> Decimal:
+    """A line's net amount (BT-131): quantity times the net price, less the line's allowances (BT-136), plus its
+    charges (BT-141), rounded half-up to 2 decimals."""
+    return round_amount(Decimal(quantity) * Decimal(unit_price) - Decimal(allowances) + Decimal(charges))
+
+
+def line_charge_sums(charges: Iterable[AllowanceOrCharge]) -> tuple[Decimal, Decimal]:
+    """A line's allowances and charges, each summed after rounding every one to the cent (BT-136, BT-141)."""
+    allowances = charges_total = ZERO
+    for charge in charges:
+        if charge.is_charge:
+            charges_total += round_amount(charge.amount)
+        else:
+            allowances += round_amount(charge.amount)
+    return allowances, charges_total
 
 
 class TaxedLine(Protocol):
@@ -51,9 +65,12 @@ class TaxedLine(Protocol):
     tax_exemption_reason_code: str
 
 
-class TaxedCharge(Protocol):
+class AllowanceOrCharge(Protocol):
     is_charge: bool
     amount: Decimal
+
+
+class TaxedCharge(AllowanceOrCharge, Protocol):
     tax_category: str
     tax_percent: Decimal
 
@@ -80,6 +97,7 @@ class Totals:
     tax_inclusive_total: Decimal
     payable_amount: Decimal
     tax_breakdown: list[TaxSubtotal]
+    prepaid_amount: Decimal = ZERO
 
     def stored_values(self) -> dict[str, Decimal]:
         """The ``Invoice`` columns these totals fill."""
@@ -90,6 +108,7 @@ class Totals:
             "tax_exclusive_total": self.tax_exclusive_total,
             "tax_total": self.tax_total,
             "tax_inclusive_total": self.tax_inclusive_total,
+            "prepaid_amount": self.prepaid_amount,
             "payable_amount": self.payable_amount,
         }
 
@@ -99,8 +118,14 @@ def _percent(value: Decimal | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def invoice_totals(lines: Iterable[TaxedLine], charges: Iterable[TaxedCharge] = ()) -> Totals:
-    """The seven document totals and the VAT breakdown of lines and document-level allowances and charges.
+def invoice_totals(
+    lines: Iterable[TaxedLine], charges: Iterable[TaxedCharge] = (), *, prepaid: Decimal = ZERO
+) -> Totals:
+    """The document totals and the VAT breakdown of lines and document-level allowances and charges; ``prepaid``
+    (BT-113) is what was paid before, which the amount due leaves out (BR-CO-16).
+
+    A line's own allowances and charges are inside its net amount already (``line_net_amount``): the sum of line
+    amounts carries them, the document's allowance and charge totals (BT-107, BT-108) do not.
 
     The breakdown has one row per category and rate, in category then rate order; a category's exemption reason is
     its first line's, else ``DEFAULT_EXEMPTION``'s (a category that only a charge carries).
@@ -140,6 +165,7 @@ def invoice_totals(lines: Iterable[TaxedLine], charges: Iterable[TaxedCharge] = 
         )
     tax_exclusive = line_total - allowance_total + charge_total
     tax_total = sum((row.tax_amount for row in breakdown), ZERO)
+    prepaid = round_amount(prepaid)
     return Totals(
         line_total=line_total,
         allowance_total=allowance_total,
@@ -147,6 +173,7 @@ def invoice_totals(lines: Iterable[TaxedLine], charges: Iterable[TaxedCharge] = 
         tax_exclusive_total=tax_exclusive,
         tax_total=tax_total,
         tax_inclusive_total=tax_exclusive + tax_total,
-        payable_amount=tax_exclusive + tax_total,
+        payable_amount=tax_exclusive + tax_total - prepaid,
         tax_breakdown=breakdown,
+        prepaid_amount=prepaid,
     )

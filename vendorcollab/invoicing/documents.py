@@ -90,6 +90,8 @@ class DocumentLine:
     tax_percent: Decimal
     amount: Decimal
     note: str
+    # The line's own allowances and charges, inside ``amount`` already.
+    charges: tuple[DocumentAllowanceCharge, ...] = ()
 
     @property
     def quantity_text(self) -> str:
@@ -170,7 +172,7 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
     translated here."""
     invoice = (
         Invoice.objects.select_related("vendor", "company", "credited_invoice")
-        .prefetch_related("lines__po_line__item", "lines__purchase_order", "charges", "attachments")
+        .prefetch_related("lines__po_line__item", "lines__purchase_order", "lines__charges", "charges", "attachments")
         .get(pk=invoice.pk)
     )
     invoice_lines = list(invoice.lines.all())
@@ -189,10 +191,20 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
             tax_percent=line.tax_percent,
             amount=line.net_amount,
             note=line.note,
+            charges=tuple(
+                DocumentAllowanceCharge(
+                    is_charge=charge.is_charge,
+                    reason=charge.reason,
+                    tax_category=line.tax_category,
+                    tax_percent=line.tax_percent,
+                    amount=charge.amount,
+                )
+                for charge in line.charges.all()
+            ),
         )
         for line in invoice_lines
     ]
-    totals = invoice_totals(invoice_lines, charges)
+    totals = invoice_totals(invoice_lines, charges, prepaid=invoice.prepaid_amount)
     # Only the notes meant for the vendor: a buyer's internal note never leaves the portal in a document.
     external_notes = invoice.notes.filter(visibility=Visibility.EXTERNAL).values_list("text", flat=True)
     return {
@@ -263,6 +275,8 @@ def _totals(invoice: Invoice, totals: Totals) -> list[tuple[str, str]]:
         (label("tax_total"), money_text(totals.tax_total)),
         (label("tax_inclusive_total"), money_text(totals.tax_inclusive_total)),
     ]
+    if totals.prepaid_amount:
+        rows.append((label("prepaid_amount"), money_text(-totals.prepaid_amount)))
     if invoice.is_credit_note:
         grand = gettext("Amount credited %(currency)s") % {"currency": invoice.currency}
     else:

@@ -50,6 +50,9 @@ class InvoicingErrorCode(StrEnum):
     FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
     FILE_CONTENT_MISMATCH = "file_content_mismatch"
     TOO_MANY_ATTACHMENTS = "too_many_attachments"
+    LINE_AMOUNT_NEGATIVE = "line_amount_negative"
+    PREPAID_NEGATIVE = "prepaid_negative"
+    PREPAID_EXCEEDS_TOTAL = "prepaid_exceeds_total"
 
 
 MESSAGES: dict[str, Promise] = {
@@ -111,6 +114,13 @@ MESSAGES: dict[str, Promise] = {
     InvoicingErrorCode.FILE_TYPE_NOT_ALLOWED: PURCHASING_MESSAGES[PurchasingErrorCode.FILE_TYPE_NOT_ALLOWED],
     InvoicingErrorCode.FILE_CONTENT_MISMATCH: PURCHASING_MESSAGES[PurchasingErrorCode.FILE_CONTENT_MISMATCH],
     InvoicingErrorCode.TOO_MANY_ATTACHMENTS: _("An invoice can carry at most %(limit)s files."),
+    InvoicingErrorCode.LINE_AMOUNT_NEGATIVE: _(
+        "The line's allowances are more than the line's amount. Give money back with a credit note instead."
+    ),
+    InvoicingErrorCode.PREPAID_NEGATIVE: _("The amount paid in advance cannot be negative."),
+    InvoicingErrorCode.PREPAID_EXCEEDS_TOTAL: _(
+        "The amount paid in advance cannot be more than the invoice's total with VAT (%(total)s)."
+    ),
     CommonErrorCode.NOT_FOUND: _("This invoice does not exist."),
     CommonErrorCode.ROLE_NOT_ALLOWED: _("Your role does not allow this action on invoices."),
     **text.MESSAGES,

@@ -10,6 +10,17 @@ from .models import InvoiceKind
 
 
 @dataclass(frozen=True)
+class LineChargeInput:
+    """An allowance (``is_charge`` False) or charge on one line: it changes the line's net amount and bears the
+    line's VAT."""
+
+    is_charge: bool
+    reason: str
+    amount: Decimal
+    reason_code: str = ""
+
+
+@dataclass(frozen=True)
 class InvoiceLineInput:
     """One invoice line: a quantity of one received PO line. ``None`` takes the value from the PO line (for a credit
     note, from the credited invoice's line)."""
@@ -22,6 +33,7 @@ class InvoiceLineInput:
     tax_percent: Decimal | None = None
     tax_exemption_reason: str = ""
     note: str = ""
+    charges: list[LineChargeInput] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,8 @@ class ChargeInput:
 @dataclass(frozen=True)
 class InvoiceInput:
     """A whole invoice or credit note as the vendor enters it. ``due_date`` None: the issue date plus the vendor
-    account's payment terms; ``currency`` None: the purchase orders'."""
+    account's payment terms; ``currency`` None: the purchase orders'. ``prepaid_amount``: what the buyer paid
+    before (a deposit), which the amount due leaves out."""
 
     vendor_id: int
     number: str
@@ -53,3 +66,4 @@ class InvoiceInput:
     credited_invoice_id: int | None = None
     lines: list[InvoiceLineInput] = field(default_factory=list)
     charges: list[ChargeInput] = field(default_factory=list)
+    prepaid_amount: Decimal = Decimal("0.00")

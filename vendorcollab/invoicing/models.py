@@ -118,6 +118,8 @@ class Invoice(models.Model):
     tax_exclusive_total = amount_field(_("total without VAT"), default=ZERO)
     tax_total = amount_field(_("VAT"), default=ZERO)
     tax_inclusive_total = amount_field(_("total with VAT"), default=ZERO)
+    # Paid before the invoice (BT-113, a deposit): the amount due is the total with VAT less this.
+    prepaid_amount = amount_field(_("paid in advance"), default=ZERO)
     payable_amount = amount_field(_("amount due"), default=ZERO)
     # The match's findings on submit: [{"line_number": 1 | None, "kind": "price", "expected": "10.00",
     # "actual": "11.00"}]. Empty for a matched invoice.
@@ -234,6 +236,27 @@ class InvoiceCharge(models.Model):
         verbose_name_plural = _("allowances and charges")
         ordering = ["invoice", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_charge_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.amount}"
+
+
+class InvoiceLineCharge(models.Model):
+    """An allowance (``is_charge`` False) or charge on one line (BG-27, BG-28): part of the line's net amount, so it
+    bears the line's VAT and the match compares it with the line."""
+
+    line = models.ForeignKey(InvoiceLine, models.CASCADE, related_name="charges")
+    is_charge = models.BooleanField(_("charge"), default=False)
+    # UNCL7161 for charges, UNCL5189 for allowances (95 discount); optional.
+    reason_code = models.CharField(_("reason code"), max_length=3, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    amount = amount_field(_("amount"))
+
+    class Meta:
+        verbose_name = _("line allowance or charge")
+        verbose_name_plural = _("line allowances and charges")
+        ordering = ["line", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_line_charge_amount_positive")]
 
     def __str__(self) -> str:
         return f"{self.reason} {self.amount}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
+from vendorcollab.partners.tax import line_rate
 from vendorcollab.purchasing.models import Origin, PurchaseOrder, PurchaseOrderLine, Visibility
 from vendorcollab.purchasing.selectors import Sort, _ordering
 
@@ -134,16 +135,28 @@ def invoiceable_lines(
 
 def lines_prefill(*, actor: User, vendor_id: int, purchase_order_ids: Sequence[int]) -> list[InvoiceLineInput]:
     """The lines of a new invoice from some POs of one vendor account: everything received and not yet invoiced, at
-    the PO's price and tax (``None``: the service takes them from the PO line)."""
-    lines = invoiceable_lines(actor=actor, vendor_id=vendor_id).filter(purchase_order_id__in=list(purchase_order_ids))
-    return [
-        InvoiceLineInput(
-            purchase_order_id=line.purchase_order_id,
-            line_number=line.line_number,
-            quantity=line.invoiceable_quantity,
+    the PO's price and tax (``None``: the service takes them from the PO line). A PO line stored before lines took
+    a default rate has no percentage: it gets its item's, else its company's, for the same category, so that the
+    vendor types none."""
+    lines = (
+        invoiceable_lines(actor=actor, vendor_id=vendor_id)
+        .filter(purchase_order_id__in=list(purchase_order_ids))
+        .select_related("purchase_order__company")
+    )
+    prefilled = []
+    for line in lines:
+        rate = None
+        if line.tax_percent is None:
+            rate = line_rate(line.tax_category, None, item=line.item, company=line.purchase_order.company)
+        prefilled.append(
+            InvoiceLineInput(
+                purchase_order_id=line.purchase_order_id,
+                line_number=line.line_number,
+                quantity=line.invoiceable_quantity,
+                tax_percent=rate.percent if rate is not None else None,
+            )
         )
-        for line in lines
-    ]
+    return prefilled
 
 
 def credit_prefill(*, actor: User, invoice: Invoice) -> InvoiceInput:

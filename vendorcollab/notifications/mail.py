@@ -4,6 +4,7 @@
   collaborating vendor), with a link to the PO in the vendor portal. A PO never sent tells the vendor nothing.
 - ``response.submitted``: the PO's buyer contact (else whoever created it), with a link to the buyer's PO page.
 - Consignment POs take no part in confirmation: no mail at all.
+- The invoice events (``invoice.*``): as ``invoice_mail`` says.
 
 Each recipient's setting decides: immediately (one mail per event), digest (an entry for ``send_digests``), off.
 Every mail is rendered under ``translation.override(recipient.language)`` and says so in ``Content-Language``.
@@ -36,7 +37,8 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
 )
 
-from . import outbox
+from . import invoice_mail, outbox
+from .invoice_mail import InvoiceNotice
 from .models import MAIL_EVENTS, DigestEntry, NotificationMode, NotificationSetting
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
@@ -237,7 +239,7 @@ def _message(user: User, *, subject: str, template: str, context: dict[str, Any]
     return message
 
 
-def notice_message(notice: Notice, user: User) -> EmailMultiAlternatives:
+def notice_message(notice: Notice | InvoiceNotice, user: User) -> EmailMultiAlternatives:
     with translation.override(language_of(user)):
         context = notice.context(user)
         return _message(user, subject=context["summary"], template=notice.template, context=context, event=notice.event)
@@ -258,6 +260,8 @@ def notify(*, event: str, payload: Payload) -> int:
 
     Returns the number of mails queued now.
     """
+    if event in invoice_mail.INVOICE_EVENTS:
+        return _notify_invoice(event=event, payload=payload)
     po = (
         PurchaseOrder.objects.select_related("company", "vendor", "buyer_contact", "created_by", "latest_version")
         .filter(pk=payload["purchase_order"])
@@ -282,12 +286,40 @@ def notify(*, event: str, payload: Payload) -> int:
     return send(notice_message(notice, user) for user in now_users)
 
 
+def _notify_invoice(*, event: str, payload: Payload) -> int:
+    invoice = invoice_mail.invoice_load(payload["invoice_id"])
+    if invoice is None:
+        return 0
+    users = invoice_mail.recipients(event, invoice, payload)
+    if not users:
+        return 0
+    modes = modes_for(users)
+    data = {key: value for key, value in payload.items() if key not in ("event", "invoice_id")}
+    DigestEntry.objects.bulk_create(
+        DigestEntry(user=user, event=event, invoice=invoice, data=data)
+        for user in users
+        if modes[user.pk] == NotificationMode.DIGEST
+    )
+    now_users = [user for user in users if modes[user.pk] == NotificationMode.IMMEDIATE]
+    if not now_users:
+        return 0
+    notice = InvoiceNotice.load(event, invoice, data)
+    return send(notice_message(notice, user) for user in now_users)
+
+
 # --- the daily digest ------------------------------------------------------------------------------------------
+
+
+def _digest_notice(entry: DigestEntry) -> Notice | InvoiceNotice:
+    if entry.invoice is not None:
+        return InvoiceNotice.load(entry.event, entry.invoice, entry.data)
+    assert entry.purchase_order is not None  # an entry is about a PO or an invoice (a check constraint)
+    return Notice.load(entry.event, entry.purchase_order, entry.data)
 
 
 def digest_message(user: User, entries: Sequence[DigestEntry]) -> EmailMultiAlternatives:
     with translation.override(language_of(user)):
-        notices = [Notice.load(entry.event, entry.purchase_order, entry.data) for entry in entries]
+        notices = [_digest_notice(entry) for entry in entries]
         items = [
             {"summary": notice.summary(), "link": notice.link(), "at": entry.created_at}
             for notice, entry in zip(notices, entries, strict=True)
@@ -331,7 +363,13 @@ def digests_send() -> DigestRun:
             DigestEntry.objects.filter(user=user, sent_at__isnull=True).update(sent_at=claimed_at)
             entries = list(
                 DigestEntry.objects.filter(user=user, sent_at=claimed_at)
-                .select_related("purchase_order__company", "purchase_order__vendor", "purchase_order__latest_version")
+                .select_related(
+                    "purchase_order__company",
+                    "purchase_order__vendor",
+                    "purchase_order__latest_version",
+                    "invoice__company",
+                    "invoice__vendor",
+                )
                 .order_by("created_at", "pk")
             )
             if not entries:

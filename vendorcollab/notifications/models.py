@@ -13,11 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.events import Event
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing.models import PurchaseOrder
 
 # What each kind of mail is about; po.sent, po.confirmed and po.cancelled go to the vendor's users, a response to
-# the PO's buyer contact.
-MAIL_EVENTS = (Event.PO_SENT, Event.RESPONSE_SUBMITTED, Event.PO_CONFIRMED, Event.PO_CANCELLED)
+# the PO's buyer contact; the invoice events as ``invoice_mail`` says.
+MAIL_EVENTS = (
+    Event.PO_SENT,
+    Event.RESPONSE_SUBMITTED,
+    Event.PO_CONFIRMED,
+    Event.PO_CANCELLED,
+    Event.INVOICE_SUBMITTED,
+    Event.INVOICE_ON_HOLD,
+    Event.INVOICE_APPROVED,
+    Event.INVOICE_REJECTED,
+    Event.INVOICE_PAID,
+)
 # What the buyer's ERP can subscribe to.
 WEBHOOK_EVENTS = (
     Event.RESPONSE_SUBMITTED,
@@ -25,6 +36,11 @@ WEBHOOK_EVENTS = (
     Event.RECEIPT_POSTED,
     Event.OWNERSHIP_CHANGE_POSTED,
     Event.DOCUMENT_CREATED,
+    Event.INVOICE_SUBMITTED,
+    Event.INVOICE_ON_HOLD,
+    Event.INVOICE_APPROVED,
+    Event.INVOICE_REJECTED,
+    Event.INVOICE_PAID,
 )
 WEBHOOK_EVENT_CHOICES = [
     (Event.RESPONSE_SUBMITTED.value, _("Response submitted by a vendor")),
@@ -32,6 +48,11 @@ WEBHOOK_EVENT_CHOICES = [
     (Event.RECEIPT_POSTED.value, _("Product receipt posted")),
     (Event.OWNERSHIP_CHANGE_POSTED.value, _("Inventory ownership change posted")),
     (Event.DOCUMENT_CREATED.value, _("PEPPOL document written or received")),
+    (Event.INVOICE_SUBMITTED.value, _("Invoice submitted by a vendor and matched")),
+    (Event.INVOICE_ON_HOLD.value, _("Invoice put on hold by the match")),
+    (Event.INVOICE_APPROVED.value, _("Invoice approved")),
+    (Event.INVOICE_REJECTED.value, _("Invoice rejected")),
+    (Event.INVOICE_PAID.value, _("Invoice paid")),
 ]
 
 # After attempt n fails, attempt n + 1 waits BACKOFF[n - 1]; after the last attempt the delivery has failed.
@@ -80,8 +101,12 @@ class DigestEntry(models.Model):
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="digest_entries", verbose_name=_("user")
     )
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
+    # What the entry is about: a PO, or (for the invoice events) an invoice.
     purchase_order = models.ForeignKey(
-        PurchaseOrder, models.CASCADE, related_name="+", verbose_name=_("purchase order")
+        PurchaseOrder, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("purchase order")
+    )
+    invoice = models.ForeignKey(
+        Invoice, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("invoice")
     )
     # The event's payload (version, response, reason, ...): ids and plain values.
     data = models.JSONField(_("data"), default=dict, blank=True)
@@ -93,9 +118,15 @@ class DigestEntry(models.Model):
         verbose_name_plural = _("digest entries")
         ordering = ["user", "created_at", "pk"]
         indexes = [models.Index(fields=["sent_at", "user"], name="digest_entry_pending")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purchase_order__isnull=False) | models.Q(invoice__isnull=False),
+                name="digest_entry_about_something",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.event} {self.purchase_order_id}"
+        return f"{self.user}: {self.event} {self.purchase_order_id or self.invoice_id}"
 
 
 class WebhookEndpoint(models.Model):

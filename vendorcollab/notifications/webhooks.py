@@ -41,6 +41,7 @@ from vendorcollab.common.events import Event, Payload
 from vendorcollab.consignment.models import OwnershipChange
 from vendorcollab.interop.documents import document_facts
 from vendorcollab.interop.models import Document
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt, VendorResponse
 
 from .models import BACKOFF, MAX_ATTEMPTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -190,12 +191,56 @@ def _document_created(payload: Payload) -> dict[str, Any]:
     }
 
 
+def _invoice_event(payload: Payload) -> dict[str, Any]:
+    """An invoice as the ERP books it: its parties, dates, totals and POs, plus what the event adds (the match's
+    exceptions, the reason of a rejection, the payment)."""
+    invoice = Invoice.objects.select_related("company", "vendor").get(pk=payload["invoice_id"])
+    purchase_orders = list(
+        PurchaseOrder.objects.filter(pk__in=invoice.lines.values("purchase_order_id"))
+        .order_by("number")
+        .values("pk", "number")
+    )
+    return {
+        "invoice": invoice.pk,
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "status": invoice.status,
+        "company": invoice.company_id,
+        "company_code": invoice.company.code,
+        "vendor": invoice.vendor_id,
+        "vendor_number": invoice.vendor.number,
+        "credited_invoice": invoice.credited_invoice_id,
+        "issue_date": invoice.issue_date.isoformat(),
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "currency": invoice.currency,
+        "tax_exclusive_total": str(invoice.tax_exclusive_total),
+        "tax_total": str(invoice.tax_total),
+        "payable_amount": str(invoice.payable_amount),
+        "purchase_orders": [{"purchase_order": po["pk"], "number": po["number"]} for po in purchase_orders],
+        "exceptions": invoice.exceptions or [],
+        "reject_reason": invoice.reject_reason,
+        "payment_date": invoice.payment_date.isoformat() if invoice.payment_date else None,
+        "payment_reference": invoice.payment_reference,
+        "actor": payload.get("actor_id"),
+    }
+
+
 DATA_BUILDERS = {
     Event.RESPONSE_SUBMITTED.value: _response_submitted,
     Event.PO_CONFIRMED.value: _po_confirmed,
     Event.RECEIPT_POSTED.value: _receipt_posted,
     Event.OWNERSHIP_CHANGE_POSTED.value: _ownership_change_posted,
     Event.DOCUMENT_CREATED.value: _document_created,
+    **{
+        event.value: _invoice_event
+        for event in (
+            Event.INVOICE_SUBMITTED,
+            Event.INVOICE_ON_HOLD,
+            Event.INVOICE_APPROVED,
+            Event.INVOICE_REJECTED,
+            Event.INVOICE_PAID,
+        )
+    },
 }
 
 

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.errors import FieldErrors
 
+from .errors import PartnersErrorCode
 from .models import Company, Item, ResponseMessage, Site, Vendor, Warehouse
 from .services import ADDRESS_FIELDS, CONTACT_FIELDS, MESSAGES, check_codes
+from .tax import check_rate
 
 
 class CodeListForm(forms.ModelForm):
@@ -23,6 +25,19 @@ class CodeListForm(forms.ModelForm):
                 data[name] = str(data[name]).strip().upper()
         errors = FieldErrors(MESSAGES)
         check_codes(errors, {name: str(value) for name, value in data.items() if isinstance(value, str)})
+        # A rate saved here is the default of every new PO line of the company or item: held to the services' rule.
+        for category, percent in (("default_tax_category", "default_tax_percent"), ("tax_category", "tax_percent")):
+            if category in self.fields:
+                data[category] = str(data.get(category) or "").strip().upper()
+                check_rate(
+                    errors,
+                    data[category],
+                    data.get(percent),
+                    category_field=category,
+                    percent_field=percent,
+                )
+                if category == "default_tax_category" and not data[category]:
+                    errors.add(category, PartnersErrorCode.REQUIRED)
         for field, message in errors.fields.items():
             if field in self.fields:
                 self.add_error(field, str(message))
@@ -40,7 +55,11 @@ PARTY_FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
 class CompanyAdmin(admin.ModelAdmin):
     form = CodeListForm
     list_display = ["code", "name", "endpoint_scheme", "endpoint_id", "country_code"]
-    fieldsets = [(None, {"fields": ["code", "name"]}), *PARTY_FIELDSETS]  # type: ignore[list-item]
+    fieldsets = [
+        (None, {"fields": ["code", "name"]}),
+        *PARTY_FIELDSETS,  # type: ignore[list-item]
+        (_("Default VAT rate of PO lines"), {"fields": ["default_tax_category", "default_tax_percent"]}),
+    ]
     search_fields = ["code", "name"]
 
 
@@ -81,7 +100,7 @@ class WarehouseAdmin(admin.ModelAdmin):
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     form = CodeListForm
-    list_display = ["number", "name", "unit", "unit_code", "standard_item_id", "company"]
+    list_display = ["number", "name", "unit", "unit_code", "standard_item_id", "tax_category", "tax_percent", "company"]
     list_filter = ["company"]
     search_fields = ["number", "name"]
     list_select_related = ["company"]

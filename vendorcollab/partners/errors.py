@@ -25,3 +25,6 @@ class PartnersErrorCode(StrEnum):
     UNKNOWN_ORDERING_PROFILE = "unknown_ordering_profile"
     PAYMENT_TERMS_OUT_OF_RANGE = "payment_terms_out_of_range"
     TOLERANCE_OUT_OF_RANGE = "tolerance_out_of_range"
+    UNKNOWN_TAX_CATEGORY = "unknown_tax_category"
+    TAX_PERCENT_OUT_OF_RANGE = "tax_percent_out_of_range"
+    TAX_PERCENT_NOT_FOR_CATEGORY = "tax_percent_not_for_category"

@@ -89,6 +89,10 @@ class Company(PostalAddress, Contact):
     invoice_tolerance_amount = models.DecimalField(
         _("invoice total tolerance"), max_digits=12, decimal_places=2, default=Decimal("0")
     )
+    # The VAT rate a PO line takes when it names none and its item has none of its own (``partners.tax``), so that
+    # an invoice of it is prefilled; no percentage: the vendor enters it on the invoice.
+    default_tax_category = models.CharField(_("default tax category"), max_length=2, default="S")
+    default_tax_percent = models.DecimalField(_("default tax %"), max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("company")
@@ -210,6 +214,9 @@ class Item(models.Model):
     unit = models.CharField(_("unit"), max_length=10, default="ea")
     unit_code = models.CharField(_("unit code"), max_length=3, default="H87")
     standard_item_id = models.CharField(_("GTIN"), max_length=50, blank=True)
+    # The item's own VAT rate where it differs from its company's (a reduced rate); blank category: the company's.
+    tax_category = models.CharField(_("tax category"), max_length=2, blank=True)
+    tax_percent = models.DecimalField(_("tax %"), max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("item")

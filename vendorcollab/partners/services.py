@@ -32,6 +32,7 @@ from .models import (
     Vendor,
     Warehouse,
 )
+from .tax import check_rate, stored_percent
 
 
 def _require_admin(actor: User) -> None:
@@ -97,6 +98,14 @@ MESSAGES: dict[str, Promise] = {
     PartnersErrorCode.UNKNOWN_ORDERING_PROFILE: _("Choose one of the ordering profiles."),
     PartnersErrorCode.PAYMENT_TERMS_OUT_OF_RANGE: _("Enter a whole number of days from 0 to %(limit)s."),
     PartnersErrorCode.TOLERANCE_OUT_OF_RANGE: _("Enter a tolerance from 0 to %(limit)s, with at most 2 decimals."),
+    PartnersErrorCode.UNKNOWN_TAX_CATEGORY: _(
+        "%(tax_category)s is not a tax category of the UNCL5305 code list; for example S (standard rate)."
+    ),
+    PartnersErrorCode.TAX_PERCENT_OUT_OF_RANGE: _("Enter a tax percentage from 0 to 100 with at most two decimals."),
+    PartnersErrorCode.TAX_PERCENT_NOT_FOR_CATEGORY: _(
+        "Tax category %(tax_category)s does not take this percentage: the standard rate (S) needs more than 0, "
+        "zero rated, exempt, reverse charge, intra-community, export and out of scope (Z, E, AE, K, G, O) need 0."
+    ),
     **text.MESSAGES,
 }
 
@@ -158,6 +167,8 @@ ADDRESS_FIELDS = (
     "country_code",
 )
 CONTACT_FIELDS = ("vat_id", "contact_name", "contact_phone", "contact_email")
+# A company's rate is its default for lines: its fields say so (``tax_category`` and ``tax_percent`` are an item's).
+COMPANY_RATE_FIELDS = {"category_field": "default_tax_category", "percent_field": "default_tax_percent"}
 
 
 def _cleaned(values: Mapping[str, str | None], names: tuple[str, ...]) -> dict[str, str]:
@@ -253,16 +264,21 @@ def company_create(
     endpoint_id: str = "",
     invoice_tolerance_percent: Decimal = Decimal(0),
     invoice_tolerance_amount: Decimal = Decimal(0),
+    default_tax_category: str = "S",
+    default_tax_percent: Decimal | None = None,
     **address_and_contact: str,
 ) -> Company:
     """A new company (legal entity) of the buying organisation. ``address_and_contact``: the fields of
     ``ADDRESS_FIELDS`` and ``CONTACT_FIELDS``; the tolerances are how far a vendor invoice may stray from the
-    purchase order before it goes on hold."""
+    purchase order before it goes on hold. ``default_tax_category`` and ``default_tax_percent``: the VAT rate of
+    its PO lines that name none and whose item has none (no percentage: entered on each invoice)."""
     _require_admin(actor)
     code, name, endpoint_scheme, endpoint_id = code.strip(), name.strip(), endpoint_scheme.strip(), endpoint_id.strip()
+    default_tax_category = default_tax_category.strip().upper()
     extra = _cleaned(address_and_contact, ADDRESS_FIELDS + CONTACT_FIELDS)
     errors = _errors()
-    _require_text(errors, code=code, name=name)
+    _require_text(errors, code=code, name=name, default_tax_category=default_tax_category)
+    check_rate(errors, default_tax_category, default_tax_percent, **COMPANY_RATE_FIELDS)
     _check_text(errors, code=code, name=name, endpoint_scheme=endpoint_scheme, endpoint_id=endpoint_id, **extra)
     check_codes(errors, {"endpoint_scheme": endpoint_scheme, **extra})
     _check_endpoint_pair(errors, endpoint_scheme, endpoint_id)
@@ -279,6 +295,8 @@ def company_create(
         endpoint_id=endpoint_id,
         invoice_tolerance_percent=invoice_tolerance_percent,
         invoice_tolerance_amount=invoice_tolerance_amount,
+        default_tax_category=default_tax_category,
+        default_tax_percent=stored_percent(default_tax_percent),
         **extra,
     )
     return _insert(company, taken=_field_error("code", "company_code_taken", company_code=code))
@@ -493,22 +511,34 @@ def item_create(
     unit: str = "ea",
     unit_code: str = "H87",
     standard_item_id: str = "",
+    tax_category: str = "",
+    tax_percent: Decimal | None = None,
 ) -> Item:
     """A new item. ``unit`` is the name screens show, ``unit_code`` the UN/ECE Rec 20 code documents carry,
-    ``standard_item_id`` its GTIN."""
+    ``standard_item_id`` its GTIN; ``tax_category`` and ``tax_percent`` its own VAT rate (blank category: the
+    company's)."""
     _require_admin(actor)
     number, name, unit = number.strip(), name.strip(), unit.strip()
     unit_code, standard_item_id = unit_code.strip().upper(), standard_item_id.strip()
+    tax_category = tax_category.strip().upper()
     errors = _errors()
     _require_text(errors, number=number, name=name, unit=unit, unit_code=unit_code)
     _check_text(errors, name=name, unit=unit, unit_code=unit_code, standard_item_id=standard_item_id)
     _check_text(errors, "item_number", number=number)
     check_codes(errors, {"unit_code": unit_code})
+    check_rate(errors, tax_category, tax_percent)
     errors.raise_if_any()
     if number and Item.objects.filter(company=company, number=number).exists():
         errors.add("number", PartnersErrorCode.ITEM_NUMBER_TAKEN, number=number)
     errors.raise_if_any()
     item = Item(
-        company=company, number=number, name=name, unit=unit, unit_code=unit_code, standard_item_id=standard_item_id
+        company=company,
+        number=number,
+        name=name,
+        unit=unit,
+        unit_code=unit_code,
+        standard_item_id=standard_item_id,
+        tax_category=tax_category,
+        tax_percent=stored_percent(tax_percent),
     )
     return _insert(item, taken=_field_error("number", "item_number_taken", number=number))

@@ -1,4 +1,4 @@
-"""The buyer's purchasing pages (namespace ``buyer``)."""
+"""The buyer's purchasing pages (namespace ``buyer``; its workspace page is the ``workspace`` app's)."""
 
 from django.urls import path
 
@@ -7,7 +7,6 @@ from .views import buyer, lookup, receiving
 app_name = "buyer"
 
 urlpatterns = [
-    path("", buyer.workspace, name="workspace"),
     path("purchase-orders/list/<slug:which>/", buyer.po_list, name="po_list"),
     path("purchase-orders/new/", buyer.po_create, name="po_create"),
     path("purchase-orders/<int:pk>/", buyer.po_detail, name="po_detail"),

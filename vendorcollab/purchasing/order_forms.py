@@ -103,8 +103,12 @@ class OrderLineForm(forms.Form):
     standard_item_id = forms.CharField(label=_("GTIN"), max_length=100, required=False)
     tax_category = forms.ChoiceField(
         label=_("Tax category"),
-        choices=[(code, TAX_CATEGORY_NAMES.get(code, code)) for code in UNCL5305_TAX_CATEGORIES],
-        initial="S",
+        # Left blank, the line takes its item's rate, else its company's (``partners.tax``).
+        choices=[
+            ("", _("The item's or company's")),
+            *((code, TAX_CATEGORY_NAMES.get(code, code)) for code in UNCL5305_TAX_CATEGORIES),
+        ],
+        initial="",
         required=False,
     )
     tax_percent = forms.DecimalField(label=_("Tax %"), max_digits=5, decimal_places=2, required=False)
@@ -293,7 +297,7 @@ class OrderEditor:
                     sellers_item_id=data.get("sellers_item_id") or "",
                     standard_item_id=data.get("standard_item_id") or "",
                     standard_item_scheme=data.get("standard_item_scheme") or "0160",
-                    tax_category=data.get("tax_category") or "S",
+                    tax_category=data.get("tax_category") or "",
                     tax_percent=data.get("tax_percent"),
                     requested_start=data.get("requested_start"),
                     requested_end=data.get("requested_end"),

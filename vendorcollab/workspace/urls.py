@@ -1,7 +1,8 @@
-"""The vendor portal's URLs (namespace ``vendor``): the workspace, then purchasing's vendor pages."""
+"""The vendor portal's URLs (namespace ``vendor``): the workspace, then purchasing's and invoicing's vendor pages."""
 
 from django.urls import path
 
+from vendorcollab.invoicing import vendor_urls as invoicing_urls
 from vendorcollab.purchasing import urls as purchasing_urls
 
 from . import views
@@ -11,4 +12,5 @@ app_name = "vendor"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     *purchasing_urls.urlpatterns,
+    *invoicing_urls.urlpatterns,
 ]

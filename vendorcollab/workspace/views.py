@@ -1,23 +1,28 @@
-"""The vendor's workspace page ("Purchase order confirmation"): the PO tiles, the consignment tiles and the ten
-newest POs for review, rendered once per change of what it shows (``purchasing.fragments``).
+"""The workspace pages: the vendor's ("Purchase order confirmation": the PO tiles, the consignment tiles and the ten
+newest POs for review, rendered once per change of what it shows, ``purchasing.fragments``) and the buyer's
+("Purchase order preparation": the PO tiles, the invoices on hold, the responses waiting).
 
-It lives in an app of its own, above purchasing and consignment, because it reads both: consignment builds on
-purchasing, so purchasing cannot import consignment without a cycle.
+They live in an app of their own, above purchasing, consignment and invoicing, because they read all of them:
+consignment and invoicing build on purchasing, so purchasing cannot import them without a cycle.
 """
 
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.web import AuthenticatedRequest, vendor_required
+from vendorcollab.common.web import AuthenticatedRequest, buyer_required, vendor_required
 from vendorcollab.consignment.models import ConsignmentMovement
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
+from vendorcollab.invoicing import selectors as invoicing_selectors
+from vendorcollab.invoicing.buyer_views import lands_on_invoices
+from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
 from vendorcollab.purchasing import fragments, selectors
-from vendorcollab.purchasing.selectors import VendorList
+from vendorcollab.purchasing.selectors import BuyerList, Sort, VendorList
+from vendorcollab.purchasing.views.receiving import lands_on_receiving
 
 # The three lists the workspace opens with; the fourth page (all confirmed) and history are linked below them.
 WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorList.OPEN_CONFIRMED)
@@ -48,5 +53,36 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
 
     key = "vendor-workspace:" + vendor_workspace_stamp(actor=request.user)
     html = fragments.cached_fragment(key, content, seconds=WORKSPACE_SECONDS)
+    # Invoice counts change with every invoice and receipt, which the PO stamp does not see: counted on each visit
+    # (one query, whatever the number of invoices).
+    invoice_counts = invoicing_selectors.vendor_invoice_counts(actor=request.user)
+    invoicing_tiles = [(which, invoice_counts[which]) for which in VendorInvoiceList]
     # The fragment is our own template's output, escaped when it was rendered.
-    return render(request, "purchasing/vendor/workspace.html", {"content": mark_safe(html)})
+    return render(
+        request,
+        "purchasing/vendor/workspace.html",
+        {"content": mark_safe(html), "invoicing_tiles": invoicing_tiles},
+    )
+
+
+@buyer_required()
+def buyer_workspace(request: AuthenticatedRequest) -> HttpResponse:
+    if lands_on_receiving(request.user):
+        return redirect("buyer:receiving")
+    if lands_on_invoices(request.user):
+        return redirect("buyer:invoices")
+    counts = selectors.po_count_for_buyer(actor=request.user)
+    requiring_action = selectors.po_page_for_buyer(
+        actor=request.user, which=BuyerList.REQUIRING_ACTION, sort=Sort.OLDEST
+    )[:10]
+    invoice_counts = invoicing_selectors.buyer_invoice_counts(actor=request.user)
+    return render(
+        request,
+        "purchasing/buyer/workspace.html",
+        {
+            "tiles": [(which, counts[which]) for which in BuyerList],
+            # The invoices that wait for a buyer's decision: on hold after the match.
+            "invoice_tile": (BuyerInvoiceList.ON_HOLD, invoice_counts[BuyerInvoiceList.ON_HOLD]),
+            "requiring_action": requiring_action,
+        },
+    )

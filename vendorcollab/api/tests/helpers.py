@@ -29,9 +29,15 @@ class ApiClient:
         data = body if isinstance(body, (str, bytes)) else json.dumps(body if body is not None else {})
         return self.client.post(API + path, data, content_type="application/json", headers={**self.headers, **headers})
 
+    def patch(self, path: str, body: Any = None, **headers: str) -> Any:
+        data = json.dumps(body if body is not None else {})
+        return self.client.patch(API + path, data, content_type="application/json", headers={**self.headers, **headers})
+
     def request(self, method: str, path: str, body: Any = None) -> Any:
         if method == "get":
             return self.get(path)
+        if method == "patch":
+            return self.patch(path, body)
         return self.post(path, body)
 
 

@@ -50,6 +50,8 @@ def test_an_erp_sets_up_a_company_and_a_vendor_user_who_then_signs_in(api, cast)
         "contact_email": "",
         "invoice_tolerance_percent": "0.00",
         "invoice_tolerance_amount": "0.00",
+        "default_tax_category": "S",
+        "default_tax_percent": None,
     }
     site = admin.post(
         "/sites",

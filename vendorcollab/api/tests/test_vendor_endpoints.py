@@ -61,6 +61,15 @@ LIST_ENDPOINTS = [
     ("get", "/vendor/documents", None),
     ("get", "/vendor/documents/1", None),
     ("get", "/vendor/documents/1/xml", None),
+    # Invoicing (invoicing.selectors); vendor B's 404 on each of vendor A's invoices is in test_invoice_api.py.
+    ("get", "/vendor/invoiceable-lines", None),
+    ("get", "/vendor/invoices", None),
+    ("post", "/vendor/invoices", None),
+    ("get", "/vendor/invoices/1", None),
+    ("patch", "/vendor/invoices/1", None),
+    ("post", "/vendor/invoices/1/submit", None),
+    ("get", "/vendor/invoices/1/pdf", None),
+    ("get", "/vendor/invoices/1/ubl", None),
 ]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
@@ -45,11 +46,17 @@ from vendorcollab.common.tests.test_permission_matrix import (
     PAGES,
     VA_ADMIN,
     VA_USER,
+    WORDS,
     _fill,
     page_patterns,
     world,  # noqa: F401 (the permission matrix's objects, a fixture)
 )
 from vendorcollab.common.tests.test_translations import CATALOGUE, parse_po
+from vendorcollab.invoicing.models import InvoiceNote, InvoiceStatus
+from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
+from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
+from vendorcollab.invoicing.tests.vendor_helpers import submitted_for
 from vendorcollab.purchasing.models import LineAction, ResponseKind, Visibility
 from vendorcollab.purchasing.selectors import BuyerList, VendorList
 from vendorcollab.purchasing.services import note_add, po_confirm, response_submit
@@ -216,14 +223,22 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
     po_confirm(actor=cast.agent, purchase_order=confirmed)
     for_review = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
     draft = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2])
+    # Invoices whose pages say more: a payment recorded, a rejection with its reason, an internal note.
+    paid = stored_invoice(cast, received_po(cast), number="INV-PAID", status=InvoiceStatus.PAID)
+    InvoiceNote.objects.create(invoice=paid, text="Betaald", author=cast.admin)
+    rejected = stored_invoice(cast, received_po(cast), number="INV-REJ", status=InvoiceStatus.REJECTED)
 
     TOTP.activate(cast.vendor_a_admin, generate_totp_secret())
     RecoveryCodes.activate(cast.vendor_a_admin)
     for kind in AuditKind:
         audit_record(kind=kind, actor=cast.admin, subject=cast.vendor_a_user, target="x", data=AUDIT_DATA.get(kind))
 
+    # An invoice on hold (a changed price), whose page lists the exceptions and offers a credit note.
+    on_hold = submitted_for(cast, vendor_received_po(cast), "NL-HOLD-1", quantity=Decimal(1), price=Decimal("3.10"))
+
     ids = world["ids"]
     return [
+        {**ids, "invoice": on_hold.pk, "vendor_invoice": on_hold.pk},
         ids,
         {**ids, "po": answered.pk},
         {**ids, "po": confirmed.pk},
@@ -231,6 +246,14 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
         {**ids, "po": draft.pk},
         *({**ids, "list": which} for which in VendorList.values if which != ids["list"]),
         *({**ids, "buyer_list": which} for which in BuyerList.values if which != ids["buyer_list"]),
+        *({**ids, "invoice_list": which} for which in BuyerInvoiceList.values if which != ids["invoice_list"]),
+        {**ids, "invoice": paid.pk},
+        {**ids, "invoice": rejected.pk},
+        *(
+            {**ids, "vendor_invoice_list": which}
+            for which in VendorInvoiceList.values
+            if which != ids["vendor_invoice_list"]
+        ),
     ]
 
 
@@ -259,7 +282,7 @@ def test_no_english_on_any_dutch_page(world, states):  # noqa: F811 (the fixture
     for name, row in sorted(PAGES.items()):
         if name in NOT_WALKED or name not in templates or "GET" not in row.methods:
             continue
-        objects = any(key not in ("version", "list", "buyer_list") for key in row.ids.values())
+        objects = any(key not in WORDS for key in row.ids.values())
         urls = dict.fromkeys(_fill(templates[name], row, ids) for ids in states)  # each URL once, in order
         for url, role in ((url, role) for url in urls for role in ROLES):
             if 200 not in row.profile.expect(role, objects):

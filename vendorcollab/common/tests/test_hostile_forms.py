@@ -32,6 +32,10 @@ from vendorcollab.common.testing import hostile
 from vendorcollab.common.testing.factories import in_days, make_po
 from vendorcollab.consignment import services as consignment_services
 from vendorcollab.consignment.tests.helpers import stock_line, stocked
+from vendorcollab.invoicing.models import InvoiceStatus
+from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, submitted_for
+from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
 from vendorcollab.notifications.services import webhook_endpoint_create
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import po_confirm
@@ -204,6 +208,41 @@ FORMS: dict[str, Form] = {
         _page("myaccount:invitation_password"),
         filled={"new_password1": "A long enough passphrase 42", "new_password2": "A long enough passphrase 42"},
     ),
+    "buyer:invoice_reject": Form(
+        "admin",
+        _po("invoice", "buyer:invoice_detail"),
+        _po("invoice", "buyer:invoice_reject"),
+        filled={"reason": "The price was not agreed."},
+    ),
+    "buyer:invoice_record_payment": Form(
+        "admin",
+        _po("approved_invoice", "buyer:invoice_detail"),
+        _po("approved_invoice", "buyer:invoice_record_payment"),
+        filled={"payment_date": _today, "reference": "BANK-1"},
+    ),
+    "buyer:invoice_note_add": Form(
+        "admin",
+        _po("invoice", "buyer:invoice_detail"),
+        _po("invoice", "buyer:invoice_note_add"),
+        filled={"text": "Ask purchasing about the price.", "visibility": "internal"},
+    ),
+    # The vendor's invoice form: opened from the POs ticked on the "ready to invoice" list; a draft; a credit note.
+    "vendor:invoice_create": Form(
+        "vendor_a_user",
+        lambda world: reverse("vendor:invoice_create") + f"?po={world['vendor'].pk}:{world['to_invoice'].pk}",
+        _page("vendor:invoice_create"),
+        filled={"invoice-number": "H-2026-1"},
+    ),
+    "vendor:invoice_edit": Form("vendor_a_user", _po("invoice_draft", "vendor:invoice_edit")),
+    "vendor:credit_note_create": Form(
+        "vendor_a_user", _po("invoice_sent", "vendor:credit_note_create"), filled={"invoice-number": "H-CN-1"}
+    ),
+    "vendor:invoice_note_add": Form(
+        "vendor_a_user",
+        _po("invoice_sent", "vendor:invoice_detail"),
+        _po("invoice_sent", "vendor:invoice_note_add"),
+        filled={"text": "Paid by the 30th?"},
+    ),
     "buyer:po_attachment_add": Form(
         "agent",
         _po("draft", "buyer:po_detail"),
@@ -244,6 +283,13 @@ WITHOUT_TYPED_INPUT = {
     "vendor:po_print",
     "vendor:attachment",
     "vendor:toggle_dimensions",
+    "vendor:invoicing",
+    "vendor:invoice_list",  # a list: its search box is a GET filter, like vendor:po_list
+    "vendor:invoice_detail",
+    "vendor:invoice_submit",  # a button that asks once
+    "vendor:invoice_delete",  # a button that asks once
+    "vendor:invoice_attachment",
+    "vendor:invoice_pdf",
     "consignment_buyer:stock",
     "consignment_buyer:price_list",
     "consignment_buyer:replenishment_list",
@@ -265,6 +311,12 @@ WITHOUT_TYPED_INPUT = {
     # The PO form's item lookup: a GET fragment, not a form; its hostile text is in purchasing's test_item_lookup.
     "buyer:item_options",
     "buyer:receiving",  # a list: its search box is a GET filter, like buyer:po_list
+    "buyer:invoices",
+    "buyer:invoice_list",  # its search box is a GET filter, like buyer:po_list
+    "buyer:invoice_detail",
+    "buyer:invoice_approve",  # a button
+    "buyer:invoice_attachment",
+    "buyer:invoice_pdf",
     "audit:events",
     "people:user_list",
     "people:user_detail",
@@ -372,6 +424,13 @@ def world(cast):
             ),
             "invitation": lambda: _invitation(world["user_request"], cast.admin),
             "headers": lambda: {"Authorization": "Bearer " + token_issue(actor=cast.admin)[1]},
+            "invoice": lambda: stored_invoice(cast, received_po(cast), number="INV-H", price_on_line_1="2.75"),
+            "approved_invoice": lambda: stored_invoice(
+                cast, received_po(cast), number="INV-A", status=InvoiceStatus.APPROVED
+            ),
+            "to_invoice": lambda: vendor_received_po(cast),
+            "invoice_draft": lambda: draft_for(cast, vendor_received_po(cast), "H-DRAFT", quantity=Decimal(1)),
+            "invoice_sent": lambda: submitted_for(cast, vendor_received_po(cast), "H-SENT", quantity=Decimal(1)),
         }
     )
     return world

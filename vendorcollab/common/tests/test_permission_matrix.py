@@ -40,12 +40,16 @@ from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
-from vendorcollab.invoicing.services import invoice_create_and_submit
+from vendorcollab.invoicing.models import Invoice, InvoiceAttachment
+from vendorcollab.invoicing.services import invoice_attachment_add, invoice_create_and_submit
+from vendorcollab.invoicing.tests.buyer_helpers import accounts_payable, received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_send, receipt_post, response_submit
 
 ANONYMOUS, ADMIN, AGENT, CLERK = "anonymous", "procurement admin", "purchasing agent", "receiving clerk"
+AP = "accounts payable"
 VA_USER, VA_ADMIN, VB_USER, VB_ADMIN, NO_ROLE = (
     "vendor A user",
     "vendor A admin",
@@ -53,10 +57,17 @@ VA_USER, VA_ADMIN, VB_USER, VB_ADMIN, NO_ROLE = (
     "vendor B admin",
     "no role",
 )
-ROLES = (ANONYMOUS, ADMIN, AGENT, CLERK, VA_USER, VA_ADMIN, VB_USER, VB_ADMIN, NO_ROLE)
-BUYERS = {ADMIN: Role.PROCUREMENT_ADMIN, AGENT: Role.PURCHASING_AGENT, CLERK: Role.RECEIVING_CLERK}
+ROLES = (ANONYMOUS, ADMIN, AGENT, CLERK, AP, VA_USER, VA_ADMIN, VB_USER, VB_ADMIN, NO_ROLE)
+BUYERS = {
+    ADMIN: Role.PROCUREMENT_ADMIN,
+    AGENT: Role.PURCHASING_AGENT,
+    CLERK: Role.RECEIVING_CLERK,
+    AP: Role.ACCOUNTS_PAYABLE,
+}
 VENDOR_B = (VB_USER, VB_ADMIN)
 MISSING_ID = 987654321
+# The ids of the world that are words or numbers of no object of vendor A (a list's name, a version number).
+WORDS = ("version", "list", "buyer_list", "invoice_list", "vendor_invoice_list")
 
 # What "allowed" may answer: the page or the object, a redirect (after a POST, or to a canonical page), a refused
 # empty form (400/422), a conflict with the object's state (409), 201 for a creation.
@@ -113,6 +124,7 @@ BUYER = Profile("buyer", _page(_buyer_roles(), side="buyer"))
 PURCHASING = Profile("purchasing", _page(_buyer_roles(Role.PROCUREMENT_ADMIN, Role.PURCHASING_AGENT), side="buyer"))
 RECEIVING = Profile("receiving", _page(_buyer_roles(Role.PROCUREMENT_ADMIN, Role.RECEIVING_CLERK), side="buyer"))
 PROCUREMENT_ADMIN = Profile("procurement admin", _page(_buyer_roles(Role.PROCUREMENT_ADMIN), side="buyer"))
+INVOICING = Profile("invoicing", _page(_buyer_roles(Role.PROCUREMENT_ADMIN, Role.ACCOUNTS_PAYABLE), side="buyer"))
 API_VENDOR = Profile("API vendor", _api(lambda role: True, side="vendor"))
 API_BUYER = Profile("API buyer", _api(_buyer_roles(), side="buyer"))
 API_PURCHASING = Profile(
@@ -215,6 +227,17 @@ PAGES: dict[str, Row] = {
     "vendor:po_respond": both(VENDOR, pk="po"),
     "vendor:attachment": get(VENDOR, pk="attachment"),
     "vendor:toggle_dimensions": post(VENDOR),
+    "vendor:invoicing": get(VENDOR),
+    "vendor:invoice_list": get(VENDOR, which="vendor_invoice_list"),
+    "vendor:invoice_create": both(VENDOR),
+    "vendor:invoice_detail": get(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_edit": both(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_submit": both(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_delete": both(VENDOR, pk="vendor_invoice"),
+    "vendor:credit_note_create": both(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_note_add": post(VENDOR, pk="vendor_invoice"),
+    "vendor:invoice_attachment": get(VENDOR, pk="vendor_invoice_attachment"),
+    "vendor:invoice_pdf": get(VENDOR, pk="vendor_invoice"),
     "documents_vendor:document_list": get(VENDOR),
     "documents_vendor:document_detail": get(VENDOR, pk="document"),
     "documents_buyer:document_list": get(BUYER),
@@ -250,6 +273,15 @@ PAGES: dict[str, Row] = {
     "buyer:attachment": get(BUYER, pk="attachment"),
     "buyer:item_options": get(PURCHASING),
     "buyer:receiving": get(RECEIVING),
+    "buyer:invoices": get(BUYER),
+    "buyer:invoice_list": get(BUYER, which="invoice_list"),
+    "buyer:invoice_detail": get(BUYER, pk="invoice"),
+    "buyer:invoice_approve": post(INVOICING, pk="invoice"),
+    "buyer:invoice_reject": post(INVOICING, pk="invoice"),
+    "buyer:invoice_record_payment": post(INVOICING, pk="invoice"),
+    "buyer:invoice_note_add": post(BUYER, pk="invoice"),
+    "buyer:invoice_attachment": get(BUYER, pk="invoice_attachment"),
+    "buyer:invoice_pdf": get(BUYER, pk="invoice"),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),
@@ -424,11 +456,19 @@ def world(cast) -> dict[str, Any]:
         vendor=cast.vendor_a,
         purchase_order=po,
     )
+    invoice = stored_invoice(cast, received_po(cast), number="INV-1", price_on_line_1="2.75")
+    invoice_attachment = InvoiceAttachment(
+        invoice=invoice, name="timesheet.txt", content_type="text/plain", size=1, uploaded_by=cast.vendor_a_user
+    )
+    invoice_attachment.file.save("timesheet.txt", SimpleUploadedFile("timesheet.txt", b"T"), save=False)
+    invoice_attachment.save()
+    vendor_invoice = vendor_a_draft_invoice(cast)
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ADMIN: cast.admin,
         AGENT: cast.agent,
         CLERK: cast.clerk,
+        AP: accounts_payable(),
         VA_USER: cast.vendor_a_user,
         VA_ADMIN: cast.vendor_a_admin,
         VB_USER: cast.vendor_b_user,
@@ -456,8 +496,24 @@ def world(cast) -> dict[str, Any]:
             "document": document.pk,
             "list": "for_review",
             "buyer_list": "drafts",
+            "invoice": invoice.pk,
+            "invoice_attachment": invoice_attachment.pk,
+            "invoice_list": "on_hold",
+            "vendor_invoice": vendor_invoice.pk,
+            "vendor_invoice_attachment": vendor_invoice.attachments.get().pk,
+            "vendor_invoice_list": "ready_to_invoice",
         },
     }
+
+
+def vendor_a_draft_invoice(cast: Any) -> Invoice:
+    """A draft invoice of vendor A for part of a received PO, with an attachment."""
+    po = received_po(cast, items=cast.items[:1], received=[5])
+    invoice = draft_for(cast, po, "MATRIX-1", quantity=Decimal(2))
+    invoice_attachment_add(
+        actor=cast.vendor_a_user, invoice=invoice, upload=SimpleUploadedFile("slip.txt", b"slip", "text/plain")
+    )
+    return invoice
 
 
 def _fill(template: str, row: Row, ids: dict[str, Any], missing: bool = False) -> str:
@@ -468,7 +524,7 @@ def _fill(template: str, row: Row, ids: dict[str, Any], missing: bool = False) -
         key = row.ids.get(name)
         if key is None:
             return "nothing"
-        if missing and key not in ("version", "list", "buyer_list"):
+        if missing and key not in WORDS:
             return str(MISSING_ID)
         return str(ids[key])
 
@@ -494,7 +550,7 @@ def _walk(entries: dict[str, tuple[str, str, Row]], world: dict[str, Any], api: 
     failures = []
     keys = {role: token_issue(actor=user)[1] for role, user in world["users"].items() if user and api}
     for name, (method_of_api, template, row) in sorted(entries.items()):
-        objects = any(key not in ("version", "list", "buyer_list") for key in row.ids.values())
+        objects = any(key not in WORDS for key in row.ids.values())
         methods = (method_of_api,) if api else ("GET", "POST")
         for role, user in world["users"].items():
             client = Client()

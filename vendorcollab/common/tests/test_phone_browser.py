@@ -24,6 +24,9 @@ from vendorcollab.common.testing.browser import (
 from vendorcollab.common.testing.factories import in_days, line, make_po
 from vendorcollab.consignment.services import ownership_change_post, replenishment_create
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
+from vendorcollab.invoicing.tests.buyer_helpers import received_po, stored_invoice
+from vendorcollab.invoicing.tests.vendor_helpers import draft_for, submitted_for
+from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
 from vendorcollab.purchasing import services
 from vendorcollab.purchasing.models import Note, ResponseKind, VendorResponse, Visibility
 
@@ -167,14 +170,23 @@ def orders(cast):
         actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, quantity="5", color="Red", size="XL")]
     )
     replenishment = replenishment_create(actor=cast.agent, vendor=cast.vendor_a, lines=[stock_line(cast, 1)])
+    # An invoice on hold with a price exception: the buyer's widest invoice page.
+    invoice = stored_invoice(cast, received_po(cast), number="INV-2026-000123", price_on_line_1="2.75")
+    # Invoicing: a received PO, half invoiced at another price (on hold), half in a draft.
+    invoiced = vendor_received_po(cast, items=cast.items[:1])
+    on_hold = submitted_for(cast, invoiced, "INV-2026-000001", quantity=Decimal(5), price=Decimal("2.75"))
+    invoice_draft = draft_for(cast, invoiced, "INV-2026-000002", quantity=Decimal(5))
     return {
         "full": full,
+        "invoice": invoice,
         "accepted": accepted,
         "rejected": rejected,
         "confirmed": confirmed,
         "journal": journal,
         "consigned": journal.purchase_order,
         "replenishment": replenishment,
+        "vendor_invoice": on_hold,
+        "invoice_draft": invoice_draft,
     }
 
 
@@ -195,6 +207,12 @@ VENDOR_PAGES = [
     "/vendor/consignment/purchase-orders/",
     "/vendor/consignment/replenishments/",
     "/vendor/consignment/purchase-orders/{consigned}/",
+    "/vendor/invoicing/",
+    "/vendor/invoices/list/ready_to_invoice/",
+    "/vendor/invoices/list/submitted/",
+    "/vendor/invoices/{vendor_invoice}/",
+    "/vendor/invoices/{invoice_draft}/",
+    "/vendor/invoices/{invoice_draft}/edit/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",
@@ -211,6 +229,9 @@ BUYER_PAGES = [
     "/buyer/purchase-orders/{accepted}/",
     "/buyer/purchase-orders/{rejected}/",
     "/buyer/purchase-orders/{full}/history/",
+    "/buyer/invoices/",
+    "/buyer/invoices/list/on_hold/",
+    "/buyer/invoices/{invoice}/",
     "/buyer/consignment/",
     "/buyer/consignment/replenishments/",
     "/buyer/consignment/ownership-changes/",
@@ -229,6 +250,7 @@ AXE_PAGES = {
     "/vendor/purchase-orders/{full}/",
     "/buyer/purchase-orders/list/requiring_action/",
     "/buyer/purchase-orders/{full}/",
+    "/buyer/invoices/{invoice}/",
 }
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from lxml import etree
 
 from vendorcollab.common.testing.factories import line
-from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput, LineChargeInput
 from vendorcollab.invoicing.models import Invoice, InvoiceKind
 from vendorcollab.invoicing.services import invoice_create, invoice_submit
 from vendorcollab.purchasing.models import PurchaseOrder
@@ -58,10 +58,13 @@ def make_invoice(  # type: ignore[no-untyped-def]
     credited: Invoice | None = None,
     quantity: Decimal | None = None,
     submit: bool = True,
+    line_charges: tuple[tuple[bool, str, str, str], ...] = (),
+    prepaid: Decimal = Decimal(0),
 ) -> Invoice:
     """An invoice (or, with ``credited``, a credit note) of every received line of ``pos`` in one VAT category,
     entered and (with ``submit``) submitted by vendor A's user through the invoicing services, with ``charges``
-    ``(is_charge, reason_code, reason, amount)`` in the same category."""
+    ``(is_charge, reason_code, reason, amount)`` in the same category, ``line_charges`` alike on every line, and
+    ``prepaid`` paid in advance."""
     rate = percent if category == "S" else Decimal(0)
     lines = [
         InvoiceLineInput(
@@ -70,6 +73,10 @@ def make_invoice(  # type: ignore[no-untyped-def]
             quantity=quantity or po_line.received_quantity,
             tax_category=category,
             tax_percent=rate,
+            charges=[
+                LineChargeInput(is_charge=is_charge, reason=reason, amount=Decimal(value), reason_code=code)
+                for is_charge, code, reason, value in line_charges
+            ],
         )
         for po in pos
         for po_line in po.lines.order_by("line_number")
@@ -93,6 +100,7 @@ def make_invoice(  # type: ignore[no-untyped-def]
             )
             for is_charge, code, reason, value in charges
         ],
+        prepaid_amount=prepaid,
     )
     draft = invoice_create(actor=cast.vendor_a_user, data=data)
     return invoice_submit(actor=cast.vendor_a_user, invoice=draft) if submit else draft

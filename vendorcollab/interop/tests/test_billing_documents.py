@@ -30,6 +30,13 @@ CATEGORIES = [
     ("O", Decimal(0)),
 ]
 FREIGHT_AND_DISCOUNT = ((True, "FC", "Freight", "12.50"), (False, "95", "Discount", "5.00"))
+# On every line: a discount with its code, a cleaning charge with its code, and an allowance of a code outside
+# UNCL5189 (written as its reason only).
+LINE_ALLOWANCES_AND_CHARGES = (
+    (False, "95", "Discount", "1.25"),
+    (True, "CG", "Cleaning", "0.40"),
+    (False, "ZZZ", "Early order", "0.05"),
+)
 
 
 @pytest.fixture
@@ -67,6 +74,73 @@ def test_invoice_and_credit_note_pass_the_schema_and_both_rule_sets_in_every_vat
     assert_valid(written_credit, "CreditNote")
     assert billing_fatal(written_invoice) == set()
     assert billing_fatal(written_credit) == set()
+
+
+@pytest.mark.parametrize(("category", "percent"), CATEGORIES, ids=[category for category, _ in CATEGORIES])
+def test_line_allowances_and_charges_and_a_prepaid_amount_pass_the_schema_and_both_rule_sets(world, category, percent):
+    # Given an invoice with allowances and charges on every line and on the document, part of it paid in advance,
+    # and a credit note with line allowances and charges of its own
+    po = received_po(world)
+    invoice = make_invoice(
+        world,
+        [po],
+        category=category,
+        percent=percent,
+        charges=FREIGHT_AND_DISCOUNT,
+        line_charges=LINE_ALLOWANCES_AND_CHARGES,
+        prepaid=Decimal("100.00"),
+    )
+    credit = make_invoice(
+        world,
+        [po],
+        number="CN-1",
+        category=category,
+        percent=percent,
+        credited=invoice,
+        quantity=Decimal(1),
+        line_charges=LINE_ALLOWANCES_AND_CHARGES[:2],
+    )
+
+    written_invoice = ubl_invoice(invoice)
+    written_credit = ubl_credit_note(credit)
+
+    # Then both pass the UBL 2.1 schema and both official rule sets (BR-CO-16 holds the prepaid amount, the line
+    # rules the line amounts with their allowances and charges)
+    root = assert_valid(written_invoice, "Invoice")
+    assert_valid(written_credit, "CreditNote")
+    assert billing_fatal(written_invoice) == set()
+    assert billing_fatal(written_credit) == set()
+    assert _text(root, "cac:LegalMonetaryTotal/cbc:PrepaidAmount") == "100.00"
+    assert _text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == f"{invoice.payable_amount:.2f}"
+    first_line = root.find("cac:InvoiceLine", NS)
+    assert [
+        (
+            element.findtext("cbc:ChargeIndicator", None, NS),
+            element.findtext("cbc:AllowanceChargeReasonCode", None, NS),
+            element.findtext("cbc:AllowanceChargeReason", None, NS),
+            element.findtext("cbc:Amount", None, NS),
+        )
+        for element in first_line.iterfind("cac:AllowanceCharge", NS)
+    ] == [
+        ("false", "95", "Discount", "1.25"),
+        ("true", "CG", "Cleaning", "0.40"),
+        ("false", None, "Early order", "0.05"),
+    ]
+    line = invoice.lines.get(line_number=1)
+    assert _text(first_line, "cbc:LineExtensionAmount") == f"{line.net_amount:.2f}"
+    assert line.net_amount == line.quantity * line.unit_price - Decimal("0.90")
+
+
+def test_the_rule_runner_fails_a_document_whose_line_amount_leaves_out_its_allowances(world):
+    """The check above can fail: a line amount without its allowances and charges breaks the line rule
+    (PEPPOL-EN16931-R120) and the sum of line amounts (BR-CO-10)."""
+    invoice = make_invoice(world, [received_po(world)], line_charges=LINE_ALLOWANCES_AND_CHARGES)
+    line = invoice.lines.get(line_number=1)
+    written = ubl_invoice(invoice)
+    net = f'<cbc:LineExtensionAmount currencyID="EUR">{line.net_amount:.2f}<'.encode()
+    gross = f'<cbc:LineExtensionAmount currencyID="EUR">{line.quantity * line.unit_price:.2f}<'.encode()
+    assert net in written
+    assert "PEPPOL-EN16931-R120" in billing_fatal(written.replace(net, gross, 1))
 
 
 def test_the_rule_runner_fails_a_document_whose_totals_do_not_add_up(world):

@@ -4,11 +4,13 @@ goes through the same invoicing service as the pages, matched to the PO by ``Ord
 
 The official Billing examples (``../shared/peppol-billing/examples``) are posted unchanged, each into a world built
 from its own parties and references: a company and vendor account with its endpoints, and a PO received in full
-whose order ID, line IDs, quantities, prices and VAT are the example's. Four import; the others are refused for a
-reason the portal states (a negative line, a line allowance, an amount paid in advance, another profile)."""
+whose order ID, line IDs, quantities, prices and VAT are the example's. Five import (line allowances and charges
+and an amount paid in advance included); the others are refused for the reason the portal states: a negative line,
+which would give back quantity that no invoice it names billed."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -271,7 +273,13 @@ def _world_of(xml: bytes, cast):  # type: ignore[no-untyped-def]
     return user, po
 
 
-IMPORTED = ["Vat-category-S.xml", "vat-category-E.xml", "vat-category-Z.xml", "vat-category-O.xml"]
+IMPORTED = [
+    "Vat-category-S.xml",
+    "vat-category-E.xml",
+    "vat-category-Z.xml",
+    "vat-category-O.xml",
+    "Allowance-example.xml",
+]
 # Why the others cannot import, as the portal answers them: (code, the element at fault).
 REFUSED = {
     # a line of -3: a correction inside an invoice, which the portal takes as a credit note
@@ -281,10 +289,8 @@ REFUSED = {
     "base-negative-inv-correction.xml": ("invalid_input", "Invoice/InvoiceLine[1]/InvoicedQuantity"),
     # a credit note that adds back a line of -3 (and credits an invoice the world does not have)
     "base-creditnote-correction.xml": ("invalid_input", "CreditNote/CreditNoteLine[2]/CreditedQuantity"),
-    # the profile with an invoice response, not billing 01
-    "base-example_profile02.xml": ("ubl_wrong_profile", "Invoice/ProfileID"),
-    # allowances and charges on lines, and an amount paid in advance
-    "Allowance-example.xml": ("invalid_input", "Invoice/LegalMonetaryTotal/PrepaidAmount"),
+    # billing with an invoice response is read as any invoice: refused for its line of -3 only
+    "base-example_profile02.xml": ("ubl_not_positive", "Invoice/InvoiceLine[2]/InvoicedQuantity"),
 }
 
 
@@ -304,6 +310,95 @@ def test_the_official_examples_that_match_a_po_import_unchanged(cast, name):
         == f"{Decimal(root.findtext('cac:LegalMonetaryTotal/cbc:PayableAmount', namespaces=NS)):.2f}"
     )
     assert invoice.lines.count() == len(_example_lines(root))
+
+
+def test_the_allowance_example_keeps_its_line_allowances_and_charges_and_its_prepaid_amount(cast):
+    xml = _example("Allowance-example.xml")
+    user, po = _world_of(xml, cast)
+
+    assert _post(user, xml).status_code == 201
+
+    invoice = Invoice.objects.get(vendor=po.vendor)
+    root = etree.fromstring(xml)
+    stated = [Decimal(text) for text in root.xpath("cac:InvoiceLine/cbc:LineExtensionAmount/text()", namespaces=NS)]
+    lines = list(invoice.lines.order_by("line_number").prefetch_related("charges"))
+    assert [line.net_amount for line in lines] == stated == [Decimal(4000), Decimal(1000), Decimal(900)]
+    assert [[(c.is_charge, c.reason_code, c.reason, c.amount) for c in line.charges.all()] for line in lines] == [
+        [(True, "CG", "Cleaning", Decimal(1)), (False, "95", "Discount", Decimal(101))],
+        [],
+        [(True, "CG", "Charge", Decimal(1)), (False, "95", "Discount", Decimal(101))],
+    ]
+    # Lines 2 and 3 both name order line 124: they invoice the PO's two lines of that ID, one each.
+    assert [line.po_line_id for line in lines] == list(po.lines.order_by("line_number").values_list("pk", flat=True))
+    assert (invoice.tax_exclusive_total, invoice.tax_total, invoice.prepaid_amount, invoice.payable_amount) == (
+        Decimal("5900.00"),
+        Decimal("1225.00"),
+        Decimal("1000.00"),
+        Decimal("6125.00"),
+    )
+    # The PO charges nothing: the document's cleaning and the lines' are exceptions for the buyer to look at.
+    assert invoice.status == "on_hold"
+    assert {finding["kind"] for finding in invoice.exceptions} == {"charge", "total"}
+
+
+def test_an_invoice_with_a_line_charge_the_document_leaves_out_of_its_line_amount_is_refused(cast):
+    xml = _example("Allowance-example.xml")
+    user, _po = _world_of(xml, cast)
+    # Line 3's cleaning charge raised to 2: its line amount (900) and the totals no longer add up.
+    changed = xml.replace(
+        b"<cbc:AllowanceChargeReason>Charge</cbc:AllowanceChargeReason>\n            <cbc:MultiplierFactorNumeric>1"
+        b'</cbc:MultiplierFactorNumeric>\n            <cbc:Amount currencyID="EUR">1<',
+        b"<cbc:AllowanceChargeReason>Charge</cbc:AllowanceChargeReason>\n            <cbc:MultiplierFactorNumeric>1"
+        b'</cbc:MultiplierFactorNumeric>\n            <cbc:Amount currencyID="EUR">2<',
+    )
+    assert changed != xml
+
+    response = _post(user, changed)
+
+    assert response.status_code == 422
+    assert set(error_of(response)["fields"]) == {
+        "Invoice/LegalMonetaryTotal/TaxExclusiveAmount",
+        "Invoice/LegalMonetaryTotal/PayableAmount",
+    }
+    assert "ubl_total_differs" in {reason["code"] for reason in Document.objects.get(direction="inbound").reasons}
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"),
+    [("urn:peppol:bis:billing_with_response", 201), ("urn:fdc:peppol.eu:2017:poacc:billing:99:1.0", 422)],
+    ids=["billing with response", "not an approved process"],
+)
+def test_an_invoice_of_another_approved_billing_profile_is_an_invoice_like_any_other(world, profile, status):
+    document = _portal_document(world, received_po(world))
+    changed = re.sub(rb"<cbc:ProfileID>[^<]*<", b"<cbc:ProfileID>" + profile.encode() + b"<", document)
+    assert changed != document
+
+    response = _post(world.vendor_a_user, changed)
+
+    assert response.status_code == status, response.content
+    if status == 201:
+        assert Invoice.objects.get().status in SUBMITTED_STATUSES
+    else:
+        assert error_of(response)["code"] == "ubl_wrong_profile"
+        assert not Invoice.objects.exists()
+
+
+def test_a_prepaid_amount_from_the_vendors_erp_is_taken_and_the_amount_due_held_to_it(world):
+    document = _portal_document(world, received_po(world))
+    root = etree.fromstring(document)
+    totals = root.find("cac:LegalMonetaryTotal", NS)
+    payable = totals.find("cbc:PayableAmount", NS)
+    prepaid = etree.Element(f"{{{NS['cbc']}}}PrepaidAmount", currencyID=payable.get("currencyID"))
+    prepaid.text = "100.00"
+    payable.addprevious(prepaid)
+    payable.text = f"{Decimal(payable.text) - 100:.2f}"
+
+    response = _post(world.vendor_a_user, etree.tostring(root))
+
+    assert response.status_code == 201, response.content
+    invoice = Invoice.objects.get()
+    assert (invoice.prepaid_amount, invoice.payable_amount) == (Decimal(100), invoice.tax_inclusive_total - 100)
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

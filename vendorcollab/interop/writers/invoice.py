@@ -3,8 +3,9 @@ Note, both EN 16931 (the CEN and the PEPPOL rule sets).
 
 Amounts are the invoice's own, as ``invoicing.amounts`` computed and stored them; the VAT breakdown is asked of the
 same module, so the document's totals and the portal's are one computation. Callers pass an invoice fetched with
-``invoice_for_document`` (lines with their PO lines and POs, charges, attachments prefetched); writing queries only
-the date the goods were received (``Delivery``, which intra-community supply needs).
+``invoice_for_document`` (lines with their PO lines, POs and own allowances and charges, charges, attachments
+prefetched); writing queries only the date the goods were received (``Delivery``, which intra-community supply
+needs).
 
 Decisions where the rules leave a choice:
 - Order references: an invoice of one PO names it (``OrderReference``, each line its ``OrderLineReference``); an
@@ -28,7 +29,7 @@ from django.db.models import Max
 from lxml import etree
 
 from vendorcollab.invoicing.amounts import invoice_totals
-from vendorcollab.invoicing.models import Invoice, InvoiceAttachment, InvoiceCharge, InvoiceLine
+from vendorcollab.invoicing.models import Invoice, InvoiceAttachment, InvoiceCharge, InvoiceLine, InvoiceLineCharge
 from vendorcollab.partners.models import Company, Vendor
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt
 
@@ -255,7 +256,9 @@ def _vat_scheme(element: etree._Element) -> None:
     sub(sub(element, "cac:TaxScheme"), "cbc:ID", "VAT")
 
 
-def _allowance_charge(root: etree._Element, charge: InvoiceCharge, currency: str) -> None:
+def _allowance_charge(root: etree._Element, charge: InvoiceCharge | InvoiceLineCharge, currency: str) -> None:
+    """A document-level allowance or charge with its VAT category, or a line's, which bears the line's VAT and so
+    names none (BG-27, BG-28)."""
     element = sub(root, "cac:AllowanceCharge")
     sub(element, "cbc:ChargeIndicator", "true" if charge.is_charge else "false")
     codes = CHARGE_REASON_CODES if charge.is_charge else ALLOWANCE_REASON_CODES
@@ -265,7 +268,8 @@ def _allowance_charge(root: etree._Element, charge: InvoiceCharge, currency: str
     if reason:
         sub(element, "cbc:AllowanceChargeReason", reason)
     amount(element, "cbc:Amount", charge.amount, currency)
-    _vat_scheme(_tax_category(element, "cac:TaxCategory", charge.tax_category, charge.tax_percent))
+    if isinstance(charge, InvoiceCharge):
+        _vat_scheme(_tax_category(element, "cac:TaxCategory", charge.tax_category, charge.tax_percent))
 
 
 def _tax_total(root: etree._Element, lines: list[InvoiceLine], charges: list[InvoiceCharge], invoice: Invoice) -> None:
@@ -296,6 +300,8 @@ def _monetary_total(root: etree._Element, invoice: Invoice) -> None:
         amount(total, "cbc:AllowanceTotalAmount", invoice.allowance_total, currency)
     if invoice.charge_total:
         amount(total, "cbc:ChargeTotalAmount", invoice.charge_total, currency)
+    if invoice.prepaid_amount:
+        amount(total, "cbc:PrepaidAmount", invoice.prepaid_amount, currency)
     amount(total, "cbc:PayableAmount", invoice.payable_amount, currency)
 
 
@@ -312,6 +318,8 @@ def _line(root: etree._Element, row: InvoiceLine, currency: str, *, credit: bool
     amount(element, "cbc:LineExtensionAmount", row.net_amount, currency)
     if not several_orders:
         sub(sub(element, "cac:OrderLineReference"), "cbc:LineID", line_id(po_line))
+    for charge in row.charges.all():
+        _allowance_charge(element, charge, currency)
     item = sub(element, "cac:Item")
     name = row.description or po_line.description or (po_line.item.name if po_line.item else "") or line_id(po_line)
     sub(item, "cbc:Name", name)

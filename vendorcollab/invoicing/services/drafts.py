@@ -9,7 +9,15 @@ from vendorcollab.accounts.models import User
 from .. import transitions
 from ..errors import InvoicingErrorCode, invalid
 from ..inputs import InvoiceInput
-from ..models import Invoice, InvoiceCharge, InvoiceEventKind, InvoiceLine, InvoiceOrigin, InvoiceStatus
+from ..models import (
+    Invoice,
+    InvoiceCharge,
+    InvoiceEventKind,
+    InvoiceLine,
+    InvoiceLineCharge,
+    InvoiceOrigin,
+    InvoiceStatus,
+)
 from ..transitions import InvoiceAction
 from .entry import Entry, invoice_entry
 
@@ -28,6 +36,12 @@ def _store_rows(invoice: Invoice, entry: Entry) -> None:
     for line in entry.lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(entry.lines)
+    line_charges = []
+    for line, own_charges in zip(entry.lines, entry.line_charges, strict=True):
+        for line_charge in own_charges:
+            line_charge.line = line
+            line_charges.append(line_charge)
+    InvoiceLineCharge.objects.bulk_create(line_charges)
     for charge in entry.charges:
         charge.invoice = invoice
     InvoiceCharge.objects.bulk_create(entry.charges)

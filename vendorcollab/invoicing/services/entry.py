@@ -31,10 +31,18 @@ from vendorcollab.common.text import (
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
-from ..amounts import DEFAULT_EXEMPTION, RATED_CATEGORIES, TAX_CATEGORIES, Totals, invoice_totals, line_net_amount
+from ..amounts import (
+    DEFAULT_EXEMPTION,
+    RATED_CATEGORIES,
+    TAX_CATEGORIES,
+    Totals,
+    invoice_totals,
+    line_charge_sums,
+    line_net_amount,
+)
 from ..errors import FieldErrors, InvoicingErrorCode, invalid, refused
-from ..inputs import ChargeInput, InvoiceInput, InvoiceLineInput
-from ..models import COUNTING_STATUSES, Invoice, InvoiceCharge, InvoiceKind, InvoiceLine
+from ..inputs import ChargeInput, InvoiceInput, InvoiceLineInput, LineChargeInput
+from ..models import COUNTING_STATUSES, Invoice, InvoiceCharge, InvoiceKind, InvoiceLine, InvoiceLineCharge
 from ..selectors import credited_elsewhere
 
 NOT_SUBJECT_TO_VAT = "O"
@@ -52,6 +60,8 @@ class Entry:
     lines: list[InvoiceLine]
     charges: list[InvoiceCharge]
     totals: Totals
+    # Each line's own allowances and charges, in the order of ``lines``.
+    line_charges: list[list[InvoiceLineCharge]]
 
 
 def order_net_price(po_line: PurchaseOrderLine) -> Decimal:
@@ -183,9 +193,10 @@ def invoice_entry(*, actor: User, data: InvoiceInput, current: Invoice | None = 
     po_lines = _po_lines(actor, data.lines)
     currency = credited.currency if credited else None
     lines: list[InvoiceLine] = []
+    line_charges: list[list[InvoiceLineCharge]] = []
     seen: set[int] = set()
     for index, entry in enumerate(data.lines):
-        line = _line(
+        made = _line(
             errors,
             f"lines.{index}",
             entry,
@@ -196,8 +207,9 @@ def invoice_entry(*, actor: User, data: InvoiceInput, current: Invoice | None = 
             given_back=given_back,
             seen=seen,
         )
-        if line is None:
+        if made is None:
             continue
+        line, charges_of_line = made
         po = line.purchase_order
         if currency is None:
             currency = po.currency
@@ -210,6 +222,7 @@ def invoice_entry(*, actor: User, data: InvoiceInput, current: Invoice | None = 
             )
         line.line_number = len(lines) + 1
         lines.append(line)
+        line_charges.append(charges_of_line)
     if data.currency and currency and data.currency.strip().upper() != currency:
         errors.add(
             "currency", InvoicingErrorCode.CURRENCY_MISMATCH, currency=data.currency.strip().upper(), expected=currency
@@ -218,8 +231,11 @@ def invoice_entry(*, actor: User, data: InvoiceInput, current: Invoice | None = 
     categories = {line.tax_category for line in lines} | {charge.tax_category for charge in charges}
     if NOT_SUBJECT_TO_VAT in categories and len(categories) > 1:
         errors.add("lines", InvoicingErrorCode.TAX_CATEGORIES_MIXED)
-    totals = invoice_totals(lines, charges)
-    check_total(errors, "lines", totals.payable_amount)
+    prepaid = _prepaid(errors, data.prepaid_amount)
+    totals = invoice_totals(lines, charges, prepaid=prepaid)
+    if prepaid > 0 and prepaid > totals.tax_inclusive_total:
+        errors.add("prepaid_amount", InvoicingErrorCode.PREPAID_EXCEEDS_TOTAL, total=totals.tax_inclusive_total)
+    check_total(errors, "lines", totals.tax_inclusive_total)
     number = data.number.strip()
     taken = Invoice.objects.filter(vendor=vendor, number=number)
     if current is not None:
@@ -240,7 +256,39 @@ def invoice_entry(*, actor: User, data: InvoiceInput, current: Invoice | None = 
         "credited_invoice": credited,
         **totals.stored_values(),
     }
-    return Entry(vendor=vendor, header=header, lines=lines, charges=charges, totals=totals)
+    return Entry(vendor=vendor, header=header, lines=lines, charges=charges, totals=totals, line_charges=line_charges)
+
+
+def _prepaid(errors: FieldErrors, amount: Decimal | None) -> Decimal:
+    """What was paid before (a deposit): 0 or more, in cents; never more than the total (checked by the caller)."""
+    amount = Decimal(0) if amount is None else amount
+    check_decimal(errors, "prepaid_amount", amount, AMOUNT_DIGITS)
+    if not amount.is_finite() or amount < 0:
+        errors.add("prepaid_amount", InvoicingErrorCode.PREPAID_NEGATIVE)
+        return Decimal(0)
+    return amount
+
+
+def _line_charge(errors: FieldErrors, path: str, entry: LineChargeInput) -> InvoiceLineCharge:
+    """One allowance or charge of a line, checked as a document-level one is (reason, positive amount)."""
+    reason = entry.reason.strip() or entry.reason_code.strip()
+    if not reason:
+        errors.add(f"{path}.reason", InvoicingErrorCode.REQUIRED)
+    check_texts(
+        errors,
+        {
+            f"{path}.reason": (entry.reason, Kind.LINE, Limit.CHARGE_DESCRIPTION),
+            f"{path}.reason_code": (entry.reason_code, Kind.IDENTIFIER, 3),
+        },
+    )
+    amount = entry.amount
+    check_decimal(errors, f"{path}.amount", amount, AMOUNT_DIGITS)
+    if amount is None or not amount.is_finite() or amount <= 0:
+        errors.add(f"{path}.amount", InvoicingErrorCode.AMOUNT_NOT_POSITIVE)
+        amount = Decimal(0)
+    return InvoiceLineCharge(
+        is_charge=entry.is_charge, reason=reason, reason_code=entry.reason_code.strip().upper(), amount=amount
+    )
 
 
 def _line(
@@ -254,9 +302,9 @@ def _line(
     credited_lines: dict[int, InvoiceLine],
     given_back: dict[int, Decimal],
     seen: set[int],
-) -> InvoiceLine | None:
-    """One line checked and completed from its PO line (or the credited invoice's line), or None when it names no
-    line the vendor may invoice."""
+) -> tuple[InvoiceLine, list[InvoiceLineCharge]] | None:
+    """One line checked and completed from its PO line (or the credited invoice's line), with its own allowances and
+    charges, or None when it names no line the vendor may invoice."""
     if po_line is None:
         errors.add(
             path, InvoicingErrorCode.UNKNOWN_LINE, purchase_order=entry.purchase_order_id, line_number=entry.line_number
@@ -323,9 +371,20 @@ def _line(
         },
     )
     reason, reason_code = _exemption(category, entry.tax_exemption_reason)
-    net_amount = line_net_amount(quantity, unit_price) if quantity is not None else Decimal(0)
+    check_count(errors, f"{path}.charges", entry.charges, Limit.CHARGES_PER_ORDER)
+    charges = [
+        _line_charge(errors, f"{path}.charges.{number}", charge)
+        for number, charge in enumerate(entry.charges[: Limit.CHARGES_PER_ORDER])
+    ]
+    allowances, added = line_charge_sums(charges)
+    net_amount = Decimal(0)
+    if quantity is not None:
+        net_amount = line_net_amount(quantity, unit_price, allowances=allowances, charges=added)
+        if allowances and net_amount < 0 <= quantity * unit_price:
+            # An allowance larger than what the line bills: a credit, which a credit note gives.
+            errors.add(f"{path}.charges", InvoicingErrorCode.LINE_AMOUNT_NEGATIVE)
     check_decimal(errors, f"{path}.quantity", net_amount, AMOUNT_DIGITS)
-    return InvoiceLine(
+    line = InvoiceLine(
         purchase_order=po,
         po_line=po_line,
         description=po_line.description or (po_line.item.name if po_line.item else ""),
@@ -341,6 +400,7 @@ def _line(
         net_amount=net_amount,
         note=entry.note.strip(),
     )
+    return line, charges
 
 
 def _charge(errors: FieldErrors, path: str, entry: ChargeInput, lines: list[InvoiceLine]) -> InvoiceCharge:

@@ -3,8 +3,9 @@ tolerances. What it finds puts the invoice on hold; a quantity above what was re
 it is refused before (``over_invoiced``).
 
 Charges: an invoice may charge what the POs it covers charge (header and line charges alike), less what earlier
-invoices of those POs already charged; a charge beyond that is a ``charge`` exception. Allowances lower the total and
-are never an exception of their own, but they count in the total's comparison.
+invoices of those POs already charged; a charge beyond that, on the document or on a line, is a ``charge`` exception.
+Allowances (on the document or on a line) lower the total and are never an exception of their own, but they count
+in the total's comparison: a line's net amount, which the total sums, is net of its allowances.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from vendorcollab.common.formatting import plain_number
 from vendorcollab.purchasing.models import PurchaseOrderCharge
 
 from ..amounts import line_net_amount, round_amount
-from ..models import COUNTING_STATUSES, ExceptionKind, Invoice, InvoiceCharge, InvoiceKind, InvoiceLine
+from ..models import (
+    COUNTING_STATUSES,
+    ExceptionKind,
+    Invoice,
+    InvoiceCharge,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceLineCharge,
+)
 
 ZERO = Decimal("0.00")
 
@@ -49,10 +58,19 @@ def chargeable(invoice: Invoice, po_ids: set[int]) -> Decimal:
         .values("pk")
         .distinct()
     )
-    charged = InvoiceCharge.objects.filter(invoice_id__in=others, is_charge=True).aggregate(total=Sum("amount"))[
-        "total"
-    ]
-    return round_amount(max((ordered or ZERO) - (charged or ZERO), ZERO))
+    charged = charges_of(list(others.values_list("pk", flat=True)))
+    return round_amount(max((ordered or ZERO) - charged, ZERO))
+
+
+def charges_of(invoice_ids: list[int]) -> Decimal:
+    """What the invoices charge, on the document and on their lines."""
+    on_documents = InvoiceCharge.objects.filter(invoice_id__in=invoice_ids, is_charge=True).aggregate(
+        total=Sum("amount")
+    )["total"]
+    on_lines = InvoiceLineCharge.objects.filter(line__invoice_id__in=invoice_ids, is_charge=True).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return (on_documents or ZERO) + (on_lines or ZERO)
 
 
 def match(invoice: Invoice, lines: list[InvoiceLine]) -> list[dict[str, object]]:
@@ -97,10 +115,11 @@ def match(invoice: Invoice, lines: list[InvoiceLine]) -> list[dict[str, object]]
                 )
             )
     may_charge = chargeable(invoice, {line.purchase_order_id for line in lines})
-    if invoice.charge_total > may_charge:
-        found.append(finding(ExceptionKind.CHARGE, str(may_charge), str(round_amount(invoice.charge_total))))
+    charged = charges_of([invoice.pk])
+    if charged > may_charge:
+        found.append(finding(ExceptionKind.CHARGE, str(may_charge), str(round_amount(charged))))
     expected = sum((line_net_amount(line.quantity, line.order_unit_price) for line in lines), ZERO)
-    expected += min(invoice.charge_total, may_charge)
+    expected += min(charged, may_charge)
     if abs(invoice.tax_exclusive_total - expected) > company.invoice_tolerance_amount:
         found.append(
             finding(ExceptionKind.TOTAL, str(round_amount(expected)), str(round_amount(invoice.tax_exclusive_total)))

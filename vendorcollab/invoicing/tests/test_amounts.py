@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from vendorcollab.invoicing.amounts import DEFAULT_EXEMPTION, invoice_totals, line_net_amount, round_amount
+from vendorcollab.invoicing.amounts import (
+    DEFAULT_EXEMPTION,
+    invoice_totals,
+    line_charge_sums,
+    line_net_amount,
+    round_amount,
+)
 
 
 @dataclass
@@ -123,3 +129,29 @@ def test_an_empty_invoice_totals_zero():
     totals = invoice_totals([])
     assert totals.payable_amount == 0
     assert totals.tax_breakdown == []
+
+
+def test_a_lines_allowances_and_charges_are_inside_its_net_amount_rounded_once():
+    # 3 x 0.3333 = 0.9999, less 0.005 and plus 0.004 (not rounded before): 0.9989, half-up 1.00. Rounding each part
+    # first would give 1.00 - 0.01 + 0.00 = 0.99.
+    assert line_net_amount(D("3"), D("0.3333"), allowances=D("0.005"), charges=D("0.004")) == D("1.00")
+    # The official Allowance example's first line: 10 x 410 + 1 (cleaning) - 101 (discount) = 4000.
+    allowances, charges = line_charge_sums([Charge(D("1")), Charge(D("101"), is_charge=False)])
+    assert (allowances, charges) == (D("101.00"), D("1.00"))
+    assert line_net_amount(D("10"), D("410"), allowances=allowances, charges=charges) == D("4000.00")
+
+
+def test_line_allowances_lower_the_line_total_and_the_taxable_amount_not_the_document_allowances():
+    net = line_net_amount(D("10"), D("100"), allowances=D("101"), charges=D("1"))
+    totals = invoice_totals([Line(net, tax_percent=D("25"))])
+    assert (totals.line_total, totals.allowance_total, totals.charge_total) == (D("900.00"), D(0), D(0))
+    assert [(row.taxable_amount, row.tax_amount) for row in totals.tax_breakdown] == [(D("900.00"), D("225.00"))]
+
+
+def test_an_amount_paid_in_advance_is_left_out_of_the_amount_due_only():
+    # BR-CO-16: amount due = total with VAT - paid amount (+ rounding, which the portal never adds).
+    totals = invoice_totals([Line(D("100.00"))], [Charge(D("10.00"))], prepaid=D("50"))
+    assert totals.tax_inclusive_total == D("133.10")
+    assert (totals.prepaid_amount, totals.payable_amount) == (D("50.00"), D("83.10"))
+    assert totals.stored_values()["prepaid_amount"] == D("50.00")
+    assert invoice_totals([Line(D("100.00"))]).payable_amount == D("121.00")

@@ -21,7 +21,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 from vendorcollab import urls as project_urls
 from vendorcollab.common.testing.layout import EPSILON, assert_headers_apart, header_cells, page_right, tables
 from vendorcollab.invoicing import documents, pdf_views, services
-from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.inputs import ChargeInput, InvoiceInput, InvoiceLineInput, LineChargeInput
 from vendorcollab.invoicing.models import Invoice, InvoiceCharge, InvoiceKind, InvoiceLine
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing import documents as purchasing_documents
@@ -360,3 +360,29 @@ def test_another_vendor_gets_404_and_a_buyer_never_gets_a_draft(client, cast, in
     # Signed out: the sign-in page
     client.logout()
     assert client.get(vendor_url.format(draft.pk)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "rows"),
+    [
+        ("en", ("22.50 ALLOWANCE Loyalty discount -2.50", "Paid in advance -10.00", "Amount due EUR 17.23")),
+        ("nl", ("22,50 KORTING Loyalty discount -2,50", "Vooraf betaald -10,00", "Te betalen EUR 17,23")),
+    ],
+)
+def test_a_lines_allowance_stands_under_its_line_and_a_prepaid_amount_before_the_amount_due(cast, language, rows):
+    _with_parties(cast)
+    po = received_po(cast, quantities=("10",))  # 25.00 at 21 %
+    discount = LineChargeInput(is_charge=False, reason="Loyalty discount", amount=Decimal("2.50"), reason_code="95")
+    invoice = services.invoice_create(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="INV-PRE",
+            issue_date=date(2026, 11, 30),
+            lines=[InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(10), charges=[discount])],
+            prepaid_amount=Decimal(10),
+        ),
+    )
+    # 25.00 less 2.50 on the line: 22.50, with 4.73 VAT 27.23, of which 10.00 was paid before
+    flat = " ".join(pdf_text(documents.render_invoice_pdf(invoice, language=language)).split())
+    assert all(row in flat for row in rows), flat

@@ -174,6 +174,7 @@ def test_the_back_office_refuses_codes_outside_their_lists_next_to_the_field(cli
     client.force_login(cast.admin)
     url = reverse("admin:partners_company_change", args=[cast.company.pk])
     data = {"code": cast.company.code, "name": cast.company.name, "endpoint_scheme": "9999", "endpoint_id": "1"}
+    data["default_tax_category"] = "S"  # as the page offers it
     page = client.post(url, {**data, "country_code": "xx"}).content.decode()
     assert "9999 is not a PEPPOL endpoint scheme" in page and "XX is not an ISO 3166-1 country code" in page
     response = client.post(url, {**data, "endpoint_scheme": "0088", "country_code": "nl"})

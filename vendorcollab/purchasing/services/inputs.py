@@ -28,7 +28,8 @@ class LineInput:
 
     ``item`` None is a free-text line: it needs a description and a unit code, and carries the buyer's, the
     seller's and the standard item identifiers instead of an item record. A blank ``unit_code`` on an item line is
-    the item's; ``buyer_line_id`` is the line's ID in the buyer's Order (blank: the line number)."""
+    the item's; ``buyer_line_id`` is the line's ID in the buyer's Order (blank: the line number). A blank
+    ``tax_category`` or a ``tax_percent`` of None is the item's rate, else the company's (``partners.tax``)."""
 
     item: Item | Unresolved | None
     quantity: Decimal
@@ -52,7 +53,7 @@ class LineInput:
     standard_item_id: str = ""
     standard_item_scheme: str = "0160"
     unit_code: str = ""
-    tax_category: str = "S"
+    tax_category: str = ""
     tax_percent: Decimal | None = None
     requested_start: date | None = None
     requested_end: date | None = None

@@ -9,11 +9,12 @@ from typing import Any
 
 from vendorcollab.common.codelists import EAS_SCHEMES, ISO_COUNTRIES, REC20_UNITS, UNCL5305_TAX_CATEGORIES
 from vendorcollab.common.text import Kind, Limit, check_texts
-from vendorcollab.partners.models import Item
+from vendorcollab.partners.models import Company, Item
 from vendorcollab.partners.services import RULES as PARTY_RULES
+from vendorcollab.partners.tax import TaxRate, line_rate
 
 from ..errors import FieldErrors, PurchasingErrorCode
-from ..models import OrderTerms
+from ..models import OrderTerms, PurchaseOrderLine
 from .inputs import LineInput, OrderTermsInput, PartyInput
 
 TERMS_FIELDS = [field.name for field in OrderTerms._meta.fields]
@@ -50,11 +51,22 @@ def validate_line_fields(line: LineInput, path: str, errors: FieldErrors) -> Non
         errors.add(f"{path}.requested_end", PurchasingErrorCode.PERIOD_REVERSED)
 
 
-def line_field_values(line: LineInput) -> dict[str, object]:
-    """The stored values of the fields above (the item's unit code and GTIN where the line gives none)."""
+def line_field_values(line: LineInput, company: Company, before: PurchaseOrderLine | None = None) -> dict[str, object]:
+    """The stored values of the fields above: the item's unit code and GTIN where the line gives none, and the VAT
+    rate the line leaves out from its item, else from ``company`` (a rate a line or a document gives stays).
+
+    ``before`` is the PO's line an edit enters again: entered with the item and rate it holds, it keeps that rate
+    as it is, so that saving an old line unchanged changes nothing (and reopens no PO sent without a rate)."""
     item = line.item if isinstance(line.item, Item) else None
     unit_code = line.unit_code.strip().upper() or (item.unit_code if item is not None else "")
     standard_item_id = line.standard_item_id.strip() or (item.standard_item_id if item is not None else "")
+    given = (line.tax_category.strip().upper(), line.tax_percent)
+    as_before = (
+        before is not None
+        and before.item_id == (item.pk if item is not None else None)
+        and given == (before.tax_category, before.tax_percent)
+    )
+    rate = TaxRate(*given) if as_before else line_rate(*given, item=item, company=company)
     return {
         "buyer_line_id": line.buyer_line_id.strip(),
         "buyers_item_id": line.buyers_item_id.strip(),
@@ -62,8 +74,8 @@ def line_field_values(line: LineInput) -> dict[str, object]:
         "standard_item_id": standard_item_id,
         "standard_item_scheme": line.standard_item_scheme.strip(),
         "unit_code": unit_code,
-        "tax_category": line.tax_category.strip().upper(),
-        "tax_percent": line.tax_percent,
+        "tax_category": rate.category,
+        "tax_percent": rate.percent,
         "requested_start": line.requested_start,
         "requested_end": line.requested_end,
     }

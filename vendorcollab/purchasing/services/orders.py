@@ -153,7 +153,7 @@ def _resolved(line: LineInput) -> tuple[Item | None, Site | None, Warehouse | No
     return item, site, warehouse
 
 
-def _line_values(line: LineInput) -> dict[str, object]:
+def _line_values(line: LineInput, company: Company, before: PurchaseOrderLine | None = None) -> dict[str, object]:
     item, site, warehouse = _resolved(line)
     return {
         "item": item,
@@ -170,7 +170,7 @@ def _line_values(line: LineInput) -> dict[str, object]:
         "style": line.style,
         "configuration": line.configuration,
         "is_cancelled": line.is_cancelled,
-        **line_field_values(line),
+        **line_field_values(line, company, before),
     }
 
 
@@ -275,7 +275,7 @@ def po_create(
         except IntegrityError:
             raise invalid("number", PurchasingErrorCode.NUMBER_TAKEN, number=po.number) from None
         PurchaseOrderLine.objects.bulk_create(
-            PurchaseOrderLine(purchase_order=po, line_number=line_number, **_line_values(line))
+            PurchaseOrderLine(purchase_order=po, line_number=line_number, **_line_values(line, company))
             for line_number, line in zip(line_numbers, lines, strict=True)
         )
         _replace_charges(po, charges)
@@ -341,7 +341,7 @@ def po_update(
         changed: list[str] = []
         if lines is not None:
             for number, line in zip(numbers, lines, strict=True):
-                values = _line_values(line)
+                values = _line_values(line, po.company, existing.get(number))
                 if number in existing:
                     current = existing[number]
                     if (current.quantity, current.delivery_date) != (values["quantity"], values["delivery_date"]):
@@ -407,7 +407,7 @@ def _differs(
             return True
         for number, line in zip(numbers, lines, strict=True):
             current = existing[number]
-            if any(getattr(current, name) != value for name, value in _line_values(line).items()):
+            if any(getattr(current, name) != value for name, value in _line_values(line, po.company, current).items()):
                 return True
     if charges is not None:
         key = sorted((c.code, c.description, c.amount, c.line_number or 0) for c in charges)

@@ -86,7 +86,12 @@ LIST_URLS = [
 def test_every_vendor_url_is_covered_by_the_scoping_tests():
     """A new vendor page must be added to ``vendor_urls`` or ``LIST_URLS``, or this fails."""
     _, vendor_resolver = get_resolver().namespace_dict["vendor"]
-    names = {pattern.name for pattern in vendor_resolver.url_patterns}
+    # Invoicing's vendor pages share the namespace; invoicing's own test_vendor_pages covers them.
+    names = {
+        pattern.name
+        for pattern in vendor_resolver.url_patterns
+        if not pattern.lookup_str.startswith("vendorcollab.invoicing.")
+    }
     po = PurchaseOrder(pk=1)
     tested = vendor_urls(po, Attachment(pk=1)) + LIST_URLS
     assert names == {resolve(str(url)).url_name for _, url in tested}

@@ -36,24 +36,6 @@ from ..order_forms import (
 )
 from ..selectors import BuyerList, Sort
 from ..transitions import Action
-from .receiving import lands_on_receiving
-
-WORKSPACE_LISTS = tuple(BuyerList)
-
-
-@buyer_required()
-def workspace(request: AuthenticatedRequest) -> HttpResponse:
-    if lands_on_receiving(request.user):
-        return redirect("buyer:receiving")
-    counts = selectors.po_count_for_buyer(actor=request.user)
-    requiring_action = selectors.po_page_for_buyer(
-        actor=request.user, which=BuyerList.REQUIRING_ACTION, sort=Sort.OLDEST
-    )[:10]
-    return render(
-        request,
-        "purchasing/buyer/workspace.html",
-        {"tiles": [(which, counts[which]) for which in WORKSPACE_LISTS], "requiring_action": requiring_action},
-    )
 
 
 @buyer_required()
