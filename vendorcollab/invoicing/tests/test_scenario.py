@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from vendorcollab.accounts.models import Role, User
+from vendorcollab.api.tests.helpers import ApiClient, error_of
 from vendorcollab.common.errors import AppError, Conflict, NotFound
 from vendorcollab.common.testing.factories import line, make_user
 from vendorcollab.common.testing.fixtures import Cast
@@ -33,6 +37,8 @@ from vendorcollab.purchasing.services import (
     receipt_post,
     response_submit,
 )
+
+from .conftest import received_po
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +244,103 @@ def test_from_a_sent_po_to_a_paid_invoice_across_roles(cast: Cast) -> None:
     assert vendor_tiles(other_vendor) == {}
     with pytest.raises(NotFound):
         selectors.invoice_get(actor=other_vendor, pk=final.pk)
+
+
+def test_the_same_flow_through_the_pages_and_the_api(cast: Cast) -> None:
+    """The vendor's ERP invoices through the API and a vendor user submits on the invoice page; accounts payable
+    decides on its pages and the buyer's ERP records the payment through the API. Each face answers as the
+    services decided, and the lists on both sides show it."""
+    cast.company.invoice_tolerance_percent = Decimal("2")
+    cast.company.save()
+    payables = make_user("grace", Role.ACCOUNTS_PAYABLE)
+    vendor_page, buyer_page = page_of(cast.vendor_a_user), page_of(payables)
+    vendor_erp, buyer_erp = ApiClient(Client(), cast.vendor_a_admin), ApiClient(Client(), payables)
+    po = received_po(cast, quantities=("10", "20"), received=("6", "0"))
+
+    def body(number: str, quantities: dict[int, str], **extra: Any) -> dict[str, Any]:
+        lines = [{"purchase_order": po.pk, "line_number": n, "quantity": q} for n, q in quantities.items()]
+        return {
+            "vendor": cast.vendor_a.pk,
+            "number": number,
+            "issue_date": TODAY().isoformat(),
+            "lines": lines,
+            **extra,
+        }
+
+    # The vendor sees the PO ready to invoice; its ERP invoices the received part at once.
+    assert po.number in listed(vendor_page, "vendor:invoice_list", "ready_to_invoice")
+    answer = vendor_erp.post("/vendor/invoices", body("INV-1", {1: "6"}, submit=True))
+    assert answer.status_code == 201, answer.content
+    first = answer.json()
+    assert first["status"] == InvoiceStatus.MATCHED
+    # A second invoice for more than remains is refused with its code, and leaves nothing.
+    refused = vendor_erp.post("/vendor/invoices", body("INV-1B", {1: "1"}, submit=True))
+    assert refused.status_code == 422 and error_of(refused)["code"] == "not_invoiceable"
+    assert not Invoice.objects.filter(number="INV-1B").exists()
+
+    # Accounts payable finds it among the matched invoices and approves it on its page.
+    assert "INV-1" in listed(buyer_page, "buyer:invoice_list", "matched")
+    assert buyer_page.post(reverse("buyer:invoice_approve", args=[first["id"]])).status_code == 302
+    assert Invoice.objects.get(pk=first["id"]).status == InvoiceStatus.APPROVED
+
+    # The rest arrives; the ERP invoices it with line 2 at 2.75 instead of 2.50: on hold, first on the buyer's side.
+    receipt_post(
+        actor=cast.clerk,
+        purchase_order=PurchaseOrder.objects.get(pk=po.pk),
+        lines=[ReceiptLineInput(1, Decimal(4)), ReceiptLineInput(2, Decimal(20))],
+    )
+    changed = body("INV-2", {1: "4", 2: "20"}, submit=True)
+    changed["lines"][1]["unit_price"] = "2.75"
+    answer = vendor_erp.post("/vendor/invoices", changed)
+    assert answer.status_code == 201 and answer.json()["status"] == InvoiceStatus.ON_HOLD, answer.content
+    on_hold = answer.json()["id"]
+    assert "INV-2" in listed(buyer_page, "buyer:invoice_list", "on_hold")
+
+    # Rejected on the page: first without a reason (refused, nothing changes), then with one.
+    reject = reverse("buyer:invoice_reject", args=[on_hold])
+    assert buyer_page.post(reject, {"reason": ""}).status_code == 422
+    assert Invoice.objects.get(pk=on_hold).status == InvoiceStatus.ON_HOLD
+    assert buyer_page.post(reject, {"reason": "2.50 as ordered"}).status_code == 302
+    assert "INV-2" in listed(vendor_page, "vendor:invoice_list", "rejected")
+    assert po.number in listed(vendor_page, "vendor:invoice_list", "ready_to_invoice")
+
+    # The ERP credits the first invoice; a vendor user submits the new invoice, drafted by the ERP, on the page.
+    credit = body("CN-1", {1: "6"}, kind="credit_note", credited_invoice=first["id"], submit=True)
+    answer = vendor_erp.post("/vendor/invoices", credit)
+    assert answer.status_code == 201 and answer.json()["status"] == InvoiceStatus.MATCHED, answer.content
+    credit_note = answer.json()["id"]
+    draft = vendor_erp.post("/vendor/invoices", body("INV-3", {1: "10", 2: "20"}))
+    assert draft.status_code == 201 and draft.json()["status"] == InvoiceStatus.DRAFT, draft.content
+    final = draft.json()["id"]
+    submitted = vendor_page.post(reverse("vendor:invoice_submit", args=[final]), {"confirmed": "1"})
+    assert submitted.status_code == 302
+    assert Invoice.objects.get(pk=final).status == InvoiceStatus.MATCHED
+    assert vendor_tiles(cast.vendor_a_user) == {"submitted": 2, "rejected": 1, "approved": 1}
+
+    # The buyer's ERP approves both and records the payment.
+    for pk in (credit_note, final):
+        assert buyer_erp.post(f"/invoices/{pk}/approve").status_code == 200
+    paid = buyer_erp.post(f"/invoices/{final}/paid", {"payment_date": TODAY().isoformat(), "reference": "BANK-42"})
+    assert paid.status_code == 200 and paid.json()["status"] == InvoiceStatus.PAID, paid.content
+
+    assert "INV-3" in listed(vendor_page, "vendor:invoice_list", "paid")
+    assert "INV-3" in listed(buyer_page, "buyer:invoice_list", "paid")
+    assert po.number not in listed(vendor_page, "vendor:invoice_list", "ready_to_invoice")
+    assert vendor_tiles(cast.vendor_a_user) == {"rejected": 1, "approved": 2, "paid": 1}
+    assert buyer_tiles(payables) == {"approved": 2, "rejected": 1, "paid": 1, "all": 4}
+    # Vendor B gets a 404 on the invoice's page and through the API.
+    other_page, other_erp = page_of(cast.vendor_b_user), ApiClient(Client(), cast.vendor_b_user)
+    assert other_page.get(reverse("vendor:invoice_detail", args=[final])).status_code == 404
+    assert other_erp.get(f"/vendor/invoices/{final}").status_code == 404
+
+
+def page_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def listed(client: Client, name: str, which: str) -> str:
+    answer = client.get(reverse(name, args=[which]))
+    assert answer.status_code == 200
+    return answer.content.decode()
