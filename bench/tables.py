@@ -219,10 +219,11 @@ INVOICE = Table(
         "status_changed_at",
         "status_changed_by_id",
     ),
-    # An invoice entered in the portal in euros, without document-level allowances or charges, note or buyer's
-    # reference (the documents take the PO's).
+    # An invoice entered in the portal in euros, without document-level allowances or charges, note, buyer's
+    # reference (the documents take the PO's) or amount paid in advance.
     (
         ("origin", InvoiceOrigin.PORTAL),
+        ("prepaid_amount", "0.00"),
         ("currency", "EUR"),
         ("buyer_reference", ""),
         ("note", ""),

@@ -182,7 +182,7 @@ def test_invoices_in_every_status_count_against_what_was_received(bench_data: No
 
 
 TOTALS = ("line_total", "allowance_total", "charge_total", "tax_exclusive_total", "tax_total", "tax_inclusive_total")
-TOTALS += ("payable_amount",)
+TOTALS += ("prepaid_amount", "payable_amount")
 
 
 def test_invoice_history_and_amounts_are_what_the_services_leave(bench_data: None) -> None:
