@@ -178,7 +178,10 @@ class ConsignmentFactory:
         stock_taken_from = year_ago + dt.timedelta(days=20)
         for number in range(changes):
             when = stock_taken_from + dt.timedelta(seconds=number * (340 * 86400 // max(changes, 1)))
-            self.ownership_change(batch, vendor, items[rng.randrange(len(items))][0], prices, when, agent, move, key)
+            # The latest consumption is never invoiced yet: every consignment vendor has receipts to invoice.
+            latest = number == changes - 1
+            item_id = items[rng.randrange(len(items))][0]
+            self.ownership_change(batch, vendor, item_id, prices, when, agent, move, key, invoice=not latest)
 
         for item_id in prices:
             batch[STOCK].append((self.ids.take(ConsignmentStock), *key(item_id), physical[item_id], expected[item_id]))
@@ -193,9 +196,12 @@ class ConsignmentFactory:
         agent: int,
         move: Any,
         key: Any,
+        *,
+        invoice: bool,
     ) -> None:
         """One journal of one line, its consignment PO (already received, with its confirmation version) and the
-        receipt that records it, as ``ownership_change_post`` makes them."""
+        receipt that records it, as ``ownership_change_post`` makes them; and, when ``invoice``, the vendor's
+        invoices of it."""
         quantity = self.rng.randint(1, 20)
         price = prices[item_id]
         po_id = self.ids.take(PurchaseOrder)
@@ -243,7 +249,10 @@ class ConsignmentFactory:
             data={"ownership_change": journal_number},
         )
         line_id = self.ids.take(PurchaseOrderLine)
-        batch[PO_LINE].append((line_id, po_id, *self.orders._line_values(line), quantity))
+        # The vendor invoices what the buyer took from its stock, as it invoices received POs.
+        received_on = when.date() if invoice else None
+        invoiced = self.orders.bill(batch, vendor, po_id, [line], {1: line_id}, {1: quantity}, received_on)
+        batch[PO_LINE].append((line_id, po_id, *self.orders._line_values(line), quantity, invoiced.get(line_id, 0)))
         receipt_id = self.ids.take(Receipt)
         batch[RECEIPT].append((receipt_id, po_id, when.date(), agent, when))
         batch[RECEIPT_LINE].append((self.ids.take(ReceiptLine), receipt_id, line_id, quantity))
@@ -267,6 +276,7 @@ class ConsignmentFactory:
                 when,
                 when,
                 agent,
+                not invoiced,
             )
         )
         batch[OWNERSHIP].append((journal_id, company_id, vendor.id, journal_number, po_id, when.date(), agent, when))

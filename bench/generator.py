@@ -40,6 +40,7 @@ from vendorcollab.purchasing.models import (
     VersionLine,
 )
 
+from .invoicing import InvoiceFactory, ReceivedLine
 from .tables import (
     EVENT,
     LINE_COLUMNS,
@@ -96,15 +97,11 @@ SIZES = ("", "", "S", "M", "L", "XL")
 Batch = dict[Table, list[tuple[Any, ...]]]
 
 # A generated line is a list in ``LINE_COLUMNS`` order; these name the places a PO's story reads and changes.
-NUMBER, ITEM, QUANTITY, UNIT_PRICE, DISCOUNT, DELIVERY_DATE = 0, 1, 3, 5, 6, 7
-EXTERNAL_ITEM, EXTERNAL_DESCRIPTION, SCHEDULE, CANCELLED = 14, 15, 16, 17
-assert [LINE_COLUMNS[i] for i in (QUANTITY, UNIT_PRICE, DELIVERY_DATE, SCHEDULE, CANCELLED)] == [
-    "quantity",
-    "unit_price",
-    "delivery_date",
-    "schedule",
-    "is_cancelled",
-]
+NUMBER, ITEM, DESCRIPTION, QUANTITY, UNIT, UNIT_PRICE, DISCOUNT, DELIVERY_DATE = 0, 1, 2, 3, 4, 5, 6, 7
+EXTERNAL_ITEM, EXTERNAL_DESCRIPTION, SCHEDULE, CANCELLED, UNIT_CODE = 14, 15, 16, 17, 18
+assert [
+    LINE_COLUMNS[i] for i in (DESCRIPTION, QUANTITY, UNIT, UNIT_PRICE, DELIVERY_DATE, SCHEDULE, CANCELLED, UNIT_CODE)
+] == ["description", "quantity", "unit", "unit_price", "delivery_date", "schedule", "is_cancelled", "unit_code"]
 
 
 def _money(cents: int) -> str:
@@ -123,6 +120,7 @@ class PurchaseOrderFactory:
         self.today = timezone.localdate()
         self.scenarios = list(SCENARIO_WEIGHTS)
         self.scenario_weights = list(SCENARIO_WEIGHTS.values())
+        self.invoices = InvoiceFactory(world, ids, rng, self.now)
 
     # --- which vendor gets how many POs -------------------------------------------------------------------------
 
@@ -279,11 +277,14 @@ class PurchaseOrderFactory:
                 status = POStatus.CANCELLED
 
         received = history.received_by_line
-        line_ids = {}
-        for line in lines:
-            line_ids[line[NUMBER]] = line_id = self.ids.take(PurchaseOrderLine)
-            batch[PO_LINE].append((line_id, po_id, *self._line_values(line), received.get(line[NUMBER], 0)))
+        line_ids = {line[NUMBER]: self.ids.take(PurchaseOrderLine) for line in lines}
         history.line_ids_resolved(line_ids)
+        invoiced = self.bill(batch, vendor, po_id, lines, line_ids, received, history.received_on)
+        for line in lines:
+            line_id = line_ids[line[NUMBER]]
+            batch[PO_LINE].append(
+                (line_id, po_id, *self._line_values(line), received.get(line[NUMBER], 0), invoiced.get(line_id, 0))
+            )
         changed_at = history.last_at
         batch[PO].append(
             (
@@ -305,8 +306,38 @@ class PurchaseOrderFactory:
                 changed_at,
                 changed_at,
                 history.last_actor,
+                any(invoiced.get(line_ids[number], 0) < quantity for number, quantity in received.items()),
             )
         )
+
+    def bill(
+        self,
+        batch: Batch,
+        vendor: VendorInfo,
+        po_id: int,
+        lines: list[list[Any]],
+        line_ids: dict[int, int],
+        received: dict[int, int],
+        received_on: dt.date | None,
+    ) -> dict[int, int]:
+        """The vendor's invoices of what was received of one PO (``invoicing``); what is invoiced per line id.
+        Nothing is invoiced of a PO received on no day (``received_on`` None)."""
+        if received_on is None:
+            return {}
+        billable = [
+            ReceivedLine(
+                purchase_order_id=po_id,
+                line_id=line_ids[line[NUMBER]],
+                description=line[DESCRIPTION],
+                unit=line[UNIT],
+                unit_code=line[UNIT_CODE],
+                quantity=received[line[NUMBER]],
+                price_cents=line[UNIT_PRICE] * (100 - line[DISCOUNT]) // 100,
+            )
+            for line in lines
+            if received.get(line[NUMBER])
+        ]
+        return self.invoices.bill(batch, vendor, billable, received_on)
 
 
 @dataclass
@@ -328,6 +359,7 @@ class History:
         self.last_at = self.created_at
         self.last_actor = agent
         self.received_by_line: dict[int, int] = {}
+        self.received_on: dt.date | None = None  # the day of the (last) receipt
         self.latest_response: int | None = None  # the answer to the latest version sent, if any
         # Receipt lines point at PO line ids, which are assigned after the history is told.
         self._pending_receipt_lines: list[tuple[int, int, int]] = []  # (receipt line id, receipt id, line number)
@@ -523,6 +555,7 @@ class History:
         days = max(7.0, (max(line[DELIVERY_DATE] for line in open_lines) - self.order_date).days)
         at = max(self.factory._at(self.order_date, days), self.last_at)
         self.batch[RECEIPT].append((receipt_id, self.po_id, at.date(), clerk, at))
+        self.received_on = at.date()
         for line in open_lines:
             self.received_by_line[line[NUMBER]] = line[QUANTITY]
             self._pending_receipt_lines.append((self.factory.ids.take(ReceiptLine), receipt_id, line[NUMBER]))

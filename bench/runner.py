@@ -23,12 +23,22 @@ from functools import partial
 from typing import Any
 
 from django.db import connections
+from django.urls import reverse
 
 from vendorcollab.purchasing.models import VendorResponse
 
 from .client import Client, Response, form_fields
 from .server import Gunicorn, rss_kib
 from .targets import Targets
+
+FLOOR = "floor: a constant Django view"
+INVOICE_CREATED = "invoice of 10 POs x 10 lines, created and submitted (API)"
+INVOICE_WARMUP = 3  # each invoice consumes its ten POs, made through the services: a short warm-up is enough
+
+
+def invoices_measured(requests: int) -> int:
+    return max(20, requests // 10)
+
 
 # The budgets of issue 8 (PostgreSQL, 200,000 POs, a 2-core machine): p95 in milliseconds.
 BUDGETS_MS = {
@@ -48,6 +58,17 @@ BUDGETS_MS = {
     "PEPPOL Order Change import, 10 lines": 150,
     "Order Response (T76) written, 50 lines": 60,
     "PDF of a 50-line PO, after the first": 30,
+    # Issue 16: the vendor's invoicing workspace and lists, the buyer's invoice workspace and lists (114,000
+    # invoices), an invoice of 10 received POs of 10 lines made and submitted by the vendor's ERP (100 PO lines
+    # locked, checked, matched), and its PEPPOL Billing 3 document.
+    "vendor invoicing workspace": 50,
+    "vendor invoice list: ready to invoice": 50,
+    "vendor invoice list: submitted": 50,
+    "buyer invoice workspace (accounts payable)": 60,
+    "buyer invoice list: on hold": 50,
+    "buyer invoice list: all": 50,
+    INVOICE_CREATED: 400,
+    "Invoice (Billing 3) written, 100 lines": 100,
 }
 THROUGHPUT_BUDGET = 150  # vendor workspace requests per second
 MEMORY_GROWTH_LIMIT_KIB = 4096  # per worker, from request 1,000 to request 10,000
@@ -112,9 +133,17 @@ class Runner:
             client.login(username, PASSWORD)
         return client
 
-    def repeat(self, name: str, call: Callable[[], Response], *, expected: int = 200, count: int = 0) -> Measurement:
+    def repeat(
+        self,
+        name: str,
+        call: Callable[[], Response],
+        *,
+        expected: int = 200,
+        count: int = 0,
+        warmup: int | None = None,
+    ) -> Measurement:
         measurement = Measurement(name, expected)
-        for _ in range(self.warmup):
+        for _ in range(self.warmup if warmup is None else warmup):
             call()
         for _ in range(count or self.requests):
             measurement.add(call())
@@ -138,7 +167,7 @@ class Runner:
         vendor_api = self.client(token=t.vendor_token)
         agent_api = self.client(token=t.agent_token)
 
-        self.repeat("floor: a constant Django view", lambda: anonymous.get("/bench/floor/"))
+        self.repeat(FLOOR, lambda: anonymous.get("/bench/floor/"))
         self.repeat("vendor workspace (big vendor)", lambda: vendor.get("/vendor/"))
         for which, label in (
             ("for_review", "for review"),
@@ -192,6 +221,40 @@ class Runner:
         )
         self.repeat(
             "PDF of a 50-line PO, after the first", lambda: vendor.get(f"/vendor/purchase-orders/{t.view_po}/pdf/")
+        )
+
+    def run_invoicing(self) -> None:
+        """Issue 16. The invoice is created and submitted in one call, as a vendor's ERP sends finished invoices;
+        each consumes ten fresh received POs, and the last one made is then written as a Billing 3 document."""
+        if not any(result.name == FLOOR for result in self.results):
+            anonymous = self.client()  # measured on its own too, so that "x floor" says what the machine gave
+            self.repeat(FLOOR, lambda: anonymous.get("/bench/floor/"))
+        vendor = self.client(self.targets.vendor_user.username)
+        vendor_api = self.client(token=self.targets.vendor_token)
+        self.repeat("vendor invoicing workspace", partial(vendor.get, reverse("vendor:invoicing")))
+        for which, label in (("ready_to_invoice", "ready to invoice"), ("submitted", "submitted")):
+            path = reverse("vendor:invoice_list", args=[which])
+            self.repeat(f"vendor invoice list: {label}", partial(vendor.get, path))
+        payables = self.client(self.targets.payables.username)
+        self.repeat("buyer invoice workspace (accounts payable)", partial(payables.get, reverse("buyer:invoices")))
+        for which, label in (("on_hold", "on hold"), ("all", "all")):
+            path = reverse("buyer:invoice_list", args=[which])
+            self.repeat(f"buyer invoice list: {label}", partial(payables.get, path))
+        bodies = iter(self.targets.invoices)
+        created: list[int] = []
+
+        def create() -> Response:
+            answer = vendor_api.post_json("/api/v1/vendor/invoices", next(bodies))
+            if answer.status == 201:
+                created.append(answer.json()["id"])
+            return answer
+
+        self.repeat(
+            INVOICE_CREATED, create, expected=201, count=invoices_measured(self.requests), warmup=INVOICE_WARMUP
+        )
+        self.repeat(
+            "Invoice (Billing 3) written, 100 lines",
+            lambda: vendor_api.get(f"/api/v1/vendor/invoices/{created[-1]}/ubl"),
         )
 
     def answer_with_changes(self, vendor: Client) -> None:

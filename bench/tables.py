@@ -11,6 +11,7 @@ from vendorcollab.consignment.models import (
     ReplenishmentLine,
     ReplenishmentOrder,
 )
+from vendorcollab.invoicing.models import Invoice, InvoiceEvent, InvoiceLine, InvoiceOrigin
 from vendorcollab.purchasing.models import (
     PurchaseOrder,
     PurchaseOrderEvent,
@@ -46,8 +47,9 @@ LINE_COLUMNS = (
     "is_cancelled",
     "unit_code",  # the Rec 20 code of ``unit`` (``world.UNIT_CODES``)
 )
-# A line as the portal's entry page makes it: identified by its item, standard VAT category
-# without a rate, no requested period, no identifiers from a buyer's Order document.
+# A line as the portal's entry page makes it: identified by its item, standard VAT at the Dutch rate (what an
+# invoice of the line needs; a line without a rate cannot be invoiced), no requested period, no identifiers from
+# a buyer's Order document.
 LINE_CONSTANTS: tuple[tuple[str, object], ...] = (
     ("buyer_line_id", ""),
     ("buyers_item_id", ""),
@@ -55,7 +57,7 @@ LINE_CONSTANTS: tuple[tuple[str, object], ...] = (
     ("standard_item_id", ""),
     ("standard_item_scheme", "0160"),
     ("tax_category", "S"),
-    ("tax_percent", None),
+    ("tax_percent", "21.00"),
     ("requested_start", None),
     ("requested_end", None),
 )
@@ -103,10 +105,15 @@ PO = Table(
         "updated_at",
         "status_changed_at",
         "status_changed_by_id",
+        "has_uninvoiced_receipts",
     ),
     ORDER_TERMS_CONSTANTS,
 )
-PO_LINE = Table(PurchaseOrderLine, ("id", "purchase_order_id", *LINE_COLUMNS, "received_quantity"), LINE_CONSTANTS)
+PO_LINE = Table(
+    PurchaseOrderLine,
+    ("id", "purchase_order_id", *LINE_COLUMNS, "received_quantity", "invoiced_quantity"),
+    LINE_CONSTANTS,
+)
 VERSION = Table(
     PurchaseOrderVersion,
     (
@@ -184,6 +191,75 @@ MOVEMENT = Table(
 )
 PRICE = Table(ConsignmentPrice, ("id", "vendor_id", "item_id", "unit_price", "currency", "valid_from"))
 
+INVOICE = Table(
+    Invoice,
+    (
+        "id",
+        "vendor_id",
+        "company_id",
+        "kind",
+        "number",
+        "status",
+        "issue_date",
+        "due_date",
+        "credited_invoice_id",
+        "line_total",
+        "tax_exclusive_total",
+        "tax_total",
+        "tax_inclusive_total",
+        "payable_amount",
+        "exceptions",
+        "reject_reason",
+        "payment_date",
+        "payment_reference",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "status_changed_at",
+        "status_changed_by_id",
+    ),
+    # An invoice entered in the portal in euros, without document-level allowances or charges, note, buyer's
+    # reference (the documents take the PO's) or amount paid in advance.
+    (
+        ("origin", InvoiceOrigin.PORTAL),
+        ("prepaid_amount", "0.00"),
+        ("currency", "EUR"),
+        ("buyer_reference", ""),
+        ("note", ""),
+        ("allowance_total", "0.00"),
+        ("charge_total", "0.00"),
+    ),
+)
+INVOICE_LINE = Table(
+    InvoiceLine,
+    (
+        "id",
+        "invoice_id",
+        "line_number",
+        "purchase_order_id",
+        "po_line_id",
+        "description",
+        "unit",
+        "unit_code",
+        "quantity",
+        "unit_price",
+        "order_unit_price",
+        "net_amount",
+    ),
+    # Standard-rated as the PO lines are (``LINE_CONSTANTS``), so no exemption reason.
+    (
+        ("tax_category", "S"),
+        ("tax_percent", "21.00"),
+        ("tax_exemption_reason", ""),
+        ("tax_exemption_reason_code", ""),
+        ("note", ""),
+    ),
+)
+INVOICE_EVENT = Table(
+    InvoiceEvent, ("id", "invoice_id", "kind", "from_status", "to_status", "actor_id", "created_at", "data")
+)
+
 # In dependency order, the order in which batches write them.
 TABLES = (
     PO,
@@ -202,4 +278,7 @@ TABLES = (
     OWNERSHIP,
     OWNERSHIP_LINE,
     MOVEMENT,
+    INVOICE,
+    INVOICE_LINE,
+    INVOICE_EVENT,
 )

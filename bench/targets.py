@@ -1,8 +1,10 @@
 """What the benchmark acts on, made fresh for every run through the real services: 50-line POs sent to the big
 vendor (to view, to answer with changes, to print, whose answers are then written as Order Responses), a 10-line
-PEPPOL Order to import, and 10-line POs in review, each to be changed once by an Order Change from the buyer's ERP.
+PEPPOL Order to import, 10-line POs in review, each to be changed once by an Order Change from the buyer's ERP, and
+sets of ten received 10-line POs, each set invoiced once by the vendor.
 
-Answers consume their PO (a version is answered once), so a run never reuses another run's targets.
+Answers and invoices consume their POs (a version is answered once, a receipt invoiced once), so a run never reuses
+another run's targets.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,9 +23,16 @@ from vendorcollab.api.services import token_issue
 from vendorcollab.interop.writers.order import ubl_order, ubl_order_change
 from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.models import PurchaseOrder
-from vendorcollab.purchasing.services import LineInput, po_create, po_send
+from vendorcollab.purchasing.services import (
+    LineInput,
+    ReceiptLineInput,
+    po_confirm,
+    po_create,
+    po_send,
+    receipt_post,
+)
 
-from .world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, CLERK_USER
+from .world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, CLERK_USER, PAYABLES_USER
 
 
 @dataclass
@@ -30,6 +40,7 @@ class Targets:
     vendor_user: User
     agent: User
     clerk: User
+    payables: User  # accounts payable: the buyer's invoice pages
     big_vendor: Vendor
     vendor_token: str
     agent_token: str
@@ -38,6 +49,7 @@ class Targets:
     first_render_pos: list[int]  # 50-line POs in review whose PDF no one has asked for yet
     ubl_template: bytes  # a 10-line PEPPOL Order; each import gets its own order number
     order_changes: list[bytes]  # one Order Change (T114) per 10-line PO in review: its first line 10 -> 15
+    invoices: list[dict[str, Any]]  # API bodies, each invoicing ten received 10-line POs of the big vendor in full
 
     def ubl_document(self, serial: int) -> bytes:
         """The template with a number no PO has: an import of a number already used is refused, as it should."""
@@ -45,7 +57,9 @@ class Targets:
         return re.sub(rb"<cbc:ID>[^<]*</cbc:ID>", f"<cbc:ID>{number}</cbc:ID>".encode(), self.ubl_template, count=1)
 
 
-def purchase_order_with_lines(*, agent: User, vendor: Vendor, count: int) -> PurchaseOrder:
+def purchase_order_with_lines(
+    *, agent: User, vendor: Vendor, count: int, tax_percent: Decimal | None = None
+) -> PurchaseOrder:
     items = list(Item.objects.filter(company_id=vendor.company_id).order_by("pk")[:count])
     site = Site.objects.filter(company_id=vendor.company_id).order_by("pk").first()
     warehouse = Warehouse.objects.filter(site=site).order_by("pk").first()
@@ -59,11 +73,36 @@ def purchase_order_with_lines(*, agent: User, vendor: Vendor, count: int) -> Pur
             site=site,
             warehouse=warehouse,
             color="blue" if number % 3 == 0 else "",
+            tax_percent=tax_percent,
         )
         for number, item in enumerate(items)
     ]
     po = po_create(actor=agent, company=vendor.company, vendor=vendor, lines=lines)
     return po_send(actor=agent, purchase_order=po)
+
+
+def received_purchase_order(*, agent: User, clerk: User, vendor: Vendor, count: int) -> PurchaseOrder:
+    """A PO of ``count`` lines at the standard rate, sent, confirmed and received in full: ready to invoice."""
+    po = purchase_order_with_lines(agent=agent, vendor=vendor, count=count, tax_percent=Decimal("21"))
+    po = po_confirm(actor=agent, purchase_order=po, without_response=True)
+    lines = [ReceiptLineInput(line.line_number, line.quantity) for line in po.lines.order_by("line_number")]
+    receipt_post(actor=clerk, purchase_order=po, lines=lines)
+    return po
+
+
+def invoice_body(vendor: Vendor, pos: list[PurchaseOrder]) -> dict[str, Any]:
+    """What a vendor's ERP posts to invoice everything received of ``pos`` and submit it at once."""
+    return {
+        "vendor": vendor.pk,
+        "number": f"BENCH-{uuid.uuid4().hex[:12]}",
+        "issue_date": timezone.localdate().isoformat(),
+        "lines": [
+            {"purchase_order": po.pk, "line_number": line.line_number, "quantity": str(line.received_quantity)}
+            for po in pos
+            for line in po.lines.order_by("line_number")
+        ],
+        "submit": True,
+    }
 
 
 def order_change_for(po: PurchaseOrder) -> bytes:
@@ -79,10 +118,11 @@ def order_change_for(po: PurchaseOrder) -> bytes:
     return re.sub(rb'(<cbc:Quantity unitCode="[^"]+">)10(</cbc:Quantity>)', rb"\g<1>15\g<2>", document, count=1)
 
 
-def make_targets(*, answers: int, first_renders: int, order_changes: int = 0) -> Targets:
+def make_targets(*, answers: int, first_renders: int, order_changes: int = 0, invoices: int = 0) -> Targets:
     vendor_user = User.objects.get(username=BIG_VENDOR_USER)
     agent = User.objects.get(username=AGENT_USER)
     clerk = User.objects.get(username=CLERK_USER)
+    payables = User.objects.get(username=PAYABLES_USER)
     big = Vendor.objects.select_related("company").get(number=BIG_VENDOR_NUMBER)
     fifty = [
         purchase_order_with_lines(agent=agent, vendor=big, count=50).pk for _ in range(1 + answers + first_renders)
@@ -93,6 +133,7 @@ def make_targets(*, answers: int, first_renders: int, order_changes: int = 0) ->
         vendor_user=vendor_user,
         agent=agent,
         clerk=clerk,
+        payables=payables,
         big_vendor=big,
         vendor_token=token_issue(actor=vendor_user, name="bench")[1],
         agent_token=token_issue(actor=agent, name="bench")[1],
@@ -102,5 +143,11 @@ def make_targets(*, answers: int, first_renders: int, order_changes: int = 0) ->
         ubl_template=ubl_order(ten.latest_version),
         order_changes=[
             order_change_for(purchase_order_with_lines(agent=agent, vendor=big, count=10)) for _ in range(order_changes)
+        ],
+        invoices=[
+            invoice_body(
+                big, [received_purchase_order(agent=agent, clerk=clerk, vendor=big, count=10) for _ in range(10)]
+            )
+            for _ in range(invoices)
         ],
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import models
@@ -25,6 +26,7 @@ BIG_VENDOR_NUMBER = "V-BIG"
 BIG_VENDOR_USER = "bench-big"
 AGENT_USER = "bench-agent"
 CLERK_USER = "bench-clerk"
+PAYABLES_USER = "bench-ap"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class VendorInfo:
     auto_confirm: bool
     user_ids: list[int]
     catalogue: list[tuple[int, str, str]]  # (item id, name, unit)
+    payment_terms_days: int
 
 
 @dataclass
@@ -86,6 +89,7 @@ class World:
     big_vendor: VendorInfo
     agent_ids: list[int]
     clerk_ids: list[int]
+    payables_ids: list[int]  # accounts payable: who approves, rejects and pays invoices
     # The last number used per numbering scope, as ``NumberSequence`` keeps them (``purchase_order:<company>``).
     numbers: dict[str, int] = field(default_factory=dict)
 
@@ -130,6 +134,10 @@ def create_world(size: Size, rng: random.Random) -> World:
             postal_zone="1011 AB",
             city_name="Amsterdam",
             country_code="NL",
+            vat_id=f"NL{number:09d}B01",
+            # A price may stray 2 % per line and the total 5.00 before an invoice goes on hold.
+            invoice_tolerance_percent=Decimal("2.00"),
+            invoice_tolerance_amount=Decimal("5.00"),
         )
         sites = []
         for site_number in range(1, 4):
@@ -171,21 +179,22 @@ def create_world(size: Size, rng: random.Random) -> World:
             postal_zone="3011 AA",
             city_name="Rotterdam",
             country_code="NL",
+            vat_id=f"NL{100_000_000 + index:09d}B01",
+            payment_terms_days=rng.choice(PAYMENT_TERMS_DAYS),
         )
         for index in range(size.vendors)
     )
     usernames = [BIG_VENDOR_USER, f"{BIG_VENDOR_USER}-2"] + [f"bench-vendor-{i:05d}" for i in range(1, size.vendors)]
-    buyer_names = [AGENT_USER, CLERK_USER] + [f"bench-agent-{i}" for i in range(1, 9)] + ["bench-clerk-1"]
+    buyer_names = (
+        [AGENT_USER, CLERK_USER] + [f"bench-agent-{i}" for i in range(1, 9)] + ["bench-clerk-1", PAYABLES_USER]
+    )
     users = User.objects.bulk_create(
         User(username=name, email=f"{name}@bench.example", password=password, first_name=name.split("-")[-1])
         for name in usernames + buyer_names
     )
     by_name = {user.username: user for user in users}
     roles = [RoleAssignment(user=by_name[name], role=Role.VENDOR_USER) for name in usernames]
-    roles += [
-        RoleAssignment(user=by_name[name], role=Role.RECEIVING_CLERK if "clerk" in name else Role.PURCHASING_AGENT)
-        for name in buyer_names
-    ]
+    roles += [RoleAssignment(user=by_name[name], role=_buyer_role(name)) for name in buyer_names]
     RoleAssignment.objects.bulk_create(roles)
     vendor_users: dict[int, list[int]] = {vendor_rows[0].pk: [by_name[BIG_VENDOR_USER].pk, by_name[usernames[1]].pk]}
     for index, vendor in enumerate(vendor_rows[1:], start=1):
@@ -205,6 +214,7 @@ def create_world(size: Size, rng: random.Random) -> World:
                 vendor.collaboration == Collaboration.AUTO_CONFIRM,
                 vendor_users[vendor.pk],
                 rng.sample(company_items, min(len(company_items), 60)),
+                vendor.payment_terms_days,
             )
         )
     return World(
@@ -213,8 +223,18 @@ def create_world(size: Size, rng: random.Random) -> World:
         big_vendor=vendors[0],
         agent_ids=[by_name[name].pk for name in buyer_names if "agent" in name],
         clerk_ids=[by_name[name].pk for name in buyer_names if "clerk" in name],
+        payables_ids=[by_name[PAYABLES_USER].pk],
     )
 
+
+def _buyer_role(username: str) -> Role:
+    if username == PAYABLES_USER:
+        return Role.ACCOUNTS_PAYABLE
+    return Role.RECEIVING_CLERK if "clerk" in username else Role.PURCHASING_AGENT
+
+
+# A vendor account's payment terms: most a month, some shorter or longer.
+PAYMENT_TERMS_DAYS = (30, 30, 30, 14, 45, 60)
 
 _NOUNS = ("Bolt", "Nut", "Bearing", "Valve", "Hose", "Pallet", "Cable", "Filter", "Gasket", "Pump", "Sensor", "Tape")
 _ADJECTIVES = ("steel", "brass", "zinc", "nylon", "heavy", "compact", "coated", "standard", "premium", "spare")

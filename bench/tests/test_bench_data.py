@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 
-from bench.world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, PASSWORD
+from bench.world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, PASSWORD, PAYABLES_USER
 from vendorcollab.accounts.models import User
 from vendorcollab.consignment.models import ConsignmentMovement, ConsignmentStock
+from vendorcollab.invoicing import selectors as invoicing_selectors
+from vendorcollab.invoicing.amounts import invoice_totals, line_net_amount
+from vendorcollab.invoicing.models import COUNTING_STATUSES, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
+from vendorcollab.invoicing.services.entry import order_net_price
+from vendorcollab.invoicing.services.matching import match
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing import selectors
 from vendorcollab.purchasing.models import (
@@ -134,3 +141,75 @@ def test_loading_twice_is_refused_unless_asked_to_skip(bench_data: None) -> None
         call_command("bench_data", vendors=8, pos=600, stdout=_Null())
     call_command("bench_data", vendors=8, pos=600, skip_if_loaded=True, stdout=_Null())
     assert PurchaseOrder.objects.count() == 600
+
+
+def test_the_big_vendor_and_the_buyer_see_every_invoice_list_filled(bench_data: None) -> None:
+    user = User.objects.get(username=BIG_VENDOR_USER)
+    counts = invoicing_selectors.vendor_invoice_counts(user)
+    assert all(counts[which] > 0 for which in VendorInvoiceList), counts
+    for which in VendorInvoiceList:
+        assert invoicing_selectors.vendor_invoice_page(actor=user, which=which).count() == counts[which]
+    payables = User.objects.get(username=PAYABLES_USER)
+    buyer_counts = invoicing_selectors.buyer_invoice_counts(payables)
+    assert all(buyer_counts[which] > 0 for which in BuyerInvoiceList), buyer_counts
+
+
+def test_invoices_in_every_status_count_against_what_was_received(bench_data: None) -> None:
+    """Every invoice status and both kinds are there, and each PO line's invoiced quantity is what its counting
+    invoices add minus their credit notes, never more than received; the ready-to-invoice flag agrees."""
+    assert set(Invoice.objects.values_list("status", flat=True)) == set(InvoiceStatus.values)
+    assert set(Invoice.objects.values_list("kind", flat=True)) == set(InvoiceKind.values)
+    counted = InvoiceLine.objects.filter(invoice__status__in=COUNTING_STATUSES)
+    invoiced: dict[int, Decimal] = {}
+    for po_line_id, kind, quantity in counted.values_list("po_line_id", "invoice__kind", "quantity"):
+        sign = -1 if kind == InvoiceKind.CREDIT_NOTE else 1
+        invoiced[po_line_id] = invoiced.get(po_line_id, Decimal(0)) + sign * quantity
+    lines = list(
+        PurchaseOrderLine.objects.values_list("pk", "purchase_order_id", "received_quantity", "invoiced_quantity")
+    )
+    assert any(invoiced_quantity for *_, invoiced_quantity in lines)
+    uninvoiced = set()
+    for pk, po_id, received, invoiced_quantity in lines:
+        assert invoiced_quantity == invoiced.get(pk, Decimal(0)), pk
+        assert 0 <= invoiced_quantity <= received, pk
+        if invoiced_quantity < received:
+            uninvoiced.add(po_id)
+    assert set(PurchaseOrder.objects.filter(has_uninvoiced_receipts=True).values_list("pk", flat=True)) == uninvoiced
+    # Ready to invoice and consignment receipts not invoiced both exist: the vendor's first two lists.
+    flagged = PurchaseOrder.objects.filter(has_uninvoiced_receipts=True)
+    assert flagged.filter(origin=Origin.CONSIGNMENT).exists()
+    assert flagged.exclude(origin=Origin.CONSIGNMENT).exists()
+
+
+TOTALS = ("line_total", "allowance_total", "charge_total", "tax_exclusive_total", "tax_total", "tax_inclusive_total")
+TOTALS += ("prepaid_amount", "payable_amount")
+
+
+def test_invoice_history_and_amounts_are_what_the_services_leave(bench_data: None) -> None:
+    lines_with_pos = InvoiceLine.objects.select_related("po_line", "purchase_order")
+    invoices = Invoice.objects.select_related("vendor", "credited_invoice")
+    for invoice in invoices.prefetch_related(Prefetch("lines", lines_with_pos), "events"):
+        events = [(event.from_status, event.to_status) for event in invoice.events.all()]
+        assert events[0] == ("", InvoiceStatus.DRAFT), invoice.number
+        for (_, previous), (source, _) in itertools.pairwise(events):
+            assert previous == source, (invoice.number, events)
+        assert events[-1][1] == invoice.status, invoice.number
+        assert (invoice.status == InvoiceStatus.ON_HOLD) <= bool(invoice.exceptions), invoice.number
+        assert (invoice.status == InvoiceStatus.REJECTED) == bool(invoice.reject_reason), invoice.number
+        lines = list(invoice.lines.all())
+        assert [line.line_number for line in lines] == list(range(1, len(lines) + 1))
+        for line in lines:
+            assert line.net_amount == line_net_amount(line.quantity, line.unit_price), invoice.number
+            assert line.po_line.purchase_order_id == line.purchase_order_id
+            assert line.purchase_order.vendor_id == invoice.vendor_id
+            assert line.order_unit_price == order_net_price(line.po_line), invoice.number
+        # The totals exactly as the services store them (EN 16931, ``amounts``).
+        totals = invoice_totals(lines)
+        stored = [getattr(invoice, name) for name in TOTALS]
+        assert stored == [getattr(totals, name) for name in TOTALS], invoice.number
+        if invoice.status != InvoiceStatus.DRAFT:
+            assert invoice.exceptions == match(invoice, lines), invoice.number  # what the submit's match found
+        if invoice.is_credit_note:
+            assert invoice.credited_invoice.vendor_id == invoice.vendor_id
+        assert invoice.due_date == invoice.issue_date + dt.timedelta(days=invoice.vendor.payment_terms_days)
+        assert (invoice.status == InvoiceStatus.PAID) == (invoice.payment_date is not None)

@@ -3,10 +3,11 @@ would report the speed of an error page."""
 
 from django.test import Client
 
-from bench.targets import order_change_for, purchase_order_with_lines
+from bench.targets import invoice_body, order_change_for, purchase_order_with_lines, received_purchase_order
 from vendorcollab.api.tests.helpers import API, ApiClient
 from vendorcollab.interop.tests.conftest import endpoints  # noqa: F401  (a fixture: the cast with PEPPOL endpoints)
-from vendorcollab.purchasing.models import POStatus
+from vendorcollab.invoicing.models import Invoice, InvoiceStatus
+from vendorcollab.purchasing.models import POStatus, PurchaseOrder
 
 
 def test_the_order_change_makes_the_next_version_with_its_first_line_changed(endpoints):  # noqa: F811
@@ -24,3 +25,21 @@ def test_the_order_change_makes_the_next_version_with_its_first_line_changed(end
     po.refresh_from_db()
     assert (po.latest_version.number, po.status) == (2, POStatus.IN_EXTERNAL_REVIEW)
     assert [line.quantity for line in po.latest_version.lines.order_by("line_number")] == [15, 11, 12]
+
+
+def test_the_invoice_of_ten_received_pos_is_taken_and_matched(endpoints):  # noqa: F811
+    """What the runner posts to measure an invoice's creation: accepted whole, submitted at once, and matched (a
+    measurement of an invoice on hold, or refused, would measure something else)."""
+    pos = [
+        received_purchase_order(agent=endpoints.agent, clerk=endpoints.clerk, vendor=endpoints.vendor_a, count=3)
+        for _ in range(2)
+    ]
+    assert all(po.has_uninvoiced_receipts for po in PurchaseOrder.objects.filter(pk__in=[po.pk for po in pos]))
+    client = ApiClient(Client(), endpoints.vendor_a_user)
+
+    answer = client.post("/vendor/invoices", invoice_body(endpoints.vendor_a, pos))
+
+    assert answer.status_code == 201, answer.content
+    invoice = Invoice.objects.get(pk=answer.json()["id"])
+    assert (invoice.status, invoice.lines.count()) == (InvoiceStatus.MATCHED, 6)
+    assert not PurchaseOrder.objects.filter(pk__in=[po.pk for po in pos], has_uninvoiced_receipts=True).exists()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from bench.runner import Runner
+from bench.runner import FLOOR, INVOICE_WARMUP, Runner, invoices_measured
 from bench.server import Gunicorn, prepare_database
 from bench.targets import make_targets
 from bench.world import bench_loaded
@@ -37,8 +37,8 @@ class Command(BaseCommand):
         parser.add_argument("--memory-requests", type=int, default=10_000)
         parser.add_argument(
             "--only",
-            default="latencies,throughput,memory",
-            help="what to measure, comma-separated: latencies, throughput, memory",
+            default="latencies,invoicing,throughput,memory",
+            help="what to measure, comma-separated: latencies, invoicing, throughput, memory",
         )
         parser.add_argument("--output", type=Path, default=Path(settings.VAR_DIR) / "bench" / "results.json")
 
@@ -56,6 +56,7 @@ class Command(BaseCommand):
             answers=answers,
             first_renders=options["first_renders"] if "latencies" in only else 0,
             order_changes=changes,
+            invoices=INVOICE_WARMUP + invoices_measured(options["requests"]) if "invoicing" in only else 0,
         )
         meta = self._meta(options)
         server_log = Path(options["output"]).with_suffix(".gunicorn.log")
@@ -68,13 +69,17 @@ class Command(BaseCommand):
             if "latencies" in only:
                 log(f"Measuring one request at a time, {options['requests']} per page after {options['warmup']} ...")
                 runner.run_latencies()
+            if "invoicing" in only:
+                log(f"Measuring invoicing, {options['requests']} per page after {options['warmup']} ...")
+                runner.run_invoicing()
             if "throughput" in only:
                 log("Throughput ...")
                 throughput = runner.throughput(clients=options["clients"], seconds=options["throughput_seconds"])
             if "memory" in only:
                 log("Memory ...")
                 memory = runner.memory(requests=options["memory_requests"], clients=min(4, options["clients"]))
-        floor = runner.results[0].summary(None)["p50_ms"] if runner.results else None
+        floors = [result.summary(None)["p50_ms"] for result in runner.results if result.name == FLOOR]
+        floor = floors[0] if floors else None
         rows = [measurement.summary(floor) for measurement in runner.results]
         report = {"meta": meta, "latencies": rows, "throughput": throughput, "memory": memory}
         output = Path(options["output"])
