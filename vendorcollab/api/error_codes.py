@@ -53,7 +53,7 @@ SHARED: dict[str, str] = {
     "unknown_country": "a country code not in ISO 3166-1 (master data addresses, a purchase order's delivery place)",
     "unknown_endpoint_scheme": "a scheme not in the EAS code list (master data, a purchase order's parties)",
     "unknown_tax_category": "a tax category not in UNCL5305 (a purchase order line, an item's or company's default)",
-    "tax_percent_out_of_range": "a tax percentage outside 0-100 (a purchase order line, an item's or company's default)",
+    "tax_percent_out_of_range": "a tax percentage outside 0-100 (a PO line, an item's or company's default)",
     # invoicing refuses these as purchasing (or accounts) does, for an invoice instead of a PO
     "quantity_not_positive": "a quantity of zero or less (a PO line, an invoice line)",
     "price_negative": "a negative unit price (a PO line, an invoice line)",
