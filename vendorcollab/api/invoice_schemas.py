@@ -531,7 +531,7 @@ class InvoicePatch(BuyerInput):
 
     def merged(self, invoice: Invoice) -> InvoiceInput:
         """The draft as it stands with what was sent over it: ``invoice_update`` takes the whole invoice."""
-        current = current_input(invoice)
+        current = InvoiceInput.of(invoice)
         due_date = self.due_date or current.due_date
         if self.issue_date and not self.due_date and _due_by_terms(invoice):
             due_date = None  # a due date the payment terms gave moves with the issue date
@@ -547,6 +547,7 @@ class InvoicePatch(BuyerInput):
             credited_invoice_id=self.credited_invoice or current.credited_invoice_id,
             lines=[line.to_input() for line in self.lines] if self.lines is not None else current.lines,
             charges=[charge.to_input() for charge in self.charges] if self.charges is not None else current.charges,
+            prepaid_amount=current.prepaid_amount,
         )
 
 
@@ -554,45 +555,6 @@ def _due_by_terms(invoice: Invoice) -> bool:
     """Whether the draft's due date is the one its vendor account's payment terms give (its vendor selected)."""
     terms = timedelta(days=invoice.vendor.payment_terms_days)
     return invoice.due_date is not None and invoice.due_date == invoice.issue_date + terms
-
-
-def current_input(invoice: Invoice) -> InvoiceInput:
-    """A stored draft as the input that would make it again (its lines and charges prefetched)."""
-    return InvoiceInput(
-        vendor_id=invoice.vendor_id,
-        number=invoice.number,
-        issue_date=invoice.issue_date,
-        kind=invoice.kind,
-        due_date=invoice.due_date,
-        currency=invoice.currency,
-        buyer_reference=invoice.buyer_reference,
-        note=invoice.note,
-        credited_invoice_id=invoice.credited_invoice_id,
-        lines=[
-            InvoiceLineInput(
-                purchase_order_id=line.purchase_order_id,
-                line_number=line.po_line.line_number,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                tax_category=line.tax_category,
-                tax_percent=line.tax_percent,
-                tax_exemption_reason=line.tax_exemption_reason,
-                note=line.note,
-            )
-            for line in invoice.lines.all()
-        ],
-        charges=[
-            ChargeInput(
-                is_charge=charge.is_charge,
-                reason=charge.reason,
-                amount=charge.amount,
-                reason_code=charge.reason_code,
-                tax_category=charge.tax_category,
-                tax_percent=charge.tax_percent,
-            )
-            for charge in invoice.charges.all()
-        ],
-    )
 
 
 # --- the buyer's decisions ------------------------------------------------------------------------------------------

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .models import InvoiceKind
+
+if TYPE_CHECKING:
+    from .models import Invoice
 
 
 @dataclass(frozen=True)
@@ -67,3 +71,53 @@ class InvoiceInput:
     lines: list[InvoiceLineInput] = field(default_factory=list)
     charges: list[ChargeInput] = field(default_factory=list)
     prepaid_amount: Decimal = Decimal("0.00")
+
+    @classmethod
+    def of(cls, invoice: Invoice) -> InvoiceInput:
+        """A stored invoice as the input that would make it again: what an edit of a draft starts from (its lines,
+        their PO lines and charges, and its charges prefetched, or read here)."""
+        return cls(
+            vendor_id=invoice.vendor_id,
+            number=invoice.number,
+            issue_date=invoice.issue_date,
+            kind=invoice.kind,
+            due_date=invoice.due_date,
+            currency=invoice.currency,
+            buyer_reference=invoice.buyer_reference,
+            note=invoice.note,
+            credited_invoice_id=invoice.credited_invoice_id,
+            lines=[
+                InvoiceLineInput(
+                    purchase_order_id=line.purchase_order_id,
+                    line_number=line.po_line.line_number,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    tax_category=line.tax_category,
+                    tax_percent=line.tax_percent,
+                    tax_exemption_reason=line.tax_exemption_reason,
+                    note=line.note,
+                    charges=[
+                        LineChargeInput(
+                            is_charge=charge.is_charge,
+                            reason=charge.reason,
+                            amount=charge.amount,
+                            reason_code=charge.reason_code,
+                        )
+                        for charge in line.charges.all()
+                    ],
+                )
+                for line in invoice.lines.all()
+            ],
+            charges=[
+                ChargeInput(
+                    is_charge=charge.is_charge,
+                    reason=charge.reason,
+                    amount=charge.amount,
+                    reason_code=charge.reason_code,
+                    tax_category=charge.tax_category,
+                    tax_percent=charge.tax_percent,
+                )
+                for charge in invoice.charges.all()
+            ],
+            prepaid_amount=invoice.prepaid_amount,
+        )

@@ -318,6 +318,8 @@ def invoice_get(*, actor: User, pk: int) -> Invoice:
         )
         .prefetch_related(
             Prefetch("lines", queryset=InvoiceLine.objects.select_related("purchase_order", "po_line__item")),
+            # A line's own allowances and charges: what an edit of the draft starts from (``InvoiceInput.of``).
+            "lines__charges",
             "charges",
             Prefetch("notes", queryset=notes),
             Prefetch("attachments", queryset=InvoiceAttachment.objects.select_related("uploaded_by")),

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from vendorcollab.accounts.models import Role
 from vendorcollab.common.testing.factories import line, make_user
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput, LineChargeInput
 from vendorcollab.invoicing.models import Invoice, InvoiceStatus
-from vendorcollab.invoicing.services import invoice_note_add
+from vendorcollab.invoicing.services import invoice_create, invoice_note_add
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine, Visibility
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
 
@@ -578,3 +579,36 @@ def test_the_invoice_as_pdf_for_both_sides(api, cast, invoice_and_credit_note):
         pdf = client.get(f"{prefix}/{invoice['id']}/pdf")
         assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
         assert pdf.content.startswith(b"%PDF") and "INV-1" in pdf["Content-Disposition"]
+
+
+def test_a_patch_of_a_draft_keeps_what_the_api_does_not_show(api, cast, po):
+    """A draft made elsewhere (a page, a service) with a line allowance and a prepaid amount keeps both when the
+    API changes only its note: the edit starts from the whole stored draft (``InvoiceInput.of``)."""
+    draft = invoice_create(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="INV-KEEP",
+            issue_date=TODAY(),
+            lines=[
+                InvoiceLineInput(
+                    purchase_order_id=po.pk,
+                    line_number=1,
+                    quantity=Decimal(4),
+                    charges=[LineChargeInput(is_charge=False, reason="Early order", amount=Decimal("1.00"))],
+                )
+            ],
+            prepaid_amount=Decimal("5.00"),
+        ),
+    )
+    answer = patch(api(cast.vendor_a_user), f"/vendor/invoices/{draft.pk}", {"note": "Delivered in two parts"})
+    assert answer.status_code == 200, answer.json()
+    draft.refresh_from_db()
+    assert draft.note == "Delivered in two parts"
+    assert [(c.reason, c.amount) for c in draft.lines.get().charges.all()] == [("Early order", Decimal("1.00"))]
+    # 4 x 2.50 - 1.00 = 9.00 net, 1.89 VAT, 10.89 in all, of which 5.00 was paid before.
+    assert (draft.line_total, draft.prepaid_amount, draft.payable_amount) == (
+        Decimal("9.00"),
+        Decimal("5.00"),
+        Decimal("5.89"),
+    )
