@@ -315,17 +315,24 @@ def invoice_table_stamp() -> str:
 
 
 def po_numbers(invoices: Iterable[Invoice]) -> dict[int, list[str]]:
-    """The numbers of the POs each invoice of a page covers, in one query: the list's "purchase orders" column."""
+    """The numbers of the POs each invoice of a page covers, in two queries: the list's "purchase orders" column."""
     ids = [invoice.pk for invoice in invoices]
     found: dict[int, list[str]] = {pk: [] for pk in ids}
-    rows = (
+    # Two queries rather than a join: an invoice has about ten lines per PO, and joining every line to its PO before
+    # the DISTINCT read 2,500 POs for a page of 25 invoices (10 ms at 117,000 invoices).
+    pairs = list(
         InvoiceLine.objects.filter(invoice_id__in=ids)
-        .values_list("invoice_id", "purchase_order__number")
+        .values_list("invoice_id", "purchase_order_id")
         .distinct()
-        .order_by("invoice_id", "purchase_order__number")
+        .order_by()
     )
-    for invoice_id, number in rows:
-        found[invoice_id].append(number)
+    numbers = dict(
+        PurchaseOrder.objects.filter(pk__in={po_id for _invoice, po_id in pairs}).values_list("pk", "number")
+    )
+    for invoice_id, po_id in pairs:
+        found[invoice_id].append(numbers[po_id])
+    for listed_numbers in found.values():
+        listed_numbers.sort()
     return found
 
 

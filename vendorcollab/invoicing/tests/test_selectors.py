@@ -201,3 +201,14 @@ def test_prefills(cast):
     ]
     lines = selectors.invoiceable_lines(actor=cast.vendor_a_user, purchase_order_id=po.pk)
     assert [(line.line_number, line.invoiceable_quantity) for line in lines] == [(1, 4)]
+
+
+def test_the_po_numbers_of_a_page_are_each_invoices_own_sorted_once(cast):
+    first, second = received_po(cast), received_po(cast)
+    both = invoice_input(second, (1, "1"), (2, "1"), number="TWO")
+    both.lines.extend(invoice_input(first, (1, "1"), (2, "1")).lines)
+    two = services.invoice_create_and_submit(actor=cast.vendor_a_user, data=both)
+    one = services.invoice_create_and_submit(
+        actor=cast.vendor_a_user, data=invoice_input(first, (1, "1"), number="ONE")
+    )
+    assert selectors.po_numbers([two, one]) == {two.pk: sorted([first.number, second.number]), one.pk: [first.number]}
