@@ -20,11 +20,28 @@ def counted(rows: QuerySet[Any], stamp: Callable[[], str]) -> int:
     count is kept under the list's own SQL (its filters and its scope) and the table's stamp, so any new or changed
     row makes the next page count again.
     """
+    return int(_kept("count", rows, stamp, "", rows.count))
+
+
+def aggregated(rows: QuerySet[Any], stamp: Callable[[], str], **aggregates: Any) -> dict[str, Any]:
+    """``rows.aggregate(**aggregates)`` (counts for a page's tiles), kept like ``counted`` per change of the table:
+    a workspace's tiles count every row of a long table on every visit otherwise."""
+    wanted = repr(sorted(aggregates.items()))
+    return dict(_kept("aggregate", rows, stamp, wanted, lambda: rows.aggregate(**aggregates)))
+
+
+def listed(rows: QuerySet[Any], stamp: Callable[[], str]) -> list[Any]:
+    """The rows of a short, expensive query (a filter's choices as values), kept like ``counted``."""
+    return list(_kept("list", rows, stamp, "", lambda: list(rows)))
+
+
+def _kept(kind: str, rows: QuerySet[Any], stamp: Callable[[], str], extra: str, compute: Callable[[], Any]) -> Any:
+    """What ``compute`` answers for ``rows``, kept under their SQL and the table's stamp."""
     sql, params = rows.query.sql_with_params()
-    key = "count:" + hashlib.sha256(f"{stamp()}\0{sql}\0{params!r}".encode()).hexdigest()
+    key = f"{kind}:" + hashlib.sha256(f"{stamp()}\0{sql}\0{params!r}\0{extra}".encode()).hexdigest()
     cache = caches["pages"]
-    count = cache.get(key)
-    if count is None:
-        count = rows.count()
-        cache.set(key, count, COUNT_SECONDS)
-    return int(count)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COUNT_SECONDS)
+    return value

@@ -21,7 +21,7 @@ from vendorcollab.common.errors import AppError, ValidationFailed
 from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, buyer_required, int_param, paginate
-from vendorcollab.partners.models import Company, Vendor
+from vendorcollab.partners.models import Company
 from vendorcollab.purchasing.views.buyer import _errors_to_form as errors_to_form
 
 from . import buyer_exports, selectors, services, transitions
@@ -54,12 +54,9 @@ def invoice_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
     if which not in BuyerInvoiceList.values:
         raise Http404
     list_kind = BuyerInvoiceList(which)
+    company, vendor = int_param(request, "company"), int_param(request, "vendor")
     rows = selectors.buyer_invoice_page(
-        actor=request.user,
-        which=list_kind,
-        q=request.GET.get("q", ""),
-        company=int_param(request, "company"),
-        vendor=int_param(request, "vendor"),
+        actor=request.user, which=list_kind, q=request.GET.get("q", ""), company=company, vendor=vendor
     )
     if (fmt := request.GET.get("format")) in FORMATS:
         return export_response(
@@ -70,9 +67,12 @@ def invoice_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
         "invoicing/buyer/invoice_list.html",
         {
             "list_kind": list_kind,
-            "page": paginate(request, rows),
+            # Counted once per change of the invoices: "all" is every invoice of every vendor.
+            "page": paginate(request, rows, stamp=selectors.invoice_table_stamp),
             "companies": Company.objects.order_by("code"),
-            "vendors": Vendor.objects.select_related("company").order_by("company__code", "number"),
+            "vendors": selectors.vendors_in_buyer_list(
+                actor=request.user, which=list_kind, company=company, chosen=vendor
+            ),
             "search_label": gettext_lazy("Search invoice number, vendor or purchase order"),
         },
     )

@@ -157,6 +157,14 @@ class Invoice(models.Model):
             models.Index(fields=["vendor", "status", "-issue_date", "-id"], name="invoice_vendor_status"),
             models.Index(fields=["status", "submitted_at", "id"], name="invoice_status_submitted"),
             models.Index(fields=["company", "status"], name="invoice_company_status"),
+            # The buyer's list of all invoices, newest submitted first (drafts are never the buyer's).
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                condition=~Q(status=InvoiceStatus.DRAFT),
+                name="invoice_submitted_newest",
+            ),
+            # The table's stamp (``selectors.invoice_table_stamp``): its newest change read from the index's end.
+            models.Index(fields=["updated_at", "id"], name="invoice_changed"),
         ]
 
     def __str__(self) -> str:

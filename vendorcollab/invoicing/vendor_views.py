@@ -95,7 +95,7 @@ def invoice_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
 
 
 def _with_po_numbers(invoices: Any) -> list[tuple[Invoice, list[str]]]:
-    """Each invoice of a page with the numbers of the POs it covers, in one query for the page."""
+    """Each invoice of a page with the numbers of the POs it covers, in two queries for the page."""
     numbers = selectors.po_numbers(invoices)
     return [(invoice, numbers.get(invoice.pk, [])) for invoice in invoices]
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import Role
 from vendorcollab.common.testing.factories import line, make_user
 from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput, LineChargeInput
-from vendorcollab.invoicing.models import Invoice, InvoiceStatus
+from vendorcollab.invoicing.models import Invoice, InvoiceLineCharge, InvoiceStatus
 from vendorcollab.invoicing.services import invoice_create, invoice_note_add
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine, Visibility
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
@@ -612,3 +612,45 @@ def test_a_patch_of_a_draft_keeps_what_the_api_does_not_show(api, cast, po):
         Decimal("5.00"),
         Decimal("5.89"),
     )
+
+
+def test_the_ubl_of_an_invoice_costs_the_same_queries_for_1_line_as_for_20(api, cast):
+    """Each line carries an allowance: the document reads every line's allowances and charges, fetched with the
+    invoice rather than one query per line."""
+    vendor = api(cast.vendor_a_user)
+    clients = ((vendor, "/vendor/invoices"), (api(cast.agent), "/invoices"))
+
+    def invoice_of(count: int, number: str) -> int:
+        lines = [line(cast.items[index % 3], quantity="4", tax_percent=Decimal(21)) for index in range(count)]
+        po = po_create(actor=cast.agent, company=cast.company, vendor=cast.vendor_a, lines=lines)
+        po = po_confirm(
+            actor=cast.agent, purchase_order=po_send(actor=cast.agent, purchase_order=po), without_response=True
+        )
+        receipt_post(
+            actor=cast.clerk,
+            purchase_order=po,
+            lines=[ReceiptLineInput(number, Decimal(4)) for number in range(1, count + 1)],
+        )
+        quantities = [(number, "2") for number in range(1, count + 1)]
+        created = vendor.post("/vendor/invoices", body(po, *quantities, number=number, submit=True))
+        assert created.status_code == 201, created.json()
+        invoice = Invoice.objects.get(pk=created.json()["id"])
+        InvoiceLineCharge.objects.bulk_create(
+            InvoiceLineCharge(line=row, reason="Discount", reason_code="95", amount=Decimal("0.10"))
+            for row in invoice.lines.all()
+        )
+        return invoice.pk
+
+    def queries(client: Any, path: str) -> tuple[int, bytes]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        return len(captured), response.content
+
+    small, large = invoice_of(1, "UBL-1"), invoice_of(20, "UBL-20")
+    for client, prefix in clients:
+        client.get(f"{prefix}/{small}/ubl")  # stamps the token's first use
+        few, _document = queries(client, f"{prefix}/{small}/ubl")
+        many, document = queries(client, f"{prefix}/{large}/ubl")
+        assert document.count(b"<cac:AllowanceCharge>") == 20
+        assert many == few, (prefix, few, many)

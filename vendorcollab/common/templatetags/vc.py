@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from vendorcollab.common.formatting import money_text, quantity_text
 
@@ -59,3 +61,22 @@ def field(
         "hide_label": hide_label,
         "css": css,
     }
+
+
+@register.simple_tag
+def vendor_options(vendors: Any, chosen: str | None) -> str:
+    """The ``<option>``s of a vendor filter, written in one pass: a buyer's list may offer a thousand vendor
+    accounts, which a template loop (or ``format_html`` per option) renders ten times slower. ``vendors`` are
+    values with pk, number and name; the texts are escaped here, with the standard library's ``html.escape``."""
+    # Safe: every value is an integer or escaped above.
+    return mark_safe(
+        "\n".join(
+            '<option value="{pk}"{selected}>{number} {name}</option>'.format(
+                pk=int(vendor["pk"]),
+                selected=" selected" if str(vendor["pk"]) == chosen else "",
+                number=html.escape(str(vendor["number"])),
+                name=html.escape(str(vendor["name"])),
+            )
+            for vendor in vendors
+        )
+    )

@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -18,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import CompanyFactory, VendorFactory
 from vendorcollab.invoicing.models import InvoiceNote, InvoiceStatus
+from vendorcollab.invoicing.selectors import BuyerInvoiceList
 from vendorcollab.purchasing.models import Visibility
 
 from .buyer_helpers import accounts_payable, received_po, stored_invoice
@@ -113,19 +116,64 @@ def test_a_list_downloads_as_csv_and_excel(client, ap, on_hold, matched):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_a_list_costs_the_same_queries_for_3_rows_as_for_20(client, cast, ap):
-    def queries(count: int, prefix: str) -> int:
-        po = received_po(cast, quantity="1")
+@pytest.mark.parametrize("which", [which.value for which in BuyerInvoiceList])
+def test_every_list_costs_the_same_queries_for_3_rows_as_for_20(client, cast, ap, which):
+    """Whatever the rows, with both vendor accounts in the vendor filter, and filtered."""
+    status = InvoiceStatus.MATCHED if which == BuyerInvoiceList.ALL else which
+    price = "2.75" if status == InvoiceStatus.ON_HOLD else None
+
+    def queries(count: int, prefix: str, **query: Any) -> int:
         for index in range(count):
-            stored_invoice(cast, po, number=f"{prefix}-{index}", quantity="0.01")
+            po = received_po(cast, quantity="1", vendor=(cast.vendor_a, cast.vendor_b)[index % 2])
+            stored_invoice(cast, po, number=f"{prefix}-{index}", quantity="1", status=status, price_on_line_1=price)
         client.force_login(ap)
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse("buyer:invoice_list", args=["all"]))
+            response = client.get(reverse("buyer:invoice_list", args=[which]), query)
         assert response.status_code == 200
+        assert response.content.decode().count(f">{prefix}-") == min(count, 25)
         return len(captured)
 
     small = queries(3, "S")
     assert queries(17, "L") == small
+    assert queries(1, "F", vendor=cast.vendor_a.pk, company=cast.company.pk) == small
+
+
+def test_the_vendor_filter_offers_the_vendors_with_invoices_in_the_list(client, cast, ap, on_hold, matched):
+    other_company = CompanyFactory(code="BE01", name="Contoso België")
+    stored_invoice(cast, received_po(cast, vendor=cast.vendor_b), number="INV-B")
+
+    def offered(which: str, **query: Any) -> list[tuple[str, str]]:
+        html = page(client, ap, "buyer:invoice_list", which, **query).content.decode()
+        if '<select id="vendor"' not in html:
+            return []
+        start = html.index('<select id="vendor"')
+        return re.findall(r'<option value="(\d*)"( selected)?>', html[start : html.index("</select>", start)])
+
+    a, b = str(cast.vendor_a.pk), str(cast.vendor_b.pk)
+    # Only vendor A has an invoice on hold; both have a matched one.
+    assert offered("on_hold") == [("", ""), (a, "")]
+    assert offered("matched") == [("", ""), (a, ""), (b, "")]
+    assert offered("matched", company=other_company.pk) == []
+    # A chosen vendor stays chosen, even where it has no invoice: the filter says what the empty list is about.
+    assert offered("on_hold", vendor=cast.vendor_b.pk) == [("", ""), (a, ""), (b, " selected")]
+    html = page(client, ap, "buyer:invoice_list", "on_hold", vendor=cast.vendor_b.pk).content.decode()
+    assert "No invoices here." in html and '<label for="vendor">Vendor</label>' in html
+    assert f'<option value="{a}">V-A Alpha Supplies</option>' in html
+    odd = VendorFactory(company=cast.company, number="V-<i>", name='Smith & "Sons" <b>')
+    html = page(client, ap, "buyer:invoice_list", "on_hold", vendor=odd.pk).content.decode()
+    assert f'<option value="{odd.pk}" selected>V-&lt;i&gt; Smith &amp; &quot;Sons&quot; &lt;b&gt;</option>' in html
+    # A new invoice shows at once, in the filter and in the count: both are kept per change of the invoices.
+    stored_invoice(cast, received_po(cast, vendor=cast.vendor_b), number="INV-B-HOLD", price_on_line_1="2.75")
+    assert offered("on_hold") == [("", ""), (a, ""), (b, "")]
+    html = page(client, ap, "buyer:invoice_list", "on_hold").content.decode()
+    assert "2 invoices" in html and "INV-B-HOLD" in html
+
+
+def test_the_vendor_filter_in_dutch(client, cast, ap, on_hold):
+    client.force_login(ap)
+    html = client.get(reverse("buyer:invoice_list", args=["on_hold"]), headers={"accept-language": "nl"})
+    text = html.content.decode()
+    assert '<label for="vendor">Leverancier</label>' in text and "Alle leveranciers" in text
 
 
 # --- the invoice page ----------------------------------------------------------------------------------------------

@@ -172,8 +172,21 @@ def test_the_tiles_are_one_aggregate_per_table(cast, ap, submitted, django_asser
     with django_assert_num_queries(2):
         selectors.vendor_invoice_counts(cast.vendor_a_user)
     ap.role_set  # noqa: B018
-    with django_assert_num_queries(1):
-        selectors.buyer_invoice_counts(ap)
+    with django_assert_num_queries(2):  # the invoice table's stamp, then the aggregate
+        counts = selectors.buyer_invoice_counts(ap)
+    with django_assert_num_queries(1):  # the stamp alone: nothing changed, the counts are kept
+        assert selectors.buyer_invoice_counts(ap) == counts
+
+
+def test_the_buyer_tiles_are_exact_after_every_change(cast, ap, submitted):
+    first = submitted("T-1")
+    assert buyer_counts(ap) == {"matched": 1, "all": 1}
+    second = submitted("T-2")
+    assert buyer_counts(ap) == {"matched": 2, "all": 2}
+    services.invoice_approve(actor=ap, invoice=selectors.invoice_get(actor=ap, pk=first.pk))
+    assert buyer_counts(ap) == {"matched": 1, "approved": 1, "all": 2}
+    services.invoice_reject(actor=ap, invoice=selectors.invoice_get(actor=ap, pk=second.pk), reason="Wrong price.")
+    assert buyer_counts(ap) == {"approved": 1, "rejected": 1, "all": 2}
 
 
 def test_prefills(cast):
@@ -188,3 +201,14 @@ def test_prefills(cast):
     ]
     lines = selectors.invoiceable_lines(actor=cast.vendor_a_user, purchase_order_id=po.pk)
     assert [(line.line_number, line.invoiceable_quantity) for line in lines] == [(1, 4)]
+
+
+def test_the_po_numbers_of_a_page_are_each_invoices_own_sorted_once(cast):
+    first, second = received_po(cast), received_po(cast)
+    both = invoice_input(second, (1, "1"), (2, "1"), number="TWO")
+    both.lines.extend(invoice_input(first, (1, "1"), (2, "1")).lines)
+    two = services.invoice_create_and_submit(actor=cast.vendor_a_user, data=both)
+    one = services.invoice_create_and_submit(
+        actor=cast.vendor_a_user, data=invoice_input(first, (1, "1"), number="ONE")
+    )
+    assert selectors.po_numbers([two, one]) == {two.pk: sorted([first.number, second.number]), one.pk: [first.number]}
