@@ -404,3 +404,22 @@ def invoices_of_purchase_order(*, actor: User, purchase_order: PurchaseOrder) ->
         .filter(Exists(InvoiceLine.objects.filter(invoice_id=OuterRef("pk"), purchase_order=purchase_order)))
         .order_by("pk")
     )
+
+
+def po_lines_for_form(*, actor: User, keys: list[tuple[int, int]]) -> dict[tuple[int, int], PurchaseOrderLine]:
+    """The PO lines an invoice form names, as this vendor user may see them, keyed by (PO id, line number), to show
+    beside each input what it invoices. Lines of POs out of reach are left out: the service refuses them in its own
+    words."""
+    po_ids = {po_id for po_id, _line in keys}
+    visible = PurchaseOrder.objects.visible_to(actor).filter(vendor_id__in=actor.vendor_ids, pk__in=po_ids)
+    lines = PurchaseOrderLine.objects.filter(purchase_order__in=visible).select_related("purchase_order", "item")
+    return {(line.purchase_order_id, line.line_number): line for line in lines}
+
+
+def vendor_for_invoice(*, actor: User, vendor_id: int | None) -> Vendor:
+    """The vendor account an invoice form is for, among the user's own (404 otherwise)."""
+    accounts = Vendor.objects.visible_to(actor).filter(pk__in=actor.vendor_ids).select_related("company")
+    vendor = accounts.filter(pk=vendor_id).first() if vendor_id is not None else None
+    if vendor is None:
+        raise not_found()
+    return vendor

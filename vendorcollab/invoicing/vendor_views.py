@@ -20,13 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vendorcollab.accounts.models import User
 from vendorcollab.common.errors import AppError, Conflict
 from vendorcollab.common.exports import FORMATS, Column, export_response, streamed
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, paginate, vendor_required
-from vendorcollab.partners.models import Vendor
-from vendorcollab.purchasing.models import Origin, PurchaseOrder, PurchaseOrderLine, Visibility
+from vendorcollab.purchasing.models import Origin, PurchaseOrderLine, Visibility
 from vendorcollab.purchasing.selectors import Sort, companies_for_vendor
 
 from . import selectors, services, transitions
@@ -130,21 +128,6 @@ def invoice_columns() -> list[Column]:
 # --- the form -------------------------------------------------------------------------------------------------------
 
 
-def _po_lines(actor: User, keys: list[tuple[int, int]]) -> dict[tuple[int, int], PurchaseOrderLine]:
-    """The PO lines a form names, as this vendor user may see them (others are left out: the service refuses them
-    with its own words), to show beside each input what it invoices."""
-    po_ids = {po_id for po_id, _line in keys}
-    visible = PurchaseOrder.objects.visible_to(actor).filter(vendor_id__in=actor.vendor_ids, pk__in=po_ids)
-    lines = PurchaseOrderLine.objects.filter(purchase_order__in=visible).select_related("purchase_order", "item")
-    return {(line.purchase_order_id, line.line_number): line for line in lines}
-
-
-def _vendor_of(actor: User, vendor_id: int | None) -> Vendor:
-    if vendor_id is None or vendor_id not in actor.vendor_ids:
-        raise Http404
-    return Vendor.objects.select_related("company").get(pk=vendor_id)
-
-
 def _render_form(
     request: AuthenticatedRequest,
     editor: InvoiceEditor,
@@ -158,12 +141,12 @@ def _render_form(
         editor.header.add_error(
             "attachment", _("Choose the file again: files are not kept when a form is shown again.")
         )
-    facts = _po_lines(request.user, editor.line_keys())
+    facts = selectors.po_lines_for_form(actor=request.user, keys=editor.line_keys())
     rows = []
     for form in editor.lines.forms:
         po_line = facts.get(key) if (key := form.key) else None
         rows.append((form, po_line, order_net_price(po_line) if po_line else None))
-    vendor = _vendor_of(request.user, editor.vendor_id)
+    vendor = selectors.vendor_for_invoice(actor=request.user, vendor_id=editor.vendor_id)
     return render(
         request,
         "invoicing/vendor/form.html",
@@ -207,13 +190,15 @@ def invoice_create(request: AuthenticatedRequest) -> HttpResponse:
             request, _("An invoice is for one vendor account. Select purchase orders of a single vendor account.")
         )
         return redirect(back)
-    vendor = _vendor_of(request.user, vendor_id)
+    vendor = selectors.vendor_for_invoice(actor=request.user, vendor_id=vendor_id)
     try:
         lines = selectors.lines_prefill(actor=request.user, vendor_id=vendor.pk, purchase_order_ids=po_ids)
     except AppError as error:
         messages.error(request, error.rendered_message())
         return redirect(back)
-    facts = _po_lines(request.user, [(line.purchase_order_id, line.line_number) for line in lines])
+    facts = selectors.po_lines_for_form(
+        actor=request.user, keys=[(line.purchase_order_id, line.line_number) for line in lines]
+    )
     issue_date = timezone.localdate()
     initial = {
         "header": {
