@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "vendorcollab.workspace",
     "vendorcollab.interop",
     "vendorcollab.invoicing",
+    "vendorcollab.shipping",
+    "vendorcollab.performance",
     "vendorcollab.notifications",
     "vendorcollab.audit",
     "vendorcollab.api",

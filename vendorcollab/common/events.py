@@ -34,6 +34,11 @@ class Event(models.TextChoices):
     INVOICE_APPROVED = "invoice.approved"
     INVOICE_REJECTED = "invoice.rejected"
     INVOICE_PAID = "invoice.paid"
+    # A vendor's ship notice (payload: ship_notice_id, vendor_id, company_id, number, status, actor_id).
+    SHIP_NOTICE_CREATED = "ship_notice.created"
+    SHIP_NOTICE_CANCELLED = "ship_notice.cancelled"
+    # Received from, with ``has_difference`` when some line arrived with another quantity than announced.
+    SHIP_NOTICE_RECEIVED = "ship_notice.received"
 
 
 _subscribers: dict[str, list[Subscriber]] = defaultdict(list)

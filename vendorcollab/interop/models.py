@@ -32,10 +32,17 @@ TRANSACTION_CHOICES = [
     (Transaction.T116.value, _("Order Response Advanced (T116)")),
     (Transaction.T10.value, _("Invoice (T10)")),
     (Transaction.T14.value, _("Credit Note (T14)")),
+    (Transaction.T16.value, _("Despatch Advice (T16)")),
 ]
 # The transactions a vendor (or its ERP) sends; the others are the buyer's.
 VENDOR_TRANSACTIONS = frozenset(
-    {Transaction.T76.value, Transaction.T116.value, Transaction.T10.value, Transaction.T14.value}
+    {
+        Transaction.T76.value,
+        Transaction.T116.value,
+        Transaction.T10.value,
+        Transaction.T14.value,
+        Transaction.T16.value,
+    }
 )
 
 
@@ -90,6 +97,14 @@ class Document(models.Model):
     )
     invoice = models.ForeignKey(
         Invoice, models.SET_NULL, null=True, blank=True, related_name="documents", verbose_name=_("invoice")
+    )
+    ship_notice = models.ForeignKey(
+        "shipping.ShipNotice",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("ship notice"),
     )
     xml = models.BinaryField(_("XML"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -46,6 +46,7 @@ class Transaction(StrEnum):
     T116 = "T116"  # Order Response Advanced
     T10 = "T10"  # Invoice (Billing 3)
     T14 = "T14"  # Credit Note (Billing 3)
+    T16 = "T16"  # Despatch Advice
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,9 @@ class Company(PostalAddress, Contact):
     invoice_tolerance_amount = models.DecimalField(
         _("invoice total tolerance"), max_digits=12, decimal_places=2, default=Decimal("0")
     )
+    # Vendor performance (``performance``): a receipt this many days before or after the confirmed delivery date
+    # still counts as on time; earlier is early, later is late.
+    delivery_tolerance_days = models.PositiveSmallIntegerField(_("delivery tolerance (days)"), default=0)
     # The VAT rate a PO line takes when it names none and its item has none of its own (``partners.tax``), so that
     # an invoice of it is prefilled; no percentage: the vendor enters it on the invoice.
     default_tax_category = models.CharField(_("default tax category"), max_length=2, default="S")

@@ -336,6 +336,9 @@ class PurchaseOrderLine(LineFields):
     # Invoiced by the vendor: every submitted, not rejected invoice minus its credit notes (``invoicing``). Never more
     # than received; changed only under this row's lock.
     invoiced_quantity = quantity_field(_("invoiced quantity"), default=ZERO)
+    # Announced on ship notices not yet received nor cancelled (``shipping``): what is still to announce is
+    # ``quantity - received_quantity - in_transit_quantity``. Changed only under this row's lock.
+    in_transit_quantity = quantity_field(_("in transit"), default=ZERO)
 
     class Meta:
         verbose_name = _("purchase order line")
@@ -349,6 +352,7 @@ class PurchaseOrderLine(LineFields):
                 condition=Q(invoiced_quantity__gte=0, invoiced_quantity__lte=F("received_quantity")),
                 name="po_line_no_over_invoice",
             ),
+            models.CheckConstraint(condition=Q(in_transit_quantity__gte=0), name="po_line_in_transit_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -361,6 +365,13 @@ class PurchaseOrderLine(LineFields):
     @property
     def is_fully_received(self) -> bool:
         return self.is_cancelled or self.received_quantity >= self.quantity
+
+    @property
+    def to_announce_quantity(self) -> Decimal:
+        """Still open and not already announced on a ship notice in transit."""
+        if self.is_cancelled:
+            return ZERO
+        return max(ZERO, self.quantity - self.received_quantity - self.in_transit_quantity)
 
     @property
     def invoiceable_quantity(self) -> Decimal:
@@ -579,6 +590,15 @@ class Receipt(AppendOnlyModel):
     """A product receipt: goods of one or more confirmed lines arrived."""
 
     purchase_order = models.ForeignKey(PurchaseOrder, models.CASCADE, related_name="receipts")
+    # The ship notice the goods were received from, if any (``shipping``).
+    ship_notice = models.ForeignKey(
+        "shipping.ShipNotice",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("ship notice"),
+    )
     received_date = models.DateField(_("received on"))
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
