@@ -52,7 +52,7 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
         )
     counts = selectors.buyer_ship_notice_counts(actor=request.user)
     page = paginate(request, rows)
-    numbers = pages.po_numbers(page.object_list)
+    numbers = selectors.po_numbers(page.object_list)
     today = timezone.localdate()
     return render(
         request,
@@ -81,7 +81,7 @@ def _notice_context(request: AuthenticatedRequest, notice: ShipNotice) -> dict[s
         "purchase_orders": pages.purchase_orders_of(notice),
         "received_on": pages.received_on(notice),
         "actions": Offered(transitions.available(notice, request.user)),
-        "events": pages.events_of(notice),
+        "events": selectors.ship_notice_events(notice),
         "documents": pages.documents_of(notice, actor=request.user),
     }
 

@@ -1,6 +1,5 @@
-"""What the ship-notice pages show beside a notice or a list, read for both sides in a fixed number of queries: each
-line with its difference, the numbers of the POs each notice of a page ships, the notice's history and documents,
-the columns of the CSV and Excel downloads.
+"""What the ship-notice pages show beside a notice or a list, for both sides, in a fixed number of queries: each line
+with its difference, the notice's POs and documents, the columns of the CSV and Excel downloads.
 
 Every read starts from what a scoped selector returned (``selectors.ship_notice_get``, a list's page) or from a
 queryset's ``visible_to``; nothing here widens what the actor may see.
@@ -8,8 +7,6 @@ queryset's ``visible_to``; nothing here widens what the actor may see.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,7 +19,7 @@ from vendorcollab.common.exports import Column
 from vendorcollab.interop.models import Document
 from vendorcollab.partners.models import Vendor
 
-from .models import ShipNotice, ShipNoticeEvent, ShipNoticeLine, ShipNoticeStatus
+from .models import ShipNotice, ShipNoticeLine, ShipNoticeStatus
 
 
 @dataclass(frozen=True)
@@ -62,25 +59,6 @@ def purchase_orders_of(notice: ShipNotice) -> list[tuple[int, str]]:
     """(id, number) of the POs the notice ships, in number order, from its loaded lines."""
     found = {line.purchase_order_id: line.purchase_order.number for line in notice.lines.all()}
     return sorted(found.items(), key=lambda item: item[1])
-
-
-def po_numbers(notices: Iterable[ShipNotice]) -> dict[int, list[str]]:
-    """The numbers of the POs each notice of a page ships, in one query for the page."""
-    ids = [notice.pk for notice in notices]
-    found: dict[int, set[str]] = defaultdict(set)
-    rows = (
-        ShipNoticeLine.objects.filter(notice_id__in=ids)
-        .values_list("notice_id", "purchase_order__number")
-        .distinct()
-    )
-    for notice_id, number in rows:
-        found[notice_id].add(number)
-    return {notice_id: sorted(numbers) for notice_id, numbers in found.items()}
-
-
-def events_of(notice: ShipNotice) -> QuerySet[ShipNoticeEvent]:
-    """The notice's history, oldest first, with who did it."""
-    return ShipNoticeEvent.objects.filter(notice_id=notice.pk).select_related("actor").order_by("created_at", "pk")
 
 
 def documents_of(notice: ShipNotice, *, actor: User) -> QuerySet[Document]:

@@ -54,7 +54,7 @@ def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
         )
     counts = selectors.vendor_ship_notice_counts(actor=request.user)
     page = paginate(request, rows)
-    numbers = pages.po_numbers(page.object_list)
+    numbers = selectors.po_numbers(page.object_list)
     return render(
         request,
         "shipping/vendor/list.html",
@@ -214,7 +214,7 @@ def _notice_context(request: AuthenticatedRequest, notice: ShipNotice, **extra: 
         "purchase_orders": pages.purchase_orders_of(notice),
         "received_on": pages.received_on(notice),
         "actions": Offered(transitions.available(notice, request.user)),
-        "events": pages.events_of(notice),
+        "events": selectors.ship_notice_events(notice),
         "documents": pages.documents_of(notice, actor=request.user),
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
         **extra,
