@@ -1,10 +1,11 @@
 """Ship notices in the API (DESIGN.md sections 8 and 12): the vendor (or its ERP) announces a shipment against open
 confirmed purchase orders and may cancel it until it is received; the buyer sees what is coming and receives from it.
 
-The same selectors, services and life-cycle table as the ship-notice pages. ``vendor_router`` (mounted on
-``/vendor``) is scoped to the user's vendor accounts, and buyer users get a 404 there; ``buyer_router`` (on
-``/ship-notices``) is the buyer's, where vendor users get a 404, every buyer role reads and only the receiving roles
-(procurement admin, receiving clerk) receive. Another vendor's notice is a 404.
+The same services and life-cycle table as the ship-notice pages; every read starts from the actor's scope
+(``ShipNotice.objects.visible_to``). ``vendor_router`` (mounted on ``/vendor``) is scoped to the user's vendor
+accounts, and buyer users get a 404 there; ``buyer_router`` (on ``/ship-notices``) is the buyer's, where vendor users
+get a 404, every buyer role reads and only the receiving roles (procurement admin, receiving clerk) receive. Another
+vendor's notice is a 404.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from vendorcollab.accounts.models import RECEIVING_ROLES, User
 from vendorcollab.common.errors import CommonErrorCode
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.interop.outbound import Transaction
-from vendorcollab.interop.writers.despatch import despatch_document_id, ubl_despatch_advice
-from vendorcollab.shipping import selectors
 from vendorcollab.shipping.errors import ShippingErrorCode
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeOrigin
 from vendorcollab.shipping.services import ship_notice_cancel, ship_notice_create, ship_notice_receive
@@ -116,18 +115,17 @@ def _filtered(rows: QuerySet[ShipNotice], filters: VendorShipNoticeFilters) -> Q
     return rows
 
 
-def _notice(request: HttpRequest, pk: int) -> ShipNotice:
-    """The notice as the caller may see it (404 outside the caller's reach): what the services are given."""
-    return selectors.ship_notice_get(actor=actor(request), pk=pk)
+def _visible(request: HttpRequest, pk: int) -> ShipNotice:
+    """The notice as the caller may see it, with what its shape shows (404 outside the caller's reach)."""
+    notice = _rows(actor(request)).filter(pk=pk).first()
+    if notice is None:
+        raise not_found()
+    return notice
 
 
 def _out(request: HttpRequest, pk: int) -> ShipNoticeOut:
-    """The notice's shape, read afresh (after a write, the quantities and status the service stored)."""
-    user = actor(request)
-    notice = _rows(user).filter(pk=pk).first()
-    if notice is None:
-        raise not_found()
-    return ShipNoticeOut.build(notice, actor=user)
+    """The notice's shape, read afresh: after a write, the quantities and status the service stored."""
+    return ShipNoticeOut.build(_visible(request, pk), actor=actor(request))
 
 
 def _page(request: HttpRequest, rows: QuerySet[ShipNotice], paging: PageQuery) -> PageResult[ShipNoticeOut]:
@@ -138,7 +136,9 @@ def _page(request: HttpRequest, rows: QuerySet[ShipNotice], paging: PageQuery) -
 def _ubl(request: HttpRequest, pk: int) -> HttpResponse:
     """The Despatch Advice the document log holds for the notice (what the gateway sent or the vendor's ERP
     posted), or, before the task that writes it has run, the same document written now."""
-    notice = _notice(request, pk)
+    notice = _visible(request, pk)
+    from vendorcollab.interop.writers.despatch import despatch_document_id, ubl_despatch_advice  # TODO shipdocs
+
     logged = (
         Document.objects.filter(ship_notice=notice, transaction=Transaction.T16)
         .filter(Q(direction=Direction.OUTBOUND, status="") | Q(direction=Direction.INBOUND, status="taken"))
@@ -211,7 +211,8 @@ def vendor_ship_notice_get(request: HttpRequest, id: Id) -> ShipNoticeOut:
 def vendor_ship_notice_cancel(request: HttpRequest, id: Id, body: CancelIn | None = None) -> ShipNoticeOut:
     """Only while `shipped` and nothing of it received (409 `invalid_transition` otherwise); its quantities are
     open to announce again. The `reason` is optional."""
-    ship_notice_cancel(actor=actor(request), notice=_notice(request, id), reason=body.reason if body else "")
+    # The services read the notice through the actor's scope themselves: another vendor's id is a 404 there.
+    ship_notice_cancel(actor=actor(request), notice=id, reason=body.reason if body else "")
     return _out(request, id)
 
 
@@ -261,7 +262,7 @@ def buyer_ship_notice_receive(request: HttpRequest, id: Id, body: NoticeReceiptI
     line's `difference`, shown to both sides. The notice is `received` once every line is."""
     ship_notice_receive(
         actor=actor(request),
-        notice=_notice(request, id),
+        notice=id,
         lines=[line.to_input() for line in body.lines],
         received_date=body.received_date,
     )

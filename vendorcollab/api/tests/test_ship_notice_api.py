@@ -171,10 +171,10 @@ def one_line(po: PurchaseOrder, line_number: int = 1, quantity: str = "1") -> di
         (lambda w: {"expected_delivery_date": None}, 422, "required", "expected_delivery_date"),
         (lambda w: {"purchase_order": None}, 422, "required", "lines.0.purchase_order"),
         (lambda w: {"lines": [{"quantity": "1"}]}, 422, "required", "lines.0.line_number"),
-        (lambda w: {"lines": [one_line(w["po"], 9)]}, 422, "unknown_line", "lines.0"),
+        (lambda w: {"lines": [one_line(w["po"], 9)]}, 422, "unknown_line", "lines.0.line_number"),
         (lambda w: {"lines": [one_line(w["po"]), one_line(w["po"])]}, 422, "duplicate_line", "lines.1"),
         (lambda w: {"lines": [one_line(w["po"], 2, "0")]}, 422, "quantity_not_positive", "lines.0.quantity"),
-        (lambda w: {"lines": [one_line(w["unconfirmed"])]}, 422, "not_shippable", "lines.0"),
+        (lambda w: {"lines": [one_line(w["unconfirmed"])]}, 422, "not_shippable", "lines.0.purchase_order"),
         (lambda w: {"lines": [one_line(w["po"], 2), one_line(w["elsewhere"])]}, 422, "mixed_ship_to", "lines.1"),
         (lambda w: {"despatch_date": (TODAY() + dt.timedelta(days=1)).isoformat()}, 422, "despatch_in_future",
          "despatch_date"),
@@ -207,10 +207,10 @@ def test_over_announcing_is_refused_whole_and_names_the_purchase_order_and_line(
 
 
 def test_another_vendors_purchase_order_cannot_be_shipped(api, cast, refusals):
-    """Vendor B announcing vendor A's PO finds nothing to ship: the PO is not its own."""
+    """Vendor B announcing vendor A's PO finds nothing to ship: to vendor B that PO line does not exist."""
     response = api(cast.vendor_b_user).post("/vendor/ship-notices", body(refusals["po"], (2, "1")))
-    assert response.status_code in (404, 422), response.json()
-    assert error_of(response)["code"] in {"not_found", "wrong_vendor", "unknown_line", "not_shippable"}
+    assert response.status_code == 422, response.json()
+    assert (error_of(response)["code"], list(error_of(response)["fields"])) == ("unknown_line", ["lines.0.line_number"])
     assert in_transit(refusals["po"]) == [8, 0]
 
 
