@@ -51,12 +51,20 @@ from .buyer_schemas import (
     ReceiptIn,
     ReceiptOut,
 )
-from .error_codes import INPUT_RULES, PO_CONFIRM, PO_INPUT, PO_RECEIVE, PO_SEND, PO_STATE, answers
+from .error_codes import (
+    INPUT_RULES,
+    PO_CONFIRM,
+    PO_INPUT,
+    PO_RECEIVE,
+    PO_SEND,
+    PO_STATE,
+    SHIP_NOTICE_PO_RECEIPT,
+    answers,
+)
 from .errors import ApiErrorCode, error_responses
 from .order_terms_schemas import terms_input
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
-from .ship_notice_endpoints import SHIP_NOTICE_PO_RECEIPT
 from .vendor_schemas import VendorResponseOut
 
 router = Router(auth=api_auth(buyer_users()), tags=["purchase orders"])

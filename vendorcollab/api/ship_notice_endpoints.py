@@ -18,15 +18,13 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import RECEIVING_ROLES, User
-from vendorcollab.common.errors import CommonErrorCode
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.interop.outbound import Transaction
-from vendorcollab.shipping.errors import ShippingErrorCode
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeOrigin
 from vendorcollab.shipping.services import ship_notice_cancel, ship_notice_create, ship_notice_receive
 
 from .auth import actor, api_auth, buyer_users, vendor_users
-from .error_codes import INPUT_RULES, PO_RECEIVE, answers
+from .error_codes import SHIP_NOTICE_CANCEL, SHIP_NOTICE_CREATE, SHIP_NOTICE_RECEIVE, answers
 from .errors import error_responses, not_found
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
@@ -46,43 +44,6 @@ receiving = api_auth(buyer_users(*RECEIVING_ROLES))
 
 READ_ERRORS = error_responses(401, 404, 422)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
-
-# --- the codes the shipping services refuse with, per endpoint (listed in the OpenAPI document) ----------------------
-S = ShippingErrorCode
-# A step of a notice's life cycle refused by its table (shipping.transitions): not from this status, not this role.
-SHIP_NOTICE_STATE = (CommonErrorCode.ROLE_NOT_ALLOWED, S.INVALID_TRANSITION)
-SHIP_NOTICE_CREATE = (
-    *INPUT_RULES,
-    CommonErrorCode.ROLE_NOT_ALLOWED,
-    S.REQUIRED,
-    S.NO_LINES,
-    S.UNKNOWN_LINE,
-    S.DUPLICATE_LINE,
-    S.NOT_SHIPPABLE,
-    S.WRONG_VENDOR,
-    S.MIXED_SHIP_TO,
-    S.OVER_ANNOUNCED,
-    S.QUANTITY_NOT_POSITIVE,
-    S.NUMBER_TAKEN,
-    S.DESPATCH_IN_FUTURE,
-    S.DELIVERY_BEFORE_DESPATCH,
-    S.PACKAGES_INVALID,
-)
-SHIP_NOTICE_CANCEL = (*SHIP_NOTICE_STATE, *INPUT_RULES)
-# Receiving posts a purchasing receipt per purchase order: its rules (over_receipt, receipt_in_future, …) too.
-SHIP_NOTICE_RECEIVE = (
-    *SHIP_NOTICE_STATE,
-    *PO_RECEIVE,
-    S.REQUIRED,
-    S.NO_LINES,
-    S.UNKNOWN_LINE,
-    S.DUPLICATE_LINE,
-    S.QUANTITY_NEGATIVE,
-)
-# ``POST /purchase-orders/{id}/receipts`` naming the notice it receives (buyer_endpoints): PO line numbers, each on
-# the notice for this purchase order.
-SHIP_NOTICE_PO_RECEIPT = (*SHIP_NOTICE_STATE, S.NOT_ON_NOTICE, S.UNKNOWN_LINE, S.DUPLICATE_LINE, S.QUANTITY_NEGATIVE)
-
 
 # --- reading --------------------------------------------------------------------------------------------------------
 
