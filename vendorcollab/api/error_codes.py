@@ -21,6 +21,7 @@ from vendorcollab.invoicing.errors import InvoicingErrorCode
 from vendorcollab.notifications.errors import NotificationsErrorCode
 from vendorcollab.partners.errors import PartnersErrorCode
 from vendorcollab.purchasing.errors import PurchasingErrorCode
+from vendorcollab.shipping.errors import ShippingErrorCode
 
 from .errors import ApiErrorCode
 
@@ -312,5 +313,6 @@ UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED, P.
 VENDOR_UBL_INBOUND = (*InteropErrorCode, *VENDOR_RESPONSE)
 # Any inbound document (Order, Order Change, Order Cancellation from the buyer's ERP; Order Response from the
 # vendor's): what reading it may refuse, and the services it goes through.
-# An Invoice or Credit Note from the vendor's ERP answers what ``invoice_create_and_submit`` answers.
-DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE, *InvoicingErrorCode)
+# An Invoice or Credit Note from the vendor's ERP answers what ``invoice_create_and_submit`` answers, a Despatch
+# Advice what ``ship_notice_create`` answers.
+DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE, *InvoicingErrorCode, *ShippingErrorCode)

@@ -44,7 +44,7 @@ from .ubl_reader import (
 CARRIER_LENGTH = 100
 TRACKING_LENGTH = 100
 LINE_NOTE_LENGTH = 300
-NOTE_LENGTH = 2000
+NOTE_LENGTH = 4000  # common.text.Limit.NOTE
 # The spec's dummy for an identifier the sender does not have.
 NOT_AVAILABLE = "NA"
 PACKAGES_MAX = 1_000_000

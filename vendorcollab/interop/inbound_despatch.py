@@ -136,6 +136,7 @@ def _orders_of_lines(
                 raise _refusal(reference.path, InteropErrorCode.UBL_UNKNOWN_ORDER, NotFound, value=shown(reference.text))
             found[reference.text] = po
         orders[id(line)] = found[reference.text]
+        line.paths["order_reference"] = reference.path
     return orders
 
 
@@ -168,6 +169,7 @@ def _on_elements(error: AppError, document: DespatchDoc, lines: list[DespatchLin
         places[f"lines.{index}.quantity"] = line.paths["quantity"]
         places[f"lines.{index}.line_number"] = line.paths["order_line_id"]
         places[f"lines.{index}.purchase_order_id"] = line.paths["order_line_id"]
+        places[f"lines.{index}.purchase_order"] = line.paths.get("order_reference", line.paths["order_line_id"])
         places[f"lines.{index}.note"] = f"{line.path}/Note"
 
     def place(key: str) -> str:
