@@ -20,6 +20,7 @@ from ninja.responses import Status
 from vendorcollab.accounts.models import RECEIVING_ROLES, User
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.interop.outbound import Transaction
+from vendorcollab.interop.writers.despatch import despatch_document_id, ubl_despatch_advice
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeOrigin
 from vendorcollab.shipping.services import ship_notice_cancel, ship_notice_create, ship_notice_receive
 
@@ -98,8 +99,6 @@ def _ubl(request: HttpRequest, pk: int) -> HttpResponse:
     """The Despatch Advice the document log holds for the notice (what the gateway sent or the vendor's ERP
     posted), or, before the task that writes it has run, the same document written now."""
     notice = _visible(request, pk)
-    from vendorcollab.interop.writers.despatch import despatch_document_id, ubl_despatch_advice  # TODO shipdocs
-
     logged = (
         Document.objects.filter(ship_notice=notice, transaction=Transaction.T16)
         .filter(Q(direction=Direction.OUTBOUND, status="") | Q(direction=Direction.INBOUND, status="taken"))

@@ -509,14 +509,16 @@ def test_reading_one_notice_costs_the_same_for_1_line_as_for_12(api, cast, vendo
 def test_the_notice_as_ubl_from_the_document_log_or_written_when_not_there_yet(api, vendor, cast, po):
     notice = created(vendor, body(po, (1, "3"), number="ASN-9"))
     sides = ((vendor, "/vendor/ship-notices"), (api(cast.clerk), "/ship-notices"))
-    # Whatever the task that writes the log has done already, the answer is a Despatch Advice of this notice.
+    # Before the task that writes the log has run: the document is written for the answer.
+    Document.objects.filter(ship_notice_id=notice["id"]).delete()
     for client, prefix in sides:
         ubl = client.get(f"{prefix}/{notice['id']}/ubl")
         assert ubl.status_code == 200 and ubl["Content-Type"].startswith("application/xml")
-        assert b"DespatchAdvice" in ubl.content and b"ASN-9" in ubl.content
-        assert ".xml" in ubl["Content-Disposition"]
-    # The log's own copy is the one served, so that both sides read what was sent.
-    Document.objects.filter(ship_notice_id=notice["id"]).delete()
+        assert b"<DespatchAdvice" in ubl.content and b"<cbc:ID>ASN-9</cbc:ID>" in ubl.content
+        assert f"<cbc:ID>{po.number}</cbc:ID>".encode() in ubl.content  # the order it ships
+        assert "despatch-advice-ASN-9.xml" in ubl["Content-Disposition"]
+    assert not Document.objects.filter(ship_notice_id=notice["id"]).exists(), "a read writes nothing to the log"
+    # Once logged, the log's copy is the one served, so that both sides read what was sent.
     logged = b'<?xml version="1.0"?><DespatchAdvice><ID>ASN-9 as sent</ID></DespatchAdvice>'
     Document.objects.create(
         direction=Direction.OUTBOUND,
