@@ -126,13 +126,18 @@ def ship_notice_receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _received_message(notice: ShipNotice, count: int) -> str:
     """What happened, in whole sentences: how many lines, whether some differ, and what is still in transit."""
     params = {"number": notice.number, "count": count}
-    done = ngettext(
-        "Ship notice %(number)s: %(count)s line received.",
-        "Ship notice %(number)s: %(count)s lines received.",
-        count,
-    ) % params
+    done = (
+        ngettext(
+            "Ship notice %(number)s: %(count)s line received.",
+            "Ship notice %(number)s: %(count)s lines received.",
+            count,
+        )
+        % params
+    )
     if notice.has_difference:
-        done += " " + _("The quantities that differ from what was shipped are shown on the notice; the vendor sees them.")
+        done += " " + _(
+            "The quantities that differ from what was shipped are shown on the notice; the vendor sees them."
+        )
     if notice.status == ShipNoticeStatus.SHIPPED:
         done += " " + _("The other lines stay in transit until you receive them.")
     return done

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vendorcollab.common.errors import AppError, Conflict
-from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.exports import FORMATS, export_response, streamed
+from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, paginate, vendor_required
 from vendorcollab.purchasing.models import PurchaseOrderLine
@@ -75,11 +75,7 @@ def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
 
 def _selected(request: AuthenticatedRequest) -> list[int]:
     """The POs ticked on the open confirmed list (or the one of a PO page's button), as ids."""
-    return [
-        int(value)
-        for value in request.GET.getlist("po")[:MAX_SELECTED]
-        if value.isdigit() and len(value) <= 9
-    ]
+    return [int(value) for value in request.GET.getlist("po")[:MAX_SELECTED] if value.isdigit() and len(value) <= 9]
 
 
 def _site_key(line: PurchaseOrderLine) -> str:

@@ -23,6 +23,7 @@ from ..selectors import BuyerShipNoticeList, VendorShipNoticeList
 
 register = template.Library()
 
+
 @register.simple_tag
 def mark_shipped(rows: Iterable[Any]) -> str:
     """Set ``in_transit`` and ``to_ship`` on each PO of a list's page (``selectors.shipped_quantities``, one query for
@@ -41,8 +42,7 @@ def ship_notices_for(context: template.Context, po: PurchaseOrder) -> dict[str, 
     user = context["request"].user
     return {
         "notices": selectors.notices_of_purchase_order(actor=user, purchase_order=po),
-        "can_ship": user.is_vendor_user
-        and bool(selectors.shippable_lines(actor=user, purchase_order_ids=[po.pk])),
+        "can_ship": user.is_vendor_user and bool(selectors.shippable_lines(actor=user, purchase_order_ids=[po.pk])),
     }
 
 

@@ -100,7 +100,8 @@ def test_the_tabs_sort_the_shipments_by_when_they_are_expected(client, cast):
     for which, numbers in expected.items():
         response = client.get(reverse("buyer:shipments"), {"list": which})
         assert {notice.number for notice, _pos, _late in response.context["rows"]} == numbers, which
-    week = {notice.number for notice, _pos, _late in client.get(reverse("buyer:shipments"), {"list": "this_week"}).context["rows"]}  # fmt: skip
+    response = client.get(reverse("buyer:shipments"), {"list": "this_week"})
+    week = {notice.number for notice, _pos, _late in response.context["rows"]}
     assert this_week.number in week and later.number not in week and done.number not in week
     # The late one says so in words on every list it is on.
     html = page_of(client.get(reverse("buyer:shipments"), {"list": "in_transit"}))
