@@ -136,6 +136,9 @@ def test_an_unknown_line_and_a_line_named_twice(cast):
     error = refusal(ValidationFailed, ship, cast, (po, 9, "1"), (po, 1, "1"), (po, 1, "2"))
     assert codes(error) == {"lines.0.line_number": "unknown_line", "lines.2": "duplicate_line"}
     assert error.code == "invalid_input"
+    # Numbers no column can hold name nothing either, on every database.
+    error = refusal(ValidationFailed, ship, cast, (po, 2**40, "1"), (po, -1, "1"))
+    assert codes(error) == {"lines.0.line_number": "unknown_line", "lines.1.line_number": "unknown_line"}
 
 
 @pytest.mark.parametrize(
