@@ -69,9 +69,7 @@ RECEIPT_MESSAGES = {
 
 
 def _receipt_errors() -> FieldErrors:
-    errors = FieldErrors()
-    errors.catalogue = RECEIPT_MESSAGES
-    return errors
+    return FieldErrors(RECEIPT_MESSAGES)
 
 
 def _check_received_date(errors: FieldErrors, received_date: date | None) -> None:
