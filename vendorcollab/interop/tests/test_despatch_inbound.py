@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from vendorcollab.accounts.models import Role
 from vendorcollab.api.tests.helpers import ApiClient, error_of
+from vendorcollab.common.errors import Conflict
 from vendorcollab.common.testing.factories import CompanyFactory, ItemFactory, VendorFactory, make_user
+from vendorcollab.interop.inbound import take_document
 from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.selectors import ship_notice_for_document
 from vendorcollab.interop.writers.despatch import ubl_despatch_advice
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import LineInput, ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
+from vendorcollab.purchasing.tests.test_concurrency import race, split_outcomes
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeOrigin
 from vendorcollab.shipping.services import ship_notice_cancel
 
@@ -209,6 +212,28 @@ def test_a_buyer_cannot_post_a_despatch_advice(world):
 
     assert response.status_code == 403
     assert not ShipNotice.objects.exclude(status="cancelled").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_despatch_advices_racing_for_the_same_open_quantity_announce_it_once(world):
+    """Real transactions, one connection per thread (SQLite and PostgreSQL alike): the PO lines' row locks let one
+    notice take what is open and refuse the other as over-announced, logged as refused."""
+    po = confirmed_po(world)
+    first = _portal_document(world, [(po, 1, "10")], number="ERP-A")
+    second = first.replace(b"<cbc:ID>ERP-A</cbc:ID>", b"<cbc:ID>ERP-B</cbc:ID>")
+
+    results = race(
+        lambda: take_document(actor=world.vendor_a_user, xml=first),
+        lambda: take_document(actor=world.vendor_a_admin, xml=second),
+    )
+
+    wins, losses = split_outcomes(results)
+    assert len(wins) == 1 and len(losses) == 1
+    assert isinstance(losses[0], Conflict) and losses[0].code == "over_announced"
+    assert po.lines.get(line_number=1).in_transit_quantity == Decimal(10)
+    assert ShipNotice.objects.filter(status="shipped").count() == 1
+    statuses = set(Document.objects.filter(direction=Direction.INBOUND).values_list("status", flat=True))
+    assert statuses == {InboundStatus.TAKEN, InboundStatus.REFUSED}
 
 
 # --- the official examples --------------------------------------------------------------------------------------
