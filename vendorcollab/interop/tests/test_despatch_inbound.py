@@ -9,12 +9,13 @@ IDs, units and quantities (written out below, not read from the example). Every 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from lxml import etree
 
 from vendorcollab.accounts.models import Role
 from vendorcollab.api.tests.helpers import ApiClient, error_of
@@ -23,6 +24,7 @@ from vendorcollab.common.testing.factories import CompanyFactory, ItemFactory, V
 from vendorcollab.interop.inbound import take_document
 from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.selectors import ship_notice_for_document
+from vendorcollab.interop.ubl_reader import NS
 from vendorcollab.interop.writers.despatch import ubl_despatch_advice
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import LineInput, ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
@@ -162,6 +164,60 @@ def test_a_refused_despatch_advice_changes_nothing_and_is_logged_with_its_reason
     assert logged.vendor == world.vendor_a
     feed = ApiClient(Client(), world.vendor_a_user).get("/vendor/documents", {"direction": "inbound"}).json()
     assert [row["id"] for row in feed["items"]] == [logged.pk]
+
+
+def _without(element_path: str):  # type: ignore[no-untyped-def]
+    def change(root) -> None:  # type: ignore[no-untyped-def]
+        element = root.find(element_path, NS)
+        element.getparent().remove(element)
+
+    return change
+
+
+def _despatched_in_days(days: int):  # type: ignore[no-untyped-def]
+    def change(root) -> None:  # type: ignore[no-untyped-def]
+        later = (timezone.localdate() + timedelta(days=days)).isoformat()
+        root.find("cac:Shipment/cac:Delivery/cac:Despatch/cbc:ActualDespatchDate", NS).text = later
+        for name in ("cbc:StartDate", "cbc:EndDate"):
+            period = root.find("cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod", NS)
+            period.find(name, NS).text = (timezone.localdate() + timedelta(days=days + 1)).isoformat()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "element"),
+    [
+        (
+            _without("cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod"),
+            "required",
+            "DespatchAdvice/Shipment/Delivery/EstimatedDeliveryPeriod",
+        ),
+        (
+            _despatched_in_days(2),
+            "despatch_in_future",
+            "DespatchAdvice/Shipment/Delivery/Despatch/ActualDespatchDate",
+        ),
+        (
+            _without("cac:OrderReference"),
+            "ubl_missing",
+            "DespatchAdvice/DespatchLine[1]/OrderLineReference/OrderReference/ID",
+        ),
+    ],
+    ids=["no expected delivery", "despatched in the future", "no order named"],
+)
+def test_the_shipping_rules_refuse_a_despatch_advice_on_the_element_at_fault(world, change, code, element):
+    po = confirmed_po(world)
+    root = etree.fromstring(_portal_document(world, [(po, 1, "4")]))
+    change(root)
+
+    response = _post(world.vendor_a_user, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+    assert response.status_code == 422, response.content
+    error = error_of(response)
+    assert (error["code"], list(error["fields"])) == (code, [element])
+    assert element in error["message"]
+    assert po.lines.get(line_number=1).in_transit_quantity == 0
 
 
 def test_a_despatch_advice_whose_number_the_vendor_used_before_is_refused(world):
