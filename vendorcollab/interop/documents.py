@@ -338,7 +338,7 @@ def document_get(*, actor: User, pk: int) -> Document:
     """One document the actor may see, with its XML; else ``NotFound``."""
     document = (
         Document.objects.visible_to(actor)
-        .select_related("company", "vendor", "purchase_order", "version")
+        .select_related("company", "vendor", "purchase_order", "version", "ship_notice")
         .filter(pk=pk)
         .first()
     )
