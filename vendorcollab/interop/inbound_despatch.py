@@ -113,15 +113,16 @@ def despatch_advice_import(*, actor: User, document: DespatchDoc, errors: Docume
         notice = ship_notice_create(actor=actor, data=data, origin=ShipNoticeOrigin.UBL)
     except AppError as error:
         raise _on_elements(error, document, [first_of[po_line] for po_line in shipped]) from None
-    first_po = next(iter(orders.values()))
-    return DespatchTaken(notice, first_po)
+    # The PO of the notice's first line (a line that shipped 0 is not on the notice, nor perhaps its PO).
+    by_pk = {po.pk: po for po in orders.values()}
+    return DespatchTaken(notice, by_pk[shipped[0].purchase_order_id])
 
 
 def _orders_of_lines(
     document: DespatchDoc, company_id: int, vendor_id: int, errors: DocumentErrors
 ) -> dict[int, PurchaseOrder]:
-    """Each line's PO (by the line's ``id()``), in the order the lines name them; an unknown order is refused
-    outright (404), as for every other document that names one."""
+    """Each line's PO, by the line's ``id()`` (a line is a mutable dataclass, so not hashable), in the order the
+    lines name them; an unknown order is refused outright (404), as for every other document that names one."""
     header = document.order_references[0] if len(document.order_references) == 1 else None
     found: dict[str, PurchaseOrder] = {}
     orders: dict[int, PurchaseOrder] = {}

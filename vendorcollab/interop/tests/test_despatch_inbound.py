@@ -112,6 +112,20 @@ def test_a_despatch_advice_of_several_pos_names_each_lines_order(world):
     ]
 
 
+def test_a_line_delivering_nothing_is_left_off_the_notice_and_the_log_files_it_under_what_ships(world):
+    first, second = confirmed_po(world), confirmed_po(world)
+    root = etree.fromstring(_portal_document(world, [(first, 1, "5"), (second, 2, "7")]))
+    root.find("cac:DespatchLine/cbc:DeliveredQuantity", NS).text = "0"
+
+    response = _post(world.vendor_a_user, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+    assert response.status_code == 201, response.content
+    notice = _notice("ERP-DA-1")
+    assert [(line.purchase_order_id, line.quantity) for line in notice.lines.all()] == [(second.pk, Decimal(7))]
+    assert Document.objects.get(pk=response.json()["id"]).purchase_order == second
+    assert first.lines.get(line_number=1).in_transit_quantity == 0
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code", "element"),
     [
