@@ -18,7 +18,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import RECEIVING_ROLES, User
-from vendorcollab.interop.models import Direction, Document
+from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.outbound import Transaction
 from vendorcollab.interop.writers.despatch import despatch_document_id, ubl_despatch_advice
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeOrigin
@@ -100,8 +100,10 @@ def _ubl(request: HttpRequest, pk: int) -> HttpResponse:
     posted), or, before the task that writes it has run, the same document written now."""
     notice = _visible(request, pk)
     logged = (
-        Document.objects.filter(ship_notice=notice, transaction=Transaction.T16)
-        .filter(Q(direction=Direction.OUTBOUND, status="") | Q(direction=Direction.INBOUND, status="taken"))
+        Document.objects.visible_to(actor(request))
+        .filter(ship_notice=notice, transaction=Transaction.T16)
+        # Never a refused one: an outbound whose writer failed has no XML, an inbound refused was not taken.
+        .filter(Q(direction=Direction.OUTBOUND, status="") | Q(direction=Direction.INBOUND, status=InboundStatus.TAKEN))
         .exclude(xml=b"")
         .order_by("-direction", "-created_at", "-pk")  # outbound first: the portal's own rendering
         .values_list("xml", flat=True)

@@ -231,6 +231,12 @@ def test_the_vendor_cancels_a_notice_and_its_quantities_are_open_again(vendor, p
     assert in_transit(po) == [0, 0]
     again = vendor.post(url)
     assert (again.status_code, error_of(again)["code"]) == (409, "invalid_transition")
+    unknown = vendor.post(url, {"reason": "x", "why": "y"})
+    assert (unknown.status_code, error_of(unknown)["code"], list(error_of(unknown)["fields"])) == (
+        422,
+        "invalid_input",
+        ["why"],
+    )
     assert created(vendor, body(po, (1, "10")))["lines"][0]["quantity"] == "10.0000"
 
 
@@ -278,9 +284,28 @@ def test_a_notice_received_through_the_api_with_one_line_short_shows_the_differe
     receipt = Receipt.objects.get(purchase_order=po)
     assert receipt.ship_notice_id == notice["id"]
     assert (in_transit(po), received(po)) == ([0, 0], [10, 6])
-    assert created(vendor, body(po, (2, "14")))["lines"][0]["quantity"] == "14.0000"
-    # The PO's own receipts as the buyer's API shows them.
     assert api(cast.agent).get(f"/purchase-orders/{po.pk}").json()["lines"][1]["received_quantity"] == "6.0000"
+
+    # The rest ships and is received in full: the PO is received, and the first notice cannot be cancelled.
+    rest = created(vendor, body(po, (2, "14")))
+    assert rest["lines"][0]["quantity"] == "14.0000"
+    full = clerk.post(f"/ship-notices/{rest['id']}/receive", {"lines": [{"line_number": 1, "quantity": "14"}]})
+    assert (full.status_code, full.json()["has_difference"]) == (200, False)
+    assert api(cast.agent).get(f"/purchase-orders/{po.pk}").json()["status"] == "received"
+    late = vendor.post(f"/vendor/ship-notices/{notice['id']}/cancel")
+    assert (late.status_code, error_of(late)["code"]) == (409, "invalid_transition")
+    # A received PO is no longer open: nothing more of it ships.
+    over = vendor.post("/vendor/ship-notices", body(po, (1, "1")))
+    assert (over.status_code, error_of(over)["code"]) == (422, "not_shippable")
+
+
+def test_more_than_shipped_may_be_received_up_to_what_is_open_and_shows_as_a_positive_difference(vendor, clerk, po):
+    notice = created(vendor, body(po, (1, "4")))
+    url = f"/ship-notices/{notice['id']}/receive"
+    answer = clerk.post(url, {"lines": [{"line_number": 1, "quantity": "5"}]})
+    assert answer.status_code == 200, answer.json()
+    assert (answer.json()["has_difference"], answer.json()["lines"][0]["difference"]) == (True, "1.0000")
+    assert (in_transit(po), received(po)) == ([0, 0], [5, 0])
 
 
 def test_lines_left_out_stay_in_transit_and_are_received_later(vendor, clerk, po):
