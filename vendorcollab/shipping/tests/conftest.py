@@ -9,6 +9,9 @@ from typing import Any
 from django.utils import timezone
 
 from vendorcollab.common.testing.factories import line
+
+# The notification tests' people (the cast with addresses and languages) and webhook receiver, for the mail tests.
+from vendorcollab.notifications.tests.conftest import people, receiver_factory  # noqa: F401
 from vendorcollab.partners.models import Site, Vendor
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from vendorcollab.purchasing.services import po_confirm, po_create, po_send
