@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vendorcollab.common.testing.factories import line, make_po
+from vendorcollab.accounts.models import Role
+from vendorcollab.common.testing.factories import line, make_po, make_user
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine, Receipt
 from vendorcollab.purchasing.services import po_confirm, po_create, po_send
@@ -212,6 +213,24 @@ def test_another_vendors_purchase_order_cannot_be_shipped(api, cast, refusals):
     assert response.status_code == 422, response.json()
     assert (error_of(response)["code"], list(error_of(response)["fields"])) == ("unknown_line", ["lines.0.line_number"])
     assert in_transit(refusals["po"]) == [8, 0]
+
+
+def test_a_user_of_two_vendor_accounts_ships_one_account_per_notice(api, cast, refusals):
+    both = api(make_user("vera", Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b)))
+    data = body(refusals["po"], (2, "1"))
+    data["lines"].append(one_line(refusals["other_vendor"]))
+    response = both.post("/vendor/ship-notices", data)
+    assert (response.status_code, error_of(response)["code"], list(error_of(response)["fields"])) == (
+        422,
+        "wrong_vendor",
+        ["lines.1.purchase_order"],
+    )
+    # Each account's own notice is fine, and the list shows both accounts' notices, filtered by account on demand.
+    mine = created(both, body(refusals["other_vendor"], (1, "1")))
+    assert mine["vendor"] == cast.vendor_b.pk
+    assert both.get("/vendor/ship-notices").json()["count"] == 2
+    only_b = both.get("/vendor/ship-notices", {"vendor": cast.vendor_b.pk}).json()
+    assert [row["id"] for row in only_b["items"]] == [mine["id"]]
 
 
 # --- cancelling ---------------------------------------------------------------------------------------------------
