@@ -45,6 +45,7 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
         q=request.GET.get("q", ""),
         company=int_param(request, "company"),
         vendor=int_param(request, "vendor"),
+        sort=request.GET.get("sort", ""),
     )
     if (fmt := request.GET.get("format")) in FORMATS:
         return export_response(
@@ -68,6 +69,7 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "companies": Company.objects.order_by("code"),
             "vendors": pages.vendors_with_notices(),
+            "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order, vendor or tracking number"),
             "may_receive": request.user.has_role(*RECEIVING_ROLES),
         },

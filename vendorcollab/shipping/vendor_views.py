@@ -47,7 +47,11 @@ def _list_kind(request: AuthenticatedRequest) -> VendorShipNoticeList:
 def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
     list_kind = _list_kind(request)
     rows = selectors.vendor_ship_notice_page(
-        actor=request.user, which=list_kind, q=request.GET.get("q", ""), company=int_param(request, "company")
+        actor=request.user,
+        which=list_kind,
+        q=request.GET.get("q", ""),
+        company=int_param(request, "company"),
+        sort=request.GET.get("sort", ""),
     )
     if (fmt := request.GET.get("format")) in FORMATS:
         return export_response(
@@ -65,6 +69,7 @@ def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows": [(notice, numbers.get(notice.pk, [])) for notice in page.object_list],
             "companies": companies_for_vendor(actor=request.user),
+            "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order or tracking number"),
         },
     )
