@@ -243,6 +243,10 @@ def test_the_po_page_lists_its_notices(client, cast):
     html = page_of(client.get(reverse("buyer:po_detail", args=[po.pk])))
     assert reverse("buyer:ship_notice", args=[notice.pk]) in html
     assert 'data-action="create-ship-notice"' not in html
+    assert 'data-action="receive-notice"' not in html  # an agent does not receive
+    signed_in(client, cast.clerk)
+    html = page_of(client.get(reverse("buyer:po_detail", args=[po.pk])))
+    assert reverse("buyer:ship_notice_receive", args=[notice.pk]) in html
 
 
 def tile_count(html, which):
