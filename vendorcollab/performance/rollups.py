@@ -1,25 +1,23 @@
-"""The vendor months (``models.VendorMonth``): each vendor account's month summed from its facts, and read back as
-the ranking's and the totals' figures.
+"""The vendor months (``models.VendorMonth``): each vendor account's month summed from its facts, and how the
+ranking and the totals read them back.
 
 ``roll_up`` rewrites the months a refresh touched (or every month, for a rebuild) from the facts with four grouped
-queries; ``month_values`` sums a period of them per vendor (or per company) in Python, applying each company's
-delivery tolerance to the counts per day late. Together they give the same figures as aggregating the facts
-directly (``test_rollups`` holds them to that), in a small fraction of the rows.
+queries. ``MONTH_SUMS`` sums a period of them in one grouped query, picking each company's tolerance column; a
+company whose tolerance is wider than ``ROLLED_TOLERANCE`` has its on-time counts read from the facts. Together they
+give the same figures as aggregating the facts directly (``test_rollups`` holds them to that).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 
 from vendorcollab.purchasing.models import ResponseKind
 
-from .models import DeliveryFact, DueFact, NoticeFact, ResponseFact, VendorMonth
+from .models import ROLLED_TOLERANCE, DeliveryFact, DueFact, NoticeFact, ResponseFact, VendorMonth
 
 COUNTED = (
     "responses",
@@ -34,8 +32,8 @@ COUNTED = (
     "lines_rejected",
 )
 DUE = ("quantity_confirmed", "quantity_received", "lines_due", "lines_in_full")
-# What ``month_values`` reads of each vendor month.
-READ = ("vendor_id", "company_id", "month", *COUNTED, *DUE, "delivery_days", "notice_days")
+TOLERANCES = range(ROLLED_TOLERANCE + 1)
+WITHIN_ROLLED = Q(company__delivery_tolerance_days__lte=ROLLED_TOLERANCE)
 
 _RESPONSE_SUMS: dict[str, Any] = {
     "responses": Count("id"),
@@ -82,49 +80,56 @@ def roll_up(vendor_id: int | None = None, months: Iterable[date] | None = None) 
         target = row(values)
         for name in DUE:
             setattr(target, name, values[name] or 0)
+    # Counts per number of days late, then per tolerance: a month has a handful of distinct values.
     for values in DeliveryFact.objects.filter(scope).order_by().values(*keys, "days_late").annotate(n=Count("id")):
-        row(values).delivery_days[str(values["days_late"])] = values["n"]
+        target, late_by, count = row(values), values["days_late"], values["n"]
+        target.deliveries += count
+        for tolerance in TOLERANCES:
+            if late_by < -tolerance:
+                _increment(target, f"early_{tolerance}", count)
+            elif late_by <= tolerance:
+                _increment(target, f"on_time_{tolerance}", count)
     for values in NoticeFact.objects.filter(scope).order_by().values(*keys, "days_late").annotate(n=Count("id")):
-        row(values).notice_days[str(values["days_late"])] = values["n"]
+        target, late_by, count = row(values), values["days_late"], values["n"]
+        target.notices += count
+        for tolerance in TOLERANCES:
+            # A notice is on time when it arrived no later than expected plus the tolerance: early ones too.
+            if late_by <= tolerance:
+                _increment(target, f"notices_on_time_{tolerance}", count)
     VendorMonth.objects.filter(scope).delete()
     VendorMonth.objects.bulk_create(rows.values(), batch_size=1000)
 
 
-def _timing(days: dict[str, int], tolerance: int) -> tuple[int, int, int, int]:
-    """(counted, on time, early, late) of counts per day late, on time within ``tolerance`` days either side."""
-    counted = on_time = early = late = 0
-    for text, count in days.items():
-        late_by = int(text)
-        counted += count
-        if late_by < -tolerance:
-            early += count
-        elif late_by > tolerance:
-            late += count
-        else:
-            on_time += count
-    return counted, on_time, early, late
+def _increment(month: VendorMonth, name: str, count: int) -> None:
+    setattr(month, name, getattr(month, name) + count)
 
 
-def month_values(months: Iterable[dict[str, Any]], tolerances: dict[int, int], *, due_before: date) -> dict[str, Any]:
-    """The summed values of some vendor months (rows of ``VendorMonth.objects.values()``) in the names of the
-    selectors' aggregates (``selectors._figures`` reads them); due lines only of the months before ``due_before``
-    (the current month is read from the facts)."""
-    values: dict[str, Any] = defaultdict(int)
-    values["quantity_confirmed"] = values["quantity_received"] = Decimal(0)
-    for month in months:
-        tolerance = tolerances[month["company_id"]]
-        for name in COUNTED:
-            values[name] += month[name]
-        if month["month"] < due_before:
-            for name in DUE:
-                values[name] += month[name]
-        counted, on_time, early, late = _timing(month["delivery_days"], tolerance)
-        values["deliveries"] += counted
-        values["on_time"] += on_time
-        values["early"] += early
-        values["late"] += late
-        notices, notices_on_time, _early, _late = _timing(month["notice_days"], tolerance)
-        values["notices"] += notices
-        # A notice is on time when it arrived no later than expected plus the tolerance: early ones too.
-        values["notices_on_time"] += notices_on_time + _early
-    return values
+def _pick(prefix: str) -> Sum:
+    """The sum of each row's ``<prefix>_<its company's tolerance>`` column (None for wider tolerances)."""
+    return Sum(
+        Case(
+            *[When(company__delivery_tolerance_days=days, then=F(f"{prefix}_{days}")) for days in TOLERANCES],
+            output_field=IntegerField(),
+        )
+    )
+
+
+SUMMED = "summed_"
+
+
+def month_sums(before: date) -> dict[str, Any]:
+    """What a period of vendor months sums to, for ``values().annotate()`` or ``aggregate()``, each name prefixed
+    with ``SUMMED`` (an annotation may not take the name of a field it sums); due lines only of the months before
+    ``before`` (the current month's are read from the facts). ``rolled_deliveries`` are those whose on-time counts
+    came from here, for the late ones: the rest."""
+    sums = {
+        **{name: Sum(name) for name in COUNTED},
+        **{name: Sum(name, filter=Q(month__lt=before)) for name in DUE},
+        "deliveries": Sum("deliveries"),
+        "notices": Sum("notices"),
+        "rolled_deliveries": Sum("deliveries", filter=WITHIN_ROLLED),
+        "on_time": _pick("on_time"),
+        "early": _pick("early"),
+        "notices_on_time": _pick("notices_on_time"),
+    }
+    return {SUMMED + name: aggregate for name, aggregate in sums.items()}

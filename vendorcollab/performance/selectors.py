@@ -9,7 +9,7 @@ number of vendors, one vendor's page a dozen whatever the number of months. Noth
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -272,35 +272,52 @@ def _require_buyer(actor: User) -> None:
 def _add(values: dict[str, Any], more: dict[str, Any]) -> None:
     for name, value in more.items():
         if value is not None:
-            values[name] = values.get(name, 0) + value
+            values[name] = (values.get(name) or 0) + value
 
 
 def _summed_months(flt: PerformanceFilter, key: str | None) -> dict[Any, dict[str, Any]]:
-    """The period's figures per vendor (``key`` "vendor_id") or all together (None), from the vendor months, the
-    current month's due lines and the answers' percentiles: four queries whatever the number of vendors. A filter by
-    item reads the facts instead (the vendor months are not kept per item)."""
+    """The period's figures per vendor (``key`` "vendor_id") or all together (None): the vendor months summed by
+    the database, the on-time counts of companies with a tolerance wider than the months keep, the current month's
+    due lines, and the answers' percentiles. Five or six queries whatever the number of vendors. A filter by item
+    reads the facts instead (the vendor months are not kept per item)."""
     if flt.item_id is not None:
         querysets = _fact_querysets(flt)
         return _grouped(querysets, key) if key else {None: _totals(querysets)}
     today = timezone.localdate()
     current_month = today.replace(day=1)
-    tolerances = dict(Company.objects.values_list("pk", "delivery_tolerance_days"))
-    months: dict[Any, list[dict[str, Any]]] = {}
-    for month in VendorMonth.objects.filter(_period_filter(flt)).order_by().values(*rollups.READ):
-        months.setdefault(month[key] if key else None, []).append(month)
-    values = {group: rollups.month_values(rows, tolerances, due_before=current_month) for group, rows in months.items()}
+    values: dict[Any, dict[str, Any]] = {}
+
+    def rows(queryset: QuerySet[Any], aggregates: dict[str, Any]) -> Iterable[tuple[Any, dict[str, Any]]]:
+        queryset = queryset.order_by()
+        if key is None:
+            return [(None, queryset.aggregate(**aggregates))]
+        return ((row.pop(key), row) for row in queryset.values(key).annotate(**aggregates))
+
+    months = VendorMonth.objects.filter(_period_filter(flt))
+    for group, summed in rows(months, rollups.month_sums(before=current_month)):
+        row = {name.removeprefix(rollups.SUMMED): value for name, value in summed.items()}
+        if not row["responses"] and not row["deliveries"] and not row["notices"] and not row["lines_due"]:
+            continue  # an aggregate() over no rows, or months whose only due lines are still to come
+        rolled = row.pop("rolled_deliveries") or 0
+        row["late"] = rolled - (row["on_time"] or 0) - (row["early"] or 0)
+        values[group] = row
+    wide = ~rollups.WITHIN_ROLLED
+    on_time = {name: DELIVERY_AGGREGATES[name] for name in ("on_time", "early", "late")}
+    for group, row in rows(DeliveryFact.objects.filter(_period_filter(flt), wide), on_time):
+        _add(values.setdefault(group, {}), row)
+    notices_on_time = {"notices_on_time": NOTICE_AGGREGATES["notices_on_time"]}
+    for group, row in rows(NoticeFact.objects.filter(_period_filter(flt), wide), notices_on_time):
+        _add(values.setdefault(group, {}), row)
     if flt.period.start <= current_month <= flt.period.end:
         # This month's lines count once their date has passed: read from the facts, one month of them.
-        due = DueFact.objects.filter(_period_filter(flt), month=current_month, due_date__lte=today).order_by()
-        rows = due.values(key).annotate(**DUE_AGGREGATES) if key else [due.aggregate(**DUE_AGGREGATES)]
-        for row in rows:
-            _add(values.setdefault(row.pop(key) if key else None, {}), row)
-    answers = ResponseFact.objects.filter(_period_filter(flt)).order_by()
+        due = DueFact.objects.filter(_period_filter(flt), month=current_month, due_date__lte=today)
+        for group, row in rows(due, DUE_AGGREGATES):
+            _add(values.setdefault(group, {}), row)
     percentiles = {"median_seconds": Percentile("seconds", 0.5), "p90_seconds": Percentile("seconds", 0.9)}
-    for row in answers.values(key).annotate(**percentiles) if key else [answers.aggregate(**percentiles)]:
-        group = row.pop(key) if key else None
+    for group, row in rows(ResponseFact.objects.filter(_period_filter(flt)), percentiles):
         values.setdefault(group, {}).update(row)
-    return values
+    # A group that only ever had nothing (an aggregate over no rows) has no figure to show.
+    return {group: row for group, row in values.items() if any(row.values()) or group is None}
 
 
 def performance_ranking(actor: User, flt: PerformanceFilter, *, order: str = "on_time") -> list[VendorFigures]:

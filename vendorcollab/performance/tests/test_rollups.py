@@ -56,8 +56,23 @@ def test_a_changed_tolerance_applies_to_the_vendor_months_at_once(history, clock
     assert (a.figures.on_time, a.figures.early, a.figures.late) == (2, 4, 3)
 
 
-def test_a_vendor_month_holds_its_deliveries_per_day_late(history, cast):
+def test_a_tolerance_wider_than_the_months_keep_is_read_from_the_facts(history, clock, cast):
+    clock.set("2026-06-01T12:00")
+    cast.company.delivery_tolerance_days = 10
+    cast.company.save()
+    flt = PerformanceFilter(period=PERIODS[0])
+    assert_same_figures(cast.agent, flt)
+    [a, b] = selectors.performance_ranking(cast.agent, flt, order="vendor")
+    # Within 10 days either side: every delivery of A (-8 … +9), and B's 10 days late.
+    assert (a.figures.deliveries, a.figures.on_time, b.figures.on_time) == (9, 9, 1)
+
+
+def test_a_vendor_month_keeps_its_on_time_counts_per_tolerance(history, cast):
     march = VendorMonth.objects.get(vendor=cast.vendor_a, month=date(2026, 3, 1))
-    # PO1: 0, +3, -8, +9, +1; PO2: -1, -1; PO3: 0.
-    assert march.delivery_days == {"0": 2, "3": 1, "-8": 1, "9": 1, "1": 1, "-1": 2}
+    # March's deliveries of A, days late: PO1 0, +3, -8, +9, +1; PO2 -1, -1; PO3 0.
+    assert march.deliveries == 8
+    on_time = [getattr(march, f"on_time_{days}") for days in range(8)]
+    early = [getattr(march, f"early_{days}") for days in range(8)]
+    assert on_time == [2, 5, 5, 6, 6, 6, 6, 6]
+    assert early == [3, 1, 1, 1, 1, 1, 1, 1]
     assert (march.responses, march.rejected, march.accepted) == (2, 1, 1)
