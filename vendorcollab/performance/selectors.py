@@ -327,17 +327,18 @@ def performance_ranking(actor: User, flt: PerformanceFilter, *, order: str = "on
     if order not in RANKING_ORDERS:
         raise invalid("order", PerformanceErrorCode.ORDER_INVALID)
     grouped = _summed_months(flt, "vendor_id")
-    vendors = Vendor.objects.filter(pk__in=grouped).select_related("company").only("number", "name", "company__code")
+    # Plain values, not model instances: a thousand vendors' rows are read in a fraction of the time.
+    vendors = Vendor.objects.filter(pk__in=grouped).values_list("pk", "number", "name", "company_id", "company__code")
     rows = [
         VendorFigures(
-            vendor_id=vendor.pk,
-            vendor_number=vendor.number,
-            vendor_name=vendor.name,
-            company_id=vendor.company_id,
-            company_code=vendor.company.code,
-            figures=_figures(grouped[vendor.pk]),
+            vendor_id=vendor_id,
+            vendor_number=number,
+            vendor_name=name,
+            company_id=company_id,
+            company_code=company_code,
+            figures=_figures(grouped[vendor_id]),
         )
-        for vendor in vendors
+        for vendor_id, number, name, company_id, company_code in vendors
     ]
     key = RANKING_ORDERS[order]
     rows.sort(key=lambda row: (key(row.figures), row.company_code, row.vendor_number))
