@@ -1,9 +1,10 @@
 """Every read of vendor performance, scoped to the actor: the buyer's ranking and totals, one vendor account's page
 (its months and distributions), and the filter the faces pass in.
 
-Each figure is a grouped aggregate over one fact table (``models``), filtered by month along its ``(month, vendor)``
-or ``(vendor, month)`` index: the ranking is four grouped queries and one for the vendors' names whatever the
-number of vendors, one vendor's page a dozen whatever the number of months. Nothing here walks purchase orders.
+One vendor's page is a grouped aggregate over each fact table (``models``) along its ``(vendor, month)`` index: a
+dozen queries whatever the number of months. The ranking and the totals sum the vendor months (``rollups``) in one
+grouped query, plus the answers' percentiles, which no sum can give: five or six queries whatever the number of
+vendors. A filter by item reads the facts for both. Nothing here walks purchase orders.
 """
 
 from __future__ import annotations

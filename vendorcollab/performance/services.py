@@ -4,6 +4,7 @@ One computation, ``_refresh``, takes a batch of purchase orders, deletes their f
 their versions, responses and receipts. ``refresh_purchase_order`` runs it for one PO after each change of its
 history (``subscribers`` queue it after the commit); ``rebuild_all`` runs it over every PO in batches, to backfill
 or to repair. Because it always starts from the history, running it twice, or in any order, gives the same facts.
+After the facts, the vendor months they count in are summed again (``rollups``): the ranking reads those.
 """
 
 from __future__ import annotations
