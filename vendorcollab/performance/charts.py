@@ -88,6 +88,11 @@ class ChartTable:
     headers: list[str]
     rows: list[tuple[str, list[str]]]
 
+    @property
+    def labelled_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Each row's cells with their column's header, which a phone shows above each stacked cell."""
+        return [(label, list(zip(self.headers[1:], cells, strict=True))) for label, cells in self.rows]
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -183,14 +188,6 @@ def _month_labels(months: Sequence[date], centres: Sequence[float]) -> list[str]
             parts.append(f"{_escape(month_label(month))}</text>")
         if index == 0 or month.month == 1:
             parts.append(f'<text x="{_coordinate(x)}" y="{PLOT_BOTTOM + 32}" text-anchor="middle">{month.year}</text>')
-    parts.append("</g>")
-    return parts
-
-
-def _bar_labels(labels: Sequence[str], centres: Sequence[float]) -> list[str]:
-    parts = ['<g class="chart-labels">']
-    for label, x in zip(labels, centres, strict=True):
-        parts.append(f'<text x="{_coordinate(x)}" y="{PLOT_BOTTOM + 16}" text-anchor="middle">{_escape(label)}</text>')
     parts.append("</g>")
     return parts
 
@@ -301,26 +298,47 @@ def response_trend(months: Sequence[tuple[date, Figures]]) -> Chart:
     return Chart(key, title, _frame(key, title, body), table, all(value is None for value in values))
 
 
+# Distributions are drawn as horizontal bars, one row per bucket: their labels ("More than 7 days early") are too
+# long to stand under a column at phone width.
+ROW_HEIGHT = 26
+LABEL_WIDTH = 190
+BAR_LEFT = LABEL_WIDTH + 8
+BAR_RIGHT = WIDTH - 44  # room for the count after the longest bar
+
+
 def distribution(key: str, title: str, label_header: str, buckets: Sequence[Bucket]) -> Chart:
-    """Counts per bucket as bars; an empty bucket is a bar of height 0 (a real zero, unlike an empty month)."""
-    counts = [Decimal(bucket.count) for bucket in buckets]
-    top = nice_maximum(max(counts, default=Decimal(0)))
-    centres = _column_centres(len(buckets))
-
-    def count_text(value: Decimal | None) -> str:
-        return number_text(int(value or 0))
-
-    body = [
-        *_axis(top, count_text),
-        *_bar_labels([bucket.label for bucket in buckets], centres),
-        *_bars(counts, centres, top, count_text),
+    """Counts per bucket as horizontal bars; an empty bucket is a bar of length 0 (a real zero, unlike an empty
+    month) with its count written beside it."""
+    counts = [bucket.count for bucket in buckets]
+    top = nice_maximum(max(counts, default=0))
+    height = 12 + ROW_HEIGHT * len(buckets)
+    parts = [
+        f'<svg class="chart chart-distribution" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{key}-title" xmlns="http://www.w3.org/2000/svg" data-chart="{key}">',
+        f'<title id="{key}-title">{_escape(title)}</title>',
+        f'<g class="chart-grid"><line x1="{BAR_LEFT}" x2="{BAR_LEFT}" y1="4" y2="{height - 4}"/></g>',
+        '<g class="chart-series chart-series-1 chart-bars">',
     ]
+    for index, bucket in enumerate(buckets):
+        y = 8 + ROW_HEIGHT * index
+        length = float(Decimal(bucket.count) / top) * (BAR_RIGHT - BAR_LEFT)
+        middle = _coordinate(y + ROW_HEIGHT / 2 - 2)
+        parts.append(
+            f'<text class="chart-label" x="{LABEL_WIDTH}" y="{middle}" dy="4" text-anchor="end">'
+            f"{_escape(bucket.label)}</text>"
+            f'<rect class="chart-bar" data-value="{bucket.count}" x="{BAR_LEFT}" y="{y + 3}" '
+            f'width="{_coordinate(length)}" height="{ROW_HEIGHT - 10}"/>'
+            f'<text class="chart-count" x="{_coordinate(BAR_LEFT + length + 6)}" y="{middle}" dy="4">'
+            f"{_escape(number_text(bucket.count))}</text>"
+        )
+    parts.append("</g></svg>")
     table = ChartTable(
         caption=title,
         headers=[label_header, _("Count")],
         rows=[(bucket.label, [number_text(bucket.count)]) for bucket in buckets],
     )
-    return Chart(key, title, _frame(key, title, body), table, not any(counts))
+    # Every text above is escaped; numbers are written by this module.
+    return Chart(key, title, mark_safe("".join(parts)), table, not any(counts))
 
 
 def response_distribution(buckets: Sequence[Bucket]) -> Chart:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from vendorcollab.invoicing import vendor_urls as invoicing_urls
+from vendorcollab.performance import vendor_urls as performance_urls
 from vendorcollab.purchasing import urls as purchasing_urls
 
 from . import views
@@ -13,4 +14,5 @@ urlpatterns = [
     path("", views.workspace, name="workspace"),
     *purchasing_urls.urlpatterns,
     *invoicing_urls.urlpatterns,
+    *performance_urls.urlpatterns,
 ]

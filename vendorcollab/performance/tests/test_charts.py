@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from vendorcollab.performance import charts
@@ -98,20 +99,23 @@ def test_the_response_trend_draws_bars_in_proportion_and_none_for_a_month_withou
     assert chart.table.rows[2][1] == ["1", "36.5 h", "36.5 h"]
 
 
-def test_a_distribution_has_one_bar_per_bucket_and_a_zero_bucket_is_flat():
+def test_a_distribution_has_one_bar_per_bucket_in_proportion_and_a_zero_bucket_is_flat():
     buckets = [
-        Bucket("< 1 d", 6, None, Decimal(24)),
-        Bucket("1-3 d", 0, Decimal(24), Decimal(72)),
-        Bucket("> 3 d", 3, Decimal(72), None),
+        Bucket("Under 1 day", 6, None, Decimal(24)),
+        Bucket("1 to 3 days", 0, Decimal(24), Decimal(72)),
+        Bucket("3 days or more", 3, Decimal(72), None),
     ]
     chart = charts.response_distribution(buckets)
-    bars = parsed(chart).findall(f".//{SVG}rect[@class='chart-bar']")
-    assert [float(bar.get("height") or 0) for bar in bars] == [
-        float(Decimal(6) / Decimal(10)) * charts.PLOT_HEIGHT,
-        0.0,
-        float(Decimal(3) / Decimal(10)) * charts.PLOT_HEIGHT,
-    ]
-    assert chart.table.rows == [("< 1 d", ["6"]), ("1-3 d", ["0"]), ("> 3 d", ["3"])]
+    root = parsed(chart)
+    bars = root.findall(f".//{SVG}rect[@class='chart-bar']")
+    full = charts.BAR_RIGHT - charts.BAR_LEFT  # the axis runs to 10, the nice maximum above 6
+    widths = [float(bar.get("width") or 0) for bar in bars]
+    assert widths == pytest.approx([0.6 * full, 0.0, 0.3 * full], abs=0.1)
+    assert [bar.get("data-value") for bar in bars] == ["6", "0", "3"]
+    labels = [text.text for text in root.findall(f".//{SVG}text[@class='chart-label']")]
+    assert labels == ["Under 1 day", "1 to 3 days", "3 days or more"]
+    assert chart.table.rows == [("Under 1 day", ["6"]), ("1 to 3 days", ["0"]), ("3 days or more", ["3"])]
+    assert not chart.empty
 
 
 def test_empty_data_draws_an_empty_frame_that_says_so():
@@ -133,7 +137,7 @@ def test_the_svg_is_an_image_named_by_its_title_and_escapes_text():
     title = root.find(f"{SVG}title")
     assert title is not None and title.get("id") == f"{chart.key}-title" and title.text == "Days early or late"
     assert "<b>" not in str(chart.svg)  # a bucket label is text, never markup
-    assert root.get("viewBox") == f"0 0 {charts.WIDTH} {charts.HEIGHT}"
+    assert root.get("viewBox") == f"0 0 {charts.WIDTH} {12 + charts.ROW_HEIGHT}"  # one row per bucket
     assert root.get("style") is None and "style=" not in str(chart.svg)  # the CSP allows no style attribute
 
 
