@@ -20,6 +20,7 @@ from vendorcollab.interop.errors import InteropErrorCode
 from vendorcollab.invoicing.errors import InvoicingErrorCode
 from vendorcollab.notifications.errors import NotificationsErrorCode
 from vendorcollab.partners.errors import PartnersErrorCode
+from vendorcollab.performance.errors import PerformanceErrorCode
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 
 from .errors import ApiErrorCode
@@ -35,6 +36,7 @@ ENUMS: tuple[type[StrEnum], ...] = (
     PartnersErrorCode,
     NotificationsErrorCode,
     InvoicingErrorCode,
+    PerformanceErrorCode,
 )
 
 # Values deliberately in more than one enum, and why: each app refuses the same thing under the same code.
