@@ -70,6 +70,8 @@ LIST_ENDPOINTS = [
     ("post", "/vendor/invoices/1/submit", None),
     ("get", "/vendor/invoices/1/pdf", None),
     ("get", "/vendor/invoices/1/ubl", None),
+    # Vendor performance (performance.selectors); vendor B's 404 on vendor A's account is in performance's test_api.py.
+    ("get", "/vendor/performance", None),
 ]
 
 
