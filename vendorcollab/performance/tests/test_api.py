@@ -157,3 +157,20 @@ def test_the_ranking_costs_the_same_queries_for_2_vendors_as_for_7(cast, history
     assert queries(vendor=cast.vendor_a.pk, **{"from": "2025-01", "to": "2025-03"}) == queries(
         vendor=cast.vendor_a.pk, **{"from": "2025-01", "to": "2026-12"}
     )
+
+
+def test_a_company_carries_its_delivery_tolerance(cast):
+    client = api(cast.admin)
+    response = client.post("/companies", {"code": "BE01", "name": "Contoso België", "delivery_tolerance_days": 3})
+    assert response.status_code == 201, response.content
+    assert response.json()["delivery_tolerance_days"] == 3
+    listed = {company["code"]: company for company in client.get("/companies").json()["items"]}
+    assert listed["BE01"]["delivery_tolerance_days"] == 3 and listed["NL01"]["delivery_tolerance_days"] == 0
+    assert client.post("/companies", {"code": "BE02", "name": "B"}).json()["delivery_tolerance_days"] == 0
+    # Beyond two months "on time" says nothing: refused by the service beside the field.
+    response = client.post("/companies", {"code": "BE03", "name": "C", "delivery_tolerance_days": 61})
+    assert response.status_code == 422
+    error = error_of(response)
+    assert error["code"] == "tolerance_out_of_range" and set(error["fields"]) == {"delivery_tolerance_days"}
+    response = client.post("/companies", {"code": "BE04", "name": "D", "delivery_tolerance_days": -1})
+    assert response.status_code == 422 and error_of(response)["code"] == "invalid_input"
