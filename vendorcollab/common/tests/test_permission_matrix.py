@@ -239,6 +239,7 @@ PAGES: dict[str, Row] = {
     "vendor:invoice_note_add": post(VENDOR, pk="vendor_invoice"),
     "vendor:invoice_attachment": get(VENDOR, pk="vendor_invoice_attachment"),
     "vendor:invoice_pdf": get(VENDOR, pk="vendor_invoice"),
+    "vendor:performance": get(VENDOR),
     "documents_vendor:document_list": get(VENDOR),
     "documents_vendor:document_detail": get(VENDOR, pk="document"),
     "documents_buyer:document_list": get(BUYER),
@@ -283,6 +284,8 @@ PAGES: dict[str, Row] = {
     "buyer:invoice_note_add": post(BUYER, pk="invoice"),
     "buyer:invoice_attachment": get(BUYER, pk="invoice_attachment"),
     "buyer:invoice_pdf": get(BUYER, pk="invoice"),
+    "buyer:vendor_performance": get(BUYER),
+    "buyer:vendor_performance_detail": get(BUYER, pk="vendor"),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),
@@ -383,6 +386,8 @@ API: dict[str, Row] = {
     "buyer_invoice_pay": post(API_INVOICING, id="api_invoice"),
     "buyer_invoice_pdf": get(API_BUYER, id="api_invoice"),
     "buyer_invoice_ubl": get(API_BUYER, id="api_invoice"),
+    "vendor_performance_list": get(API_BUYER),
+    "vendor_own_performance": get(API_VENDOR),
 }
 
 
