@@ -187,6 +187,7 @@ def orders(cast):
         "replenishment": replenishment,
         "vendor_invoice": on_hold,
         "invoice_draft": invoice_draft,
+        "vendor_a": cast.vendor_a,
     }
 
 
@@ -213,6 +214,7 @@ VENDOR_PAGES = [
     "/vendor/invoices/{vendor_invoice}/",
     "/vendor/invoices/{invoice_draft}/",
     "/vendor/invoices/{invoice_draft}/edit/",
+    "/vendor/performance/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",
@@ -238,6 +240,8 @@ BUYER_PAGES = [
     "/buyer/consignment/prices/",
     "/buyer/consignment/replenishments/{replenishment}/",
     "/buyer/consignment/ownership-changes/{journal}/",
+    "/buyer/vendor-performance/",
+    "/buyer/vendor-performance/{vendor_a}/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",

@@ -162,7 +162,7 @@ def test_one_vendors_page_shows_its_figures_charts_and_their_tables(client, cast
     assert html.count('role="img"') >= 3  # the response trend is empty (answers take no time here) or drawn
     # Twelve months in each trend's table, the current one among them.
     today = date.today()
-    assert html.count("<th scope=\"row\">") >= 24
+    assert html.count('<th scope="row">') >= 24
     assert f"{today:%Y}" in html
     # The one early delivery in the days distribution.
     days = html[html.index('id="chart-delivery-days-numbers"') :]
