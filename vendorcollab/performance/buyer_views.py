@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.exports import FORMATS, export_response
 from vendorcollab.common.web import PAGE_SIZE, AuthenticatedRequest, buyer_required
-from vendorcollab.partners.models import Company, Item, Vendor
+from vendorcollab.partners.models import Company, Vendor
 
 from . import exports, selectors
 from .page import read_filter, vendor_page_context
@@ -32,11 +32,8 @@ DEFAULT_ORDER = "on_time"
 
 
 def _filter_choices() -> dict[str, object]:
-    """The companies and items to filter by: one query each, the options written in one pass (``vendor_options``)."""
-    return {
-        "companies": Company.objects.order_by("code"),
-        "items": list(Item.objects.order_by("number", "pk").values("pk", "number", "name")),
-    }
+    """The companies to filter by (one query; an item is typed by its number)."""
+    return {"companies": Company.objects.order_by("code")}
 
 
 @buyer_required()

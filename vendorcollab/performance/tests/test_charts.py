@@ -169,6 +169,6 @@ def test_nice_maximum():
     assert charts.nice_maximum(Decimal("0.4")) == 1
     assert charts.nice_maximum(Decimal(7)) == 10
     assert charts.nice_maximum(Decimal(12)) == 20
-    assert charts.nice_maximum(Decimal(36.5)) == 50
+    assert charts.nice_maximum(Decimal("36.5")) == 50
     assert charts.nice_maximum(Decimal(100)) == 100
     assert charts.nice_maximum(Decimal(101)) == 200

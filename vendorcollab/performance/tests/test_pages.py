@@ -73,7 +73,7 @@ def test_the_ranking_sorts_by_the_column_chosen(client, cast, history):
     assert 'aria-sort="ascending"' in html
     # Fewest answers with changes, then fastest: both equal here, so company and number decide.
     html = client.get(reverse("buyer:vendor_performance"), {"order": "accuracy"}).content.decode()
-    assert 'aria-sort="descending"' in html
+    assert 'aria-sort="descending"' in html  # the highest accuracy first
     # An order that does not exist falls back to on-time, never an error page.
     html = client.get(reverse("buyer:vendor_performance"), {"order": "nonsense"}).content.decode()
     assert ranking_vendors(html) == ["V-B", "V-A"]
@@ -278,3 +278,30 @@ def test_the_vendor_workspace_tile_costs_the_same_queries_whatever_the_pos(clien
         )
     queries()
     assert queries() == small
+
+
+def test_the_item_is_typed_by_its_number_and_a_wrong_one_is_refused_beside_the_field(client, cast, history):
+    other = CompanyFactory(code="BE01", name="Contoso België")
+    twin = type(cast.items[0]).objects.create(company=other, number=cast.items[0].number, name="Twin", unit="ea")
+    vendor_c = VendorFactory(company=other, number="V-C", name="Gamma")
+    user_c = make_user("gina", Role.VENDOR_USER, vendors=(vendor_c,))
+    delivered(agent=cast.agent, clerk=cast.clerk, vendor=vendor_c, vendor_user=user_c, item=twin, days=2)
+    client.force_login(cast.agent)
+    url = reverse("buyer:vendor_performance")
+    number = cast.items[0].number
+    # The number is in both companies: the company decides which item.
+    response = client.get(url, {"item_number": number})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="perf-item-error"' in html and "choose the company too" in html
+    assert f'value="{number}"' in html
+    assert ranking_vendors(client.get(url, {"item_number": number, "company": other.pk}).content.decode()) == ["V-C"]
+    html = client.get(url, {"item_number": number.lower(), "company": cast.company.pk}).content.decode()
+    assert ranking_vendors(html) == ["V-B", "V-A"]
+    # The detail page's filter reads it the same way.
+    detail = reverse("buyer:vendor_performance_detail", args=[cast.vendor_a.pk])
+    assert client.get(detail, {"item_number": cast.items[1].number}).status_code == 200
+    response = client.get(url, {"item_number": "NO-SUCH-ITEM", "from": "2026-13"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "No item has this number." in html and 'id="perf-from-error"' in html  # every problem at once

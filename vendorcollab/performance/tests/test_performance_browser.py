@@ -50,7 +50,7 @@ def test_the_buyer_ranks_the_vendors_and_opens_one_with_its_charts(page, live_se
     # The download has the rows of the page.
     with page.expect_download() as download:
         page.locator("[data-action=export-csv]").click()
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["V-A", "V-B"]
 
     # One vendor's page: the charts are pictures with a title, each followed by the table of its numbers.
