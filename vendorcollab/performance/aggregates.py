@@ -66,7 +66,9 @@ class Percentile(Aggregate):
         super().__init__(expression, Value(fraction), **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        value, _fraction = self.get_source_expressions()
+        if self.filter is not None:
+            raise NotImplementedError("Percentile takes no filter: filter the queryset instead")
+        value = self.get_source_expressions()[0]
         sql, params = compiler.compile(value)
         # The fraction is a float the code chose (never input), written as a literal: percentile_cont's direct
         # argument must be the same in every row of the group, and a literal says so plainly.

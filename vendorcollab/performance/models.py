@@ -113,7 +113,7 @@ class NoticeFact(Fact):
     was received."""
 
     ship_notice = models.OneToOneField("shipping.ShipNotice", models.CASCADE, related_name="+")
-    expected_date = models.DateField(_("expected delivery date"))
+    expected_date = models.DateField(_("expected on"))
     received_date = models.DateField(_("received on"))
     days_late = models.IntegerField(_("days late"))
 

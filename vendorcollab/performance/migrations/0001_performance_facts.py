@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(verbose_name='month')),
-                ('expected_date', models.DateField(verbose_name='expected delivery date')),
+                ('expected_date', models.DateField(verbose_name='expected on')),
                 ('received_date', models.DateField(verbose_name='received on')),
                 ('days_late', models.IntegerField(verbose_name='days late')),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.company', verbose_name='company')),
