@@ -187,6 +187,11 @@ def test_the_vendors_own_page_shows_only_its_own_accounts(client, cast, history)
     html = response.content.decode()
     assert "Alpha Supplies" in html and "Beta Trading" not in html
     assert 'id="chart-delivery-trend"' in html
+    # Its months as Excel: twelve months and the whole period, two answers in the total.
+    response = client.get(reverse("vendor:performance"), {"format": "xlsx"})
+    assert f"performance-v-a-{default_period().start:%Y-%m}" in response["Content-Disposition"]
+    cells = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert len(cells) == 1 + 12 + 1 and cells[-1][0] == "Whole period" and cells[-1][1] == 2
     # Another vendor's account is a 404, as are the buyer's pages.
     assert client.get(reverse("vendor:performance"), {"vendor": cast.vendor_b.pk}).status_code == 404
     assert client.get(reverse("vendor:performance"), {"vendor": "x"}).status_code == 404
