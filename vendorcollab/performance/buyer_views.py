@@ -18,7 +18,7 @@ from vendorcollab.common.web import PAGE_SIZE, AuthenticatedRequest, buyer_requi
 from vendorcollab.partners.models import Company, Vendor
 
 from . import exports, selectors
-from .page import read_filter, vendor_page_context
+from .page import months_export, read_filter, vendor_page_context
 
 # The ranking's orders (``selectors.performance_ranking``) and the column whose header sorts by each: best first.
 ORDERS = {
@@ -63,11 +63,9 @@ def vendor_performance_detail(request: AuthenticatedRequest, pk: int) -> HttpRes
     if not state.valid:
         return render(request, "performance/buyer/detail.html", context, status=422)
     assert state.filter is not None
-    context.update(vendor_page_context(request.user, vendor, state.filter))
+    performance = selectors.vendor_performance(request.user, vendor.pk, state.filter)
     if (fmt := request.GET.get("format")) in FORMATS:
-        performance = context["performance"]
-        rows = exports.month_rows(performance.months, performance.total)  # type: ignore[attr-defined]
-        period = state.filter.period
-        filename = f"vendor-performance-{slugify(vendor.number)}-{period.start:%Y-%m}-{period.end:%Y-%m}"
-        return export_response(rows, exports.month_columns(), fmt=fmt, filename=filename)
+        prefix = f"vendor-performance-{slugify(vendor.number)}"
+        return months_export(performance, state.filter, fmt=fmt, prefix=prefix)
+    context.update(vendor_page_context(vendor, performance))
     return render(request, "performance/buyer/detail.html", context)

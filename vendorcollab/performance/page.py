@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from vendorcollab.accounts.models import User
 from vendorcollab.common.errors import INVALID_INPUT, ValidationFailed
+from vendorcollab.common.exports import export_response
 from vendorcollab.partners.models import Item, Vendor
 
-from . import charts, selectors
+from . import charts, exports, selectors
 from .figures import PerformanceFilter, VendorPerformance
 
 FILTER_FIELDS = ("from", "to", "company", "item")
@@ -82,10 +82,8 @@ def item_of_number(number: str, company: str) -> tuple[int | None, str]:
     return found[0], ""
 
 
-def vendor_page_context(actor: User, vendor: Vendor, flt: PerformanceFilter) -> dict[str, Any]:
-    """One vendor account's period figures and its charts (404 through the selector when the actor may not see
-    the account)."""
-    performance: VendorPerformance = selectors.vendor_performance(actor, vendor.pk, flt)
+def vendor_page_context(vendor: Vendor, performance: VendorPerformance) -> dict[str, Any]:
+    """One vendor account's period figures and its four charts."""
     return {
         "vendor": vendor,
         "performance": performance,
@@ -97,3 +95,14 @@ def vendor_page_context(actor: User, vendor: Vendor, flt: PerformanceFilter) -> 
             charts.delivery_days_distribution(performance.delivery_days_distribution),
         ],
     }
+
+
+def months_export(performance: VendorPerformance, flt: PerformanceFilter, *, fmt: str, prefix: str) -> HttpResponse:
+    """One account's months and the whole period as CSV or Excel, named after the account and the period."""
+    period = flt.period
+    return export_response(
+        exports.month_rows(performance.months, performance.total),
+        exports.month_columns(),
+        fmt=fmt,
+        filename=f"{prefix}-{period.start:%Y-%m}-{period.end:%Y-%m}",
+    )

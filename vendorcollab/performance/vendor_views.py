@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.exports import FORMATS, export_response
+from vendorcollab.common.exports import FORMATS
 from vendorcollab.common.web import AuthenticatedRequest, int_param, vendor_required
 from vendorcollab.partners.models import Vendor
 
-from . import exports, selectors
+from . import selectors
 from .figures import PerformanceFilter, Period
-from .page import read_filter, vendor_page_context
+from .page import months_export, read_filter, vendor_page_context
 
 TILE_MONTHS = 3
 TILE_SECONDS = 300
@@ -43,13 +43,10 @@ def performance(request: AuthenticatedRequest) -> HttpResponse:
     if not state.valid:
         return render(request, "performance/vendor/performance.html", context, status=422)
     assert state.filter is not None
-    context.update(vendor_page_context(request.user, vendor, state.filter))
+    performance = selectors.vendor_performance(request.user, vendor.pk, state.filter)
     if (fmt := request.GET.get("format")) in FORMATS:
-        performance = context["performance"]
-        rows = exports.month_rows(performance.months, performance.total)  # type: ignore[attr-defined]
-        period = state.filter.period
-        filename = f"performance-{slugify(vendor.number)}-{period.start:%Y-%m}-{period.end:%Y-%m}"
-        return export_response(rows, exports.month_columns(), fmt=fmt, filename=filename)
+        return months_export(performance, state.filter, fmt=fmt, prefix=f"performance-{slugify(vendor.number)}")
+    context.update(vendor_page_context(vendor, performance))
     return render(request, "performance/vendor/performance.html", context)
 
 
