@@ -40,6 +40,7 @@ def test_the_buyer_ranks_the_vendors_and_opens_one_with_its_charts(page, live_se
     expect(page.locator("h1")).to_have_text("Vendor performance")
     assert ranking_numbers(page) == ["V-B", "V-A"]
     expect(page.locator("#ranking tfoot")).to_contain_text("All vendors")
+    screenshot(page, "vendor-performance-ranking")
     assert_accessible(page, "vendor performance ranking")
 
     # Sorting by the vendor column puts A first and marks the column as sorted.
