@@ -68,11 +68,20 @@ def read_filter(request: HttpRequest, fields: tuple[str, ...] = FILTER_FIELDS) -
     return FilterState(values, filter=flt)
 
 
+ITEM_NUMBER_LENGTH: int = Item._meta.get_field("number").max_length or 0
+ID_LIMIT = 2_147_483_647
+
+
 def item_of_number(number: str, company: str) -> tuple[int | None, str]:
     """The item with this number (in the chosen company, when one is), or why there is none to filter by. Item
     numbers are unique per company, so the same number in two companies needs the company."""
+    # A number no item column could hold (too long, control characters) names no item: answered without asking the
+    # database, which would refuse a 100,000-character LIKE pattern rather than find nothing.
+    if len(number) > ITEM_NUMBER_LENGTH or any(ord(character) < 32 or ord(character) == 127 for character in number):
+        return None, _("No item has this number.")
     items = Item.objects.filter(number__iexact=number)
-    if company.isdigit():
+    # An id beyond the column's range names no company (PostgreSQL would fail the query instead).
+    if company.isdigit() and int(company) <= ID_LIMIT:
         items = items.filter(company_id=int(company))
     found = list(items.values_list("pk", flat=True)[:2])
     if not found:

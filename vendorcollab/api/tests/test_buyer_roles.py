@@ -18,6 +18,8 @@ from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
 from vendorcollab.invoicing.services import invoice_create_and_submit
 from vendorcollab.purchasing.models import PurchaseOrder, ResponseKind
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post, response_submit
+from vendorcollab.shipping.inputs import ShipNoticeInput, ShipNoticeLineInput
+from vendorcollab.shipping.services import ship_notice_create
 
 from .helpers import API, error_of
 
@@ -76,6 +78,11 @@ MATRIX = {
     ("post", "/invoices/{id}/paid"): INVOICING,
     ("get", "/invoices/{id}/pdf"): ANY_BUYER,
     ("get", "/invoices/{id}/ubl"): ANY_BUYER,
+    ("get", "/ship-notices"): ANY_BUYER,
+    ("get", "/ship-notices/{id}"): ANY_BUYER,
+    ("post", "/ship-notices/{id}/receive"): RECEIVING,
+    ("get", "/ship-notices/{id}/ubl"): ANY_BUYER,
+    ("get", "/vendor-performance"): ANY_BUYER,
 }
 
 # Not the buyer's: the vendor's side has its own scoping tests, and a token is issued to anyone.
@@ -129,7 +136,17 @@ def objects(cast):
         actor=cast.vendor_a_user,
         data=InvoiceInput(vendor_id=cast.vendor_a.pk, number="INV-1", issue_date=in_days(0), lines=[line]),
     )
+    shipped = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    shipped = po_confirm(actor=cast.agent, purchase_order=shipped, without_response=True)
+    notice = ship_notice_create(
+        actor=cast.vendor_a_user,
+        data=ShipNoticeInput(
+            lines=(ShipNoticeLineInput(purchase_order_id=shipped.pk, line_number=1, quantity=Decimal(1)),),
+            expected_delivery_date=in_days(2),
+        ),
+    )
     return {
+        "/ship-notices/": {"id": notice.pk},
         "/invoices/": {"id": invoice.pk},
         "/documents/": {"id": document.pk},
         "/consignment/prices/": {"id": price.pk},

@@ -29,6 +29,8 @@ from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
 from vendorcollab.invoicing.services import invoice_approve, invoice_create, invoice_create_and_submit
 from vendorcollab.purchasing.models import PurchaseOrder, ResponseKind
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post, response_submit
+from vendorcollab.shipping.inputs import ShipNoticeInput, ShipNoticeLineInput
+from vendorcollab.shipping.services import ship_notice_create
 
 API = "/api/v1"
 METHODS = ("post", "put", "patch")
@@ -332,6 +334,34 @@ OPERATIONS: dict[str, Callable[[Any, dict[str, Any]], Request]] = {
         f"/invoices/{w['invoices']['approved'].pk}/paid",
         {"payment_date": in_days(0).isoformat(), "reference": "BANK-2026-001"},
     ),
+    "vendor_ship_notice_create": lambda cast, w: (
+        "vendor",
+        "post",
+        "/vendor/ship-notices",
+        {
+            "purchase_order": w["to_ship"].pk,
+            "number": "ASN-H-1",
+            "despatch_date": in_days(0).isoformat(),
+            "expected_delivery_date": in_days(3).isoformat(),
+            "carrier": "DHL Freight",
+            "tracking_number": "JJD0001",
+            "packages": 2,
+            "note": "Two pallets.",
+            "lines": [{"line_number": 2, "quantity": 5}],
+        },
+    ),
+    "vendor_ship_notice_cancel": lambda cast, w: (
+        "vendor",
+        "post",
+        f"/vendor/ship-notices/{w['notice'].pk}/cancel",
+        {"reason": "The truck broke down."},
+    ),
+    "buyer_ship_notice_receive": lambda cast, w: (
+        "buyer",
+        "post",
+        f"/ship-notices/{w['notice'].pk}/receive",
+        {"received_date": in_days(0).isoformat(), "lines": [{"line_number": 1, "quantity": 3}]},
+    ),
 }
 
 
@@ -381,6 +411,15 @@ def world(cast):
         data = InvoiceInput(vendor_id=cast.vendor_a.pk, number=number, issue_date=in_days(0), lines=[line])
         invoices[number] = make(actor=cast.vendor_a_user, data=data)
     invoice_approve(actor=cast.admin, invoice=invoices["approved"])
+    to_ship = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
+    po_confirm(actor=cast.agent, purchase_order=to_ship, without_response=True)
+    notice = ship_notice_create(
+        actor=cast.vendor_a_user,
+        data=ShipNoticeInput(
+            lines=(ShipNoticeLineInput(purchase_order_id=to_ship.pk, line_number=1, quantity=Decimal(4)),),
+            expected_delivery_date=in_days(2),
+        ),
+    )
     buyer_token = token_issue(actor=cast.admin)[1]
     vendor_token = token_issue(actor=cast.vendor_a_user)[1]
     buyer_page, vendor_page = Client(raise_request_exception=False), Client(raise_request_exception=False)
@@ -394,6 +433,8 @@ def world(cast):
         "replenishment": replenishment,
         "received": received,
         "invoices": invoices,
+        "to_ship": to_ship,
+        "notice": notice,
         "price": ConsignmentPrice.objects.filter(vendor=cast.vendor_a).order_by("pk").first(),
         "headers": {
             "buyer": {"Authorization": f"Bearer {buyer_token}"},

@@ -269,6 +269,11 @@ FORMS: dict[str, Form] = {
 # Pages that take no typed text (lists, documents, buttons), or whose forms belong to another part of this work.
 WITHOUT_TYPED_INPUT = {
     "home",
+    # GET filters (months, company, an item number): every hostile value is driven at them in performance's
+    # test_pages.py (test_hostile_filters_are_refused_beside_their_field).
+    "buyer:vendor_performance",
+    "buyer:vendor_performance_detail",
+    "vendor:performance",
     "documents_buyer:document_list",  # filters are choices only
     "documents_buyer:document_detail",
     "documents_vendor:document_list",  # filters are choices only

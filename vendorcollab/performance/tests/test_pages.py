@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from vendorcollab.accounts.models import Role
+from vendorcollab.common.testing import hostile
 from vendorcollab.common.testing.factories import CompanyFactory, VendorFactory, make_user
 from vendorcollab.invoicing.tests.buyer_helpers import accounts_payable
 from vendorcollab.performance.selectors import default_period
@@ -310,3 +311,29 @@ def test_the_item_is_typed_by_its_number_and_a_wrong_one_is_refused_beside_the_f
     assert response.status_code == 422
     html = response.content.decode()
     assert "No item has this number." in html and 'id="perf-from-error"' in html  # every problem at once
+
+
+@pytest.mark.parametrize(
+    ("view", "args_of"),
+    [
+        ("buyer:vendor_performance", lambda cast: []),
+        ("buyer:vendor_performance_detail", lambda cast: [cast.vendor_a.pk]),
+        ("vendor:performance", lambda cast: []),
+    ],
+)
+def test_hostile_filters_are_refused_beside_their_field(client, cast, history, view, args_of):
+    """Every hostile value typed into a filter (the pages' only typed input, a GET form) is answered, never a server
+    error: a refusal beside the field it was typed in, or the page with the value ignored."""
+    client.force_login(cast.vendor_a_user if view.startswith("vendor:") else cast.agent)
+    url = reverse(view, args=args_of(cast))
+    problems = []
+    for field in ("from", "to", "item_number", "company", "item", "order", "vendor"):
+        for bad in [*hostile.TEXTS, *hostile.DATES, *map(str, hostile.NUMBERS)]:
+            response = client.get(url, {field: bad})
+            if response.status_code >= 500 or response.status_code not in (200, 404, 422):
+                problems.append(f"{field}={bad!r:.30}: {response.status_code}")
+            elif response.status_code == 422 and f'id="perf-{field.removesuffix("_number")}-error"' not in (
+                response.content.decode()
+            ):
+                problems.append(f"{field}={bad!r:.30}: refused without naming the field")
+    assert not problems, "\n".join(problems)
