@@ -1,0 +1,189 @@
+"""The bench data's ship notices and performance facts (issue 17) hold what the services would have left, and a data
+set loaded before them gets them added without being loaded again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from bench.performance import performance_loaded
+from bench.shipping import number_scope
+from bench.world import BIG_VENDOR_NUMBER, DELIVERY_TOLERANCE_DAYS
+from vendorcollab.common.models import NumberSequence
+from vendorcollab.partners.models import Company, Vendor
+from vendorcollab.purchasing.models import POStatus, PurchaseOrder, PurchaseOrderLine, Receipt
+from vendorcollab.shipping.models import ShipNotice, ShipNoticeEvent, ShipNoticeLine, ShipNoticeStatus
+
+pytestmark = pytest.mark.django_db
+
+
+class _Null:
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+def _load(**options: object) -> None:
+    call_command("bench_data", vendors=8, pos=600, big_vendor_pos=120, consignment_vendors=3, stdout=_Null(), **options)
+
+
+@pytest.fixture
+def bench_data() -> None:
+    _load()
+
+
+def test_notices_in_every_status_for_the_big_vendor(bench_data: None) -> None:
+    big = Vendor.objects.get(number=BIG_VENDOR_NUMBER)
+    statuses = Counter(ShipNotice.objects.filter(vendor=big).values_list("status", flat=True))
+    assert set(statuses) == set(ShipNoticeStatus.values), statuses
+    # Most of its receipts were announced; some notices on their way, a few cancelled.
+    assert statuses[ShipNoticeStatus.RECEIVED] > statuses[ShipNoticeStatus.SHIPPED] > 0
+    assert ShipNotice.objects.filter(has_difference=True).exists()
+    today = timezone.localdate()
+    in_transit = ShipNotice.objects.filter(status=ShipNoticeStatus.SHIPPED)
+    assert in_transit.filter(expected_delivery_date__lt=today).exists()  # overdue
+    assert in_transit.filter(expected_delivery_date__gte=today).exists()
+
+
+def test_received_notices_are_their_receipts(bench_data: None) -> None:
+    """A received notice is named by exactly one receipt of one PO, ships that receipt's lines to one site, and
+    records what the receipt received; its difference is exactly a line received otherwise than announced."""
+    notices = ShipNotice.objects.filter(status=ShipNoticeStatus.RECEIVED).prefetch_related(
+        "lines__po_line", "receipts__lines"
+    )
+    assert notices.exists()
+    for notice in notices:
+        receipts = list(notice.receipts.all())
+        assert len(receipts) == 1, notice.number
+        receipt = receipts[0]
+        received = {line.line_id: line.quantity for line in receipt.lines.all()}
+        lines = list(notice.lines.all())
+        assert [line.line_number for line in lines] == list(range(1, len(lines) + 1))
+        assert {line.po_line_id: line.received_quantity for line in lines} == received, notice.number
+        assert {line.purchase_order_id for line in lines} == {receipt.purchase_order_id}
+        assert {line.po_line.site_id for line in lines} == {notice.site_id}
+        assert notice.has_difference == any(line.difference for line in lines), notice.number
+        assert notice.received_date == receipt.received_date
+        assert notice.despatch_date <= notice.expected_delivery_date
+        assert notice.despatch_date <= notice.received_date
+        assert receipt.purchase_order.vendor_id == notice.vendor_id
+    assert Receipt.objects.filter(ship_notice__isnull=False).count() == notices.count()
+
+
+def test_what_is_in_transit_is_what_notices_on_their_way_announce(bench_data: None) -> None:
+    on_the_way = dict(
+        ShipNoticeLine.objects.filter(notice__status=ShipNoticeStatus.SHIPPED)
+        .values_list("po_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("po_line_id", "total")
+    )
+    assert on_the_way
+    for line in PurchaseOrderLine.objects.select_related("purchase_order"):
+        assert line.in_transit_quantity == on_the_way.get(line.pk, Decimal(0)), line.pk
+        assert line.received_quantity + line.in_transit_quantity <= line.quantity, line.pk
+        if line.in_transit_quantity:
+            assert line.purchase_order.status == POStatus.CONFIRMED
+            assert not line.is_cancelled
+    today = timezone.localdate()
+    for notice in ShipNotice.objects.exclude(status=ShipNoticeStatus.RECEIVED):
+        assert notice.received_date is None
+        assert notice.despatch_date <= today  # never despatched in the future
+        assert notice.expected_delivery_date >= notice.despatch_date
+        assert (notice.status == ShipNoticeStatus.CANCELLED) == bool(notice.cancel_reason)
+        assert not notice.receipts.exists()
+
+
+def test_history_and_numbers_follow_the_services(bench_data: None) -> None:
+    events = defaultdict(list)
+    for notice_id, source, target in ShipNoticeEvent.objects.order_by("created_at", "pk").values_list(
+        "notice_id", "from_status", "to_status"
+    ):
+        events[notice_id].append((source, target))
+    numbers = defaultdict(list)
+    for notice in ShipNotice.objects.order_by("pk"):
+        chain = events[notice.pk]
+        assert chain[0] == ("", ShipNoticeStatus.SHIPPED), notice.number
+        assert chain[-1][1] == notice.status, notice.number
+        assert len(chain) == (1 if notice.status == ShipNoticeStatus.SHIPPED else 2)
+        numbers[notice.vendor_id].append(notice.number)
+    for vendor_id, taken in numbers.items():
+        assert taken == [f"SN-{n:06d}" for n in range(1, len(taken) + 1)]
+        # The portal's next assigned number follows the loaded ones.
+        assert NumberSequence.objects.get(scope=number_scope(vendor_id)).last_value == len(taken)
+
+
+def test_performance_facts_rank_vendors_apart(bench_data: None) -> None:
+    """The facts are built, and the vendors' punctuality differs, so the ranking has something to rank."""
+    from vendorcollab.performance.models import DeliveryFact, NoticeFact, ResponseFact
+
+    assert performance_loaded()
+    assert Company.objects.filter(delivery_tolerance_days=DELIVERY_TOLERANCE_DAYS).count() == 3
+    big = Vendor.objects.get(number=BIG_VENDOR_NUMBER)
+    assert ResponseFact.objects.filter(vendor=big).exists()
+    assert NoticeFact.objects.filter(vendor=big).count() == ShipNotice.objects.filter(
+        vendor=big, status=ShipNoticeStatus.RECEIVED
+    ).count()
+    late_shares = []
+    for vendor_id in Vendor.objects.values_list("pk", flat=True):
+        days = list(DeliveryFact.objects.filter(vendor_id=vendor_id).values_list("days_late", flat=True))
+        if days:
+            late_shares.append(sum(day > DELIVERY_TOLERANCE_DAYS for day in days) / len(days))
+    assert len(late_shares) >= 4
+    assert max(late_shares) - min(late_shares) > 0.2, late_shares
+
+
+def _as_before_issue_17() -> None:
+    """What a data set loaded before issue 17 held: no notices, nothing in transit, no facts, no tolerance."""
+    from django.apps import apps
+
+    Receipt.objects.filter(ship_notice__isnull=False).update(ship_notice=None)
+    PurchaseOrderLine.objects.update(in_transit_quantity=0)
+    ShipNoticeLine.objects.all().delete()
+    ShipNoticeEvent.objects.all()._raw_delete(ShipNoticeEvent.objects.db)  # append-only to the ORM
+    ShipNotice.objects.all().delete()
+    NumberSequence.objects.filter(scope__startswith="ship_notice:").delete()
+    for model in apps.get_app_config("performance").get_models():
+        model._default_manager.all().delete()
+    Company.objects.update(delivery_tolerance_days=0)
+
+
+def test_an_older_data_set_is_completed_without_loading_it_again(bench_data: None) -> None:
+    loaded = ShipNotice.objects.count()
+    _as_before_issue_17()
+    pos, receipts = PurchaseOrder.objects.count(), Receipt.objects.count()
+    assert not performance_loaded()
+
+    _load(skip_if_loaded=True)
+
+    assert PurchaseOrder.objects.count() == pos and Receipt.objects.count() == receipts
+    assert ShipNotice.objects.count() == loaded  # the same seed announces the same shipments
+    assert performance_loaded()
+    assert Company.objects.filter(delivery_tolerance_days=DELIVERY_TOLERANCE_DAYS).count() == 3
+    # Completing twice adds nothing.
+    _load(skip_if_loaded=True)
+    assert ShipNotice.objects.count() == loaded
+    _load(add="ship_notices")
+    assert ShipNotice.objects.count() == loaded
+
+
+def test_additions_are_named_and_need_a_data_set() -> None:
+    with pytest.raises(CommandError, match="No bench data"):
+        _load(add="ship_notices")
+    with pytest.raises(CommandError, match="Unknown addition"):
+        _load(add="parcels")
+
+
+def test_load_time_dates_are_consistent(bench_data: None) -> None:
+    today = timezone.localdate()
+    assert not ShipNotice.objects.filter(despatch_date__gt=today).exists()
+    assert not ShipNotice.objects.filter(received_date__gt=today).exists()
+    week_ahead = today + dt.timedelta(days=11)
+    assert not ShipNotice.objects.filter(expected_delivery_date__gt=week_ahead).exists()
