@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -21,6 +22,9 @@ from ..models import POStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Receip
 from ..transitions import Action
 from .inputs import ReceiptLineInput
 
+if TYPE_CHECKING:
+    from vendorcollab.shipping.models import ShipNotice
+
 
 def receipt_post(
     *,
@@ -28,9 +32,11 @@ def receipt_post(
     purchase_order: PurchaseOrder,
     lines: Sequence[ReceiptLineInput],
     received_date: date | None = None,
+    ship_notice: ShipNotice | None = None,
 ) -> Receipt:
     """Post one receipt of one or more lines. Over-receipt (more than the confirmed quantity still open) is
-    refused for the whole receipt, so a partly wrong receipt never half-lands."""
+    refused for the whole receipt, so a partly wrong receipt never half-lands. ``ship_notice``: the notice the goods
+    came with; ``shipping.services`` passes it and keeps the notice's own quantities."""
     with transaction.atomic():
         po = transitions.lock(purchase_order)
         transitions.check(po, Action.RECEIVE, actor=actor)
@@ -42,7 +48,10 @@ def receipt_post(
         check_line_quantities(errors, lines, po_lines, over_code=PurchasingErrorCode.OVER_RECEIPT)
         errors.raise_if_any()
         receipt = Receipt.objects.create(
-            purchase_order=po, received_date=received_date or timezone.localdate(), posted_by=actor
+            purchase_order=po,
+            ship_notice=ship_notice,
+            received_date=received_date or timezone.localdate(),
+            posted_by=actor,
         )
         ReceiptLine.objects.bulk_create(
             ReceiptLine(receipt=receipt, line=po_lines[entry.line_number], quantity=entry.quantity) for entry in lines
@@ -63,6 +72,7 @@ def receipt_post(
             version_number=po.confirmed_version.number if po.confirmed_version else None,
             data={
                 "receipt": receipt.pk,
+                **({"ship_notice": ship_notice.pk} if ship_notice is not None else {}),
                 "lines": {str(entry.line_number): str(entry.quantity) for entry in lines},
             },
         )
