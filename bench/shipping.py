@@ -29,7 +29,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import VendorMembership
-from vendorcollab.common.models import NumberSequence
 from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing.models import Origin, POStatus
 from vendorcollab.shipping.models import (
@@ -62,12 +61,6 @@ CARRIERS = ("DHL Freight", "PostNL", "DPD", "UPS", "DB Schenker", "Own transport
 CANCEL_REASONS = ("Truck not available; shipped on a new notice", "Entered twice", "Wrong quantities")
 # Receipts read per query: enough to keep the database busy, few enough to hold in memory.
 CHUNK = 5000
-NUMBER_SCOPE = "ship_notice:{vendor_id}"
-
-
-def number_scope(vendor_id: int) -> str:
-    """The ``NumberSequence`` scope of a vendor account's assigned notice numbers (``next_ship_notice_number``)."""
-    return NUMBER_SCOPE.format(vendor_id=vendor_id)
 
 
 @dataclass
@@ -105,11 +98,9 @@ class ShipNoticeFactory:
         self.today = timezone.localdate(self.now)
         self.ids = Ids.after_existing()
         self.counts = Counts()
+        # The numbers the service assigns ("SN-000001", per vendor account, one more than the highest): notices are
+        # only added where there are none, so each vendor's start at 1.
         self.numbers: dict[int, int] = {}
-        for scope, last in NumberSequence.objects.filter(scope__startswith="ship_notice:").values_list(
-            "scope", "last_value"
-        ):
-            self.numbers[int(scope.split(":")[1])] = last
         users: dict[int, list[int]] = {}
         for vendor_id, user_id in VendorMembership.objects.order_by("pk").values_list("vendor_id", "user_id"):
             users.setdefault(vendor_id, []).append(user_id)
@@ -128,9 +119,7 @@ class ShipNoticeFactory:
         return f"SN-{self.numbers[vendor_id]:06d}"
 
     def _moment(self, day: dt.date, hour: int) -> dt.datetime:
-        moment = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC) + dt.timedelta(
-            minutes=self.rng.randint(0, 240)
-        )
+        moment = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC) + dt.timedelta(minutes=self.rng.randint(0, 240))
         return min(moment, self.now - dt.timedelta(minutes=5))
 
     def notice(
@@ -143,16 +132,27 @@ class ShipNoticeFactory:
         despatch: dt.date,
         expected: dt.date,
         lines: list[NoticeLine],
-        received: tuple[dt.date, dt.datetime, int] | None = None,
+        received: tuple[dt.date, dt.datetime, int, int] | None = None,
         cancelled: dt.datetime | None = None,
     ) -> int:
-        """One notice, its lines and its events; ``received``: (date, moment, clerk) when it was received."""
+        """One notice, its lines and its events (with the details the services record);
+        ``received``: (date, moment, clerk, receipt id) when it was received."""
         rng = self.rng
         notice_id = self.ids.take(ShipNotice)
         vendor_user = rng.choice(self.vendor_users[vendor_id])
         created = self._moment(despatch, 7)
         carrier = rng.choice(CARRIERS)
-        events = [(ShipNoticeEventKind.CREATED, "", ShipNoticeStatus.SHIPPED, vendor_user, created, {})]
+        origin = ShipNoticeOrigin.API if rng.random() < 0.3 else ShipNoticeOrigin.PORTAL
+        events: list[tuple[str, str, str, int, dt.datetime, dict[str, Any]]] = [
+            (
+                ShipNoticeEventKind.CREATED,
+                "",
+                ShipNoticeStatus.SHIPPED,
+                vendor_user,
+                created,
+                {"lines": len(lines), "origin": str(origin)},
+            )
+        ]
         status = ShipNoticeStatus.SHIPPED
         has_difference = False
         if received is not None:
@@ -165,7 +165,10 @@ class ShipNoticeFactory:
                     ShipNoticeStatus.RECEIVED,
                     received[2],
                     max(received[1], created),
-                    {"has_difference": has_difference},
+                    {
+                        "receipts": [received[3]],
+                        "lines": {str(number): str(line.received) for number, line in enumerate(lines, start=1)},
+                    },
                 )
             )
         elif cancelled is not None:
@@ -189,7 +192,7 @@ class ShipNoticeFactory:
                 company_id,
                 self._number(vendor_id),
                 status,
-                ShipNoticeOrigin.API if rng.random() < 0.3 else ShipNoticeOrigin.PORTAL,
+                origin,
                 site_id,
                 despatch,
                 expected,
@@ -204,7 +207,7 @@ class ShipNoticeFactory:
                 has_difference,
                 last_at if cancelled is not None else None,
                 events[-1][5].get("reason", "") if cancelled is not None else "",
-                last_at,
+                last_at if len(events) > 1 else None,  # set by a transition, not on creation
             )
         )
         for number, line in enumerate(lines, start=1):
@@ -221,7 +224,8 @@ class ShipNoticeFactory:
                 )
             )
         for kind, source, target, actor, at, data in events:
-            batch[SHIP_NOTICE_EVENT].append((self.ids.take(ShipNoticeEvent), notice_id, kind, source, target, actor, at, data))
+            event_id = self.ids.take(ShipNoticeEvent)
+            batch[SHIP_NOTICE_EVENT].append((event_id, notice_id, kind, source, target, actor, at, data))
         self.counts.lines += len(lines)
         return notice_id
 
@@ -286,7 +290,7 @@ class ShipNoticeFactory:
             despatch=despatch,
             expected=expected,
             lines=lines,
-            received=(received_date, posted_at, clerk),
+            received=(received_date, _as_moment(posted_at), clerk, receipt_id),
         )
         self.counts.received += 1
         self.counts.receipts_named.append((receipt_id, notice_id))
@@ -386,11 +390,6 @@ class ShipNoticeFactory:
                 write_batch(writer, batch)
                 _put_in_transit(self.counts.in_transit_lines)
         with transaction.atomic():
-            for vendor_id, last in self.numbers.items():
-                sequence, _ = NumberSequence.objects.get_or_create(scope=number_scope(vendor_id))
-                if sequence.last_value < last:
-                    sequence.last_value = last
-                    sequence.save(update_fields=["last_value"])
             reset_sequences([table.model for table in SHIPPING_TABLES])
         return self.counts
 
@@ -402,6 +401,14 @@ def _as_date(value: Any) -> dt.date:
         return dt.date.fromisoformat(value[:10])
     assert isinstance(value, dt.date)
     return value
+
+
+def _as_moment(value: Any) -> dt.datetime:
+    """A timestamp from a raw cursor: aware on PostgreSQL, naive UTC (or text) on SQLite."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _decimal(value: Any) -> Decimal:

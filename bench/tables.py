@@ -23,7 +23,6 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
     VersionLine,
 )
-
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeEvent, ShipNoticeLine
 
 from .writers import Table
