@@ -718,6 +718,11 @@ def run() -> Result:
         from .invoicing import ensure_invoices  # the same: it imports this module
 
         ensure_invoices(demo)
+        from .performance import ensure_performance_history  # the same: it imports this module
+        from .shipping import ensure_ship_notices
+
+        ensure_performance_history(demo)  # half a year of orders received from notices, before today's shipments
+        ensure_ship_notices(demo)
     companies = list(demo.companies.values())
     return Result(
         logins=logins,
