@@ -21,6 +21,7 @@ from vendorcollab.invoicing.errors import InvoicingErrorCode
 from vendorcollab.notifications.errors import NotificationsErrorCode
 from vendorcollab.partners.errors import PartnersErrorCode
 from vendorcollab.purchasing.errors import PurchasingErrorCode
+from vendorcollab.shipping.errors import ShippingErrorCode
 
 from .errors import ApiErrorCode
 
@@ -35,6 +36,7 @@ ENUMS: tuple[type[StrEnum], ...] = (
     PartnersErrorCode,
     NotificationsErrorCode,
     InvoicingErrorCode,
+    ShippingErrorCode,
 )
 
 # Values deliberately in more than one enum, and why: each app refuses the same thing under the same code.
@@ -64,6 +66,9 @@ SHARED: dict[str, str] = {
     "file_type_not_allowed": "an attachment of a type not allowed (a PO, an invoice)",
     "file_content_mismatch": "an attachment whose content is not what its name says (a PO, an invoice)",
     "reason_required": "a refusal without its reason (an account request, an invoice rejection)",
+    # shipping refuses these as invoicing does, for a ship notice of PO lines instead of an invoice of them
+    "duplicate_line": "a PO line named twice (an invoice, a ship notice)",
+    "wrong_vendor": "a PO of another vendor account than the rest (an invoice, a ship notice)",
 }
 
 # What authentication and the routers' gates may answer on any authenticated operation: no or a wrong credential,
@@ -314,3 +319,49 @@ VENDOR_UBL_INBOUND = (*InteropErrorCode, *VENDOR_RESPONSE)
 # vendor's): what reading it may refuse, and the services it goes through.
 # An Invoice or Credit Note from the vendor's ERP answers what ``invoice_create_and_submit`` answers.
 DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE, *InvoicingErrorCode)
+
+# --- ship notices (shipping.services) ---------------------------------------------------------------------------------
+SHIP = ShippingErrorCode
+# A step of a notice's life cycle refused by its table (shipping.transitions): not from this status, not this role.
+SHIP_NOTICE_STATE = (CommonErrorCode.ROLE_NOT_ALLOWED, SHIP.INVALID_TRANSITION)
+# A notice as the vendor (or its ERP, or its Despatch Advice) enters it; ``over_announced`` (409) is decided under
+# the PO lines' row locks: another notice or a receipt took the open quantity first.
+SHIP_NOTICE_CREATE = (
+    *INPUT_RULES,
+    CommonErrorCode.ROLE_NOT_ALLOWED,
+    SHIP.REQUIRED,
+    SHIP.NO_LINES,
+    SHIP.UNKNOWN_LINE,
+    SHIP.DUPLICATE_LINE,
+    SHIP.NOT_SHIPPABLE,
+    SHIP.WRONG_VENDOR,
+    SHIP.MIXED_SHIP_TO,
+    SHIP.OVER_ANNOUNCED,
+    SHIP.QUANTITY_NOT_POSITIVE,
+    SHIP.NUMBER_TAKEN,
+    SHIP.DESPATCH_IN_FUTURE,
+    SHIP.DELIVERY_BEFORE_DESPATCH,
+    SHIP.PACKAGES_INVALID,
+)
+SHIP_NOTICE_CANCEL = (*SHIP_NOTICE_STATE, *INPUT_RULES)
+# Receiving from a notice posts a purchasing receipt per PO: purchasing's receipt rules (over_receipt,
+# receipt_in_future, the PO's own state) answer too.
+SHIP_NOTICE_RECEIVE = (
+    *SHIP_NOTICE_STATE,
+    *PO_RECEIVE,
+    SHIP.NO_LINES,
+    SHIP.UNKNOWN_LINE,
+    SHIP.DUPLICATE_LINE,
+    SHIP.ALREADY_RECEIVED,
+    SHIP.QUANTITY_NEGATIVE,
+)
+# ``POST /purchase-orders/{id}/receipts`` with ``ship_notice``: PO line numbers, each on the notice for this PO.
+SHIP_NOTICE_PO_RECEIPT = (
+    *SHIP_NOTICE_STATE,
+    *PO_RECEIVE,
+    SHIP.NO_LINES,
+    SHIP.NOT_ON_NOTICE,
+    SHIP.DUPLICATE_LINE,
+    SHIP.ALREADY_RECEIVED,
+    SHIP.QUANTITY_NOT_POSITIVE,
+)

@@ -5,6 +5,7 @@
 - ``response.submitted``: the PO's buyer contact (else whoever created it), with a link to the buyer's PO page.
 - Consignment POs take no part in confirmation: no mail at all.
 - The invoice events (``invoice.*``): as ``invoice_mail`` says.
+- The ship-notice events (``ship_notice.*``): as ``ship_notice_mail`` says.
 
 Each recipient's setting decides: immediately (one mail per event), digest (an entry for ``send_digests``), off.
 Every mail is rendered under ``translation.override(recipient.language)`` and says so in ``Content-Language``.
@@ -37,9 +38,10 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
 )
 
-from . import invoice_mail, outbox
+from . import invoice_mail, outbox, ship_notice_mail
 from .invoice_mail import InvoiceNotice
 from .models import MAIL_EVENTS, DigestEntry, NotificationMode, NotificationSetting
+from .ship_notice_mail import ShipNoticeMail
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
@@ -239,7 +241,7 @@ def _message(user: User, *, subject: str, template: str, context: dict[str, Any]
     return message
 
 
-def notice_message(notice: Notice | InvoiceNotice, user: User) -> EmailMultiAlternatives:
+def notice_message(notice: Notice | InvoiceNotice | ShipNoticeMail, user: User) -> EmailMultiAlternatives:
     with translation.override(language_of(user)):
         context = notice.context(user)
         return _message(user, subject=context["summary"], template=notice.template, context=context, event=notice.event)
@@ -262,6 +264,8 @@ def notify(*, event: str, payload: Payload) -> int:
     """
     if event in invoice_mail.INVOICE_EVENTS:
         return _notify_invoice(event=event, payload=payload)
+    if event in ship_notice_mail.SHIP_NOTICE_EVENTS:
+        return _notify_ship_notice(event=event, payload=payload)
     po = (
         PurchaseOrder.objects.select_related("company", "vendor", "buyer_contact", "created_by", "latest_version")
         .filter(pk=payload["purchase_order"])
@@ -307,13 +311,36 @@ def _notify_invoice(*, event: str, payload: Payload) -> int:
     return send(notice_message(notice, user) for user in now_users)
 
 
+def _notify_ship_notice(*, event: str, payload: Payload) -> int:
+    notice = ship_notice_mail.ship_notice_load(payload["ship_notice_id"])
+    if notice is None:
+        return 0
+    users = ship_notice_mail.recipients(event, notice, payload)
+    if not users:
+        return 0
+    modes = modes_for(users)
+    data = {key: value for key, value in payload.items() if key not in ("event", "ship_notice_id")}
+    DigestEntry.objects.bulk_create(
+        DigestEntry(user=user, event=event, ship_notice=notice, data=data)
+        for user in users
+        if modes[user.pk] == NotificationMode.DIGEST
+    )
+    now_users = [user for user in users if modes[user.pk] == NotificationMode.IMMEDIATE]
+    if not now_users:
+        return 0
+    mail = ShipNoticeMail.load(event, notice, data)
+    return send(notice_message(mail, user) for user in now_users)
+
+
 # --- the daily digest ------------------------------------------------------------------------------------------
 
 
-def _digest_notice(entry: DigestEntry) -> Notice | InvoiceNotice:
+def _digest_notice(entry: DigestEntry) -> Notice | InvoiceNotice | ShipNoticeMail:
     if entry.invoice is not None:
         return InvoiceNotice.load(entry.event, entry.invoice, entry.data)
-    assert entry.purchase_order is not None  # an entry is about a PO or an invoice (a check constraint)
+    if entry.ship_notice is not None:
+        return ShipNoticeMail.load(entry.event, entry.ship_notice, entry.data)
+    assert entry.purchase_order is not None  # an entry is about a PO, an invoice or a notice (a check constraint)
     return Notice.load(entry.event, entry.purchase_order, entry.data)
 
 
@@ -369,6 +396,9 @@ def digests_send() -> DigestRun:
                     "purchase_order__latest_version",
                     "invoice__company",
                     "invoice__vendor",
+                    "ship_notice__company",
+                    "ship_notice__vendor",
+                    "ship_notice__site",
                 )
                 .order_by("created_at", "pk")
             )

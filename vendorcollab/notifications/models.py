@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from vendorcollab.common.events import Event
 from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing.models import PurchaseOrder
+from vendorcollab.shipping.models import ShipNotice
 
 # What each kind of mail is about; po.sent, po.confirmed and po.cancelled go to the vendor's users, a response to
-# the PO's buyer contact; the invoice events as ``invoice_mail`` says.
+# the PO's buyer contact; the invoice events as ``invoice_mail`` says, the ship-notice events as ``ship_notice_mail``.
 MAIL_EVENTS = (
     Event.PO_SENT,
     Event.RESPONSE_SUBMITTED,
@@ -28,6 +29,9 @@ MAIL_EVENTS = (
     Event.INVOICE_APPROVED,
     Event.INVOICE_REJECTED,
     Event.INVOICE_PAID,
+    Event.SHIP_NOTICE_CREATED,
+    Event.SHIP_NOTICE_CANCELLED,
+    Event.SHIP_NOTICE_RECEIVED,
 )
 # What the buyer's ERP can subscribe to.
 WEBHOOK_EVENTS = (
@@ -41,6 +45,9 @@ WEBHOOK_EVENTS = (
     Event.INVOICE_APPROVED,
     Event.INVOICE_REJECTED,
     Event.INVOICE_PAID,
+    Event.SHIP_NOTICE_CREATED,
+    Event.SHIP_NOTICE_CANCELLED,
+    Event.SHIP_NOTICE_RECEIVED,
 )
 WEBHOOK_EVENT_CHOICES = [
     (Event.RESPONSE_SUBMITTED.value, _("Response submitted by a vendor")),
@@ -53,6 +60,9 @@ WEBHOOK_EVENT_CHOICES = [
     (Event.INVOICE_APPROVED.value, _("Invoice approved")),
     (Event.INVOICE_REJECTED.value, _("Invoice rejected")),
     (Event.INVOICE_PAID.value, _("Invoice paid")),
+    (Event.SHIP_NOTICE_CREATED.value, _("Ship notice created by a vendor")),
+    (Event.SHIP_NOTICE_CANCELLED.value, _("Ship notice cancelled by a vendor")),
+    (Event.SHIP_NOTICE_RECEIVED.value, _("Goods received from a ship notice")),
 ]
 
 # After attempt n fails, attempt n + 1 waits BACKOFF[n - 1]; after the last attempt the delivery has failed.
@@ -101,12 +111,15 @@ class DigestEntry(models.Model):
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="digest_entries", verbose_name=_("user")
     )
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
-    # What the entry is about: a PO, or (for the invoice events) an invoice.
+    # What the entry is about: a PO, or (for the invoice events) an invoice, or (ship-notice events) a ship notice.
     purchase_order = models.ForeignKey(
         PurchaseOrder, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("purchase order")
     )
     invoice = models.ForeignKey(
         Invoice, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("invoice")
+    )
+    ship_notice = models.ForeignKey(
+        ShipNotice, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("ship notice")
     )
     # The event's payload (version, response, reason, ...): ids and plain values.
     data = models.JSONField(_("data"), default=dict, blank=True)
@@ -120,13 +133,15 @@ class DigestEntry(models.Model):
         indexes = [models.Index(fields=["sent_at", "user"], name="digest_entry_pending")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(purchase_order__isnull=False) | models.Q(invoice__isnull=False),
-                name="digest_entry_about_something",
+                condition=models.Q(purchase_order__isnull=False)
+                | models.Q(invoice__isnull=False)
+                | models.Q(ship_notice__isnull=False),
+                name="digest_entry_about_something_or_a_notice",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.event} {self.purchase_order_id or self.invoice_id}"
+        return f"{self.user}: {self.event} {self.purchase_order_id or self.invoice_id or self.ship_notice_id}"
 
 
 class WebhookEndpoint(models.Model):

@@ -43,6 +43,7 @@ from vendorcollab.interop.documents import document_facts
 from vendorcollab.interop.models import Document
 from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt, VendorResponse
+from vendorcollab.shipping.models import ShipNotice
 
 from .models import BACKOFF, MAX_ATTEMPTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -225,6 +226,46 @@ def _invoice_event(payload: Payload) -> dict[str, Any]:
     }
 
 
+def _ship_notice_event(payload: Payload) -> dict[str, Any]:
+    """A ship notice as the ERP plans the receipt: its parties, dates, carrier and lines with the POs they ship,
+    and, once received, what arrived per line and the receipts posted."""
+    notice = ShipNotice.objects.select_related("company", "vendor", "site").get(pk=payload["ship_notice_id"])
+    lines = notice.lines.select_related("purchase_order", "po_line__item").order_by("line_number")
+    return {
+        "ship_notice": notice.pk,
+        "number": notice.number,
+        "status": notice.status,
+        "company": notice.company_id,
+        "company_code": notice.company.code,
+        "vendor": notice.vendor_id,
+        "vendor_number": notice.vendor.number,
+        "site": notice.site.code if notice.site else None,
+        "despatch_date": notice.despatch_date.isoformat(),
+        "expected_delivery_date": notice.expected_delivery_date.isoformat(),
+        "received_date": notice.received_date.isoformat() if notice.received_date else None,
+        "carrier": notice.carrier,
+        "tracking_number": notice.tracking_number,
+        "packages": notice.packages,
+        "has_difference": notice.has_difference,
+        "cancel_reason": notice.cancel_reason,
+        "lines": [
+            {
+                "line_number": line.line_number,
+                "purchase_order": line.purchase_order_id,
+                "purchase_order_number": line.purchase_order.number,
+                "po_line_number": line.po_line.line_number,
+                "item": line.po_line.item.number if line.po_line.item else None,
+                "quantity": str(line.quantity),
+                "received_quantity": str(line.received_quantity) if line.received_quantity is not None else None,
+                "difference": str(line.difference) if line.difference is not None else None,
+            }
+            for line in lines
+        ],
+        "receipts": payload.get("receipts", []),
+        "actor": payload.get("actor_id"),
+    }
+
+
 DATA_BUILDERS = {
     Event.RESPONSE_SUBMITTED.value: _response_submitted,
     Event.PO_CONFIRMED.value: _po_confirmed,
@@ -240,6 +281,10 @@ DATA_BUILDERS = {
             Event.INVOICE_REJECTED,
             Event.INVOICE_PAID,
         )
+    },
+    **{
+        event.value: _ship_notice_event
+        for event in (Event.SHIP_NOTICE_CREATED, Event.SHIP_NOTICE_CANCELLED, Event.SHIP_NOTICE_RECEIVED)
     },
 }
 
