@@ -1,0 +1,360 @@
+"""Every read of vendor performance, scoped to the actor: the buyer's ranking and totals, one vendor account's page
+(its months and distributions), and the filter the faces pass in.
+
+Each figure is a grouped aggregate over one fact table (``models``), filtered by month along its ``(month, vendor)``
+or ``(vendor, month)`` index: the ranking is four grouped queries and one for the vendors' names whatever the
+number of vendors, one vendor's page a dozen whatever the number of months. Nothing here walks purchase orders.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vendorcollab.accounts.models import User
+from vendorcollab.partners.models import Company, Item, Vendor
+from vendorcollab.purchasing.models import PurchaseOrderLine, ResponseKind
+from vendorcollab.shipping.models import ShipNoticeLine
+
+from .aggregates import Percentile
+from .errors import FieldErrors, PerformanceErrorCode, invalid, not_found, refused
+from .figures import ZERO, Bucket, Figures, PerformanceFilter, Period, VendorFigures, VendorPerformance
+from .models import DeliveryFact, DueFact, NoticeFact, ResponseFact
+
+# The longest period a page or the API may ask for: three years of months on one vendor's trend.
+MAX_PERIOD_MONTHS = 36
+DEFAULT_PERIOD_MONTHS = 12
+HOUR = Decimal(3600)
+TENTH = Decimal("0.1")
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# ---------------------------------------------------------------------------------------------------------- period
+
+
+def add_months(month: date, count: int) -> date:
+    """The first day of the month ``count`` months after (or before, when negative) ``month``'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_of(period: Period) -> list[date]:
+    """Every month of the period, oldest first."""
+    count = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    return [add_months(period.start, offset) for offset in range(count)]
+
+
+def default_period(today: date | None = None) -> Period:
+    """The 12 months up to and including today's month."""
+    end = (today or timezone.localdate()).replace(day=1)
+    return Period(start=add_months(end, 1 - DEFAULT_PERIOD_MONTHS), end=end)
+
+
+def _parse_month(value: str | None, field: str, errors: FieldErrors) -> date | None:
+    if not value or not value.strip():
+        return None
+    match = _MONTH.match(value.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        errors.add(field, PerformanceErrorCode.PERIOD_INVALID)
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _parse_id(value: str | None, field: str, code: str, model: Any, errors: FieldErrors) -> int | None:
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    # An id the lists never offer is refused beside its field rather than quietly showing nothing.
+    if not text.isdigit() or len(text) > 18 or not model.objects.filter(pk=int(text)).exists():
+        errors.add(field, code)
+        return None
+    return int(text)
+
+
+def parse_filter(params: Mapping[str, str], *, today: date | None = None) -> PerformanceFilter:
+    """The filter of a page's or the API's query string: ``from`` and ``to`` (YYYY-MM, both included; missing ones
+    default to the 12 months up to the current one), ``company`` and ``item`` (ids). Raises ValidationFailed with a
+    message per wrong field."""
+    errors = FieldErrors()
+    start = _parse_month(params.get("from"), "from", errors)
+    end = _parse_month(params.get("to"), "to", errors)
+    company_id = _parse_id(params.get("company"), "company", PerformanceErrorCode.COMPANY_INVALID, Company, errors)
+    item_id = _parse_id(params.get("item"), "item", PerformanceErrorCode.ITEM_INVALID, Item, errors)
+    errors.raise_if_any()
+    default = default_period(today)
+    if start is None and end is None:
+        period = default
+    elif start is None:
+        assert end is not None
+        period = Period(start=add_months(end, 1 - DEFAULT_PERIOD_MONTHS), end=end)
+    elif end is None:
+        period = Period(start=start, end=max(start, default.end))
+    else:
+        period = Period(start=start, end=end)
+    if period.end < period.start:
+        raise invalid("to", PerformanceErrorCode.PERIOD_ENDS_BEFORE_START)
+    if len(months_of(period)) > MAX_PERIOD_MONTHS:
+        raise invalid("from", PerformanceErrorCode.PERIOD_TOO_LONG, months=MAX_PERIOD_MONTHS)
+    return PerformanceFilter(period=period, company_id=company_id, item_id=item_id)
+
+
+# -------------------------------------------------------------------------------------------------------- queries
+
+_TOLERANCE = F("company__delivery_tolerance_days")
+
+RESPONSE_AGGREGATES: dict[str, Any] = {
+    "responses": Count("id"),
+    "median_seconds": Percentile("seconds", 0.5),
+    "p90_seconds": Percentile("seconds", 0.9),
+    "accepted": Count("id", filter=Q(kind=ResponseKind.ACCEPTED)),
+    "accepted_with_changes": Count("id", filter=Q(kind=ResponseKind.ACCEPTED_WITH_CHANGES)),
+    "rejected": Count("id", filter=Q(kind=ResponseKind.REJECTED)),
+    "lines_answered": Sum("lines"),
+    "lines_quantity_changed": Sum("lines_quantity_changed"),
+    "lines_date_changed": Sum("lines_date_changed"),
+    "lines_split": Sum("lines_split"),
+    "lines_substituted": Sum("lines_substituted"),
+    "lines_rejected": Sum("lines_rejected"),
+}
+DUE_AGGREGATES: dict[str, Any] = {
+    "quantity_confirmed": Sum("confirmed_quantity"),
+    "quantity_received": Sum("received_quantity"),
+    "lines_due": Count("id"),
+    "lines_in_full": Count("id", filter=Q(received_quantity__gte=F("confirmed_quantity"))),
+}
+# On time within the company's tolerance either side of the confirmed date, read from the company now: a changed
+# tolerance applies to every month at once, without rebuilding a fact.
+DELIVERY_AGGREGATES: dict[str, Any] = {
+    "deliveries": Count("id"),
+    "on_time": Count("id", filter=Q(days_late__gte=_TOLERANCE * -1, days_late__lte=_TOLERANCE)),
+    "early": Count("id", filter=Q(days_late__lt=_TOLERANCE * -1)),
+    "late": Count("id", filter=Q(days_late__gt=_TOLERANCE)),
+}
+NOTICE_AGGREGATES: dict[str, Any] = {
+    "notices": Count("id"),
+    "notices_on_time": Count("id", filter=Q(days_late__lte=_TOLERANCE)),
+}
+
+
+def _period_filter(flt: PerformanceFilter) -> Q:
+    condition = Q(month__gte=flt.period.start, month__lte=flt.period.end)
+    if flt.company_id is not None:
+        condition &= Q(company_id=flt.company_id)
+    return condition
+
+
+def _fact_querysets(flt: PerformanceFilter, vendor_id: int | None = None) -> dict[str, QuerySet[Any]]:
+    """The four fact tables filtered by period, company, item (and vendor), each ready to aggregate."""
+    condition = _period_filter(flt)
+    if vendor_id is not None:
+        condition &= Q(vendor_id=vendor_id)
+    responses = ResponseFact.objects.filter(condition)
+    due = DueFact.objects.filter(
+        condition,
+        # A line due later than today is not yet a miss: accuracy measures what should have arrived by now.
+        due_date__lte=timezone.localdate(),
+    )
+    deliveries = DeliveryFact.objects.filter(condition)
+    notices = NoticeFact.objects.filter(condition)
+    if flt.item_id is not None:
+        # Answers are to a whole PO: those of POs with a line of the item. Notices: those with a line of it.
+        responses = responses.filter(
+            purchase_order_id__in=PurchaseOrderLine.objects.filter(item_id=flt.item_id).values("purchase_order_id")
+        )
+        due = due.filter(item_id=flt.item_id)
+        deliveries = deliveries.filter(item_id=flt.item_id)
+        notices = notices.filter(
+            ship_notice_id__in=ShipNoticeLine.objects.filter(po_line__item_id=flt.item_id).values("notice_id")
+        )
+    return {"responses": responses, "due": due, "deliveries": deliveries, "notices": notices}
+
+
+_AGGREGATES = {
+    "responses": RESPONSE_AGGREGATES,
+    "due": DUE_AGGREGATES,
+    "deliveries": DELIVERY_AGGREGATES,
+    "notices": NOTICE_AGGREGATES,
+}
+
+
+def _grouped(querysets: dict[str, QuerySet[Any]], key: str) -> dict[Any, dict[str, Any]]:
+    """One grouped query per fact table; every group's values merged into one dict per key."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for table, queryset in querysets.items():
+        for row in queryset.order_by().values(key).annotate(**_AGGREGATES[table]):
+            merged.setdefault(row.pop(key), {}).update(row)
+    return merged
+
+
+def _totals(querysets: dict[str, QuerySet[Any]]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for table, queryset in querysets.items():
+        values.update(queryset.order_by().aggregate(**_AGGREGATES[table]))
+    return values
+
+
+def _hours(seconds: float | None) -> Decimal | None:
+    if seconds is None:
+        return None
+    return (Decimal(str(seconds)) / HOUR).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _figures(values: Mapping[str, Any]) -> Figures:
+    """A Figures from aggregated values; what a table had no row for counts as zero (or None for percentiles)."""
+
+    def count(name: str) -> int:
+        return int(values.get(name) or 0)
+
+    def quantity(name: str) -> Decimal:
+        value = values.get(name)
+        return Decimal(value) if value is not None else ZERO
+
+    return Figures(
+        responses=count("responses"),
+        response_median_hours=_hours(values.get("median_seconds")),
+        response_p90_hours=_hours(values.get("p90_seconds")),
+        accepted=count("accepted"),
+        accepted_with_changes=count("accepted_with_changes"),
+        rejected=count("rejected"),
+        lines_answered=count("lines_answered"),
+        lines_quantity_changed=count("lines_quantity_changed"),
+        lines_date_changed=count("lines_date_changed"),
+        lines_split=count("lines_split"),
+        lines_substituted=count("lines_substituted"),
+        lines_rejected=count("lines_rejected"),
+        deliveries=count("deliveries"),
+        on_time=count("on_time"),
+        early=count("early"),
+        late=count("late"),
+        quantity_confirmed=quantity("quantity_confirmed"),
+        quantity_received=quantity("quantity_received"),
+        lines_due=count("lines_due"),
+        lines_in_full=count("lines_in_full"),
+        notices=count("notices"),
+        notices_on_time=count("notices_on_time"),
+    )
+
+
+# ----------------------------------------------------------------------------------------------------- the ranking
+
+
+def _best_first(value: Decimal | None, *, higher_is_better: bool) -> tuple[int, Decimal]:
+    """A sort key: vendors with nothing to measure last, whichever way the figure is better."""
+    if value is None:
+        return (1, ZERO)
+    return (0, -value if higher_is_better else value)
+
+
+RANKING_ORDERS: dict[str, Callable[[Figures], tuple[int, Decimal]]] = {
+    "on_time": lambda figures: _best_first(figures.on_time_share, higher_is_better=True),
+    "accuracy": lambda figures: _best_first(figures.quantity_accuracy, higher_is_better=True),
+    "response": lambda figures: _best_first(figures.response_median_hours, higher_is_better=False),
+    # Fewest answers with changes first: a vendor that confirms what was ordered is the easier one to plan with.
+    "changes": lambda figures: _best_first(figures.changed_share, higher_is_better=False),
+    "vendor": lambda figures: (0, ZERO),
+}
+
+
+def _require_buyer(actor: User) -> None:
+    if not actor.is_buyer:
+        raise refused()
+
+
+def performance_ranking(actor: User, flt: PerformanceFilter, *, order: str = "on_time") -> list[VendorFigures]:
+    """Every vendor account with any figure in the period, best first by ``order`` (then company and vendor
+    number). Buyers only. Five queries, whatever the number of vendors."""
+    _require_buyer(actor)
+    if order not in RANKING_ORDERS:
+        raise invalid("order", PerformanceErrorCode.ORDER_INVALID)
+    grouped = _grouped(_fact_querysets(flt), "vendor_id")
+    vendors = Vendor.objects.filter(pk__in=grouped).select_related("company").only("number", "name", "company__code")
+    rows = [
+        VendorFigures(
+            vendor_id=vendor.pk,
+            vendor_number=vendor.number,
+            vendor_name=vendor.name,
+            company_id=vendor.company_id,
+            company_code=vendor.company.code,
+            figures=_figures(grouped[vendor.pk]),
+        )
+        for vendor in vendors
+    ]
+    key = RANKING_ORDERS[order]
+    rows.sort(key=lambda row: (key(row.figures), row.company_code, row.vendor_number))
+    return rows
+
+
+def performance_totals(actor: User, flt: PerformanceFilter) -> Figures:
+    """Every vendor together over the filter (buyers only): four aggregate queries."""
+    _require_buyer(actor)
+    return _figures(_totals(_fact_querysets(flt)))
+
+
+# -------------------------------------------------------------------------------------------- one vendor's page
+
+
+def _response_buckets() -> list[tuple[str, Q, Decimal | None, Decimal | None]]:
+    """(label, condition on seconds, low and high in hours) of the response time distribution."""
+    hours = 3600
+    return [
+        (_("Under 4 hours"), Q(seconds__lt=4 * hours), Decimal(0), Decimal(4)),
+        (_("4 to 24 hours"), Q(seconds__gte=4 * hours, seconds__lt=24 * hours), Decimal(4), Decimal(24)),
+        (_("1 to 2 days"), Q(seconds__gte=24 * hours, seconds__lt=48 * hours), Decimal(24), Decimal(48)),
+        (_("2 to 5 days"), Q(seconds__gte=48 * hours, seconds__lt=120 * hours), Decimal(48), Decimal(120)),
+        (_("5 days or more"), Q(seconds__gte=120 * hours), Decimal(120), None),
+    ]
+
+
+def _delivery_buckets() -> list[tuple[str, Q, Decimal | None, Decimal | None]]:
+    """(label, condition on days late, low and high in days, both included) of the days early or late."""
+    return [
+        (_("More than 7 days early"), Q(days_late__lt=-7), None, Decimal(-8)),
+        (_("3 to 7 days early"), Q(days_late__gte=-7, days_late__lte=-3), Decimal(-7), Decimal(-3)),
+        (_("1 or 2 days early"), Q(days_late__gte=-2, days_late__lte=-1), Decimal(-2), Decimal(-1)),
+        (_("On the confirmed date"), Q(days_late=0), Decimal(0), Decimal(0)),
+        (_("1 or 2 days late"), Q(days_late__gte=1, days_late__lte=2), Decimal(1), Decimal(2)),
+        (_("3 to 7 days late"), Q(days_late__gte=3, days_late__lte=7), Decimal(3), Decimal(7)),
+        (_("More than 7 days late"), Q(days_late__gt=7), Decimal(8), None),
+    ]
+
+
+def _distribution(
+    queryset: QuerySet[Any], buckets: list[tuple[str, Q, Decimal | None, Decimal | None]]
+) -> list[Bucket]:
+    """Every bucket's count in one query."""
+    conditions = {f"bucket_{index}": Count("id", filter=bucket[1]) for index, bucket in enumerate(buckets)}
+    counts = queryset.order_by().aggregate(**conditions)
+    return [
+        Bucket(label=label, count=counts[f"bucket_{index}"] or 0, low=low, high=high)
+        for index, (label, _condition, low, high) in enumerate(buckets)
+    ]
+
+
+def vendor_performance(actor: User, vendor_id: int, flt: PerformanceFilter) -> VendorPerformance:
+    """One vendor account's figures over the period, month by month (every month, empty ones included) and its
+    two distributions. NotFound when the actor may not see the account (a vendor user: only its own)."""
+    if not Vendor.objects.visible_to(actor).filter(pk=vendor_id).exists():
+        raise not_found()
+    querysets = _fact_querysets(flt, vendor_id=vendor_id)
+    by_month = _grouped(querysets, "month")
+    return VendorPerformance(
+        vendor_id=vendor_id,
+        total=_figures(_totals(querysets)),
+        months=[(month, _figures(by_month.get(month, {}))) for month in months_of(flt.period)],
+        response_time_distribution=_distribution(querysets["responses"], _response_buckets()),
+        delivery_days_distribution=_distribution(querysets["deliveries"], _delivery_buckets()),
+    )
+
+
+def vendors_with_performance(actor: User) -> list[Vendor]:
+    """The vendor accounts whose performance the actor may open: a vendor user's own accounts (one page and tile
+    each), every vendor account for a buyer. Company selected, ordered by company and number."""
+    return list(Vendor.objects.visible_to(actor).select_related("company").order_by("company__code", "number"))
