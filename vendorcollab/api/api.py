@@ -25,6 +25,7 @@ from . import (
     idempotency,
     invoice_endpoints,
     master_data_endpoints,
+    ship_notice_endpoints,
     token_endpoints,
     ubl_endpoints,
     vendor_endpoints,
@@ -130,10 +131,12 @@ api.add_router("/vendor/consignment", consignment_endpoints.vendor_router)
 api.add_router("/vendor/documents", document_endpoints.vendor_router)
 api.add_router("/vendor", vendor_endpoints.router)
 api.add_router("/vendor", invoice_endpoints.vendor_router)
+api.add_router("/vendor", ship_notice_endpoints.vendor_router)
 api.add_router("/vendor/documents", ubl_endpoints.vendor_router)
 api.add_router("/consignment", consignment_endpoints.buyer_router)
 api.add_router("/documents", document_endpoints.buyer_router)
 api.add_router("/invoices", invoice_endpoints.buyer_router)
+api.add_router("/ship-notices", ship_notice_endpoints.buyer_router)
 api.add_router("/", master_data_endpoints.router)
 # The UBL router may share this prefix (ninja allows it); the PO paths take {int:id}, so that its fixed paths such as
 # /purchase-orders/import-ubl never resolve to a PO whatever order the routers are registered in.

@@ -34,6 +34,8 @@ from vendorcollab.purchasing.services import (
     po_update,
     receipt_post,
 )
+from vendorcollab.shipping.models import ShipNotice
+from vendorcollab.shipping.services import ship_notice_receive_purchase_order
 
 from .auth import actor, api_auth, buyer_users
 from .buyer_references import References
@@ -49,7 +51,16 @@ from .buyer_schemas import (
     ReceiptIn,
     ReceiptOut,
 )
-from .error_codes import INPUT_RULES, PO_CONFIRM, PO_INPUT, PO_RECEIVE, PO_SEND, PO_STATE, answers
+from .error_codes import (
+    INPUT_RULES,
+    PO_CONFIRM,
+    PO_INPUT,
+    PO_RECEIVE,
+    PO_SEND,
+    PO_STATE,
+    SHIP_NOTICE_PO_RECEIPT,
+    answers,
+)
 from .errors import ApiErrorCode, error_responses
 from .order_terms_schemas import terms_input
 from .pagination import Page, PageQuery, PageResult, paginate
@@ -302,14 +313,26 @@ def buyer_purchase_order_cancel(request: HttpRequest, id: Id, body: ReasonIn | N
     response={201: ReceiptOut, **WRITE_ERRORS},
     summary="Post a product receipt",
 )
-@answers(PO_RECEIVE)
+@answers(PO_RECEIVE, SHIP_NOTICE_PO_RECEIPT, ApiErrorCode.UNKNOWN)
 def buyer_purchase_order_receive(request: HttpRequest, id: Id, body: ReceiptIn) -> Status[ReceiptOut]:
     """Against confirmed lines, partly or fully; the PO becomes `received` when every line is. Receiving more than
-    remains on a line, or on a future date, is refused (422) for the whole receipt."""
+    remains on a line, or on a future date, is refused (422) for the whole receipt. With `ship_notice`, the goods
+    are received from that notice (422 `unknown` for a notice that does not exist)."""
+    user = actor(request)
+    lines = [ReceiptLineInput(line_number=line.line_number, quantity=line.quantity) for line in body.lines]
+    if body.ship_notice is not None:
+        refs = References()
+        notice = refs.one(ShipNotice.objects.visible_to(user), body.ship_notice, "ship_notice")
+        refs.raise_if_any()
+        assert notice is not None
+        receipt = ship_notice_receive_purchase_order(
+            actor=user, notice=notice, purchase_order=_po(request, id), lines=lines, received_date=body.received_date
+        )
+        return Status(201, ReceiptOut.build(receipt, status=receipt.purchase_order.status))
     receipt = receipt_post(
-        actor=actor(request),
+        actor=user,
         purchase_order=_po(request, id),
-        lines=[ReceiptLineInput(line_number=line.line_number, quantity=line.quantity) for line in body.lines],
+        lines=lines,
         received_date=body.received_date,
     )
     return Status(201, ReceiptOut.build(receipt, status=receipt.purchase_order.status))

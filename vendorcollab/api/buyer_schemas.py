@@ -238,6 +238,7 @@ class ReceiptOut(OutSchema):
     posted_at: datetime
     lines: list[ReceiptLineOut]
     status: POStatus = Field(description="The purchase order's status after the receipt: `received` when complete.")
+    ship_notice: int | None = Field(description="The ship notice it received from, if any.")
 
     @classmethod
     def build(cls, receipt: Receipt, *, status: str) -> ReceiptOut:
@@ -251,6 +252,7 @@ class ReceiptOut(OutSchema):
                 for line in receipt.lines.select_related("line")
             ],
             status=POStatus(status),
+            ship_notice=receipt.ship_notice_id,
         )
 
 
@@ -498,3 +500,8 @@ class ReceiptLineIn(BuyerInput):
 class ReceiptIn(BuyerInput):
     lines: list[ReceiptLineIn] = Field(min_length=1, max_length=500)
     received_date: date | None = Field(None, description="Today when left out; never in the future.")
+    ship_notice: Id | None = Field(
+        None,
+        description="The ship notice the goods came with: each line must be on it for this purchase order "
+        "(`not_on_notice`); its announced quantity leaves transit and a difference is recorded on the notice.",
+    )

@@ -317,8 +317,9 @@ UBL_IMPORT = (*InteropErrorCode, *PO_INPUT, CommonErrorCode.ROLE_NOT_ALLOWED, P.
 VENDOR_UBL_INBOUND = (*InteropErrorCode, *VENDOR_RESPONSE)
 # Any inbound document (Order, Order Change, Order Cancellation from the buyer's ERP; Order Response from the
 # vendor's): what reading it may refuse, and the services it goes through.
-# An Invoice or Credit Note from the vendor's ERP answers what ``invoice_create_and_submit`` answers.
-DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE, *InvoicingErrorCode)
+# An Invoice or Credit Note from the vendor's ERP answers what ``invoice_create_and_submit`` answers, a Despatch
+# Advice what ``ship_notice_create`` answers.
+DOCUMENT_IMPORT = (*UBL_IMPORT, *VENDOR_RESPONSE, *PO_STATE, *InvoicingErrorCode, *ShippingErrorCode)
 
 # --- ship notices (shipping.services) ---------------------------------------------------------------------------------
 SHIP = ShippingErrorCode

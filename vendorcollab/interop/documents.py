@@ -1,8 +1,8 @@
 """The document log: its services (log an inbound document, store the outbound ones after commit, mark exports)
 and its selectors (the feed and the pages, scoped to the actor).
 
-Outbound documents are written by a task queued after the commit of a send, a cancellation, a vendor's answer or a
-submitted invoice (``interop.subscribers``), never inside the row lock of the change: the writer reads the committed
+Outbound documents are written by a task queued after the commit of a send, a cancellation, a vendor's answer, a
+submitted invoice or a created ship notice (``interop.subscribers``), never inside the row lock of the change: the writer reads the committed
 version, response or invoice, and a writer that fails leaves the change itself alone; it leaves a refused entry in
 the log instead, with the error, so that a person sees that the document is missing. A task that runs twice stores
 its documents once (``Document.source``). Each new document, either way, is announced as ``document.created`` for
@@ -27,8 +27,10 @@ from vendorcollab.invoicing.models import Invoice
 from vendorcollab.purchasing import selectors as purchasing_selectors
 from vendorcollab.purchasing.errors import not_found
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
+from vendorcollab.shipping.models import ShipNotice
 
 from . import outbound
+from .selectors import ship_notice_for_document
 from .models import Direction, Document, DocumentQuerySet, InboundStatus
 
 if TYPE_CHECKING:
@@ -69,13 +71,14 @@ def document_log_inbound(
     version: PurchaseOrderVersion | None = None,
     response: VendorResponse | None = None,
     invoice: Invoice | None = None,
+    ship_notice: ShipNotice | None = None,
 ) -> Document:
     """Log a document given to the portal (API, ``import_ubl``), taken or refused with its ``reasons``
     (``[{"code", "message"}]``, see ``reasons_from_error``). Call it outside the import's transaction, so that a
     refusal, which rolls the import back, is logged all the same. Company and vendor account default to the PO's,
-    else the invoice's.
+    else the invoice's, else the ship notice's.
     """
-    for owner in (purchase_order, invoice):
+    for owner in (purchase_order, invoice, ship_notice):
         if owner is not None:
             company = company or owner.company
             vendor = vendor or owner.vendor
@@ -93,6 +96,7 @@ def document_log_inbound(
             version=version,
             response=response,
             invoice=invoice,
+            ship_notice=ship_notice,
             actor=actor,
         )
         publish(Event.DOCUMENT_CREATED, document=document.pk)
@@ -107,11 +111,13 @@ def documents_store_outbound(
     version: PurchaseOrderVersion | None = None,
     response: VendorResponse | None = None,
     invoice: Invoice | None = None,
+    ship_notice: ShipNotice | None = None,
 ) -> list[Document]:
     """Store the documents written for ``source`` (``"version:12"``), once: a second call for the same source
-    stores nothing new and returns what is there. Company and vendor account are the PO's, else the invoice's."""
-    owner = purchase_order or invoice
-    assert owner is not None, "an outbound document belongs to a purchase order or an invoice"
+    stores nothing new and returns what is there. Company and vendor account are the PO's, else the invoice's, else
+    the ship notice's."""
+    owner = purchase_order or invoice or ship_notice
+    assert owner is not None, "an outbound document belongs to a purchase order, an invoice or a ship notice"
     stored: list[Document] = []
     with transaction.atomic():
         for written in documents:
@@ -128,6 +134,7 @@ def documents_store_outbound(
                         version=version,
                         response=response,
                         invoice=invoice,
+                        ship_notice=ship_notice,
                         source=source,
                     )
             except IntegrityError:
@@ -141,8 +148,9 @@ def _written(
     write: Callable[[], list[outbound.OutboundDocument]],
     *,
     source: str,
-    owner: PurchaseOrder | Invoice,
+    owner: PurchaseOrder | Invoice | ShipNotice,
     transaction_code: str = "",
+    purchase_order: PurchaseOrder | None = None,
     document_id: str = "",
 ) -> list[outbound.OutboundDocument]:
     """What ``write`` writes; when it raises, nothing, and a refused entry in the log with the error instead (the
@@ -163,8 +171,9 @@ def _written(
                     reasons=[reason],
                     company_id=owner.company_id,
                     vendor_id=owner.vendor_id,
-                    purchase_order=owner if isinstance(owner, PurchaseOrder) else None,
+                    purchase_order=owner if isinstance(owner, PurchaseOrder) else purchase_order,
                     invoice=owner if isinstance(owner, Invoice) else None,
+                    ship_notice=owner if isinstance(owner, ShipNotice) else None,
                     # Its own source, so that the document written by a later run is stored beside it.
                     source=f"{source}:refused",
                 )
@@ -231,6 +240,24 @@ def outbound_for_invoice(*, invoice_id: int) -> list[Document]:
     )
     only_po = next(iter(pos.values())) if len(pos) == 1 else None
     return documents_store_outbound(source=source, documents=written, purchase_order=only_po, invoice=invoice)
+
+
+def outbound_for_ship_notice(*, ship_notice_id: int) -> list[Document]:
+    """The Despatch Advice of a ship notice just created, filed under the notice and its first PO (a notice may
+    ship several; the notice names them all)."""
+    notice = ship_notice_for_document(ship_notice_id=ship_notice_id)
+    first_line = next(iter(notice.lines.all()), None)
+    first_po = first_line.purchase_order if first_line is not None else None
+    source = f"ship_notice:{notice.pk}"
+    written = _written(
+        lambda: outbound.documents_for_ship_notice(notice),
+        source=source,
+        owner=notice,
+        transaction_code=outbound.Transaction.T16.value,
+        document_id=outbound.despatch_document_id(notice),
+        purchase_order=first_po,
+    )
+    return documents_store_outbound(source=source, documents=written, purchase_order=first_po, ship_notice=notice)
 
 
 def export_file_name(document: Document) -> str:
@@ -353,6 +380,7 @@ def document_facts(document: Document) -> dict[str, Any]:
         "version": document.version_id,
         "response": document.response_id,
         "invoice": document.invoice_id,
+        "ship_notice": document.ship_notice_id,
         "status": document.status or None,
         "reasons": document.reasons,
     }

@@ -1,8 +1,8 @@
 """The one way in for PEPPOL BIS Ordering 3 and Billing 3 documents: read, dispatch on the transaction, log.
 
 ``import_document`` reads any document the portal takes (Order T01, Order Change T114, Order Cancellation T115 from
-the buyer's ERP; Order Response T76, Order Response Advanced T116, Invoice T10 and Credit Note T14 from the vendor's
-ERP) and hands it to the service of its transaction. Which side may send which is fixed here: a buyer's user may
+the buyer's ERP; Order Response T76, Order Response Advanced T116, Invoice T10, Credit Note T14 and Despatch Advice
+T16 from the vendor's ERP) and hands it to the service of its transaction. Which side may send which is fixed here: a buyer's user may
 not answer an order or invoice by document, a vendor's user may not order. Every refusal is an ``AppError`` in the
 API's shape, naming the element.
 """
@@ -16,8 +16,10 @@ from vendorcollab.common.errors import AppError, ValidationFailed
 from vendorcollab.partners.models import Company, Vendor
 from vendorcollab.purchasing.errors import refused
 
+from .despatch_reader import DespatchDoc, read_despatch_advice
 from .documents import document_log_inbound, reasons_from_error
 from .errors import MESSAGES, InteropErrorCode, UnreadableDocument
+from .inbound_despatch import DespatchTaken, despatch_advice_import
 from .inbound_invoice import invoice_import
 from .invoice_reader import InvoiceDoc, read_invoice
 from .models import Direction, InboundStatus
@@ -40,7 +42,7 @@ from .ubl_reader import (
 
 FROM_BUYER = frozenset({Transaction.ORDER, Transaction.ORDER_CHANGE, Transaction.ORDER_CANCELLATION})
 ORDER_RESPONSES = frozenset({Transaction.ORDER_RESPONSE, Transaction.ORDER_RESPONSE_ADVANCED})
-FROM_VENDOR = ORDER_RESPONSES | {Transaction.INVOICE, Transaction.CREDIT_NOTE}
+FROM_VENDOR = ORDER_RESPONSES | {Transaction.INVOICE, Transaction.CREDIT_NOTE, Transaction.DESPATCH_ADVICE}
 
 
 def import_document(*, actor: User, xml: bytes) -> LoggedDocument:
@@ -58,7 +60,7 @@ def take_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] | N
     the same parties changes nothing and answers as the first time did (an Order taken twice stays a 409
     ``number_taken``, as the order number says it is the same order)."""
     transaction: Transaction | None = None
-    document: Document | InvoiceDoc | None = None
+    document: Document | InvoiceDoc | DespatchDoc | None = None
     try:
         root = parse(xml)
         transaction = transaction_of(root)
@@ -72,6 +74,12 @@ def take_document(*, actor: User, xml: bytes, accept: frozenset[Transaction] | N
             document, invoice_errors = read_invoice(xml)
             taken = invoice_import(actor=actor, document=document, errors=invoice_errors)
             return replace(taken, document=_log(actor, xml, transaction, document, InboundStatus.TAKEN, taken=taken))
+        if transaction == Transaction.DESPATCH_ADVICE:
+            document, despatch_errors = read_despatch_advice(xml)
+            shipped = despatch_advice_import(actor=actor, document=document, errors=despatch_errors)
+            taken = Taken(shipped.purchase_order, changed=True)
+            logged = _log(actor, xml, transaction, document, InboundStatus.TAKEN, taken=taken, shipped=shipped)
+            return replace(taken, document=logged)
         document, errors = read_document(xml)
         earlier = _taken_before(actor, transaction, document)
         if earlier is not None:
@@ -128,19 +136,21 @@ def _log(
     actor: User,
     xml: bytes,
     transaction: Transaction | None,
-    document: Document | InvoiceDoc | None,
+    document: Document | InvoiceDoc | DespatchDoc | None,
     status: InboundStatus,
     *,
     reasons: list[dict[str, str]] | None = None,
     taken: Taken | None = None,
+    shipped: DespatchTaken | None = None,
 ) -> LoggedDocument:
     """The document in the log; the import's own transaction is over (committed or rolled back) by now."""
     po = taken.purchase_order if taken else None
     response = taken.response if taken else None
     invoice = taken.invoice if taken else None
-    # A refused invoice is filed under the poster's own vendor account it names, so that its ERP sees the refusal
-    # in its feed; never under another's.
-    vendor = _own_vendor(actor, document.supplier) if taken is None and isinstance(document, InvoiceDoc) else None
+    # A refused invoice or despatch advice is filed under the poster's own vendor account it names, so that its ERP
+    # sees the refusal in its feed; never under another's.
+    own_documents = (InvoiceDoc, DespatchDoc)
+    vendor = _own_vendor(actor, document.supplier) if taken is None and isinstance(document, own_documents) else None
     return document_log_inbound(
         actor=actor,
         company=vendor.company if vendor else None,
@@ -154,6 +164,7 @@ def _log(
         version=(response.version if response else po.latest_version) if po else None,
         response=response,
         invoice=invoice,
+        ship_notice=shipped.ship_notice if shipped else None,
     )
 
 

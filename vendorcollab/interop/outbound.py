@@ -1,5 +1,5 @@
-"""The one entry point for outbound PEPPOL documents: which transactions a send, a cancel, an answer or an invoice
-produces.
+"""The one entry point for outbound PEPPOL documents: which transactions a send, a cancel, an answer, an invoice or a
+ship notice produces.
 
 The document log calls these after commit with objects fetched through ``interop.selectors`` (lines, charges, notes
 and response lines prefetched); each returns the documents to store and deliver, in order, possibly none.
@@ -21,6 +21,7 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
     VersionKind,
 )
+from vendorcollab.shipping.models import ShipNotice
 
 from .writers import (
     cancellation_document_id,
@@ -33,11 +34,12 @@ from .writers import (
     ubl_order_response,
 )
 from .writers.common import is_advanced
+from .writers.despatch import despatch_document_id, ubl_despatch_advice
 from .writers.invoice import invoice_document_id, ubl_credit_note, ubl_invoice
 
 
 class Transaction(StrEnum):
-    """The transactions of PEPPOL BIS Ordering 3 and Billing 3 that the portal writes and reads."""
+    """The transactions of PEPPOL BIS Ordering 3, Billing 3 and Despatch Advice 3 that the portal writes and reads."""
 
     T01 = "T01"  # Order
     T114 = "T114"  # Order Change
@@ -100,3 +102,9 @@ def documents_for_invoice(invoice: Invoice) -> list[OutboundDocument]:
         return []
     document = ubl_credit_note(invoice) if invoice.is_credit_note else ubl_invoice(invoice)
     return [OutboundDocument(transaction_of_invoice(invoice), invoice_document_id(invoice), document)]
+
+
+def documents_for_ship_notice(notice: ShipNotice) -> list[OutboundDocument]:
+    """The Despatch Advice (T16) of a ship notice just created, whatever its origin: the buyer's ERP reads the
+    notice as the portal holds it (a vendor ERP's own T16 stays in the log as it came)."""
+    return [OutboundDocument(Transaction.T16, despatch_document_id(notice), ubl_despatch_advice(notice))]

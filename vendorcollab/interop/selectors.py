@@ -1,4 +1,5 @@
-"""The reads behind the UBL exports: buyer users only, through the purchasing selectors."""
+"""The reads behind the UBL exports: a PO's documents for buyer users only, through the purchasing selectors; a
+ship notice's Despatch Advice for whoever may see the notice."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from vendorcollab.accounts.models import User
 from vendorcollab.purchasing import selectors
 from vendorcollab.purchasing.errors import not_found
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, VendorResponse
+from vendorcollab.shipping.models import ShipNotice, ShipNoticeQuerySet
 
 
 def _po(actor: User, pk: int) -> PurchaseOrder:
@@ -37,3 +39,25 @@ def response_for_export(*, actor: User, purchase_order_id: int, response_id: int
     response = version.response  # prefetched with its lines by ``version_get``
     response.version = version
     return response
+
+
+def _notices_for_document(rows: ShipNoticeQuerySet) -> ShipNoticeQuerySet:
+    # Everything ``ubl_despatch_advice`` reads, in four queries however many lines and POs the notice has.
+    return rows.select_related("vendor", "company", "site").prefetch_related(
+        "lines__po_line__item", "lines__purchase_order"
+    )
+
+
+def ship_notice_for_document(*, ship_notice_id: int) -> ShipNotice:
+    """A notice with everything its Despatch Advice is written from (for the task after its creation's commit,
+    which acts for nobody: scoping is the faces' business)."""
+    return _notices_for_document(ShipNotice.objects.all()).get(pk=ship_notice_id)
+
+
+def ship_notice_for_export(*, actor: User, pk: int) -> ShipNotice:
+    """A notice the actor may see (the buyer, or a user of its vendor account), ready for ``ubl_despatch_advice``
+    in a fixed number of queries; else ``NotFound``."""
+    notice = _notices_for_document(ShipNotice.objects.visible_to(actor)).filter(pk=pk).first()
+    if notice is None:
+        raise not_found()
+    return notice

@@ -1,5 +1,5 @@
-"""Subscribers to the domain events: a send, a cancellation, a vendor's answer and a submitted invoice or credit note
-queue their outbound documents.
+"""Subscribers to the domain events: a send, a cancellation, a vendor's answer, a submitted invoice or credit note and
+a created ship notice queue their outbound documents.
 
 They run after the commit of the change (``common.events.publish``), so the documents are written from what was
 committed and never inside the change's row lock.
@@ -34,3 +34,8 @@ def queue_response(payload: Payload) -> None:
 @subscribe(Event.INVOICE_SUBMITTED)
 def queue_invoice(payload: Payload) -> None:
     tasks.write_outbound_documents.enqueue(kind="invoiced", invoice=payload["invoice_id"])
+
+
+@subscribe(Event.SHIP_NOTICE_CREATED)
+def queue_despatch_advice(payload: Payload) -> None:
+    tasks.write_outbound_documents.enqueue(kind="shipped", ship_notice=payload["ship_notice_id"])

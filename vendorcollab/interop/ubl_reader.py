@@ -32,6 +32,7 @@ ORDER_CANCELLATION_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderCance
 ORDER_RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:OrderResponse-2"
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+DESPATCH_ADVICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:DespatchAdvice-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NS = {"cac": CAC, "cbc": CBC}
@@ -79,6 +80,7 @@ class Transaction(StrEnum):
     ORDER_RESPONSE_ADVANCED = "T116"
     INVOICE = "T10"
     CREDIT_NOTE = "T14"
+    DESPATCH_ADVICE = "T16"
 
 
 PEPPOL = "urn:fdc:peppol.eu:poacc"
@@ -126,6 +128,11 @@ TRANSACTIONS: dict[Transaction, tuple[tuple[str, str], str, frozenset[str]]] = {
     ),
     Transaction.INVOICE: ((INVOICE_NS, "Invoice"), BILLING_CUSTOMIZATION, BILLING_PROFILES),
     Transaction.CREDIT_NOTE: ((CREDIT_NOTE_NS, "CreditNote"), BILLING_CUSTOMIZATION, BILLING_PROFILES),
+    Transaction.DESPATCH_ADVICE: (
+        (DESPATCH_ADVICE_NS, "DespatchAdvice"),
+        f"{PEPPOL}:trns:despatch_advice:3",
+        frozenset({f"{PEPPOL}:bis:despatch_advice:3"}),
+    ),
 }
 BILLING_TRANSACTIONS = frozenset({Transaction.INVOICE, Transaction.CREDIT_NOTE})
 

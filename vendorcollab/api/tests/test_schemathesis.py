@@ -35,6 +35,8 @@ from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
 from vendorcollab.invoicing.services import invoice_create, invoice_create_and_submit
 from vendorcollab.purchasing.models import ResponseKind
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, receipt_post, response_submit
+from vendorcollab.shipping.inputs import ShipNoticeInput, ShipNoticeLineInput
+from vendorcollab.shipping.services import ship_notice_create
 from vendorcollab.wsgi import application
 
 from .helpers import API
@@ -83,9 +85,17 @@ def world(cast):
         actor=cast.vendor_a_user,
         data=InvoiceInput(vendor_id=cast.vendor_a.pk, number="M-1", issue_date=in_days(0), lines=invoice_lines),
     )
+    shipped = ship_notice_create(
+        actor=cast.vendor_a_user,
+        data=ShipNoticeInput(
+            lines=(ShipNoticeLineInput(purchase_order_id=confirmed.pk, line_number=1, quantity=Decimal(2)),),
+            expected_delivery_date=in_days(1),
+        ),
+    )
     return {
         "paths": {
             "/purchase-orders/": [draft.pk, sent.pk, answered.pk, confirmed.pk, MISSING],
+            "/ship-notices/": [shipped.pk, MISSING],
             "/invoices/": [draft_invoice.pk, matched_invoice.pk, MISSING],
             "/vendors/": [cast.vendor_a.pk, cast.vendor_b.pk, MISSING],
             "/consignment/replenishment-orders/": [order.pk, MISSING],

@@ -70,6 +70,12 @@ LIST_ENDPOINTS = [
     ("post", "/vendor/invoices/1/submit", None),
     ("get", "/vendor/invoices/1/pdf", None),
     ("get", "/vendor/invoices/1/ubl", None),
+    # Ship notices (shipping.selectors); vendor B's 404 on each of vendor A's notices is in test_ship_notice_api.py.
+    ("get", "/vendor/ship-notices", None),
+    ("post", "/vendor/ship-notices", None),
+    ("get", "/vendor/ship-notices/1", None),
+    ("post", "/vendor/ship-notices/1/cancel", None),
+    ("get", "/vendor/ship-notices/1/ubl", None),
 ]
 
 

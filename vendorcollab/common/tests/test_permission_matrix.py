@@ -48,6 +48,9 @@ from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_re
 from vendorcollab.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from vendorcollab.purchasing.models import Attachment, ResponseKind, Visibility
 from vendorcollab.purchasing.services import ReceiptLineInput, po_confirm, po_send, receipt_post, response_submit
+from vendorcollab.shipping.inputs import ShipNoticeInput, ShipNoticeLineInput
+from vendorcollab.shipping.models import ShipNotice
+from vendorcollab.shipping.services import ship_notice_create
 
 ANONYMOUS, ADMIN, AGENT, CLERK = "anonymous", "procurement admin", "purchasing agent", "receiving clerk"
 AP = "accounts payable"
@@ -383,6 +386,17 @@ API: dict[str, Row] = {
     "buyer_invoice_pay": post(API_INVOICING, id="api_invoice"),
     "buyer_invoice_pdf": get(API_BUYER, id="api_invoice"),
     "buyer_invoice_ubl": get(API_BUYER, id="api_invoice"),
+    "vendor_ship_notice_list": get(API_VENDOR),
+    "vendor_ship_notice_create": post(API_VENDOR),
+    "vendor_ship_notice_get": get(API_VENDOR, id="vendor_ship_notice"),
+    "vendor_ship_notice_cancel": post(API_VENDOR, id="vendor_ship_notice"),
+    "vendor_ship_notice_ubl": get(API_VENDOR, id="vendor_ship_notice"),
+    "buyer_ship_notice_list": get(API_BUYER),
+    "buyer_ship_notice_get": get(API_BUYER, id="ship_notice"),
+    "buyer_ship_notice_receive": Row(
+        API_RECEIVING, {"id": "ship_notice"}, ("POST",), body='{"lines": [{"line_number": 1, "quantity": "1"}]}'
+    ),
+    "buyer_ship_notice_ubl": get(API_BUYER, id="ship_notice"),
 }
 
 
@@ -394,6 +408,22 @@ def _submitted_invoice(cast: Any) -> Any:
     line = InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(2), tax_percent=Decimal(21))
     data = InvoiceInput(vendor_id=cast.vendor_a.pk, number="API-1", issue_date=timezone.localdate(), lines=[line])
     return invoice_create_and_submit(actor=cast.vendor_a_user, data=data)
+
+
+def _ship_notices(cast: Any) -> tuple[ShipNotice, ShipNotice]:
+    """Two notices of vendor A in transit, one line each, on a confirmed PO: the buyer's rows name the first, the
+    vendor's the second."""
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True)
+    po = po_confirm(actor=cast.agent, purchase_order=po, without_response=True)
+
+    def notice(line_number: int) -> ShipNotice:
+        data = ShipNoticeInput(
+            lines=(ShipNoticeLineInput(purchase_order_id=po.pk, line_number=line_number, quantity=Decimal(2)),),
+            expected_delivery_date=timezone.localdate(),
+        )
+        return ship_notice_create(actor=cast.vendor_a_user, data=data)
+
+    return notice(1), notice(2)
 
 
 # --- the walk -------------------------------------------------------------------------------------------------------
@@ -464,6 +494,7 @@ def world(cast) -> dict[str, Any]:
     invoice_attachment.file.save("timesheet.txt", SimpleUploadedFile("timesheet.txt", b"T"), save=False)
     invoice_attachment.save()
     vendor_invoice = vendor_a_draft_invoice(cast)
+    ship_notice, vendor_ship_notice = _ship_notices(cast)
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ADMIN: cast.admin,
@@ -503,6 +534,8 @@ def world(cast) -> dict[str, Any]:
             "vendor_invoice": vendor_invoice.pk,
             "vendor_invoice_attachment": vendor_invoice.attachments.get().pk,
             "vendor_invoice_list": "ready_to_invoice",
+            "ship_notice": ship_notice.pk,
+            "vendor_ship_notice": vendor_ship_notice.pk,
         },
     }
 
