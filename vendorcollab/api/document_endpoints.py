@@ -52,7 +52,7 @@ class DocumentOut(OutSchema):
     direction: DirectionIn = Field(description="`outbound`: written by the portal; `inbound`: given to it.")
     transaction: Transaction = Field(
         description="The PEPPOL transaction: BIS Ordering 3 T01, T114, T115, T76, T116; BIS Billing 3 T10 (Invoice), "
-        "T14 (Credit Note)."
+        "T14 (Credit Note); BIS Despatch Advice 3 T16."
     )
     document_id: str = Field(description="The document's own `cbc:ID`.")
     created_at: datetime
@@ -62,6 +62,7 @@ class DocumentOut(OutSchema):
     version: int | None = Field(description="The number of the PO's version the document belongs to.")
     response: int | None = Field(description="The vendor response the document belongs to.")
     invoice: int | None = Field(None, description="The invoice or credit note the document belongs to.")
+    ship_notice: int | None = Field(None, description="The ship notice the document belongs to (a Despatch Advice).")
     status: InboundStatus | None = Field(description="Inbound only: `taken` or `refused`.")
     reasons: list[ReasonOut] = Field(description="Inbound and refused only: why.")
     xml_url: str = Field(description="Where the document's XML is.")
@@ -81,6 +82,7 @@ class DocumentOut(OutSchema):
             version=document.version.number if document.version else None,
             response=document.response_id,
             invoice=document.invoice_id,
+            ship_notice=document.ship_notice_id,
             status=InboundStatus(document.status) if document.status else None,
             reasons=[
                 ReasonOut.model_construct(
@@ -258,5 +260,9 @@ def vendor_document_create(request: HttpRequest) -> Status[DocumentOut]:
     vendor account from `AccountingSupplierParty`, the company from `AccountingCustomerParty`, the PO from
     `OrderReference` (else `BuyerReference`), each line from `OrderLineReference/LineID` (else its own `ID`); its
     totals must be the ones EN 16931 gives (`ubl_total_differs`). Taken: 201 with the log's entry (its `invoice`).
+    A Despatch Advice (T16): a ship notice created through the same service as the pages (origin `ubl`), the vendor
+    account from `DespatchSupplierParty`, the company from `DeliveryCustomerParty`, each line's PO from its
+    `OrderLineReference/OrderReference` (else the header's `OrderReference`) and its PO line from `LineID`; taken:
+    201 with the log's entry (its `ship_notice`).
     Refused: the error shape, and the log keeps the document with the reasons."""
     return _take(request, "vendor/documents")

@@ -130,7 +130,10 @@ class _DespatchReader(_Reader):
             tracking = consignment_id if consignment_id and consignment_id.text != NOT_AVAILABLE else None
         paths["tracking_number"] = tracking.path if tracking else f"{delivery_path}/TrackingID"
 
-        lines = [self.line(element, line_path) for element, line_path in self.children(root, path, "cac:DespatchLine")]
+        lines = [
+            self.despatch_line(element, line_path)
+            for element, line_path in self.children(root, path, "cac:DespatchLine")
+        ]
         if not lines:
             self.errors.add(f"{path}/DespatchLine", InteropErrorCode.UBL_MISSING)
         read_lines = [line for line in lines if line is not None]
@@ -166,7 +169,7 @@ class _DespatchReader(_Reader):
         units = {unit for line in lines for unit in line.handling_units}
         return (len(units) or None), count_path
 
-    def line(self, element: etree._Element, path: str) -> DespatchLineDoc | None:
+    def despatch_line(self, element: etree._Element, path: str) -> DespatchLineDoc | None:
         paths: dict[str, str] = {}
         line_id = self.text(element, path, "cbc:ID", required=True)
         quantity, paths["quantity"] = self.decimal(element, path, "cbc:DeliveredQuantity", QUANTITY, required=True)

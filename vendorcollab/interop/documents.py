@@ -2,9 +2,10 @@
 and its selectors (the feed and the pages, scoped to the actor).
 
 Outbound documents are written by a task queued after the commit of a send, a cancellation, a vendor's answer, a
-submitted invoice or a created ship notice (``interop.subscribers``), never inside the row lock of the change: the writer reads the committed
-version, response or invoice, and a writer that fails leaves the change itself alone; it leaves a refused entry in
-the log instead, with the error, so that a person sees that the document is missing. A task that runs twice stores
+submitted invoice or a created ship notice (``interop.subscribers``), never inside the row lock of the change: the
+writer reads the committed version, response, invoice or notice, and a writer that fails leaves the change itself
+alone; it leaves a refused entry in the log instead, with the error, so that a person sees that the document is
+missing. A task that runs twice stores
 its documents once (``Document.source``). Each new document, either way, is announced as ``document.created`` for
 the webhooks.
 """
@@ -30,8 +31,8 @@ from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderVersion, 
 from vendorcollab.shipping.models import ShipNotice
 
 from . import outbound
-from .selectors import ship_notice_for_document
 from .models import Direction, Document, DocumentQuerySet, InboundStatus
+from .selectors import ship_notice_for_document
 
 if TYPE_CHECKING:
     from vendorcollab.accounts.models import User

@@ -2,8 +2,9 @@
 
 ``import_document`` reads any document the portal takes (Order T01, Order Change T114, Order Cancellation T115 from
 the buyer's ERP; Order Response T76, Order Response Advanced T116, Invoice T10, Credit Note T14 and Despatch Advice
-T16 from the vendor's ERP) and hands it to the service of its transaction. Which side may send which is fixed here: a buyer's user may
-not answer an order or invoice by document, a vendor's user may not order. Every refusal is an ``AppError`` in the
+T16 from the vendor's ERP) and hands it to the service of its transaction. Which side may send which is fixed here:
+a buyer's user may not answer an order or invoice or announce a shipment by document, a vendor's user may not
+order. Every refusal is an ``AppError`` in the
 API's shape, naming the element.
 """
 

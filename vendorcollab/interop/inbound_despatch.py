@@ -133,7 +133,9 @@ def _orders_of_lines(
         if reference.text not in found:
             po, _version = _orders_of(company_id, vendor_id, reference.text)
             if po is None:
-                raise _refusal(reference.path, InteropErrorCode.UBL_UNKNOWN_ORDER, NotFound, value=shown(reference.text))
+                raise _refusal(
+                    reference.path, InteropErrorCode.UBL_UNKNOWN_ORDER, NotFound, value=shown(reference.text)
+                )
             found[reference.text] = po
         orders[id(line)] = found[reference.text]
         line.paths["order_reference"] = reference.path

@@ -26,9 +26,7 @@ def t16_fatal(document: bytes) -> set[str]:
 
 def confirmed_po(cast, lines: list[LineInput] | None = None, **extra: Any) -> PurchaseOrder:  # type: ignore[no-untyped-def]
     """A PO of vendor A, sent and confirmed: open to ship. By default one line per item of the cast, 10, 20, 30."""
-    lines = lines or [
-        line(item, quantity=str(10 * index), unit_code="EA") for index, item in enumerate(cast.items, 1)
-    ]
+    lines = lines or [line(item, quantity=str(10 * index), unit_code="EA") for index, item in enumerate(cast.items, 1)]
     po = po_create(actor=cast.agent, company=cast.company, vendor=cast.vendor_a, lines=lines, **extra)
     po = po_send(actor=cast.agent, purchase_order=po)
     return po_confirm(actor=cast.agent, purchase_order=po, without_response=True)
