@@ -9,6 +9,7 @@ from vendorcollab.api.api import api
 from vendorcollab.common import views as common_views
 from vendorcollab.invoicing import buyer_urls as invoicing_buyer_urls
 from vendorcollab.purchasing import buyer_urls as purchasing_buyer_urls
+from vendorcollab.shipping import buyer_urls as shipping_buyer_urls
 from vendorcollab.workspace import views as workspace_views
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
                     path("", workspace_views.buyer_workspace, name="workspace"),
                     *purchasing_buyer_urls.urlpatterns,
                     *invoicing_buyer_urls.urlpatterns,
+                    *shipping_buyer_urls.urlpatterns,
                 ],
                 "buyer",
             )

@@ -4,6 +4,7 @@ from django.urls import path
 
 from vendorcollab.invoicing import vendor_urls as invoicing_urls
 from vendorcollab.purchasing import urls as purchasing_urls
+from vendorcollab.shipping import vendor_urls as shipping_urls
 
 from . import views
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("", views.workspace, name="workspace"),
     *purchasing_urls.urlpatterns,
     *invoicing_urls.urlpatterns,
+    *shipping_urls.urlpatterns,
 ]

@@ -236,8 +236,13 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
     # An invoice on hold (a changed price), whose page lists the exceptions and offers a credit note.
     on_hold = submitted_for(cast, vendor_received_po(cast), "NL-HOLD-1", quantity=Decimal(1), price=Decimal("3.10"))
 
+    # Ship notices whose pages say more: one received with a line short (the difference), one cancelled with a reason.
+    short, cancelled = dutch_ship_notices(cast)
+
     ids = world["ids"]
     return [
+        {**ids, "ship_notice": short.pk, "vendor_ship_notice": short.pk},
+        {**ids, "vendor_ship_notice": cancelled.pk},
         {**ids, "invoice": on_hold.pk, "vendor_invoice": on_hold.pk},
         ids,
         {**ids, "po": answered.pk},
@@ -255,6 +260,20 @@ def states(world, cast) -> list[dict[str, Any]]:  # noqa: F811 (the fixture impo
             if which != ids["vendor_invoice_list"]
         ),
     ]
+
+
+def dutch_ship_notices(cast: Any) -> tuple[Any, Any]:
+    """A notice of vendor A received with its first line short, and one cancelled with a reason."""
+    from vendorcollab.shipping import services as shipping
+    from vendorcollab.shipping.inputs import NoticeReceiptLineInput
+    from vendorcollab.shipping.tests.conftest import confirmed_po, ship
+
+    po = confirmed_po(cast, quantities=("10", "20"))
+    short = ship(cast, (po, 1, "10"), number="NL-SN-1")
+    shipping.ship_notice_receive(actor=cast.clerk, notice=short, lines=[NoticeReceiptLineInput(1, Decimal(8))])
+    cancelled = ship(cast, (po, 2, "5"), number="NL-SN-2", carrier="DHL")
+    shipping.ship_notice_cancel(actor=cast.vendor_a_user, notice=cancelled, reason="Vrachtwagen kapot")
+    return short, cancelled
 
 
 # What the product stores with each kind of audit event (vendorcollab.audit.signals and the services).
