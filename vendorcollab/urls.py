@@ -8,6 +8,7 @@ from vendorcollab.accounts import mfa
 from vendorcollab.api.api import api
 from vendorcollab.common import views as common_views
 from vendorcollab.invoicing import buyer_urls as invoicing_buyer_urls
+from vendorcollab.performance import buyer_urls as performance_buyer_urls
 from vendorcollab.purchasing import buyer_urls as purchasing_buyer_urls
 from vendorcollab.shipping import buyer_urls as shipping_buyer_urls
 from vendorcollab.workspace import views as workspace_views
@@ -33,6 +34,7 @@ urlpatterns = [
                     *purchasing_buyer_urls.urlpatterns,
                     *invoicing_buyer_urls.urlpatterns,
                     *shipping_buyer_urls.urlpatterns,
+                    *performance_buyer_urls.urlpatterns,
                 ],
                 "buyer",
             )

@@ -25,6 +25,7 @@ from . import (
     idempotency,
     invoice_endpoints,
     master_data_endpoints,
+    performance_endpoints,
     ship_notice_endpoints,
     token_endpoints,
     ubl_endpoints,
@@ -137,6 +138,8 @@ api.add_router("/consignment", consignment_endpoints.buyer_router)
 api.add_router("/documents", document_endpoints.buyer_router)
 api.add_router("/invoices", invoice_endpoints.buyer_router)
 api.add_router("/ship-notices", ship_notice_endpoints.buyer_router)
+api.add_router("/vendor-performance", performance_endpoints.buyer_router)
+api.add_router("/vendor", performance_endpoints.vendor_router)
 api.add_router("/", master_data_endpoints.router)
 # The UBL router may share this prefix (ninja allows it); the PO paths take {int:id}, so that its fixed paths such as
 # /purchase-orders/import-ubl never resolve to a PO whatever order the routers are registered in.

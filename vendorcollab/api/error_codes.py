@@ -20,6 +20,7 @@ from vendorcollab.interop.errors import InteropErrorCode
 from vendorcollab.invoicing.errors import InvoicingErrorCode
 from vendorcollab.notifications.errors import NotificationsErrorCode
 from vendorcollab.partners.errors import PartnersErrorCode
+from vendorcollab.performance.errors import PerformanceErrorCode
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 from vendorcollab.shipping.errors import ShippingErrorCode
 
@@ -37,6 +38,7 @@ ENUMS: tuple[type[StrEnum], ...] = (
     NotificationsErrorCode,
     InvoicingErrorCode,
     ShippingErrorCode,
+    PerformanceErrorCode,
 )
 
 # Values deliberately in more than one enum, and why: each app refuses the same thing under the same code.

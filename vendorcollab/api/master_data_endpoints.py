@@ -157,6 +157,10 @@ DEFAULT_TAX_PERCENT = (
     "The VAT percentage of those lines: above 0 for S, 0 for Z, E, AE, K, G, O; null: entered on each invoice."
 )
 
+DELIVERY_TOLERANCE = (
+    "Vendor performance: a receipt this many days before or after the confirmed delivery date is on time (0 to 60)."
+)
+
 
 class CompanyOut(AddressOut, ContactOut):
     id: int
@@ -168,6 +172,7 @@ class CompanyOut(AddressOut, ContactOut):
     invoice_tolerance_amount: Decimal = Field(description=TOLERANCE_AMOUNT)
     default_tax_category: str = Field(description=DEFAULT_TAX_CATEGORY)
     default_tax_percent: Percent | None = Field(description=DEFAULT_TAX_PERCENT)
+    delivery_tolerance_days: int = Field(description=DELIVERY_TOLERANCE)
 
     @classmethod
     def build(cls, company: Company) -> CompanyOut:
@@ -182,6 +187,7 @@ class CompanyOut(AddressOut, ContactOut):
             invoice_tolerance_amount=company.invoice_tolerance_amount.quantize(CENTS),
             default_tax_category=company.default_tax_category,
             default_tax_percent=company.default_tax_percent,
+            delivery_tolerance_days=company.delivery_tolerance_days,
             **_address(company),
             **_contact(company),
         )
@@ -196,6 +202,7 @@ class CompanyIn(BuyerInput, AddressIn, ContactIn):
     invoice_tolerance_amount: ToleranceAmount = Field(Decimal(0), description=TOLERANCE_AMOUNT)
     default_tax_category: Text = Field("S", max_length=2, description=DEFAULT_TAX_CATEGORY)
     default_tax_percent: Percent | None = Field(None, description=DEFAULT_TAX_PERCENT)
+    delivery_tolerance_days: int = Field(0, ge=0, le=32767, description=DELIVERY_TOLERANCE)
 
 
 @router.get("/companies", response={200: Page[CompanyOut], **READ_ERRORS}, summary="Companies")

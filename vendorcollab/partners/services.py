@@ -266,6 +266,7 @@ def company_create(
     invoice_tolerance_amount: Decimal = Decimal(0),
     default_tax_category: str = "S",
     default_tax_percent: Decimal | None = None,
+    delivery_tolerance_days: int = 0,
     **address_and_contact: str,
 ) -> Company:
     """A new company (legal entity) of the buying organisation. ``address_and_contact``: the fields of
@@ -283,6 +284,7 @@ def company_create(
     check_codes(errors, {"endpoint_scheme": endpoint_scheme, **extra})
     _check_endpoint_pair(errors, endpoint_scheme, endpoint_id)
     _check_tolerances(errors, invoice_tolerance_percent, invoice_tolerance_amount)
+    _check_delivery_tolerance(errors, delivery_tolerance_days)
     errors.raise_if_any()
     if code and Company.objects.filter(code=code).exists():
         errors.add("code", PartnersErrorCode.COMPANY_CODE_TAKEN, company_code=code)
@@ -297,6 +299,7 @@ def company_create(
         invoice_tolerance_amount=invoice_tolerance_amount,
         default_tax_category=default_tax_category,
         default_tax_percent=stored_percent(default_tax_percent),
+        delivery_tolerance_days=delivery_tolerance_days,
         **extra,
     )
     return _insert(company, taken=_field_error("code", "company_code_taken", company_code=code))
@@ -391,6 +394,16 @@ def _check_tolerances(errors: FieldErrors, percent: Decimal | None, amount: Deci
     ):
         if value is not None and (not value.is_finite() or not 0 <= value <= limit or value != round(value, 2)):
             errors.add(name, PartnersErrorCode.TOLERANCE_OUT_OF_RANGE, limit=limit)
+
+
+# Vendor performance (``performance``): a receipt this many days either side of the confirmed date is on time. Beyond
+# two months "on time" would say nothing.
+DELIVERY_TOLERANCE_LIMIT = 60
+
+
+def _check_delivery_tolerance(errors: FieldErrors, days: int) -> None:
+    if not 0 <= days <= DELIVERY_TOLERANCE_LIMIT:
+        errors.add("delivery_tolerance_days", PartnersErrorCode.TOLERANCE_OUT_OF_RANGE, limit=DELIVERY_TOLERANCE_LIMIT)
 
 
 def vendor_update(

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from vendorcollab.invoicing import vendor_urls as invoicing_urls
+from vendorcollab.performance import vendor_urls as performance_urls
 from vendorcollab.purchasing import urls as purchasing_urls
 from vendorcollab.shipping import vendor_urls as shipping_urls
 
@@ -15,4 +16,5 @@ urlpatterns = [
     *purchasing_urls.urlpatterns,
     *invoicing_urls.urlpatterns,
     *shipping_urls.urlpatterns,
+    *performance_urls.urlpatterns,
 ]

@@ -20,6 +20,7 @@ from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.invoicing import selectors as invoicing_selectors
 from vendorcollab.invoicing.buyer_views import lands_on_invoices
 from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
+from vendorcollab.performance.vendor_views import on_time_tiles
 from vendorcollab.purchasing import fragments, selectors
 from vendorcollab.purchasing.selectors import BuyerList, Sort, VendorList
 from vendorcollab.purchasing.views.receiving import lands_on_receiving
@@ -61,7 +62,12 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "purchasing/vendor/workspace.html",
-        {"content": mark_safe(html), "invoicing_tiles": invoicing_tiles},
+        {
+            "content": mark_safe(html),
+            "invoicing_tiles": invoicing_tiles,
+            # The last three months' on-time share per vendor account: a few queries per account, whatever the POs.
+            "performance_tiles": on_time_tiles(request.user),
+        },
     )
 
 

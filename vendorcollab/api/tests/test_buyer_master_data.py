@@ -52,6 +52,7 @@ def test_an_erp_sets_up_a_company_and_a_vendor_user_who_then_signs_in(api, cast)
         "invoice_tolerance_amount": "0.00",
         "default_tax_category": "S",
         "default_tax_percent": None,
+        "delivery_tolerance_days": 0,
     }
     site = admin.post(
         "/sites",

@@ -76,6 +76,8 @@ LIST_ENDPOINTS = [
     ("get", "/vendor/ship-notices/1", None),
     ("post", "/vendor/ship-notices/1/cancel", None),
     ("get", "/vendor/ship-notices/1/ubl", None),
+    # Vendor performance (performance.selectors); vendor B's 404 on vendor A's account is in performance's test_api.py.
+    ("get", "/vendor/performance", None),
 ]
 
 
