@@ -134,7 +134,8 @@ class PurchaseOrderFactory:
         self.invoices = InvoiceFactory(world, ids, rng, self.now)
         kinds = list(PUNCTUALITY)
         weights = [weight for _, weight in PUNCTUALITY.values()]
-        # Drawn from a generator of its own, so that the rest of the data set does not depend on it.
+        # Drawn from generators of their own, so that the rest of the data set does not depend on them.
+        self.shape_rng = random.Random(size.seed + 2)
         punctuality = random.Random(size.seed + 1)
         self.lateness_days = {
             vendor.id: PUNCTUALITY[punctuality.choices(kinds, weights=weights)[0]][0] for vendor in world.vendors
@@ -187,11 +188,15 @@ class PurchaseOrderFactory:
         multiples of 20 cents, so that every discounted amount is exact in cents. Most POs go to one site (one
         ship-to, so one ship notice ships them); some spread their lines over the company's sites."""
         company = self.world.companies[vendor.company_id]
-        one_site = self.rng.choice(company.sites) if self.rng.random() >= MIXED_SITES_SHARE else None
+        # Drawn from a generator of its own, and the line's own draw kept below: every other value of the data set
+        # stays what it was before POs had one ship-to.
+        one_site = self.shape_rng.choice(company.sites) if self.shape_rng.random() >= MIXED_SITES_SHARE else None
         lines = []
         for number in range(1, count + 1):
             item_id, name, unit = self.rng.choice(vendor.catalogue)
-            site_id, warehouses = one_site or self.rng.choice(company.sites)
+            site_id, warehouses = self.rng.choice(company.sites)
+            if one_site is not None:
+                site_id, warehouses = one_site
             lines.append(
                 [
                     number,
@@ -583,7 +588,7 @@ class History:
         if not full:
             open_lines = open_lines[: len(open_lines) // 2]
         due = max(line[DELIVERY_DATE] for line in open_lines) - self.order_date
-        days = max(7.0, due.days + self.factory.rng.choice(lateness))
+        days = max(7.0, due.days + self.factory.shape_rng.choice(lateness))
         at = max(self.factory._at(self.order_date, days), self.last_at)
         self.batch[RECEIPT].append((receipt_id, self.po_id, at.date(), clerk, at))
         self.received_on = at.date()
