@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from bench.consignment import ConsignmentFactory
 from bench.generator import PurchaseOrderFactory
-from bench.performance import add_performance_facts, performance_loaded
+from bench.performance import add_performance_facts, performance_fact_count, performance_loaded
 from bench.shipping import ShipNoticeFactory, ship_notices_loaded
 from bench.tables import TABLES
 from bench.world import BIG_VENDOR_USER, DELIVERY_TOLERANCE_DAYS, PASSWORD, Ids, Size, bench_loaded, create_world
@@ -94,7 +94,7 @@ class Command(BaseCommand):
             reset_sequences([table.model for table in TABLES])
         self._progress("purchase orders, consignment and invoices written", rows, started)
         rows += self._ship_notices(size.seed, started)
-        self._performance(started)
+        rows += self._performance(started)
         self._progress("all written", rows, started)
         with connection.cursor() as cursor:
             # Fresh statistics, or the planner guesses at tables it believes empty. On PostgreSQL also the visibility
@@ -149,9 +149,11 @@ class Command(BaseCommand):
         )
         return counts.notices + counts.lines
 
-    def _performance(self, started: float) -> None:
+    def _performance(self, started: float) -> int:
         purchase_orders = add_performance_facts()
-        self._progress(f"performance facts of {purchase_orders:,} purchase orders", 0, started)
+        facts = performance_fact_count()
+        self._progress(f"performance facts of {purchase_orders:,} purchase orders", facts, started)
+        return facts
 
     def _analyse(self) -> None:
         with connection.cursor() as cursor:
