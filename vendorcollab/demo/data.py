@@ -264,6 +264,8 @@ def ensure_master_data() -> Demo:
                 "endpoint_id": spec.endpoint[1],
                 "default_tax_category": "S",
                 "default_tax_percent": Decimal(spec.tax_percent),
+                # A delivery a day either side of the confirmed date still counts as on time (vendor performance).
+                "delivery_tolerance_days": 1,
                 **spec.address,
             },
         )
