@@ -136,7 +136,7 @@ class DigestEntry(models.Model):
                 condition=models.Q(purchase_order__isnull=False)
                 | models.Q(invoice__isnull=False)
                 | models.Q(ship_notice__isnull=False),
-                name="digest_entry_about_something_or_a_notice",
+                name="digest_entry_about_something",
             )
         ]
 

@@ -87,10 +87,11 @@ NOTICE_LINE_UNKNOWN = _("Ship notice %(notice)s has no line %(line_number)s.")
 
 
 class FieldErrors(common_errors.FieldErrors):
-    """Field errors with shipping's codes."""
+    """Field errors with shipping's codes (``catalogue``: the same codes in other words, for a receipt from a
+    notice)."""
 
-    def __init__(self) -> None:
-        super().__init__(MESSAGES)
+    def __init__(self, catalogue: Mapping[str, str | Promise] | None = None) -> None:
+        super().__init__(MESSAGES if catalogue is None else catalogue)
 
     def conflict(self) -> Conflict | None:
         """The collected errors as a conflict (409): what was open when the vendor entered it was announced or

@@ -40,6 +40,8 @@ NUMBER_DIGITS = 6
 _ASSIGNED_NUMBER = re.compile(r"^SN-[0-9]+$")
 # The largest value of the packages column (a PostgreSQL integer).
 PACKAGES_LIMIT = 2_147_483_647
+# The largest id and line number the columns hold (a PostgreSQL integer).
+ID_LIMIT = 2_147_483_647
 # An assigned number lost to a notice created at the same moment is taken again this many times.
 NUMBER_ATTEMPTS = 5
 # The text columns' own lengths: the input rules refuse what the column cannot keep.
@@ -91,9 +93,11 @@ def _check_header(data: ShipNoticeInput, errors: FieldErrors) -> None:
 def _po_lines(actor: User, lines: tuple[ShipNoticeLineInput, ...]) -> dict[tuple[int, int], PurchaseOrderLine]:
     """The PO lines the input names, among the POs the actor may see, in one query. A PO of another vendor account
     is not among them: to this vendor it does not exist."""
-    wanted = Q()
+    wanted = Q(pk__in=[])
     for entry in lines:
-        wanted |= Q(purchase_order_id=entry.purchase_order_id, line_number=entry.line_number)
+        # An id beyond the columns' range names nothing; asked of PostgreSQL it would fail the query instead.
+        if 0 < entry.purchase_order_id <= ID_LIMIT and 0 < entry.line_number <= ID_LIMIT:
+            wanted |= Q(purchase_order_id=entry.purchase_order_id, line_number=entry.line_number)
     found = (
         PurchaseOrderLine.objects.filter(purchase_order__in=PurchaseOrder.objects.visible_to(actor))
         .filter(wanted)
@@ -214,7 +218,9 @@ def ship_notice_create(
         po_lines = _check_lines(actor, data, errors)
         number = data.number.strip()
         vendor = po_lines[0].purchase_order.vendor if po_lines else None
-        if number and vendor is not None and ShipNotice.objects.filter(vendor=vendor, number=number).exists():
+        # A number refused by the input rules is not looked up: PostgreSQL cannot even compare a NUL.
+        valid_number = number and "number" not in errors.fields
+        if valid_number and vendor is not None and ShipNotice.objects.filter(vendor=vendor, number=number).exists():
             errors.add("number", ShippingErrorCode.NUMBER_TAKEN, number=number)
         errors.raise_if_any()
         # At least one line resolved and a delivery date given, or an error was raised.

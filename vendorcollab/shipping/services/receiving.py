@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.errors import AppError
+from vendorcollab.common.errors import AppError, CommonErrorCode
 from vendorcollab.common.events import Event, publish
-from vendorcollab.common.text import QUANTITY_DIGITS, Kind, Limit, check_date, check_decimal, check_text
+from vendorcollab.common.text import QUANTITY_DIGITS, Kind, Limit, check_count, check_date, check_decimal, check_text
 from vendorcollab.purchasing.errors import PurchasingErrorCode
 from vendorcollab.purchasing.models import PurchaseOrder, Receipt
 from vendorcollab.purchasing.services import ReceiptLineInput, receipt_post
@@ -69,9 +69,7 @@ RECEIPT_MESSAGES = {
 
 
 def _receipt_errors() -> FieldErrors:
-    errors = FieldErrors()
-    errors.catalogue = RECEIPT_MESSAGES
-    return errors
+    return FieldErrors(RECEIPT_MESSAGES)
 
 
 def _check_received_date(errors: FieldErrors, received_date: date | None) -> None:
@@ -171,6 +169,9 @@ def ship_notice_receive(
         _check_received_date(errors, received_date)
         if not lines:
             errors.add("lines", ShippingErrorCode.NO_LINES)
+        check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
+        if CommonErrorCode.TOO_MANY_ROWS in errors.codes.values():
+            errors.raise_if_any()  # before reading however many lines someone sent
         arrivals: list[_Arrival] = []
         seen: set[int] = set()
         for index, entry in enumerate(lines):
@@ -233,6 +234,9 @@ def ship_notice_receive_purchase_order(
         _check_received_date(errors, received_date)
         if not lines:
             errors.add("lines", ShippingErrorCode.NO_LINES)
+        check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
+        if CommonErrorCode.TOO_MANY_ROWS in errors.codes.values():
+            errors.raise_if_any()  # before reading however many lines someone sent
         arrivals: list[_Arrival] = []
         seen: set[int] = set()
         for index, entry in enumerate(lines):

@@ -136,6 +136,9 @@ def test_an_unknown_line_and_a_line_named_twice(cast):
     error = refusal(ValidationFailed, ship, cast, (po, 9, "1"), (po, 1, "1"), (po, 1, "2"))
     assert codes(error) == {"lines.0.line_number": "unknown_line", "lines.2": "duplicate_line"}
     assert error.code == "invalid_input"
+    # Numbers no column can hold name nothing either, on every database.
+    error = refusal(ValidationFailed, ship, cast, (po, 2**40, "1"), (po, -1, "1"))
+    assert codes(error) == {"lines.0.line_number": "unknown_line", "lines.1.line_number": "unknown_line"}
 
 
 @pytest.mark.parametrize(
@@ -462,3 +465,37 @@ def test_a_po_receipt_that_names_the_notice(cast):
     assert (notice.status, notice.has_difference) == ("shipped", True)
     assert po_line_quantities(po)[1] == (4, 0, 16)
     assert po_line_quantities(other)[0] == (0, 2, 8)  # the other PO's line still in transit
+
+
+def test_a_po_receipt_naming_the_notice_refuses_a_line_twice_and_a_line_already_received(cast):
+    po = confirmed_po(cast)
+    notice = ship(cast, (po, 1, "4"), (po, 2, "5"))
+    receive_po = services.ship_notice_receive_purchase_order
+    error = refusal(
+        ValidationFailed,
+        receive_po,
+        actor=cast.clerk,
+        notice=notice,
+        purchase_order=po,
+        lines=[ReceiptLineInput(1, D(1)), ReceiptLineInput(1, D(1))],
+    )
+    assert codes(error) == {"lines.1.line_number": "duplicate_line"}
+    receive_po(actor=cast.clerk, notice=notice, purchase_order=po, lines=[ReceiptLineInput(1, D(4))])
+    error = refusal(
+        ValidationFailed,
+        receive_po,
+        actor=cast.clerk,
+        notice=notice,
+        purchase_order=po,
+        lines=[ReceiptLineInput(1, D(1))],
+    )
+    assert codes(error) == {"lines.0.line_number": "already_received"}
+    assert po_line_quantities(po) == [(4, 0, 6), (0, 5, 15)]
+
+
+def test_too_many_lines_are_refused_before_they_are_read(cast):
+    po = confirmed_po(cast)
+    notice = ship(cast, (po, 1, "4"))
+    many = [(1, "1")] * 501
+    assert refusal(ValidationFailed, receive, cast, notice, *many).code == "too_many_rows"
+    assert refusal(ValidationFailed, ship, cast, *[(po, 1, "1")] * 501).code == "too_many_rows"
