@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from vendorcollab.common.admin import ReadOnlyAdmin
 
-from .models import DeliveryFact, DueFact, NoticeFact, ResponseFact
+from .models import DeliveryFact, DueFact, NoticeFact, ResponseFact, VendorMonth
 
 
 @admin.register(ResponseFact)
@@ -39,3 +39,11 @@ class NoticeFactAdmin(ReadOnlyAdmin):
     list_filter = ["month"]
     list_select_related = ["ship_notice", "vendor"]
     search_fields = ["ship_notice__number", "vendor__number"]
+
+
+@admin.register(VendorMonth)
+class VendorMonthAdmin(ReadOnlyAdmin):
+    list_display = ["vendor", "month", "responses", "lines_due", "quantity_confirmed", "quantity_received"]
+    list_filter = ["month"]
+    list_select_related = ["vendor"]
+    search_fields = ["vendor__number"]

@@ -60,7 +60,12 @@ class ResponseFact(Fact):
     class Meta:
         verbose_name = _("response fact")
         verbose_name_plural = _("response facts")
-        indexes = [*fact_indexes("perf_response"), models.Index(fields=["purchase_order"], name="perf_response_po")]
+        indexes = [
+            models.Index(fields=["month", "vendor"], name="perf_response_month_vendor"),
+            # The percentiles of the ranking read the answers' seconds from this index alone on PostgreSQL.
+            models.Index(fields=["vendor", "month"], include=["seconds"], name="perf_response_vendor_month"),
+            models.Index(fields=["purchase_order"], name="perf_response_po"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.purchase_order_id}-{self.version_number}: {self.kind}"
@@ -124,3 +129,57 @@ class NoticeFact(Fact):
 
     def __str__(self) -> str:
         return f"{self.ship_notice_id} {self.received_date}"
+
+
+# Tolerances (days) whose on-time counts each vendor month keeps; a company with a wider one is read from the facts.
+ROLLED_TOLERANCE = 7
+
+
+class VendorMonth(models.Model):
+    """One vendor account's month, summed from its facts: what the buyer's ranking and totals read, so that a year
+    of every vendor is about twelve thousand rows summed by the database instead of a million facts.
+
+    Written by ``rollups.roll_up`` for the (vendor, month) pairs a refresh touched, under the vendor's row lock. On
+    time depends on the company's tolerance of the moment, so the month keeps its on-time and early counts for every
+    tolerance from 0 to ``ROLLED_TOLERANCE`` days (``on_time_2``: deliveries within 2 days either side) and the
+    reader picks the company's. Response-time percentiles cannot be summed: they are read from the answers. Filters
+    by item read the facts.
+    """
+
+    vendor = models.ForeignKey(Vendor, models.CASCADE, related_name="+", verbose_name=_("vendor"))
+    company = models.ForeignKey(Company, models.CASCADE, related_name="+", verbose_name=_("company"))
+    month = models.DateField(_("month"))
+    responses = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    accepted_with_changes = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    lines_answered = models.PositiveIntegerField(default=0)
+    lines_quantity_changed = models.PositiveIntegerField(default=0)
+    lines_date_changed = models.PositiveIntegerField(default=0)
+    lines_split = models.PositiveIntegerField(default=0)
+    lines_substituted = models.PositiveIntegerField(default=0)
+    lines_rejected = models.PositiveIntegerField(default=0)
+    # Every confirmed line due in the month, whether or not its date has passed: readers take the months before the
+    # current one from here and the current month from the facts.
+    quantity_confirmed = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+    quantity_received = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+    lines_due = models.PositiveIntegerField(default=0)
+    lines_in_full = models.PositiveIntegerField(default=0)
+    deliveries = models.PositiveIntegerField(default=0)
+    notices = models.PositiveIntegerField(default=0)
+    # on_time_0 … on_time_7, early_0 … early_7, notices_on_time_0 … notices_on_time_7: one column per tolerance,
+    # written in a loop because they differ only in the number.
+    for _days in range(ROLLED_TOLERANCE + 1):
+        locals()[f"on_time_{_days}"] = models.PositiveIntegerField(default=0)
+        locals()[f"early_{_days}"] = models.PositiveIntegerField(default=0)
+        locals()[f"notices_on_time_{_days}"] = models.PositiveIntegerField(default=0)
+    del _days
+
+    class Meta:
+        verbose_name = _("vendor month")
+        verbose_name_plural = _("vendor months")
+        constraints = [models.UniqueConstraint(fields=["vendor", "month"], name="perf_vendor_month_unique")]
+        indexes = [models.Index(fields=["month", "vendor"], name="perf_vm_month_vendor")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} {self.month}"

@@ -4,6 +4,7 @@ One computation, ``_refresh``, takes a batch of purchase orders, deletes their f
 their versions, responses and receipts. ``refresh_purchase_order`` runs it for one PO after each change of its
 history (``subscribers`` queue it after the commit); ``rebuild_all`` runs it over every PO in batches, to backfill
 or to repair. Because it always starts from the history, running it twice, or in any order, gives the same facts.
+After the facts, the vendor months they count in are summed again (``rollups``): the ranking reads those.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from vendorcollab.partners.models import Vendor
 from vendorcollab.purchasing.models import (
     LineAction,
     Origin,
@@ -31,6 +33,7 @@ from vendorcollab.purchasing.models import (
 )
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeStatus
 
+from . import rollups
 from .models import DeliveryFact, DueFact, NoticeFact, ResponseFact
 
 logger = logging.getLogger(__name__)
@@ -51,25 +54,38 @@ def local_month(moment: datetime) -> date:
 
 
 def refresh_purchase_order(purchase_order_id: int) -> None:
-    """Recompute this PO's facts from its history (idempotent). Under the PO's row lock, so that two refreshes of
-    one PO queued by two changes cannot interleave their deletes and inserts."""
+    """Recompute this PO's facts from its history (idempotent), and its vendor's months they count in.
+
+    Under the PO's row lock, so that two refreshes of one PO queued by two changes cannot interleave their deletes
+    and inserts, and the vendor's, so that two POs of one vendor never sum one vendor month at the same time."""
     with transaction.atomic():
-        if not PurchaseOrder.objects.select_for_update().filter(pk=purchase_order_id).exists():
+        po = PurchaseOrder.objects.select_for_update().filter(pk=purchase_order_id).values("vendor_id").first()
+        before = _fact_months([purchase_order_id])
+        if po is None:
             _delete_facts([purchase_order_id])
-            return
-        _refresh([purchase_order_id])
+        else:
+            _lock_vendors({po["vendor_id"]} | {vendor_id for vendor_id, _month in before})
+            _refresh([purchase_order_id])
+        _roll_up(before | _fact_months([purchase_order_id]))
 
 
 def refresh_ship_notice(ship_notice_id: int) -> None:
     """Recompute this notice's fact: one when it is received, none otherwise (idempotent)."""
     with transaction.atomic():
+        notice = ShipNotice.objects.filter(pk=ship_notice_id).first()
+        before = set(NoticeFact.objects.filter(ship_notice_id=ship_notice_id).values_list("vendor_id", "month"))
+        _lock_vendors({vendor_id for vendor_id, _month in before} | ({notice.vendor_id} if notice else set()))
         NoticeFact.objects.filter(ship_notice_id=ship_notice_id).delete()
-        notices = ShipNotice.objects.filter(pk=ship_notice_id, status=ShipNoticeStatus.RECEIVED)
-        NoticeFact.objects.bulk_create(_notice_fact(notice) for notice in notices if notice.received_date)
+        if notice is not None and notice.status == ShipNoticeStatus.RECEIVED and notice.received_date:
+            fact = _notice_fact(notice)
+            fact.save()
+            before.add((fact.vendor_id, fact.month))
+        _roll_up(before)
 
 
 def rebuild_all() -> int:
-    """Every PO's and every notice's facts written again from the history; returns the number of POs done.
+    """Every PO's and every notice's facts, and every vendor month, written again from the history; returns the
+    number of POs done.
 
     Each batch is its own transaction, so a rebuild of 200,000 POs never holds one long lock, and the facts of a
     PO changed meanwhile are at worst refreshed again by its own task.
@@ -85,7 +101,29 @@ def rebuild_all() -> int:
         NoticeFact.objects.all().delete()
         notices = ShipNotice.objects.filter(status=ShipNoticeStatus.RECEIVED, received_date__isnull=False)
         NoticeFact.objects.bulk_create((_notice_fact(notice) for notice in notices.iterator()), batch_size=1000)
+        rollups.roll_up()
     return len(ids)
+
+
+def _lock_vendors(vendor_ids: set[int]) -> None:
+    list(Vendor.objects.select_for_update().filter(pk__in=vendor_ids).order_by("pk").values_list("pk"))
+
+
+def _fact_months(purchase_order_ids: Sequence[int]) -> set[tuple[int, date]]:
+    """The (vendor, month) pairs these POs' facts count in."""
+    months: set[tuple[int, date]] = set()
+    for model in (ResponseFact, DueFact, DeliveryFact):
+        found = model.objects.filter(purchase_order_id__in=purchase_order_ids).values_list("vendor_id", "month")
+        months |= set(found.distinct())
+    return months
+
+
+def _roll_up(months: set[tuple[int, date]]) -> None:
+    by_vendor: dict[int, set[date]] = defaultdict(set)
+    for vendor_id, month in months:
+        by_vendor[vendor_id].add(month)
+    for vendor_id, vendor_months in by_vendor.items():
+        rollups.roll_up(vendor_id, vendor_months)
 
 
 def _delete_facts(purchase_order_ids: Sequence[int]) -> None:

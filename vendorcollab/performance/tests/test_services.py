@@ -9,14 +9,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from vendorcollab.performance.models import DeliveryFact, DueFact, NoticeFact, ResponseFact
+from vendorcollab.performance.models import DeliveryFact, DueFact, NoticeFact, ResponseFact, VendorMonth
 from vendorcollab.performance.services import rebuild_all, refresh_purchase_order
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import po_cancel
 
 pytestmark = pytest.mark.django_db
 
-FACT_MODELS = (ResponseFact, DueFact, DeliveryFact, NoticeFact)
+FACT_MODELS = (ResponseFact, DueFact, DeliveryFact, NoticeFact, VendorMonth)
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -32,7 +32,8 @@ def test_the_subscribers_wrote_the_facts_after_each_commit(history):
     """Nothing but the services ran in the history: every fact comes from the refresh its commits queued."""
     counts = {model.__name__: model.objects.count() for model in FACT_MODELS}
     # Answers: PO1, PO2, PO4, PO5, PO6. Due: PO1 3, PO2 2, PO3 1, PO5 1, PO6 1. Deliveries: 9 of A and 1 of B.
-    assert counts == {"ResponseFact": 5, "DueFact": 8, "DeliveryFact": 10, "NoticeFact": 0}
+    # Months: A's February (answers), March and April; B's March.
+    assert counts == {"ResponseFact": 5, "DueFact": 8, "DeliveryFact": 10, "NoticeFact": 0, "VendorMonth": 4}
 
 
 def test_refresh_is_idempotent(history):
