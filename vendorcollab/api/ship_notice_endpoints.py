@@ -18,15 +18,16 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from vendorcollab.accounts.models import RECEIVING_ROLES, User
-from vendorcollab.interop.models import Direction, Document
+from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.outbound import Transaction
 from vendorcollab.interop.writers.despatch import despatch_document_id, ubl_despatch_advice
+from vendorcollab.shipping import selectors
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeOrigin
 from vendorcollab.shipping.services import ship_notice_cancel, ship_notice_create, ship_notice_receive
 
 from .auth import actor, api_auth, buyer_users, vendor_users
 from .error_codes import SHIP_NOTICE_CANCEL, SHIP_NOTICE_CREATE, SHIP_NOTICE_RECEIVE, answers
-from .errors import error_responses, not_found
+from .errors import error_responses
 from .pagination import Page, PageQuery, PageResult, paginate
 from .schemas import Id
 from .ship_notice_schemas import (
@@ -78,11 +79,9 @@ def _filtered(rows: QuerySet[ShipNotice], filters: VendorShipNoticeFilters) -> Q
 
 
 def _visible(request: HttpRequest, pk: int) -> ShipNotice:
-    """The notice as the caller may see it, with what its shape shows (404 outside the caller's reach)."""
-    notice = _rows(actor(request)).filter(pk=pk).first()
-    if notice is None:
-        raise not_found()
-    return notice
+    """The notice as the caller may see it, with what its shape and its document read (404 outside the caller's
+    reach)."""
+    return selectors.ship_notice_get(actor=actor(request), pk=pk)
 
 
 def _out(request: HttpRequest, pk: int) -> ShipNoticeOut:
@@ -100,8 +99,10 @@ def _ubl(request: HttpRequest, pk: int) -> HttpResponse:
     posted), or, before the task that writes it has run, the same document written now."""
     notice = _visible(request, pk)
     logged = (
-        Document.objects.filter(ship_notice=notice, transaction=Transaction.T16)
-        .filter(Q(direction=Direction.OUTBOUND, status="") | Q(direction=Direction.INBOUND, status="taken"))
+        Document.objects.visible_to(actor(request))
+        .filter(ship_notice=notice, transaction=Transaction.T16)
+        # Never a refused one: an outbound whose writer failed has no XML, an inbound refused was not taken.
+        .filter(Q(direction=Direction.OUTBOUND, status="") | Q(direction=Direction.INBOUND, status=InboundStatus.TAKEN))
         .exclude(xml=b"")
         .order_by("-direction", "-created_at", "-pk")  # outbound first: the portal's own rendering
         .values_list("xml", flat=True)

@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from vendorcollab.common.testing.factories import line, make_po
+from vendorcollab.accounts.models import Role
+from vendorcollab.common.testing.factories import line, make_po, make_user
 from vendorcollab.interop.models import Direction, Document
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine, Receipt
 from vendorcollab.purchasing.services import po_confirm, po_create, po_send
@@ -214,6 +215,24 @@ def test_another_vendors_purchase_order_cannot_be_shipped(api, cast, refusals):
     assert in_transit(refusals["po"]) == [8, 0]
 
 
+def test_a_user_of_two_vendor_accounts_ships_one_account_per_notice(api, cast, refusals):
+    both = api(make_user("vera", Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b)))
+    data = body(refusals["po"], (2, "1"))
+    data["lines"].append(one_line(refusals["other_vendor"]))
+    response = both.post("/vendor/ship-notices", data)
+    assert (response.status_code, error_of(response)["code"], list(error_of(response)["fields"])) == (
+        422,
+        "wrong_vendor",
+        ["lines.1.purchase_order"],
+    )
+    # Each account's own notice is fine, and the list shows both accounts' notices, filtered by account on demand.
+    mine = created(both, body(refusals["other_vendor"], (1, "1")))
+    assert mine["vendor"] == cast.vendor_b.pk
+    assert both.get("/vendor/ship-notices").json()["count"] == 2
+    only_b = both.get("/vendor/ship-notices", {"vendor": cast.vendor_b.pk}).json()
+    assert [row["id"] for row in only_b["items"]] == [mine["id"]]
+
+
 # --- cancelling ---------------------------------------------------------------------------------------------------
 
 
@@ -231,6 +250,12 @@ def test_the_vendor_cancels_a_notice_and_its_quantities_are_open_again(vendor, p
     assert in_transit(po) == [0, 0]
     again = vendor.post(url)
     assert (again.status_code, error_of(again)["code"]) == (409, "invalid_transition")
+    unknown = vendor.post(url, {"reason": "x", "why": "y"})
+    assert (unknown.status_code, error_of(unknown)["code"], list(error_of(unknown)["fields"])) == (
+        422,
+        "invalid_input",
+        ["why"],
+    )
     assert created(vendor, body(po, (1, "10")))["lines"][0]["quantity"] == "10.0000"
 
 
@@ -278,9 +303,28 @@ def test_a_notice_received_through_the_api_with_one_line_short_shows_the_differe
     receipt = Receipt.objects.get(purchase_order=po)
     assert receipt.ship_notice_id == notice["id"]
     assert (in_transit(po), received(po)) == ([0, 0], [10, 6])
-    assert created(vendor, body(po, (2, "14")))["lines"][0]["quantity"] == "14.0000"
-    # The PO's own receipts as the buyer's API shows them.
     assert api(cast.agent).get(f"/purchase-orders/{po.pk}").json()["lines"][1]["received_quantity"] == "6.0000"
+
+    # The rest ships and is received in full: the PO is received, and the first notice cannot be cancelled.
+    rest = created(vendor, body(po, (2, "14")))
+    assert rest["lines"][0]["quantity"] == "14.0000"
+    full = clerk.post(f"/ship-notices/{rest['id']}/receive", {"lines": [{"line_number": 1, "quantity": "14"}]})
+    assert (full.status_code, full.json()["has_difference"]) == (200, False)
+    assert api(cast.agent).get(f"/purchase-orders/{po.pk}").json()["status"] == "received"
+    late = vendor.post(f"/vendor/ship-notices/{notice['id']}/cancel")
+    assert (late.status_code, error_of(late)["code"]) == (409, "invalid_transition")
+    # A received PO is no longer open: nothing more of it ships.
+    over = vendor.post("/vendor/ship-notices", body(po, (1, "1")))
+    assert (over.status_code, error_of(over)["code"]) == (422, "not_shippable")
+
+
+def test_more_than_shipped_may_be_received_up_to_what_is_open_and_shows_as_a_positive_difference(vendor, clerk, po):
+    notice = created(vendor, body(po, (1, "4")))
+    url = f"/ship-notices/{notice['id']}/receive"
+    answer = clerk.post(url, {"lines": [{"line_number": 1, "quantity": "5"}]})
+    assert answer.status_code == 200, answer.json()
+    assert (answer.json()["has_difference"], answer.json()["lines"][0]["difference"]) == (True, "1.0000")
+    assert (in_transit(po), received(po)) == ([0, 0], [5, 0])
 
 
 def test_lines_left_out_stay_in_transit_and_are_received_later(vendor, clerk, po):
