@@ -5,9 +5,8 @@ Outbound documents are written by a task queued after the commit of a send, a ca
 submitted invoice or a created ship notice (``interop.subscribers``), never inside the row lock of the change: the
 writer reads the committed version, response, invoice or notice, and a writer that fails leaves the change itself
 alone; it leaves a refused entry in the log instead, with the error, so that a person sees that the document is
-missing. A task that runs twice stores
-its documents once (``Document.source``). Each new document, either way, is announced as ``document.created`` for
-the webhooks.
+missing. A task that runs twice stores its documents once (``Document.source``). Each new document, either way, is
+announced as ``document.created`` for the webhooks.
 """
 
 from __future__ import annotations
@@ -339,7 +338,7 @@ def document_get(*, actor: User, pk: int) -> Document:
     """One document the actor may see, with its XML; else ``NotFound``."""
     document = (
         Document.objects.visible_to(actor)
-        .select_related("company", "vendor", "purchase_order", "version")
+        .select_related("company", "vendor", "purchase_order", "version", "ship_notice")
         .filter(pk=pk)
         .first()
     )

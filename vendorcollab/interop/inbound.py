@@ -1,11 +1,11 @@
-"""The one way in for PEPPOL BIS Ordering 3 and Billing 3 documents: read, dispatch on the transaction, log.
+"""The one way in for PEPPOL BIS Ordering 3, Billing 3 and Despatch Advice 3 documents: read, dispatch on the
+transaction, log.
 
 ``import_document`` reads any document the portal takes (Order T01, Order Change T114, Order Cancellation T115 from
 the buyer's ERP; Order Response T76, Order Response Advanced T116, Invoice T10, Credit Note T14 and Despatch Advice
 T16 from the vendor's ERP) and hands it to the service of its transaction. Which side may send which is fixed here:
 a buyer's user may not answer an order or invoice or announce a shipment by document, a vendor's user may not
-order. Every refusal is an ``AppError`` in the
-API's shape, naming the element.
+order. Every refusal is an ``AppError`` in the API's shape, naming the element.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.errors import AppError, NotFound
+from vendorcollab.common.errors import AppError, NotFound, ValidationFailed
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from vendorcollab.shipping.inputs import ShipNoticeInput, ShipNoticeLineInput
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeOrigin
@@ -113,15 +113,16 @@ def despatch_advice_import(*, actor: User, document: DespatchDoc, errors: Docume
         notice = ship_notice_create(actor=actor, data=data, origin=ShipNoticeOrigin.UBL)
     except AppError as error:
         raise _on_elements(error, document, [first_of[po_line] for po_line in shipped]) from None
-    first_po = next(iter(orders.values()))
-    return DespatchTaken(notice, first_po)
+    # The PO of the notice's first line (a line that shipped 0 is not on the notice, nor perhaps its PO).
+    by_pk = {po.pk: po for po in orders.values()}
+    return DespatchTaken(notice, by_pk[shipped[0].purchase_order_id])
 
 
 def _orders_of_lines(
     document: DespatchDoc, company_id: int, vendor_id: int, errors: DocumentErrors
 ) -> dict[int, PurchaseOrder]:
-    """Each line's PO (by the line's ``id()``), in the order the lines name them; an unknown order is refused
-    outright (404), as for every other document that names one."""
+    """Each line's PO, by the line's ``id()`` (a line is a mutable dataclass, so not hashable), in the order the
+    lines name them; an unknown order is refused outright (404), as for every other document that names one."""
     header = document.order_references[0] if len(document.order_references) == 1 else None
     found: dict[str, PurchaseOrder] = {}
     orders: dict[int, PurchaseOrder] = {}
@@ -154,7 +155,7 @@ def _po_lines(orders: Iterable[PurchaseOrder]) -> dict[tuple[int, str], Purchase
 
 def _on_elements(error: AppError, document: DespatchDoc, lines: list[DespatchLineDoc]) -> AppError:
     """A refusal of the shipping service (``lines.0.quantity``, ``expected_delivery_date``) with its fields moved
-    onto the document's elements; its code, status and message stay the service's."""
+    onto the document's elements, under the service's codes."""
     root = "DespatchAdvice"
     places = {
         "number": document.number.path,
@@ -178,4 +179,11 @@ def _on_elements(error: AppError, document: DespatchDoc, lines: list[DespatchLin
         # An unforeseen sub-field of a line lands on the line; anything else on the document.
         return places.get(key) or places.get(".".join(key.split(".")[:2])) or root
 
-    return error.with_fields_renamed({key: place(key) for key in error.fields})
+    if not isinstance(error, ValidationFailed):
+        # A conflict (over-announced, decided under the locks) keeps its status; its message names PO and line.
+        return error.with_fields_renamed({key: place(key) for key in error.fields})
+    # Input refused: as every refused document, a message that names the element ("…/ActualDespatchDate: …").
+    errors = DocumentErrors()
+    for key, message in error.fields.items():
+        errors.add_text(place(key), error.field_codes.get(key, error.code), str(message))
+    return errors.error() or error

@@ -71,7 +71,8 @@ ATTACHMENTS_MAX = 20
 
 
 class Transaction(StrEnum):
-    """The PEPPOL BIS Ordering 3 and Billing 3 transactions the portal reads, by their CustomizationID's name."""
+    """The PEPPOL BIS Ordering 3, Billing 3 and Despatch Advice 3 transactions the portal reads, by their
+    CustomizationID's name."""
 
     ORDER = "T01"
     ORDER_CHANGE = "T114"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vendorcollab.common.errors import AppError, Conflict
+from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.exports import FORMATS, export_response, streamed
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, paginate, vendor_required
@@ -134,7 +135,8 @@ def ship_notice_create(request: AuthenticatedRequest) -> HttpResponse:
             {
                 "purchase_order": line.purchase_order_id,
                 "line_number": line.line_number,
-                "quantity": line.to_announce_quantity,
+                # "10", not "10.0000": the input shows the number as a person would type it.
+                "quantity": plain_number(line.to_announce_quantity),
             }
             for line in lines
         ],

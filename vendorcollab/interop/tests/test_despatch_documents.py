@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from lxml import etree
 
 from vendorcollab.common.testing.factories import ItemFactory, in_days, line
@@ -148,7 +149,7 @@ def test_a_notice_of_one_po_names_the_order_once_and_the_shipment_as_the_spec_pl
 
     assert _text(root, "cbc:CustomizationID") == "urn:fdc:peppol.eu:poacc:trns:despatch_advice:3"
     assert _text(root, "cbc:ProfileID") == "urn:fdc:peppol.eu:poacc:bis:despatch_advice:3"
-    assert _text(root, "cbc:IssueDate") == notice.created_at.astimezone().date().isoformat()
+    assert _text(root, "cbc:IssueDate") == timezone.localtime(notice.created_at).date().isoformat()
     assert _text(root, "cbc:Note") == "Leave at the dock"
     assert [element.text for element in root.iterfind("cac:OrderReference/cbc:ID", NS)] == [po.order_id]
     assert root.find("cac:DespatchLine/cac:OrderLineReference/cac:OrderReference", NS) is None

@@ -9,21 +9,26 @@ IDs, units and quantities (written out below, not read from the example). Every 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from lxml import etree
 
 from vendorcollab.accounts.models import Role
 from vendorcollab.api.tests.helpers import ApiClient, error_of
+from vendorcollab.common.errors import Conflict
 from vendorcollab.common.testing.factories import CompanyFactory, ItemFactory, VendorFactory, make_user
+from vendorcollab.interop.inbound import take_document
 from vendorcollab.interop.models import Direction, Document, InboundStatus
 from vendorcollab.interop.selectors import ship_notice_for_document
+from vendorcollab.interop.ubl_reader import NS
 from vendorcollab.interop.writers.despatch import ubl_despatch_advice
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import LineInput, ReceiptLineInput, po_confirm, po_create, po_send, receipt_post
+from vendorcollab.purchasing.tests.test_concurrency import race, split_outcomes
 from vendorcollab.shipping.models import ShipNotice, ShipNoticeOrigin
 from vendorcollab.shipping.services import ship_notice_cancel
 
@@ -107,6 +112,20 @@ def test_a_despatch_advice_of_several_pos_names_each_lines_order(world):
     ]
 
 
+def test_a_line_delivering_nothing_is_left_off_the_notice_and_the_log_files_it_under_what_ships(world):
+    first, second = confirmed_po(world), confirmed_po(world)
+    root = etree.fromstring(_portal_document(world, [(first, 1, "5"), (second, 2, "7")]))
+    root.find("cac:DespatchLine/cbc:DeliveredQuantity", NS).text = "0"
+
+    response = _post(world.vendor_a_user, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+    assert response.status_code == 201, response.content
+    notice = _notice("ERP-DA-1")
+    assert [(line.purchase_order_id, line.quantity) for line in notice.lines.all()] == [(second.pk, Decimal(7))]
+    assert Document.objects.get(pk=response.json()["id"]).purchase_order == second
+    assert first.lines.get(line_number=1).in_transit_quantity == 0
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code", "element"),
     [
@@ -161,6 +180,60 @@ def test_a_refused_despatch_advice_changes_nothing_and_is_logged_with_its_reason
     assert [row["id"] for row in feed["items"]] == [logged.pk]
 
 
+def _without(element_path: str):  # type: ignore[no-untyped-def]
+    def change(root) -> None:  # type: ignore[no-untyped-def]
+        element = root.find(element_path, NS)
+        element.getparent().remove(element)
+
+    return change
+
+
+def _despatched_in_days(days: int):  # type: ignore[no-untyped-def]
+    def change(root) -> None:  # type: ignore[no-untyped-def]
+        later = (timezone.localdate() + timedelta(days=days)).isoformat()
+        root.find("cac:Shipment/cac:Delivery/cac:Despatch/cbc:ActualDespatchDate", NS).text = later
+        for name in ("cbc:StartDate", "cbc:EndDate"):
+            period = root.find("cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod", NS)
+            period.find(name, NS).text = (timezone.localdate() + timedelta(days=days + 1)).isoformat()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "element"),
+    [
+        (
+            _without("cac:Shipment/cac:Delivery/cac:EstimatedDeliveryPeriod"),
+            "required",
+            "DespatchAdvice/Shipment/Delivery/EstimatedDeliveryPeriod",
+        ),
+        (
+            _despatched_in_days(2),
+            "despatch_in_future",
+            "DespatchAdvice/Shipment/Delivery/Despatch/ActualDespatchDate",
+        ),
+        (
+            _without("cac:OrderReference"),
+            "ubl_missing",
+            "DespatchAdvice/DespatchLine[1]/OrderLineReference/OrderReference/ID",
+        ),
+    ],
+    ids=["no expected delivery", "despatched in the future", "no order named"],
+)
+def test_the_shipping_rules_refuse_a_despatch_advice_on_the_element_at_fault(world, change, code, element):
+    po = confirmed_po(world)
+    root = etree.fromstring(_portal_document(world, [(po, 1, "4")]))
+    change(root)
+
+    response = _post(world.vendor_a_user, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+    assert response.status_code == 422, response.content
+    error = error_of(response)
+    assert (error["code"], list(error["fields"])) == (code, [element])
+    assert element in error["message"]
+    assert po.lines.get(line_number=1).in_transit_quantity == 0
+
+
 def test_a_despatch_advice_whose_number_the_vendor_used_before_is_refused(world):
     po = confirmed_po(world)
     document = _portal_document(world, [(po, 1, "4")])
@@ -209,6 +282,28 @@ def test_a_buyer_cannot_post_a_despatch_advice(world):
 
     assert response.status_code == 403
     assert not ShipNotice.objects.exclude(status="cancelled").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_despatch_advices_racing_for_the_same_open_quantity_announce_it_once(world):
+    """Real transactions, one connection per thread (SQLite and PostgreSQL alike): the PO lines' row locks let one
+    notice take what is open and refuse the other as over-announced, logged as refused."""
+    po = confirmed_po(world)
+    first = _portal_document(world, [(po, 1, "10")], number="ERP-A")
+    second = first.replace(b"<cbc:ID>ERP-A</cbc:ID>", b"<cbc:ID>ERP-B</cbc:ID>")
+
+    results = race(
+        lambda: take_document(actor=world.vendor_a_user, xml=first),
+        lambda: take_document(actor=world.vendor_a_admin, xml=second),
+    )
+
+    wins, losses = split_outcomes(results)
+    assert len(wins) == 1 and len(losses) == 1
+    assert isinstance(losses[0], Conflict) and losses[0].code == "over_announced"
+    assert po.lines.get(line_number=1).in_transit_quantity == Decimal(10)
+    assert ShipNotice.objects.filter(status="shipped").count() == 1
+    statuses = set(Document.objects.filter(direction=Direction.INBOUND).values_list("status", flat=True))
+    assert statuses == {InboundStatus.TAKEN, InboundStatus.REFUSED}
 
 
 # --- the official examples --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from unittest import mock
 
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from vendorcollab.api.tests.helpers import ApiClient
 from vendorcollab.interop import documents
@@ -128,3 +129,23 @@ def test_a_writer_that_fails_leaves_a_refused_entry_that_says_why_and_is_never_e
     # Once the writer works again, the task writes the document beside the refusal
     [written] = documents.outbound_for_ship_notice(ship_notice_id=notice.pk)
     assert written.status == "" and bytes(written.xml).startswith(b"<?xml")
+
+
+def test_the_document_page_of_a_despatch_advice_leads_to_its_notice_on_either_side(
+    endpoints, django_capture_on_commit_callbacks
+):
+    complete_master_data(endpoints)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = ship(endpoints, [(confirmed_po(endpoints), 1, "10")], number="DA-3")
+    document = Document.objects.get(ship_notice=notice)
+
+    for user, side in ((endpoints.agent, "buyer"), (endpoints.vendor_a_user, "vendor")):
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse(f"documents_{side}:document_detail", args=[document.pk]))
+        assert page.status_code == 200
+        link = f'href="{reverse(f"{side}:ship_notice", args=[notice.pk])}">DA-3</a>'
+        assert link in page.content.decode()
+    outsider = Client()
+    outsider.force_login(endpoints.vendor_b_user)
+    assert outsider.get(reverse("documents_vendor:document_detail", args=[document.pk])).status_code == 404
