@@ -45,6 +45,7 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
         q=request.GET.get("q", ""),
         company=int_param(request, "company"),
         vendor=int_param(request, "vendor"),
+        sort=request.GET.get("sort", ""),
     )
     if (fmt := request.GET.get("format")) in FORMATS:
         return export_response(
@@ -68,6 +69,7 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
             ],
             "companies": Company.objects.order_by("code"),
             "vendors": pages.vendors_with_notices(),
+            "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order, vendor or tracking number"),
             "may_receive": request.user.has_role(*RECEIVING_ROLES),
         },
@@ -126,13 +128,18 @@ def ship_notice_receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _received_message(notice: ShipNotice, count: int) -> str:
     """What happened, in whole sentences: how many lines, whether some differ, and what is still in transit."""
     params = {"number": notice.number, "count": count}
-    done = ngettext(
-        "Ship notice %(number)s: %(count)s line received.",
-        "Ship notice %(number)s: %(count)s lines received.",
-        count,
-    ) % params
+    done = (
+        ngettext(
+            "Ship notice %(number)s: %(count)s line received.",
+            "Ship notice %(number)s: %(count)s lines received.",
+            count,
+        )
+        % params
+    )
     if notice.has_difference:
-        done += " " + _("The quantities that differ from what was shipped are shown on the notice; the vendor sees them.")
+        done += " " + _(
+            "The quantities that differ from what was shipped are shown on the notice; the vendor sees them."
+        )
     if notice.status == ShipNoticeStatus.SHIPPED:
         done += " " + _("The other lines stay in transit until you receive them.")
     return done

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,7 @@ def documents_of(notice: ShipNotice, *, actor: User) -> QuerySet[Document]:
     )
 
 
-def vendors_with_notices() -> QuerySet[Vendor]:
+def vendors_with_notices() -> QuerySet[Vendor, Any]:
     """The vendor accounts that have any ship notice, for the buyer's vendor filter (values for ``vendor_options``)."""
     return (
         Vendor.objects.filter(pk__in=ShipNotice.objects.values("vendor_id"))

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vendorcollab.common.errors import AppError, Conflict
-from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.exports import FORMATS, export_response, streamed
+from vendorcollab.common.formatting import plain_number
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.common.web import AuthenticatedRequest, int_param, paginate, vendor_required
 from vendorcollab.purchasing.models import PurchaseOrderLine
@@ -47,7 +47,11 @@ def _list_kind(request: AuthenticatedRequest) -> VendorShipNoticeList:
 def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
     list_kind = _list_kind(request)
     rows = selectors.vendor_ship_notice_page(
-        actor=request.user, which=list_kind, q=request.GET.get("q", ""), company=int_param(request, "company")
+        actor=request.user,
+        which=list_kind,
+        q=request.GET.get("q", ""),
+        company=int_param(request, "company"),
+        sort=request.GET.get("sort", ""),
     )
     if (fmt := request.GET.get("format")) in FORMATS:
         return export_response(
@@ -65,6 +69,7 @@ def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "rows": [(notice, numbers.get(notice.pk, [])) for notice in page.object_list],
             "companies": companies_for_vendor(actor=request.user),
+            "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order or tracking number"),
         },
     )
@@ -75,11 +80,7 @@ def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
 
 def _selected(request: AuthenticatedRequest) -> list[int]:
     """The POs ticked on the open confirmed list (or the one of a PO page's button), as ids."""
-    return [
-        int(value)
-        for value in request.GET.getlist("po")[:MAX_SELECTED]
-        if value.isdigit() and len(value) <= 9
-    ]
+    return [int(value) for value in request.GET.getlist("po")[:MAX_SELECTED] if value.isdigit() and len(value) <= 9]
 
 
 def _site_key(line: PurchaseOrderLine) -> str:

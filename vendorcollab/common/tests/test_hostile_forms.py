@@ -39,6 +39,7 @@ from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_re
 from vendorcollab.notifications.services import webhook_endpoint_create
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import po_confirm
+from vendorcollab.shipping.tests.conftest import confirmed_po, ship
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,21 @@ FORMS: dict[str, Form] = {
         _po("draft", "buyer:po_attachment_add"),
         files={"file": ("drawing.pdf", b"%PDF-1.4\n%%EOF\n")},
     ),
+    # Ship notices: the vendor's form opened for a confirmed PO (its lines prefilled), cancelling with a reason (the
+    # dialog's form), and the clerk's receipt from a notice (prefilled with what was shipped).
+    "vendor:ship_notice_create": Form(
+        "vendor_a_user",
+        lambda world: reverse("vendor:ship_notice_create") + f"?po={world['confirmed'].pk}",
+        _page("vendor:ship_notice_create"),
+        filled={"notice-expected_delivery_date": lambda world: in_days(2).isoformat(), "notice-carrier": "DHL"},
+    ),
+    "vendor:ship_notice_cancel": Form(
+        "vendor_a_user",
+        _po("ship_notice", "vendor:ship_notice"),
+        _po("ship_notice", "vendor:ship_notice_cancel"),
+        filled={"reason": "The truck broke down."},
+    ),
+    "buyer:ship_notice_receive": Form("clerk", _po("ship_notice", "buyer:ship_notice_receive")),
 }
 # Pages that take no typed text (lists, documents, buttons), or whose forms belong to another part of this work.
 WITHOUT_TYPED_INPUT = {
@@ -257,6 +273,10 @@ WITHOUT_TYPED_INPUT = {
     "documents_buyer:document_detail",
     "documents_vendor:document_list",  # filters are choices only
     "documents_vendor:document_detail",
+    "vendor:ship_notices",  # its search box is a GET filter, like buyer:po_list
+    "vendor:ship_notice",
+    "buyer:shipments",  # its search box is a GET filter, like buyer:po_list
+    "buyer:ship_notice",
     "set_language",
     "myaccount:token_revoke",
     "myaccount:profile",  # one choice of language: nothing typed
@@ -431,6 +451,7 @@ def world(cast):
             "to_invoice": lambda: vendor_received_po(cast),
             "invoice_draft": lambda: draft_for(cast, vendor_received_po(cast), "H-DRAFT", quantity=Decimal(1)),
             "invoice_sent": lambda: submitted_for(cast, vendor_received_po(cast), "H-SENT", quantity=Decimal(1)),
+            "ship_notice": lambda: ship(cast, (confirmed_po(cast, quantities=("10", "20")), 1, "6"), number="SN-H"),
         }
     )
     return world

@@ -29,6 +29,7 @@ from vendorcollab.invoicing.tests.vendor_helpers import draft_for, submitted_for
 from vendorcollab.invoicing.tests.vendor_helpers import received_po as vendor_received_po
 from vendorcollab.purchasing import services
 from vendorcollab.purchasing.models import Note, ResponseKind, VendorResponse, Visibility
+from vendorcollab.shipping.tests.conftest import confirmed_po, ship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -176,7 +177,15 @@ def orders(cast):
     invoiced = vendor_received_po(cast, items=cast.items[:1])
     on_hold = submitted_for(cast, invoiced, "INV-2026-000001", quantity=Decimal(5), price=Decimal("2.75"))
     invoice_draft = draft_for(cast, invoiced, "INV-2026-000002", quantity=Decimal(5))
+    # Ship notices: one in transit with long codes (the widest notice pages), on a PO with something left to ship.
+    shipped = confirmed_po(cast, quantities=("1250", "2500"), site=cast.site)
+    ship_notice = ship(
+        cast, (shipped, 1, "1000"), (shipped, 2, "2500"), number="SN-2026-000123", carrier="DHL Express",
+        tracking_number="JD014600006281234567", packages=12, note="Deliver at dock 4",
+    )  # fmt: skip
     return {
+        "shipped": shipped,
+        "ship_notice": ship_notice,
         "full": full,
         "invoice": invoice,
         "accepted": accepted,
@@ -213,6 +222,9 @@ VENDOR_PAGES = [
     "/vendor/invoices/{vendor_invoice}/",
     "/vendor/invoices/{invoice_draft}/",
     "/vendor/invoices/{invoice_draft}/edit/",
+    "/vendor/ship-notices/",
+    "/vendor/ship-notices/{ship_notice}/",
+    "/vendor/ship-notices/new/?po={shipped}",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",
@@ -232,6 +244,8 @@ BUYER_PAGES = [
     "/buyer/invoices/",
     "/buyer/invoices/list/on_hold/",
     "/buyer/invoices/{invoice}/",
+    "/buyer/shipments/",
+    "/buyer/ship-notices/{ship_notice}/",
     "/buyer/consignment/",
     "/buyer/consignment/replenishments/",
     "/buyer/consignment/ownership-changes/",
@@ -251,6 +265,10 @@ AXE_PAGES = {
     "/buyer/purchase-orders/list/requiring_action/",
     "/buyer/purchase-orders/{full}/",
     "/buyer/invoices/{invoice}/",
+    "/vendor/ship-notices/{ship_notice}/",
+    "/vendor/ship-notices/new/?po={shipped}",
+    "/buyer/ship-notices/{ship_notice}/",
+    "/buyer/ship-notices/{ship_notice}/receive/",
 }
 
 
@@ -284,6 +302,7 @@ CLERK_PAGES = [
     "/buyer/receiving/",
     "/buyer/purchase-orders/{confirmed}/receipts/",
     "/buyer/purchase-orders/{confirmed}/",
+    "/buyer/ship-notices/{ship_notice}/receive/",
 ]
 
 

@@ -16,12 +16,14 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from vendorcollab.common.lifecycle import Offered
 from vendorcollab.purchasing.models import PurchaseOrder
 
-from .. import selectors
+from .. import selectors, transitions
 from ..selectors import BuyerShipNoticeList, VendorShipNoticeList
 
 register = template.Library()
+
 
 @register.simple_tag
 def mark_shipped(rows: Iterable[Any]) -> str:
@@ -39,10 +41,11 @@ def ship_notices_for(context: template.Context, po: PurchaseOrder) -> dict[str, 
     """A PO's notices as the signed-in user may see them, and (for a vendor user) whether anything of it is still
     to ship: the PO page's "Ship notices" section and its "Create ship notice" button."""
     user = context["request"].user
+    notices = selectors.notices_of_purchase_order(actor=user, purchase_order=po)
     return {
-        "notices": selectors.notices_of_purchase_order(actor=user, purchase_order=po),
-        "can_ship": user.is_vendor_user
-        and bool(selectors.shippable_lines(actor=user, purchase_order_ids=[po.pk])),
+        # Each with what the user may do with it now (a clerk: receive), asked of the table from the loaded lines.
+        "notices": [(notice, Offered(transitions.available(notice, user))) for notice in notices],
+        "can_ship": user.is_vendor_user and bool(selectors.shippable_lines(actor=user, purchase_order_ids=[po.pk])),
     }
 
 

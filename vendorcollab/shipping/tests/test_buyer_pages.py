@@ -100,7 +100,8 @@ def test_the_tabs_sort_the_shipments_by_when_they_are_expected(client, cast):
     for which, numbers in expected.items():
         response = client.get(reverse("buyer:shipments"), {"list": which})
         assert {notice.number for notice, _pos, _late in response.context["rows"]} == numbers, which
-    week = {notice.number for notice, _pos, _late in client.get(reverse("buyer:shipments"), {"list": "this_week"}).context["rows"]}  # fmt: skip
+    response = client.get(reverse("buyer:shipments"), {"list": "this_week"})
+    week = {notice.number for notice, _pos, _late in response.context["rows"]}
     assert this_week.number in week and later.number not in week and done.number not in week
     # The late one says so in words on every list it is on.
     html = page_of(client.get(reverse("buyer:shipments"), {"list": "in_transit"}))
@@ -242,6 +243,10 @@ def test_the_po_page_lists_its_notices(client, cast):
     html = page_of(client.get(reverse("buyer:po_detail", args=[po.pk])))
     assert reverse("buyer:ship_notice", args=[notice.pk]) in html
     assert 'data-action="create-ship-notice"' not in html
+    assert 'data-action="receive-notice"' not in html  # an agent does not receive
+    signed_in(client, cast.clerk)
+    html = page_of(client.get(reverse("buyer:po_detail", args=[po.pk])))
+    assert reverse("buyer:ship_notice_receive", args=[notice.pk]) in html
 
 
 def tile_count(html, which):

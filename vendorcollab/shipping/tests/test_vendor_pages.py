@@ -160,6 +160,10 @@ def test_the_list_is_searched_filtered_and_exported(client, cast):
     signed_in(client, cast.vendor_a_user)
     response = client.get(reverse("vendor:ship_notices"), {"list": "all", "q": "apple"})
     assert [notice.number for notice, _numbers in response.context["rows"]] == ["SN-APPLE"]
+    for sort, expected in (("number", ["SN-APPLE", "SN-PEAR"]), ("-number", ["SN-PEAR", "SN-APPLE"])):
+        response = client.get(reverse("vendor:ship_notices"), {"list": "all", "sort": sort})
+        assert [notice.number for notice, _numbers in response.context["rows"]] == expected
+    assert 'aria-sort="descending"' in response.content.decode()
     response = client.get(reverse("vendor:ship_notices"), {"list": "all", "company": str(cast.company.pk + 1000)})
     assert response.context["page"].paginator.count == 0
     response = client.get(reverse("vendor:ship_notices"), {"list": "all", "format": "csv"})
