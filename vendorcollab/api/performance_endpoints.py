@@ -8,6 +8,8 @@ company or item that does not exist are a 422 naming the parameter. Another vend
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -26,6 +28,8 @@ from .performance_schemas import (
     VendorRowOut,
 )
 
+T = TypeVar("T")
+
 buyer_router = Router(auth=api_auth(buyer_users()), tags=["vendor performance"])
 vendor_router = Router(auth=api_auth(vendor_users), tags=["vendor performance"])
 
@@ -37,7 +41,7 @@ FILTER_CODES = (
 )
 
 
-def _page_of(request: HttpRequest, rows: list, paging: PageQuery) -> PageResult:
+def _page_of(request: HttpRequest, rows: list[T], paging: PageQuery) -> PageResult[T]:
     """A page of a list the selector has already computed whole (the figures of every vendor come from grouped
     aggregates, never row by row): the same ``items``/``count``/``next`` as every list of the API."""
     start = (paging.page - 1) * paging.page_size

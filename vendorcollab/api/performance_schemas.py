@@ -18,7 +18,9 @@ MONTH = "A month as `YYYY-MM`, included."
 
 class PeriodFilters(NoNullCharacters, Schema):
     # ``from`` is a Python keyword: the field has another name and takes the query's ``from`` as its alias.
-    from_month: str = Field("", alias="from", max_length=20, description=MONTH + " The 12 months to `to` when left out.")
+    from_month: str = Field(
+        "", alias="from", max_length=20, description=MONTH + " The 12 months to `to` when left out."
+    )
     to: str = Field("", max_length=20, description=MONTH + " The current month when left out.")
 
     def params(self) -> dict[str, str]:

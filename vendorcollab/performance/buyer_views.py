@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.common.exports import FORMATS, export_response
 from vendorcollab.common.web import PAGE_SIZE, AuthenticatedRequest, buyer_required
-from vendorcollab.partners.models import Company, Item, Vendor
+from vendorcollab.partners.models import Company, Vendor
 
 from . import exports, selectors
-from .page import read_filter, vendor_page_context
+from .page import months_export, read_filter, vendor_page_context
 
 # The ranking's orders (``selectors.performance_ranking``) and the column whose header sorts by each: best first.
 ORDERS = {
@@ -32,11 +32,8 @@ DEFAULT_ORDER = "on_time"
 
 
 def _filter_choices() -> dict[str, object]:
-    """The companies and items to filter by: one query each, the options written in one pass (``vendor_options``)."""
-    return {
-        "companies": Company.objects.order_by("code"),
-        "items": list(Item.objects.order_by("number", "pk").values("pk", "number", "name")),
-    }
+    """The companies to filter by (one query; an item is typed by its number)."""
+    return {"companies": Company.objects.order_by("code")}
 
 
 @buyer_required()
@@ -66,11 +63,9 @@ def vendor_performance_detail(request: AuthenticatedRequest, pk: int) -> HttpRes
     if not state.valid:
         return render(request, "performance/buyer/detail.html", context, status=422)
     assert state.filter is not None
-    context.update(vendor_page_context(request.user, vendor, state.filter))
+    performance = selectors.vendor_performance(request.user, vendor.pk, state.filter)
     if (fmt := request.GET.get("format")) in FORMATS:
-        performance = context["performance"]
-        rows = exports.month_rows(performance.months, performance.total)  # type: ignore[attr-defined]
-        period = state.filter.period
-        filename = f"vendor-performance-{slugify(vendor.number)}-{period.start:%Y-%m}-{period.end:%Y-%m}"
-        return export_response(rows, exports.month_columns(), fmt=fmt, filename=filename)
+        prefix = f"vendor-performance-{slugify(vendor.number)}"
+        return months_export(performance, state.filter, fmt=fmt, prefix=prefix)
+    context.update(vendor_page_context(vendor, performance))
     return render(request, "performance/buyer/detail.html", context)

@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 from .figures import Bucket, Figures
 
 # The drawing's own coordinates; the page scales it to the width it has (``width: 100%`` in charts.css). Narrow on
-# purpose: at 375 px the 13-unit text is still about 10 px high.
+# purpose, with large text (16 units, charts.css): on a 375 px phone the drawing is about 320 px wide and its text
+# still about 11 px high.
 WIDTH = 480
-HEIGHT = 240
-PLOT_LEFT = 44
-PLOT_RIGHT = WIDTH - 8
-PLOT_TOP = 34
-PLOT_BOTTOM = HEIGHT - 40
+HEIGHT = 250
+PLOT_LEFT = 58
+PLOT_RIGHT = WIDTH - 10
+PLOT_TOP = 38
+PLOT_BOTTOM = HEIGHT - 46
 PLOT_HEIGHT = PLOT_BOTTOM - PLOT_TOP
 PLOT_WIDTH = PLOT_RIGHT - PLOT_LEFT
 HUNDRED = Decimal(100)
@@ -136,9 +137,9 @@ def _frame(key: str, title: str, body: list[str], legend: Sequence[Series] = ())
     x = PLOT_LEFT
     for index, series in enumerate(legend, start=1):
         parts.append(f'<g class="chart-legend chart-series-{index}">')
-        parts.append(_marker(index, x + 6, 14))
-        parts.append(f'<text x="{x + 16}" y="18">{_escape(series.name)}</text></g>')
-        x += 26 + 8 * len(series.name)
+        parts.append(_marker(index, x + 6, 15))
+        parts.append(f'<text x="{x + 16}" y="20">{_escape(series.name)}</text></g>')
+        x += 34 + 9 * len(series.name)
     parts.extend(body)
     parts.append("</svg>")
     # Every text above is escaped; numbers are written by this module.
@@ -159,14 +160,25 @@ def _y(value: Decimal, top: Decimal) -> float:
     return PLOT_BOTTOM - float(value / top) * PLOT_HEIGHT
 
 
-def _axis(top: Decimal, text: Callable[[Decimal], str], steps: int = 4) -> list[str]:
-    """Horizontal grid lines with their values on the left, and the base line."""
+def tick_steps(top: Decimal) -> int:
+    """How many equal steps divide an axis topped at 1, 2 or 5 times a power of ten into round values."""
+    return 4 if str(top.normalize()).lstrip("0.").startswith("2") else 5
+
+
+def tick_text(value: Decimal) -> str:
+    """An axis value: whole numbers without decimals ("100", not "100.0"), others with one."""
+    return number_text(value, places=0 if value == value.to_integral_value() else 1)
+
+
+def _axis(top: Decimal, text: Callable[[Decimal], str]) -> list[str]:
+    """Horizontal grid lines at round values with those values on the left, the lowest one the base line."""
+    steps = tick_steps(top)
     parts = ['<g class="chart-grid">']
     for step in range(steps + 1):
         value = top * step / steps
         y = _coordinate(_y(value, top))
         parts.append(f'<line x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" y1="{y}" y2="{y}"/>')
-        parts.append(f'<text class="chart-tick" x="{PLOT_LEFT - 6}" y="{y}" dy="4" text-anchor="end">')
+        parts.append(f'<text class="chart-tick" x="{PLOT_LEFT - 6}" y="{y}" dy="5" text-anchor="end">')
         parts.append(f"{_escape(text(value))}</text>")
     parts.append("</g>")
     return parts
@@ -184,10 +196,10 @@ def _month_labels(months: Sequence[date], centres: Sequence[float]) -> list[str]
     stride = 1 if len(months) <= 12 else 2 if len(months) <= 24 else 3
     for index, (month, x) in enumerate(zip(months, centres, strict=True)):
         if index % stride == 0:
-            parts.append(f'<text x="{_coordinate(x)}" y="{PLOT_BOTTOM + 16}" text-anchor="middle">')
+            parts.append(f'<text x="{_coordinate(x)}" y="{PLOT_BOTTOM + 19}" text-anchor="middle">')
             parts.append(f"{_escape(month_label(month))}</text>")
         if index == 0 or month.month == 1:
-            parts.append(f'<text x="{_coordinate(x)}" y="{PLOT_BOTTOM + 32}" text-anchor="middle">{month.year}</text>')
+            parts.append(f'<text x="{_coordinate(x)}" y="{PLOT_BOTTOM + 38}" text-anchor="middle">{month.year}</text>')
     parts.append("</g>")
     return parts
 
@@ -245,7 +257,7 @@ def delivery_trend(months: Sequence[tuple[date, Figures]]) -> Chart:
     ]
     centres = _column_centres(len(months))
     body = [
-        *_axis(HUNDRED, percent_text),
+        *_axis(HUNDRED, lambda value: _("%(value)s%%") % {"value": tick_text(value)}),
         *_month_labels([month for month, _figures in months], centres),
         *_lines(series, centres, HUNDRED),
     ]
@@ -276,7 +288,7 @@ def response_trend(months: Sequence[tuple[date, Figures]]) -> Chart:
     top = nice_maximum(max((value for value in values if value is not None), default=Decimal(0)))
     centres = _column_centres(len(months))
     body = [
-        *_axis(top, hours_text),
+        *_axis(top, lambda value: _("%(value)s h") % {"value": tick_text(value)}),
         *_month_labels([month for month, _figures in months], centres),
         *_bars(values, centres, top, hours_text),
     ]
@@ -300,10 +312,10 @@ def response_trend(months: Sequence[tuple[date, Figures]]) -> Chart:
 
 # Distributions are drawn as horizontal bars, one row per bucket: their labels ("More than 7 days early") are too
 # long to stand under a column at phone width.
-ROW_HEIGHT = 26
-LABEL_WIDTH = 190
+ROW_HEIGHT = 30
+LABEL_WIDTH = 204
 BAR_LEFT = LABEL_WIDTH + 8
-BAR_RIGHT = WIDTH - 44  # room for the count after the longest bar
+BAR_RIGHT = WIDTH - 48  # room for the count after the longest bar
 
 
 def distribution(key: str, title: str, label_header: str, buckets: Sequence[Bucket]) -> Chart:
@@ -324,11 +336,11 @@ def distribution(key: str, title: str, label_header: str, buckets: Sequence[Buck
         length = float(Decimal(bucket.count) / top) * (BAR_RIGHT - BAR_LEFT)
         middle = _coordinate(y + ROW_HEIGHT / 2 - 2)
         parts.append(
-            f'<text class="chart-label" x="{LABEL_WIDTH}" y="{middle}" dy="4" text-anchor="end">'
+            f'<text class="chart-label" x="{LABEL_WIDTH}" y="{middle}" dy="5" text-anchor="end">'
             f"{_escape(bucket.label)}</text>"
             f'<rect class="chart-bar" data-value="{bucket.count}" x="{BAR_LEFT}" y="{y + 3}" '
             f'width="{_coordinate(length)}" height="{ROW_HEIGHT - 10}"/>'
-            f'<text class="chart-count" x="{_coordinate(BAR_LEFT + length + 6)}" y="{middle}" dy="4">'
+            f'<text class="chart-count" x="{_coordinate(BAR_LEFT + length + 6)}" y="{middle}" dy="5">'
             f"{_escape(number_text(bucket.count))}</text>"
         )
     parts.append("</g></svg>")

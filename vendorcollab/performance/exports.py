@@ -71,4 +71,3 @@ def month_columns() -> list[Column]:
 def month_rows(months: list[tuple[date, Figures]], total: Figures) -> list[tuple[date | str, Figures]]:
     """The months, then the period's total (whose percentiles are the period's own, not a mean of the months)."""
     return [*months, (str(_("Whole period")), total)]
-

@@ -10,21 +10,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.exports import FORMATS, export_response
+from vendorcollab.common.exports import FORMATS
 from vendorcollab.common.web import AuthenticatedRequest, int_param, vendor_required
 from vendorcollab.partners.models import Vendor
 
-from . import exports, selectors
+from . import selectors
 from .figures import PerformanceFilter, Period
-from .page import read_filter, vendor_page_context
+from .page import months_export, read_filter, vendor_page_context
 
 TILE_MONTHS = 3
+TILE_SECONDS = 300
 
 
 @vendor_required
@@ -41,13 +43,10 @@ def performance(request: AuthenticatedRequest) -> HttpResponse:
     if not state.valid:
         return render(request, "performance/vendor/performance.html", context, status=422)
     assert state.filter is not None
-    context.update(vendor_page_context(request.user, vendor, state.filter))
+    performance = selectors.vendor_performance(request.user, vendor.pk, state.filter)
     if (fmt := request.GET.get("format")) in FORMATS:
-        performance = context["performance"]
-        rows = exports.month_rows(performance.months, performance.total)  # type: ignore[attr-defined]
-        period = state.filter.period
-        filename = f"performance-{slugify(vendor.number)}-{period.start:%Y-%m}-{period.end:%Y-%m}"
-        return export_response(rows, exports.month_columns(), fmt=fmt, filename=filename)
+        return months_export(performance, state.filter, fmt=fmt, prefix=f"performance-{slugify(vendor.number)}")
+    context.update(vendor_page_context(vendor, performance))
     return render(request, "performance/vendor/performance.html", context)
 
 
@@ -67,11 +66,21 @@ def last_months(today: date, months: int = TILE_MONTHS) -> Period:
 
 
 def on_time_tiles(actor: User) -> list[OnTimeTile]:
-    """The workspace's tile per vendor account of the user: the on-time share of the last three months. A few
-    queries per account (a vendor user has one or two), whatever the number of POs."""
+    """The workspace's tile per vendor account of the user: the on-time share of the last three months.
+
+    The workspace is the page a vendor opens most, and one account's figures are a dozen aggregate queries: each
+    account's share is kept for ``TILE_SECONDS`` (a receipt shows on the tile a few minutes later; the performance
+    page itself is always current). The accounts come from the scoped selector on every visit, so a user who loses
+    an account loses its tile at once."""
     period = last_months(timezone.localdate())
+    cache = caches["pages"]
     tiles = []
     for vendor in selectors.vendors_with_performance(actor):
-        total = selectors.vendor_performance(actor, vendor.pk, PerformanceFilter(period=period)).total
-        tiles.append(OnTimeTile(vendor, total.on_time_share, total.deliveries))
+        key = f"performance-tile:{vendor.pk}:{period.start:%Y-%m}"
+        kept = cache.get(key)
+        if kept is None:
+            total = selectors.vendor_performance(actor, vendor.pk, PerformanceFilter(period=period)).total
+            kept = (total.on_time_share, total.deliveries)
+            cache.set(key, kept, TILE_SECONDS)
+        tiles.append(OnTimeTile(vendor, *kept))
     return tiles

@@ -246,6 +246,7 @@ PAGES: dict[str, Row] = {
     "vendor:ship_notice_create": both(VENDOR),
     "vendor:ship_notice": get(VENDOR, pk="vendor_ship_notice"),
     "vendor:ship_notice_cancel": post(VENDOR, pk="vendor_ship_notice"),
+    "vendor:performance": get(VENDOR),
     "documents_vendor:document_list": get(VENDOR),
     "documents_vendor:document_detail": get(VENDOR, pk="document"),
     "documents_buyer:document_list": get(BUYER),
@@ -293,6 +294,8 @@ PAGES: dict[str, Row] = {
     "buyer:shipments": get(BUYER),
     "buyer:ship_notice": get(BUYER, pk="ship_notice"),
     "buyer:ship_notice_receive": both(RECEIVING, pk="ship_notice"),
+    "buyer:vendor_performance": get(BUYER),
+    "buyer:vendor_performance_detail": get(BUYER, pk="vendor"),
     "notifications:preferences": both(SIGNED_IN),
     "notifications:endpoint_list": get(PROCUREMENT_ADMIN),
     "notifications:endpoint_create": both(PROCUREMENT_ADMIN),
@@ -404,6 +407,8 @@ API: dict[str, Row] = {
         API_RECEIVING, {"id": "ship_notice"}, ("POST",), body='{"lines": [{"line_number": 1, "quantity": "1"}]}'
     ),
     "buyer_ship_notice_ubl": get(API_BUYER, id="ship_notice"),
+    "vendor_performance_list": get(API_BUYER),
+    "vendor_own_performance": get(API_VENDOR),
 }
 
 

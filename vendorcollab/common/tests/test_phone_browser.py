@@ -196,6 +196,7 @@ def orders(cast):
         "replenishment": replenishment,
         "vendor_invoice": on_hold,
         "invoice_draft": invoice_draft,
+        "vendor_a": cast.vendor_a,
     }
 
 
@@ -225,6 +226,7 @@ VENDOR_PAGES = [
     "/vendor/ship-notices/",
     "/vendor/ship-notices/{ship_notice}/",
     "/vendor/ship-notices/new/?po={shipped}",
+    "/vendor/performance/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",
@@ -252,6 +254,8 @@ BUYER_PAGES = [
     "/buyer/consignment/prices/",
     "/buyer/consignment/replenishments/{replenishment}/",
     "/buyer/consignment/ownership-changes/{journal}/",
+    "/buyer/vendor-performance/",
+    "/buyer/vendor-performance/{vendor_a}/",
     "/account/profile/",
     "/account/tokens/",
     "/settings/notifications/",

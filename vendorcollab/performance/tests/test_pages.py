@@ -73,7 +73,7 @@ def test_the_ranking_sorts_by_the_column_chosen(client, cast, history):
     assert 'aria-sort="ascending"' in html
     # Fewest answers with changes, then fastest: both equal here, so company and number decide.
     html = client.get(reverse("buyer:vendor_performance"), {"order": "accuracy"}).content.decode()
-    assert 'aria-sort="descending"' in html
+    assert 'aria-sort="descending"' in html  # the highest accuracy first
     # An order that does not exist falls back to on-time, never an error page.
     html = client.get(reverse("buyer:vendor_performance"), {"order": "nonsense"}).content.decode()
     assert ranking_vendors(html) == ["V-B", "V-A"]
@@ -162,7 +162,7 @@ def test_one_vendors_page_shows_its_figures_charts_and_their_tables(client, cast
     assert html.count('role="img"') >= 3  # the response trend is empty (answers take no time here) or drawn
     # Twelve months in each trend's table, the current one among them.
     today = date.today()
-    assert html.count("<th scope=\"row\">") >= 24
+    assert html.count('<th scope="row">') >= 24
     assert f"{today:%Y}" in html
     # The one early delivery in the days distribution.
     days = html[html.index('id="chart-delivery-days-numbers"') :]
@@ -187,6 +187,11 @@ def test_the_vendors_own_page_shows_only_its_own_accounts(client, cast, history)
     html = response.content.decode()
     assert "Alpha Supplies" in html and "Beta Trading" not in html
     assert 'id="chart-delivery-trend"' in html
+    # Its months as Excel: twelve months and the whole period, two answers in the total.
+    response = client.get(reverse("vendor:performance"), {"format": "xlsx"})
+    assert f"performance-v-a-{default_period().start:%Y-%m}" in response["Content-Disposition"]
+    cells = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert len(cells) == 1 + 12 + 1 and cells[-1][0] == "Whole period" and cells[-1][1] == 2
     # Another vendor's account is a 404, as are the buyer's pages.
     assert client.get(reverse("vendor:performance"), {"vendor": cast.vendor_b.pk}).status_code == 404
     assert client.get(reverse("vendor:performance"), {"vendor": "x"}).status_code == 404
@@ -278,3 +283,30 @@ def test_the_vendor_workspace_tile_costs_the_same_queries_whatever_the_pos(clien
         )
     queries()
     assert queries() == small
+
+
+def test_the_item_is_typed_by_its_number_and_a_wrong_one_is_refused_beside_the_field(client, cast, history):
+    other = CompanyFactory(code="BE01", name="Contoso België")
+    twin = type(cast.items[0]).objects.create(company=other, number=cast.items[0].number, name="Twin", unit="ea")
+    vendor_c = VendorFactory(company=other, number="V-C", name="Gamma")
+    user_c = make_user("gina", Role.VENDOR_USER, vendors=(vendor_c,))
+    delivered(agent=cast.agent, clerk=cast.clerk, vendor=vendor_c, vendor_user=user_c, item=twin, days=2)
+    client.force_login(cast.agent)
+    url = reverse("buyer:vendor_performance")
+    number = cast.items[0].number
+    # The number is in both companies: the company decides which item.
+    response = client.get(url, {"item_number": number})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="perf-item-error"' in html and "choose the company too" in html
+    assert f'value="{number}"' in html
+    assert ranking_vendors(client.get(url, {"item_number": number, "company": other.pk}).content.decode()) == ["V-C"]
+    html = client.get(url, {"item_number": number.lower(), "company": cast.company.pk}).content.decode()
+    assert ranking_vendors(html) == ["V-B", "V-A"]
+    # The detail page's filter reads it the same way.
+    detail = reverse("buyer:vendor_performance_detail", args=[cast.vendor_a.pk])
+    assert client.get(detail, {"item_number": cast.items[1].number}).status_code == 200
+    response = client.get(url, {"item_number": "NO-SUCH-ITEM", "from": "2026-13"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "No item has this number." in html and 'id="perf-from-error"' in html  # every problem at once
