@@ -92,6 +92,8 @@ LINE_COUNTS = ((1, 5, 40), (6, 12, 38), (13, 30, 18), (31, 50, 4))
 CHANGE_ACTIONS = (LineAction.CHANGE, LineAction.CHANGE, LineAction.SPLIT, LineAction.SUBSTITUTE, LineAction.REJECT)
 # POs whose lines go to different sites of the company (each ship notice then ships one site's lines).
 MIXED_SITES_SHARE = 0.15
+# POs whose lines ask for different delivery dates.
+MIXED_DATES_SHARE = 0.2
 # How many days after its latest confirmed delivery date a vendor's goods arrive, per kind of vendor (negative:
 # early). Each vendor account is one kind for the whole year, so the performance ranking has a spread to show;
 # the weights are how common each kind is.
@@ -113,6 +115,12 @@ EXTERNAL_ITEM, EXTERNAL_DESCRIPTION, SCHEDULE, CANCELLED, UNIT_CODE = 14, 15, 16
 assert [
     LINE_COLUMNS[i] for i in (DESCRIPTION, QUANTITY, UNIT, UNIT_PRICE, DELIVERY_DATE, SCHEDULE, CANCELLED, UNIT_CODE)
 ] == ["description", "quantity", "unit", "unit_price", "delivery_date", "schedule", "is_cancelled", "unit_code"]
+
+
+def _chosen_or_drawn(chosen: int | None, drawn: int) -> int:
+    """``chosen`` when there is one, else ``drawn``; the draw is made either way, so that the main random stream,
+    and with it every other value of the data set, stays the same."""
+    return drawn if chosen is None else chosen
 
 
 def _money(cents: int) -> str:
@@ -191,6 +199,9 @@ class PurchaseOrderFactory:
         # Drawn from a generator of its own, and the line's own draw kept below: every other value of the data set
         # stays what it was before POs had one ship-to.
         one_site = self.shape_rng.choice(company.sites) if self.shape_rng.random() >= MIXED_SITES_SHARE else None
+        # Most POs ask for every line on one day, as a receipt of the whole PO then delivers them; the others
+        # spread their lines over weeks (and their receipt is late for the lines due first).
+        one_day = self.shape_rng.randint(7, 45) if self.shape_rng.random() >= MIXED_DATES_SHARE else None
         lines = []
         for number in range(1, count + 1):
             item_id, name, unit = self.rng.choice(vendor.catalogue)
@@ -206,7 +217,7 @@ class PurchaseOrderFactory:
                     unit,
                     self.rng.randint(5, 5000) * 20,
                     self.rng.choice((0, 0, 0, 5, 10)),
-                    order_date + dt.timedelta(days=self.rng.randint(7, 45)),
+                    order_date + dt.timedelta(days=_chosen_or_drawn(one_day, self.rng.randint(7, 45))),
                     site_id,
                     self.rng.choice(warehouses),
                     self.rng.choice(COLORS),
