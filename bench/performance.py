@@ -15,8 +15,9 @@ from django.apps import apps
 
 
 def performance_loaded() -> bool:
-    """Whether the performance facts are there: any row in any of the performance app's tables."""
-    return any(model._default_manager.exists() for model in apps.get_app_config("performance").get_models())
+    """Whether the performance facts are there: rows in every one of the performance app's tables, so that a
+    table the app gained since the data set was loaded (its vendor months did) makes them be built again."""
+    return all(model._default_manager.exists() for model in apps.get_app_config("performance").get_models())
 
 
 def performance_fact_count() -> int:
