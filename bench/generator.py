@@ -90,6 +90,19 @@ SCENARIO_WEIGHTS = {
 LINE_COUNTS = ((1, 5, 40), (6, 12, 38), (13, 30, 18), (31, 50, 4))
 # Of answers that change something, which kind of change each changed line gets.
 CHANGE_ACTIONS = (LineAction.CHANGE, LineAction.CHANGE, LineAction.SPLIT, LineAction.SUBSTITUTE, LineAction.REJECT)
+# POs whose lines go to different sites of the company (each ship notice then ships one site's lines).
+MIXED_SITES_SHARE = 0.15
+# POs whose lines ask for different delivery dates.
+MIXED_DATES_SHARE = 0.2
+# How many days after its latest confirmed delivery date a vendor's goods arrive, per kind of vendor (negative:
+# early). Each vendor account is one kind for the whole year, so the performance ranking has a spread to show;
+# the weights are how common each kind is.
+PUNCTUALITY = {
+    "punctual": ((-1, 0, 0, 0, 0, 1), 50),
+    "early": ((-5, -3, -2, 0, 0), 15),
+    "late": ((0, 1, 3, 5, 8, 12), 25),
+    "erratic": ((-6, -2, 0, 2, 6, 15, 25), 10),
+}
 COLORS = ("", "", "", "red", "blue", "black")
 SIZES = ("", "", "S", "M", "L", "XL")
 
@@ -102,6 +115,12 @@ EXTERNAL_ITEM, EXTERNAL_DESCRIPTION, SCHEDULE, CANCELLED, UNIT_CODE = 14, 15, 16
 assert [
     LINE_COLUMNS[i] for i in (DESCRIPTION, QUANTITY, UNIT, UNIT_PRICE, DELIVERY_DATE, SCHEDULE, CANCELLED, UNIT_CODE)
 ] == ["description", "quantity", "unit", "unit_price", "delivery_date", "schedule", "is_cancelled", "unit_code"]
+
+
+def _chosen_or_drawn(chosen: int | None, drawn: int) -> int:
+    """``chosen`` when there is one, else ``drawn``; the draw is made either way, so that the main random stream,
+    and with it every other value of the data set, stays the same."""
+    return drawn if chosen is None else chosen
 
 
 def _money(cents: int) -> str:
@@ -121,6 +140,15 @@ class PurchaseOrderFactory:
         self.scenarios = list(SCENARIO_WEIGHTS)
         self.scenario_weights = list(SCENARIO_WEIGHTS.values())
         self.invoices = InvoiceFactory(world, ids, rng, self.now)
+        kinds = list(PUNCTUALITY)
+        weights = [weight for _, weight in PUNCTUALITY.values()]
+        # Drawn from generators of their own, so that the rest of the data set does not depend on them.
+        self.shape_rng = random.Random(size.seed + 2)
+        punctuality = random.Random(size.seed + 1)
+        self.lateness_days = {
+            vendor.id: PUNCTUALITY[punctuality.choices(kinds, weights=weights)[0]][0] for vendor in world.vendors
+        }
+        self.lateness_days[world.big_vendor.id] = PUNCTUALITY["punctual"][0]  # the measured vendor: mostly on time
 
     # --- which vendor gets how many POs -------------------------------------------------------------------------
 
@@ -165,12 +193,21 @@ class PurchaseOrderFactory:
 
     def _lines(self, vendor: VendorInfo, count: int, order_date: dt.date) -> list[list[Any]]:
         """The PO's lines as lists in ``LINE_COLUMNS`` order; quantities are whole numbers and prices whole
-        multiples of 20 cents, so that every discounted amount is exact in cents."""
+        multiples of 20 cents, so that every discounted amount is exact in cents. Most POs go to one site (one
+        ship-to, so one ship notice ships them); some spread their lines over the company's sites."""
         company = self.world.companies[vendor.company_id]
+        # Drawn from a generator of its own, and the line's own draw kept below: every other value of the data set
+        # stays what it was before POs had one ship-to.
+        one_site = self.shape_rng.choice(company.sites) if self.shape_rng.random() >= MIXED_SITES_SHARE else None
+        # Most POs ask for every line on one day, as a receipt of the whole PO then delivers them; the others
+        # spread their lines over weeks (and their receipt is late for the lines due first).
+        one_day = self.shape_rng.randint(7, 45) if self.shape_rng.random() >= MIXED_DATES_SHARE else None
         lines = []
         for number in range(1, count + 1):
             item_id, name, unit = self.rng.choice(vendor.catalogue)
             site_id, warehouses = self.rng.choice(company.sites)
+            if one_site is not None:
+                site_id, warehouses = one_site
             lines.append(
                 [
                     number,
@@ -180,7 +217,7 @@ class PurchaseOrderFactory:
                     unit,
                     self.rng.randint(5, 5000) * 20,
                     self.rng.choice((0, 0, 0, 5, 10)),
-                    order_date + dt.timedelta(days=self.rng.randint(7, 45)),
+                    order_date + dt.timedelta(days=_chosen_or_drawn(one_day, self.rng.randint(7, 45))),
                     site_id,
                     self.rng.choice(warehouses),
                     self.rng.choice(COLORS),
@@ -263,12 +300,17 @@ class PurchaseOrderFactory:
             confirmed = latest
             confirmed_at = history.last_at
             status = POStatus.CONFIRMED
+            lateness = self.lateness_days[vendor.id]
             if scenario == Scenario.RECEIVED:
-                history.receive(lines, full=True, clerk=rng.choice(self.world.clerk_ids), version=latest)
+                history.receive(
+                    lines, full=True, clerk=rng.choice(self.world.clerk_ids), version=latest, lateness=lateness
+                )
                 status = POStatus.RECEIVED
             elif scenario == Scenario.CONFIRMED and rng.random() < 0.3 and sum(not ln[CANCELLED] for ln in lines) > 1:
                 # A partial receipt: half of the lines, so at least one stays open and the PO confirmed.
-                history.receive(lines, full=False, clerk=rng.choice(self.world.clerk_ids), version=latest)
+                history.receive(
+                    lines, full=False, clerk=rng.choice(self.world.clerk_ids), version=latest, lateness=lateness
+                )
             elif scenario == Scenario.CHANGE_REQUESTED:
                 history.event(EventKind.CHANGE_REQUESTED, status, POStatus.DRAFT, 6.0, data={"reason": "Quantity"})
                 status = POStatus.DRAFT
@@ -546,13 +588,18 @@ class History:
         )
         return confirmation, applied
 
-    def receive(self, lines: list[list[Any]], *, full: bool, clerk: int, version: SentVersion) -> None:
-        """One receipt: every open line in full, or (partial) half of the lines."""
+    def receive(
+        self, lines: list[list[Any]], *, full: bool, clerk: int, version: SentVersion, lateness: tuple[int, ...] = (0,)
+    ) -> None:
+        """One receipt: every open line in full, or (partial) half of the lines; on the latest confirmed delivery
+        date of those lines give or take one of ``lateness`` days (the vendor's punctuality), never before the
+        week after ordering nor after today."""
         receipt_id = self.factory.ids.take(Receipt)
         open_lines = [line for line in lines if not line[CANCELLED]]
         if not full:
             open_lines = open_lines[: len(open_lines) // 2]
-        days = max(7.0, (max(line[DELIVERY_DATE] for line in open_lines) - self.order_date).days)
+        due = max(line[DELIVERY_DATE] for line in open_lines) - self.order_date
+        days = max(7.0, due.days + self.factory.shape_rng.choice(lateness))
         at = max(self.factory._at(self.order_date, days), self.last_at)
         self.batch[RECEIPT].append((receipt_id, self.po_id, at.date(), clerk, at))
         self.received_on = at.date()

@@ -40,6 +40,14 @@ def invoices_measured(requests: int) -> int:
     return max(20, requests // 10)
 
 
+NOTICE_CREATED = "ship notice of 10 lines, created (vendor API)"
+NOTICE_WARMUP = 5  # each notice ships one fresh 10-line PO made through the services
+
+
+def notices_measured(requests: int) -> int:
+    return max(20, requests // 4)
+
+
 # The budgets of issue 8 (PostgreSQL, 200,000 POs, a 2-core machine): p95 in milliseconds.
 BUDGETS_MS = {
     "vendor workspace (big vendor)": 50,
@@ -69,6 +77,23 @@ BUDGETS_MS = {
     "buyer invoice list: all": 50,
     INVOICE_CREATED: 400,
     "Invoice (Billing 3) written, 100 lines": 100,
+    # Issue 17: ship notices (about 110,000 over the year, 6,000 in transit) and vendor performance (the facts of
+    # 200,000 POs). The lists and pages are indexed reads of one page of rows, budgeted like the invoice lists; a
+    # notice of 10 lines locks, checks and moves 10 PO lines and writes its events; the ranking groups a year of
+    # facts of every vendor, the one-vendor pages a year of one vendor's.
+    "vendor ship-notice list: shipped": 50,
+    "vendor ship-notice list: all": 50,
+    "buyer incoming shipments: this week": 60,
+    "buyer incoming shipments: overdue": 60,
+    "ship notice page (vendor)": 50,
+    "ship notice page (buyer)": 50,
+    NOTICE_CREATED: 150,
+    "Despatch Advice (T16) written, 10 lines": 60,
+    "buyer performance ranking (12 months, all vendors)": 150,
+    "vendor performance page (buyer, one vendor)": 100,
+    "vendor performance page (the vendor's own)": 100,
+    "performance API: ranking": 150,
+    "performance API: the vendor's own": 100,
 }
 THROUGHPUT_BUDGET = 150  # vendor workspace requests per second
 MEMORY_GROWTH_LIMIT_KIB = 4096  # per worker, from request 1,000 to request 10,000
@@ -226,9 +251,7 @@ class Runner:
     def run_invoicing(self) -> None:
         """Issue 16. The invoice is created and submitted in one call, as a vendor's ERP sends finished invoices;
         each consumes ten fresh received POs, and the last one made is then written as a Billing 3 document."""
-        if not any(result.name == FLOOR for result in self.results):
-            anonymous = self.client()  # measured on its own too, so that "x floor" says what the machine gave
-            self.repeat(FLOOR, lambda: anonymous.get("/bench/floor/"))
+        self.measure_floor()
         vendor = self.client(self.targets.vendor_user.username)
         vendor_api = self.client(token=self.targets.vendor_token)
         self.repeat("vendor invoicing workspace", partial(vendor.get, reverse("vendor:invoicing")))
@@ -256,6 +279,63 @@ class Runner:
             "Invoice (Billing 3) written, 100 lines",
             lambda: vendor_api.get(f"/api/v1/vendor/invoices/{created[-1]}/ubl"),
         )
+
+    def measure_floor(self) -> None:
+        """Each group measures the floor when run on its own, so that "x floor" says what the machine gave."""
+        if not any(result.name == FLOOR for result in self.results):
+            anonymous = self.client()
+            self.repeat(FLOOR, lambda: anonymous.get("/bench/floor/"))
+
+    def run_shipping(self) -> None:
+        """Issue 17, ship notices: the big vendor's lists and its largest notice, the clerk's incoming shipments, a
+        notice of one fresh 10-line confirmed PO created through the vendor API per request (as a vendor's ERP
+        announces a shipment), and the Despatch Advice written for the last one."""
+        self.measure_floor()
+        t = self.targets
+        vendor = self.client(t.vendor_user.username)
+        vendor_api = self.client(token=t.vendor_token)
+        clerk = self.client(t.clerk.username)
+        for which in ("shipped", "all"):
+            path = f"{reverse('vendor:ship_notices')}?list={which}"
+            self.repeat(f"vendor ship-notice list: {which}", partial(vendor.get, path))
+        for which, label in (("this_week", "this week"), ("overdue", "overdue")):
+            path = f"{reverse('buyer:shipments')}?list={which}"
+            self.repeat(f"buyer incoming shipments: {label}", partial(clerk.get, path))
+        self.repeat("ship notice page (vendor)", partial(vendor.get, reverse("vendor:ship_notice", args=[t.notice])))
+        self.repeat("ship notice page (buyer)", partial(clerk.get, reverse("buyer:ship_notice", args=[t.notice])))
+        bodies = iter(t.ship_notices)
+        created: list[int] = []
+
+        def create() -> Response:
+            answer = vendor_api.post_json("/api/v1/vendor/ship-notices", next(bodies))
+            if answer.status == 201:
+                created.append(answer.json()["id"])
+            return answer
+
+        self.repeat(NOTICE_CREATED, create, expected=201, count=notices_measured(self.requests), warmup=NOTICE_WARMUP)
+        self.repeat(
+            "Despatch Advice (T16) written, 10 lines",
+            lambda: vendor_api.get(f"/api/v1/vendor/ship-notices/{created[-1]}/ubl"),
+        )
+
+    def run_performance(self) -> None:
+        """Issue 17, vendor performance over the default period (the last 12 months): the buyer's ranking of every
+        vendor, one vendor's page as the buyer sees it and as the vendor sees its own, and both API faces."""
+        self.measure_floor()
+        t = self.targets
+        agent = self.client(t.agent.username)
+        vendor = self.client(t.vendor_user.username)
+        agent_api = self.client(token=t.agent_token)
+        vendor_api = self.client(token=t.vendor_token)
+        self.repeat(
+            "buyer performance ranking (12 months, all vendors)",
+            partial(agent.get, reverse("buyer:vendor_performance")),
+        )
+        detail = reverse("buyer:vendor_performance_detail", args=[t.big_vendor.pk])
+        self.repeat("vendor performance page (buyer, one vendor)", partial(agent.get, detail))
+        self.repeat("vendor performance page (the vendor's own)", partial(vendor.get, reverse("vendor:performance")))
+        self.repeat("performance API: ranking", partial(agent_api.get, "/api/v1/vendor-performance"))
+        self.repeat("performance API: the vendor's own", partial(vendor_api.get, "/api/v1/vendor/performance"))
 
     def answer_with_changes(self, vendor: Client) -> None:
         """Open the editor (not timed), change three of the fifty lines as a vendor would, submit (timed)."""

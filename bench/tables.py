@@ -23,6 +23,7 @@ from vendorcollab.purchasing.models import (
     VendorResponse,
     VersionLine,
 )
+from vendorcollab.shipping.models import ShipNotice, ShipNoticeEvent, ShipNoticeLine
 
 from .writers import Table
 
@@ -112,7 +113,9 @@ PO = Table(
 PO_LINE = Table(
     PurchaseOrderLine,
     ("id", "purchase_order_id", *LINE_COLUMNS, "received_quantity", "invoiced_quantity"),
-    LINE_CONSTANTS,
+    # Nothing is in transit when the POs are written: the ship notices (``bench.shipping``) are added afterwards,
+    # from what the database then holds, and move the quantities they announce into transit themselves.
+    (*LINE_CONSTANTS, ("in_transit_quantity", "0")),
 )
 VERSION = Table(
     PurchaseOrderVersion,
@@ -152,7 +155,10 @@ RESPONSE_LINE = Table(
         "note",
     ),
 )
-RECEIPT = Table(Receipt, ("id", "purchase_order_id", "received_date", "posted_by_id", "posted_at"))
+# A receipt names the ship notice it was received from; ``bench.shipping`` sets that when it adds the notices.
+RECEIPT = Table(
+    Receipt, ("id", "purchase_order_id", "received_date", "posted_by_id", "posted_at"), (("ship_notice_id", None),)
+)
 RECEIPT_LINE = Table(ReceiptLine, ("id", "receipt_id", "line_id", "quantity"))
 EVENT = Table(
     PurchaseOrderEvent,
@@ -260,6 +266,42 @@ INVOICE_EVENT = Table(
     InvoiceEvent, ("id", "invoice_id", "kind", "from_status", "to_status", "actor_id", "created_at", "data")
 )
 
+SHIP_NOTICE = Table(
+    ShipNotice,
+    (
+        "id",
+        "vendor_id",
+        "company_id",
+        "number",
+        "status",
+        "origin",
+        "site_id",
+        "despatch_date",
+        "expected_delivery_date",
+        "carrier",
+        "tracking_number",
+        "packages",
+        "note",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+        "received_date",
+        "has_difference",
+        "cancelled_at",
+        "cancel_reason",
+        "status_changed_at",
+    ),
+)
+SHIP_NOTICE_LINE = Table(
+    ShipNoticeLine,
+    ("id", "notice_id", "line_number", "purchase_order_id", "po_line_id", "quantity", "received_quantity", "note"),
+)
+SHIP_NOTICE_EVENT = Table(
+    ShipNoticeEvent, ("id", "notice_id", "kind", "from_status", "to_status", "actor_id", "created_at", "data")
+)
+# Written after the POs, from what the database holds (``bench.shipping``).
+SHIPPING_TABLES = (SHIP_NOTICE, SHIP_NOTICE_LINE, SHIP_NOTICE_EVENT)
+
 # In dependency order, the order in which batches write them.
 TABLES = (
     PO,
@@ -281,4 +323,5 @@ TABLES = (
     INVOICE,
     INVOICE_LINE,
     INVOICE_EVENT,
+    *SHIPPING_TABLES,
 )

@@ -1,10 +1,11 @@
 """What the benchmark acts on, made fresh for every run through the real services: 50-line POs sent to the big
 vendor (to view, to answer with changes, to print, whose answers are then written as Order Responses), a 10-line
-PEPPOL Order to import, 10-line POs in review, each to be changed once by an Order Change from the buyer's ERP, and
-sets of ten received 10-line POs, each set invoiced once by the vendor.
+PEPPOL Order to import, 10-line POs in review, each to be changed once by an Order Change from the buyer's ERP,
+sets of ten received 10-line POs, each set invoiced once by the vendor, and confirmed 10-line POs, each shipped once
+on a ship notice.
 
-Answers and invoices consume their POs (a version is answered once, a receipt invoiced once), so a run never reuses
-another run's targets.
+Answers, invoices and ship notices consume their POs (a version is answered once, a receipt invoiced once, an open
+quantity announced once), so a run never reuses another run's targets.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from vendorcollab.accounts.models import User
@@ -31,6 +33,7 @@ from vendorcollab.purchasing.services import (
     po_send,
     receipt_post,
 )
+from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeStatus
 
 from .world import AGENT_USER, BIG_VENDOR_NUMBER, BIG_VENDOR_USER, CLERK_USER, PAYABLES_USER
 
@@ -50,6 +53,8 @@ class Targets:
     ubl_template: bytes  # a 10-line PEPPOL Order; each import gets its own order number
     order_changes: list[bytes]  # one Order Change (T114) per 10-line PO in review: its first line 10 -> 15
     invoices: list[dict[str, Any]]  # API bodies, each invoicing ten received 10-line POs of the big vendor in full
+    ship_notices: list[dict[str, Any]]  # API bodies, each shipping one confirmed 10-line PO of the big vendor in full
+    notice: int | None  # the big vendor's notice with the most lines in the data set: the notice pages measured
 
     def ubl_document(self, serial: int) -> bytes:
         """The template with a number no PO has: an import of a number already used is refused, as it should."""
@@ -118,7 +123,41 @@ def order_change_for(po: PurchaseOrder) -> bytes:
     return re.sub(rb'(<cbc:Quantity unitCode="[^"]+">)10(</cbc:Quantity>)', rb"\g<1>15\g<2>", document, count=1)
 
 
-def make_targets(*, answers: int, first_renders: int, order_changes: int = 0, invoices: int = 0) -> Targets:
+def ship_notice_body(po: PurchaseOrder, serial: int) -> dict[str, Any]:
+    """What a vendor's ERP posts to announce that every line of ``po`` left today, expected in three days."""
+    today = timezone.localdate()
+    return {
+        "purchase_order": po.pk,
+        "number": f"BENCH-SN-{uuid.uuid4().hex[:10]}-{serial}",
+        "despatch_date": today.isoformat(),
+        "expected_delivery_date": (today + dt.timedelta(days=3)).isoformat(),
+        "carrier": "DHL Freight",
+        "tracking_number": f"JVGL{serial:010d}",
+        "packages": 2,
+        "lines": [
+            {"line_number": line.line_number, "quantity": str(line.quantity)}
+            for line in po.lines.order_by("line_number")
+        ],
+    }
+
+
+def largest_notice(vendor: Vendor) -> int | None:
+    """The vendor's notice with the most lines (received or on its way), the heaviest notice page it has."""
+    top = (
+        ShipNoticeLine.objects.filter(notice__vendor=vendor)
+        .exclude(notice__status=ShipNoticeStatus.CANCELLED)
+        .values("notice_id")
+        .annotate(lines=Count("pk"))
+        .order_by("-lines", "notice_id")
+        .values_list("notice_id", flat=True)
+        .first()
+    )
+    return top if top is not None else ShipNotice.objects.filter(vendor=vendor).values_list("pk", flat=True).first()
+
+
+def make_targets(
+    *, answers: int, first_renders: int, order_changes: int = 0, invoices: int = 0, ship_notices: int = 0
+) -> Targets:
     vendor_user = User.objects.get(username=BIG_VENDOR_USER)
     agent = User.objects.get(username=AGENT_USER)
     clerk = User.objects.get(username=CLERK_USER)
@@ -150,4 +189,16 @@ def make_targets(*, answers: int, first_renders: int, order_changes: int = 0, in
             )
             for _ in range(invoices)
         ],
+        ship_notices=[
+            ship_notice_body(
+                po_confirm(
+                    actor=agent,
+                    purchase_order=purchase_order_with_lines(agent=agent, vendor=big, count=10),
+                    without_response=True,
+                ),
+                serial,
+            )
+            for serial in range(ship_notices)
+        ],
+        notice=largest_notice(big),
     )

@@ -27,6 +27,7 @@ BIG_VENDOR_USER = "bench-big"
 AGENT_USER = "bench-agent"
 CLERK_USER = "bench-clerk"
 PAYABLES_USER = "bench-ap"
+DELIVERY_TOLERANCE_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ def create_world(size: Size, rng: random.Random) -> World:
             # A price may stray 2 % per line and the total 5.00 before an invoice goes on hold.
             invoice_tolerance_percent=Decimal("2.00"),
             invoice_tolerance_amount=Decimal("5.00"),
+            # A delivery two days either side of the confirmed date still counts as on time (vendor performance).
+            delivery_tolerance_days=DELIVERY_TOLERANCE_DAYS,
         )
         sites = []
         for site_number in range(1, 4):

@@ -264,6 +264,8 @@ def ensure_master_data() -> Demo:
                 "endpoint_id": spec.endpoint[1],
                 "default_tax_category": "S",
                 "default_tax_percent": Decimal(spec.tax_percent),
+                # A delivery a day either side of the confirmed date still counts as on time (vendor performance).
+                "delivery_tolerance_days": 1,
                 **spec.address,
             },
         )
@@ -718,6 +720,11 @@ def run() -> Result:
         from .invoicing import ensure_invoices  # the same: it imports this module
 
         ensure_invoices(demo)
+        from .performance import ensure_performance_history  # the same: it imports this module
+        from .shipping import ensure_ship_notices
+
+        ensure_performance_history(demo)  # half a year of orders received from notices, before today's shipments
+        ensure_ship_notices(demo)
     companies = list(demo.companies.values())
     return Result(
         logins=logins,

@@ -23,8 +23,9 @@ from vendorcollab.purchasing.models import (
     VersionKind,
 )
 from vendorcollab.purchasing.selectors import VendorList, po_list_for_vendor
+from vendorcollab.shipping.models import ShipNotice
 
-MODELS = (Company, Site, Warehouse, Item, Vendor, User, PurchaseOrder, PurchaseOrderVersion, VendorResponse)
+MODELS = (Company, Site, Warehouse, Item, Vendor, User, PurchaseOrder, PurchaseOrderVersion, VendorResponse, ShipNotice)
 
 
 def run_demo() -> str:

@@ -59,8 +59,9 @@ def closing_text(base: str) -> list[str]:
     """What to do next, true for the portal as it is: where to sign in, what each login finds, where mail goes."""
     return [
         f"Open {base}/ and sign in with one of the logins above:",
-        "  vendor, vendor2, vendor3  the vendor portal: purchase orders to answer, confirmed orders, history",
-        "  agent, clerk              the buyer's side: create and send orders, process answers, post receipts",
+        "  vendor, vendor2, vendor3  the vendor portal: orders to answer, confirmed orders, ship notices, history",
+        "  agent, clerk              the buyer's side: send orders, process answers, receive shipments, vendor "
+        "performance",
         "  ap                        accounts payable: approve, reject and record payment of vendor invoices",
         "  admin, vendoradmin        first set up an authenticator app (two-factor sign-in is required for admins)",
         f"The back office is at {base}/admin/ (admin). {mail_text()}",
