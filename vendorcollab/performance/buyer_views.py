@@ -45,13 +45,13 @@ def vendor_performance(request: AuthenticatedRequest) -> HttpResponse:
     if not state.valid:
         return render(request, "performance/buyer/ranking.html", context, status=422)
     assert state.filter is not None
-    rows = selectors.performance_ranking(request.user, state.filter, order=order)
+    rows, totals = selectors.performance_ranking_with_totals(request.user, state.filter, order=order)
     if (fmt := request.GET.get("format")) in FORMATS:
         period = state.filter.period
         filename = f"vendor-performance-{period.start:%Y-%m}-{period.end:%Y-%m}"
         return export_response(rows, exports.ranking_columns(), fmt=fmt, filename=filename)
     context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context["totals"] = selectors.performance_totals(request.user, state.filter)
+    context["totals"] = totals
     return render(request, "performance/buyer/ranking.html", context)
 
 

@@ -28,7 +28,7 @@ from . import rollups
 from .aggregates import Percentile
 from .errors import FieldErrors, PerformanceErrorCode, invalid, not_found, refused
 from .figures import ZERO, Bucket, Figures, PerformanceFilter, Period, VendorFigures, VendorPerformance
-from .models import DeliveryFact, DueFact, NoticeFact, ResponseFact, VendorMonth
+from .models import ROLLED_TOLERANCE, DeliveryFact, DueFact, NoticeFact, ResponseFact, VendorMonth
 
 # The longest period a page or the API may ask for: three years of months on one vendor's trend.
 MAX_PERIOD_MONTHS = 36
@@ -302,13 +302,16 @@ def _summed_months(flt: PerformanceFilter, key: str | None) -> dict[Any, dict[st
         rolled = row.pop("rolled_deliveries") or 0
         row["late"] = rolled - (row["on_time"] or 0) - (row["early"] or 0)
         values[group] = row
-    wide = ~rollups.WITHIN_ROLLED
-    on_time = {name: DELIVERY_AGGREGATES[name] for name in ("on_time", "early", "late")}
-    for group, row in rows(DeliveryFact.objects.filter(_period_filter(flt), wide), on_time):
-        _add(values.setdefault(group, {}), row)
-    notices_on_time = {"notices_on_time": NOTICE_AGGREGATES["notices_on_time"]}
-    for group, row in rows(NoticeFact.objects.filter(_period_filter(flt), wide), notices_on_time):
-        _add(values.setdefault(group, {}), row)
+    # Companies whose tolerance is wider than the months keep are rare: their on-time counts are read from the
+    # facts, and when there is none (a lookup in the small companies table) those two scans are not made at all.
+    if Company.objects.filter(delivery_tolerance_days__gt=ROLLED_TOLERANCE).exists():
+        wide = ~rollups.WITHIN_ROLLED
+        on_time = {name: DELIVERY_AGGREGATES[name] for name in ("on_time", "early", "late")}
+        for group, row in rows(DeliveryFact.objects.filter(_period_filter(flt), wide), on_time):
+            _add(values.setdefault(group, {}), row)
+        notices_on_time = {"notices_on_time": NOTICE_AGGREGATES["notices_on_time"]}
+        for group, row in rows(NoticeFact.objects.filter(_period_filter(flt), wide), notices_on_time):
+            _add(values.setdefault(group, {}), row)
     if flt.period.start <= current_month <= flt.period.end:
         # This month's lines count once their date has passed: read from the facts, one month of them.
         due = DueFact.objects.filter(_period_filter(flt), month=current_month, due_date__lte=today)
@@ -344,6 +347,33 @@ def performance_ranking(actor: User, flt: PerformanceFilter, *, order: str = "on
     key = RANKING_ORDERS[order]
     rows.sort(key=lambda row: (key(row.figures), row.company_code, row.vendor_number))
     return rows
+
+
+PERCENTILES = ("median_seconds", "p90_seconds")
+
+
+def performance_ranking_with_totals(
+    actor: User, flt: PerformanceFilter, *, order: str = "on_time"
+) -> tuple[list[VendorFigures], Figures]:
+    """The ranking and every vendor together, as the ranking page shows them: the totals' counts and sums are the
+    vendors' rows added up (every figure but the percentiles is a count or a sum), so only the percentiles of all
+    answers together cost one more query, instead of the whole computation again (``performance_totals``)."""
+    rows = performance_ranking(actor, flt, order=order)
+    summed: dict[str, Any] = {}
+    for row in rows:
+        _add(summed, {name: value for name, value in vars(row.figures).items() if isinstance(value, int | Decimal)})
+    summed = {name: value for name, value in summed.items() if not name.startswith("response_")}
+    responses = (
+        _fact_querysets(flt)["responses"]
+        if flt.item_id is not None
+        else ResponseFact.objects.filter(_period_filter(flt))
+    )
+    summed.update(
+        responses.order_by().aggregate(
+            median_seconds=Percentile("seconds", 0.5), p90_seconds=Percentile("seconds", 0.9)
+        )
+    )
+    return rows, _figures(summed)
 
 
 def performance_totals(actor: User, flt: PerformanceFilter) -> Figures:

@@ -34,6 +34,9 @@ def assert_same_figures(actor, flt):
     ranking = selectors.performance_ranking(actor, flt)
     assert {row.vendor_id: row.figures for row in ranking} == by_vendor
     assert selectors.performance_totals(actor, flt) == totals
+    # The ranking page's totals are the vendors' rows added up, with the percentiles of all answers together.
+    rows, added_up = selectors.performance_ranking_with_totals(actor, flt)
+    assert rows == ranking and added_up == totals
 
 
 @pytest.mark.parametrize("now", ["2026-03-15T12:00", "2026-06-01T12:00"])
