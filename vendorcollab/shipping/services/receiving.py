@@ -165,49 +165,9 @@ def ship_notice_receive(
         notice = transitions.lock(notice, actor=actor)
         transitions.check(notice, ShipNoticeAction.RECEIVE, actor=actor)
         on_notice = {line.line_number: line for line in _notice_lines(notice)}
-        errors = _receipt_errors()
-        _check_received_date(errors, received_date)
-        if not lines:
-            errors.add("lines", ShippingErrorCode.NO_LINES)
-        check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
-        if CommonErrorCode.TOO_MANY_ROWS in errors.codes.values():
-            errors.raise_if_any()  # before reading however many lines someone sent
-        arrivals: list[_Arrival] = []
-        seen: set[int] = set()
-        for index, entry in enumerate(lines):
-            path = f"lines.{index}"
-            line = on_notice.get(entry.line_number)
-            if line is None:
-                errors.add(
-                    f"{path}.line_number",
-                    ShippingErrorCode.UNKNOWN_LINE,
-                    line_number=entry.line_number,
-                    notice=notice.number,
-                )
-                continue
-            if entry.line_number in seen:
-                errors.add(
-                    f"{path}.line_number",
-                    ShippingErrorCode.DUPLICATE_LINE,
-                    line_number=line.po_line.line_number,
-                    number=line.purchase_order.number,
-                )
-                continue
-            seen.add(entry.line_number)
-            if line.received_quantity is not None:
-                errors.add(
-                    f"{path}.line_number",
-                    ShippingErrorCode.ALREADY_RECEIVED,
-                    line_number=entry.line_number,
-                    notice=notice.number,
-                )
-                continue
-            check_decimal(errors, f"{path}.quantity", entry.quantity, QUANTITY_DIGITS)
-            if not entry.quantity.is_finite() or entry.quantity < 0:
-                errors.add(f"{path}.quantity", ShippingErrorCode.QUANTITY_NEGATIVE)
-                continue
-            arrivals.append(_Arrival(index, line, entry.quantity))
-        errors.raise_if_any()
+        arrivals = _arrivals(
+            notice, on_notice, lines, received_date, missing=ShippingErrorCode.UNKNOWN_LINE, nothing_allowed=True
+        )
         return _receive(actor=actor, notice=notice, arrivals=arrivals, received_date=received_date)
 
 
@@ -230,48 +190,63 @@ def ship_notice_receive_purchase_order(
             for line in _notice_lines(notice)
             if line.purchase_order_id == purchase_order.pk
         }
-        errors = _receipt_errors()
-        _check_received_date(errors, received_date)
-        if not lines:
-            errors.add("lines", ShippingErrorCode.NO_LINES)
-        check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
-        if CommonErrorCode.TOO_MANY_ROWS in errors.codes.values():
-            errors.raise_if_any()  # before reading however many lines someone sent
-        arrivals: list[_Arrival] = []
-        seen: set[int] = set()
-        for index, entry in enumerate(lines):
-            path = f"lines.{index}"
-            line = on_notice.get(entry.line_number)
-            if line is None:
-                errors.add(
-                    f"{path}.line_number",
-                    ShippingErrorCode.NOT_ON_NOTICE,
-                    line_number=entry.line_number,
-                    notice=notice.number,
-                )
-                continue
-            if entry.line_number in seen:
-                errors.add(
-                    f"{path}.line_number",
-                    ShippingErrorCode.DUPLICATE_LINE,
-                    line_number=entry.line_number,
-                    number=line.purchase_order.number,
-                )
-                continue
-            seen.add(entry.line_number)
-            if line.received_quantity is not None:
-                errors.add(
-                    f"{path}.line_number",
-                    ShippingErrorCode.ALREADY_RECEIVED,
-                    line_number=line.line_number,
-                    notice=notice.number,
-                )
-                continue
-            check_decimal(errors, f"{path}.quantity", entry.quantity, QUANTITY_DIGITS)
-            if not entry.quantity.is_finite() or entry.quantity <= 0:
-                errors.add(f"{path}.quantity", ShippingErrorCode.QUANTITY_NOT_POSITIVE)
-                continue
-            arrivals.append(_Arrival(index, line, entry.quantity))
-        errors.raise_if_any()
+        arrivals = _arrivals(
+            notice, on_notice, lines, received_date, missing=ShippingErrorCode.NOT_ON_NOTICE, nothing_allowed=False
+        )
         [receipt] = _receive(actor=actor, notice=notice, arrivals=arrivals, received_date=received_date)
     return receipt
+
+
+def _arrivals(
+    notice: ShipNotice,
+    on_notice: dict[int, ShipNoticeLine],
+    lines: Sequence[NoticeReceiptLineInput | ReceiptLineInput],
+    received_date: date | None,
+    *,
+    missing: ShippingErrorCode,
+    nothing_allowed: bool,
+) -> list[_Arrival]:
+    """What arrived, per line of the notice named by ``lines`` (keyed in ``on_notice`` by the number the caller's
+    lines use: the notice's own line numbers, or a PO's), with every refusal at once: a line not on the notice
+    (``missing``), twice, or received already, and a quantity below zero (or, for a receipt of a PO, not above
+    zero, as every PO receipt: ``nothing_allowed`` False)."""
+    errors = _receipt_errors()
+    _check_received_date(errors, received_date)
+    if not lines:
+        errors.add("lines", ShippingErrorCode.NO_LINES)
+    check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
+    if CommonErrorCode.TOO_MANY_ROWS in errors.codes.values():
+        errors.raise_if_any()  # before reading however many lines someone sent
+    arrivals: list[_Arrival] = []
+    seen: set[int] = set()
+    for index, entry in enumerate(lines):
+        path = f"lines.{index}"
+        line = on_notice.get(entry.line_number)
+        if line is None:
+            errors.add(f"{path}.line_number", missing, line_number=entry.line_number, notice=notice.number)
+            continue
+        if entry.line_number in seen:
+            errors.add(
+                f"{path}.line_number",
+                ShippingErrorCode.DUPLICATE_LINE,
+                line_number=line.po_line.line_number,
+                number=line.purchase_order.number,
+            )
+            continue
+        seen.add(entry.line_number)
+        if line.received_quantity is not None:
+            errors.add(
+                f"{path}.line_number",
+                ShippingErrorCode.ALREADY_RECEIVED,
+                line_number=line.line_number,
+                notice=notice.number,
+            )
+            continue
+        check_decimal(errors, f"{path}.quantity", entry.quantity, QUANTITY_DIGITS)
+        if not entry.quantity.is_finite() or entry.quantity < 0 or (entry.quantity == 0 and not nothing_allowed):
+            code = ShippingErrorCode.QUANTITY_NEGATIVE if nothing_allowed else ShippingErrorCode.QUANTITY_NOT_POSITIVE
+            errors.add(f"{path}.quantity", code)
+            continue
+        arrivals.append(_Arrival(index, line, entry.quantity))
+    errors.raise_if_any()
+    return arrivals
