@@ -141,6 +141,25 @@ class FieldErrors:
             CommonErrorCode.INVALID_INPUT, INVALID_INPUT, fields=self.fields, field_codes=self.codes
         )
 
+    def conflict(self) -> Conflict | None:
+        """The collected errors as a conflict (409): what was valid when entered was taken by someone else since
+        (a received quantity another invoice invoiced first, an open quantity another ship notice announced).
+        Several lines refused for one reason keep that reason's code, so that a client switches on
+        ``over_invoiced`` or ``over_announced`` however many lines it concerns."""
+        error = self.error()
+        if error is None:
+            return None
+        codes = set(self.codes.values())
+        if len(codes) == 1:
+            [code] = codes
+            first = next(iter(self.codes))
+            return Conflict(
+                code, self.catalogue[code], fields=self.fields, params=self.params[first], field_codes=self.codes
+            )
+        return Conflict(
+            error.code, error.message, fields=error.fields, params=error.params, field_codes=error.field_codes
+        )
+
     def raise_if_any(self) -> None:
         error = self.error()
         if error is not None:

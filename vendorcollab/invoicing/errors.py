@@ -133,24 +133,6 @@ class FieldErrors(common_errors.FieldErrors):
     def __init__(self) -> None:
         super().__init__(MESSAGES)
 
-    def conflict(self) -> Conflict | None:
-        """The collected errors as a conflict (409): what was valid when entered was taken by someone else since
-        (the received quantity another invoice invoiced first). Several lines refused for one reason keep that
-        reason's code, so that a client switches on ``over_invoiced`` however many lines it concerns."""
-        error = self.error()
-        if error is None:
-            return None
-        codes = set(self.codes.values())
-        if len(codes) == 1:
-            [code] = codes
-            first = next(iter(self.codes))
-            return Conflict(
-                code, self.catalogue[code], fields=self.fields, params=self.params[first], field_codes=self.codes
-            )
-        return Conflict(
-            error.code, error.message, fields=error.fields, params=error.params, field_codes=error.field_codes
-        )
-
 
 def invalid(path: str, code: str, **params: Any) -> ValidationFailed:
     errors = FieldErrors()

@@ -93,24 +93,6 @@ class FieldErrors(common_errors.FieldErrors):
     def __init__(self, catalogue: Mapping[str, str | Promise] | None = None) -> None:
         super().__init__(MESSAGES if catalogue is None else catalogue)
 
-    def conflict(self) -> Conflict | None:
-        """The collected errors as a conflict (409): what was open when the vendor entered it was announced or
-        received by someone else since. Several lines refused for one reason keep that reason's code, so that a
-        client switches on ``over_announced`` however many lines it concerns."""
-        error = self.error()
-        if error is None:
-            return None
-        codes = set(self.codes.values())
-        if len(codes) == 1:
-            [code] = codes
-            first = next(iter(self.codes))
-            return Conflict(
-                code, self.catalogue[code], fields=self.fields, params=self.params[first], field_codes=self.codes
-            )
-        return Conflict(
-            error.code, error.message, fields=error.fields, params=error.params, field_codes=error.field_codes
-        )
-
 
 def invalid(path: str, code: str, **params: Any) -> ValidationFailed:
     errors = FieldErrors()
