@@ -49,6 +49,15 @@ def ship_notices_for(context: template.Context, po: PurchaseOrder) -> dict[str, 
     }
 
 
+@register.simple_tag(takes_context=True)
+def receivable_notices(context: template.Context, po: PurchaseOrder) -> list[Any]:
+    """The PO's notices the signed-in user may receive now: on the PO's plain receipt page, where the clerk should
+    receive their goods from the notice instead."""
+    user = context["request"].user
+    notices = selectors.notices_of_purchase_order(actor=user, purchase_order=po)
+    return [notice for notice in notices if transitions.ShipNoticeAction.RECEIVE in transitions.available(notice, user)]
+
+
 @register.inclusion_tag("shipping/includes/tiles.html", takes_context=True)
 def ship_notice_tiles(context: template.Context) -> dict[str, Any]:
     """The workspace tiles of ship notices: the vendor's notices in transit; the buyer's shipments expected this

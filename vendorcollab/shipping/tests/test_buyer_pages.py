@@ -249,6 +249,24 @@ def test_the_po_page_lists_its_notices(client, cast):
     assert reverse("buyer:ship_notice_receive", args=[notice.pk]) in html
 
 
+def test_the_pos_receipt_page_points_the_clerk_at_its_notices_in_transit(client, cast):
+    po = confirmed_po(cast)
+    in_transit = ship(cast, (po, 1, "4"))
+    cancelled = ship(cast, (po, 2, "5"))
+    services.ship_notice_cancel(actor=cast.vendor_a_user, notice=cancelled)
+    signed_in(client, cast.clerk)
+    html = page_of(client.get(reverse("buyer:po_receive", args=[po.pk])))
+    assert 'id="receive-from-notice"' in html
+    assert reverse("buyer:ship_notice_receive", args=[in_transit.pk]) in html
+    assert reverse("buyer:ship_notice_receive", args=[cancelled.pk]) not in html
+    # Once the notice is received there is nothing to point at: a plain receipt of the rest is all there is.
+    services.ship_notice_receive(
+        actor=cast.clerk, notice=in_transit, lines=[NoticeReceiptLineInput(line_number=1, quantity=Decimal(4))]
+    )
+    html = page_of(client.get(reverse("buyer:po_receive", args=[po.pk])))
+    assert 'id="receive-from-notice"' not in html
+
+
 def tile_count(html, which):
     tile = html.split(f'data-list="shipping-{which}"', 1)[1].split("</a>", 1)[0]
     return int(tile.split('<span class="tile-count">', 1)[1].split("<", 1)[0]), "Needs your action" in tile
