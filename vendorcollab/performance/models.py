@@ -174,12 +174,18 @@ class VendorMonth(models.Model):
         locals()[f"early_{_days}"] = models.PositiveIntegerField(default=0)
         locals()[f"notices_on_time_{_days}"] = models.PositiveIntegerField(default=0)
     del _days
+    # When ``roll_up`` last wrote the row: with the number of rows, the stamp of everything the ranking reads
+    # (``selectors.figures_stamp``), since every refresh of facts rewrites the months they count in.
+    summed_at = models.DateTimeField(_("summed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("vendor month")
         verbose_name_plural = _("vendor months")
         constraints = [models.UniqueConstraint(fields=["vendor", "month"], name="perf_vendor_month_unique")]
-        indexes = [models.Index(fields=["month", "vendor"], name="perf_vm_month_vendor")]
+        indexes = [
+            models.Index(fields=["month", "vendor"], name="perf_vm_month_vendor"),
+            models.Index(fields=["summed_at"], name="perf_vm_summed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor_id} {self.month}"

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import caches
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,9 @@ MAX_PERIOD_MONTHS = 36
 DEFAULT_PERIOD_MONTHS = 12
 HOUR = Decimal(3600)
 TENTH = Decimal("0.1")
+# How long computed ranking figures are kept at most (they are keyed on their stamp, so never stale; this only
+# frees memory of filters nobody asks for again).
+CACHE_SECONDS = 600
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -276,7 +280,7 @@ def _add(values: dict[str, Any], more: dict[str, Any]) -> None:
             values[name] = (values.get(name) or 0) + value
 
 
-def _summed_months(flt: PerformanceFilter, key: str | None) -> dict[Any, dict[str, Any]]:
+def _computed_months(flt: PerformanceFilter, key: str | None) -> dict[Any, dict[str, Any]]:
     """The period's figures per vendor (``key`` "vendor_id") or all together (None): the vendor months summed by
     the database, the on-time counts of companies with a tolerance wider than the months keep, the current month's
     due lines, and the answers' percentiles. Five or six queries whatever the number of vendors. A filter by item
@@ -324,13 +328,45 @@ def _summed_months(flt: PerformanceFilter, key: str | None) -> dict[Any, dict[st
     return {group: row for group, row in values.items() if any(row.values()) or group is None}
 
 
-def performance_ranking(actor: User, flt: PerformanceFilter, *, order: str = "on_time") -> list[VendorFigures]:
+def figures_stamp() -> str:
+    """What the figures of the vendor months depend on besides the filter: the months themselves (every refresh of
+    a PO's facts rewrites the months they count in, stamping ``summed_at``; a month left without facts is deleted,
+    which the count tells), the companies' tolerances (read when the figures are), and today (this month's due
+    lines count once their date has passed). Two small queries."""
+    months = VendorMonth.objects.aggregate(last=Max("summed_at"), rows=Count("id"))
+    tolerances = list(Company.objects.order_by("pk").values_list("pk", "delivery_tolerance_days"))
+    last = months["last"].timestamp() if months["last"] else 0
+    return f"{last}|{months['rows']}|{hash(tuple(tolerances))}|{timezone.localdate()}"
+
+
+def _cached(name: str, flt: PerformanceFilter, stamp: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` kept per process under the filter and the stamp: the ranking page is paged and sorted again and
+    again over the same figures, and at 200,000 POs computing them is most of the page's time. A changed stamp is
+    another key, so a kept value is never stale, only unused (``pages`` is a bounded in-memory cache)."""
+    key = f"performance:{name}:{flt.period.start}:{flt.period.end}:{flt.company_id}:{stamp}"
+    kept = caches["pages"].get(key)
+    if kept is None:
+        kept = compute()
+        caches["pages"].set(key, kept, CACHE_SECONDS)
+    return kept
+
+
+def _summed_months(flt: PerformanceFilter, key: str | None, stamp: str | None = None) -> dict[Any, dict[str, Any]]:
+    """``_computed_months``, kept under the figures' stamp; a filter by item reads the facts, uncached."""
+    if flt.item_id is not None:
+        return _computed_months(flt, key)
+    return _cached(f"months-{key}", flt, stamp or figures_stamp(), lambda: _computed_months(flt, key))
+
+
+def performance_ranking(
+    actor: User, flt: PerformanceFilter, *, order: str = "on_time", stamp: str | None = None
+) -> list[VendorFigures]:
     """Every vendor account with any figure in the period, best first by ``order`` (then company and vendor
     number). Buyers only. Five queries, whatever the number of vendors."""
     _require_buyer(actor)
     if order not in RANKING_ORDERS:
         raise invalid("order", PerformanceErrorCode.ORDER_INVALID)
-    grouped = _summed_months(flt, "vendor_id")
+    grouped = _summed_months(flt, "vendor_id", stamp)
     # Plain values, not model instances: a thousand vendors' rows are read in a fraction of the time.
     vendors = Vendor.objects.filter(pk__in=grouped).values_list("pk", "number", "name", "company_id", "company__code")
     rows = [
@@ -349,16 +385,14 @@ def performance_ranking(actor: User, flt: PerformanceFilter, *, order: str = "on
     return rows
 
 
-PERCENTILES = ("median_seconds", "p90_seconds")
-
-
 def performance_ranking_with_totals(
     actor: User, flt: PerformanceFilter, *, order: str = "on_time"
 ) -> tuple[list[VendorFigures], Figures]:
     """The ranking and every vendor together, as the ranking page shows them: the totals' counts and sums are the
     vendors' rows added up (every figure but the percentiles is a count or a sum), so only the percentiles of all
     answers together cost one more query, instead of the whole computation again (``performance_totals``)."""
-    rows = performance_ranking(actor, flt, order=order)
+    stamp = figures_stamp() if flt.item_id is None else ""
+    rows = performance_ranking(actor, flt, order=order, stamp=stamp)
     summed: dict[str, Any] = {}
     for row in rows:
         _add(summed, {name: value for name, value in vars(row.figures).items() if isinstance(value, int | Decimal)})
@@ -368,11 +402,13 @@ def performance_ranking_with_totals(
         if flt.item_id is not None
         else ResponseFact.objects.filter(_period_filter(flt))
     )
-    summed.update(
-        responses.order_by().aggregate(
+
+    def percentiles() -> dict[str, Any]:
+        return responses.order_by().aggregate(
             median_seconds=Percentile("seconds", 0.5), p90_seconds=Percentile("seconds", 0.9)
         )
-    )
+
+    summed.update(_cached("percentiles", flt, stamp, percentiles) if stamp else percentiles())
     return rows, _figures(summed)
 
 

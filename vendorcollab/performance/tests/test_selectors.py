@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -256,14 +257,32 @@ def test_the_ranking_takes_the_same_queries_for_2_or_12_vendors(cast):
     few = count_queries(ranking)
     add_vendors_with_facts(cast, 10)
     assert len(performance_ranking(cast.agent, PerformanceFilter(Period(MAR, MAR)))) == 12
+    caches["pages"].clear()  # cold, as the first count: the figures are kept per stamp
     assert count_queries(ranking) == few
-    # The ranking: the vendor months, whether any company has a tolerance wider than the months keep (none here, so
-    # no facts are read for it), the answers' percentiles, the vendors; the totals the first three. (March is not
-    # the current month: no due lines of this month to read from the facts.)
-    assert few == 7
-    # The ranking page's pair: the ranking, then only the percentiles of all answers together.
+    # The ranking: the figures' stamp (the vendor months' last change and number, the tolerances), the vendor
+    # months, whether any company has a tolerance wider than the months keep (none here, so no facts are read for
+    # it), the answers' percentiles, the vendors; the totals all but the vendors. (March is not the current month:
+    # no due lines of this month to read from the facts.)
+    assert few == 11
+    # The ranking page's pair, cold: one stamp, the ranking, then only the percentiles of all answers together.
+    caches["pages"].clear()
     flt = PerformanceFilter(Period(MAR, MAR))
-    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt)) == 5
+    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt)) == 7
+    # Paged or sorted again over the same figures: the stamp and the vendors' names.
+    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt, order="vendor")) == 3
+
+
+def test_kept_ranking_figures_follow_every_refresh(cast):
+    """The figures are kept per process under their stamp: a refresh that adds a vendor's facts, or a changed
+    tolerance, is a new stamp, and the next ranking shows it."""
+    flt = PerformanceFilter(Period(MAR, MAR))
+    add_vendors_with_facts(cast, 2)
+    rows, totals = performance_ranking_with_totals(cast.agent, flt)
+    assert len(rows) == 2
+    add_vendors_with_facts(cast, 1)
+    rows, more = performance_ranking_with_totals(cast.agent, flt)
+    assert len(rows) == 3 and more.responses > totals.responses
+    assert more == performance_totals(cast.agent, flt)
 
 
 def test_the_ranking_by_item_reads_the_facts_in_a_constant_number_of_queries(cast):

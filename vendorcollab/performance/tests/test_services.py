@@ -20,10 +20,11 @@ FACT_MODELS = (ResponseFact, DueFact, DeliveryFact, NoticeFact, VendorMonth)
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every fact's values but its id, sorted: equal snapshots are equal facts."""
+    """Every fact's values but its id (and when a vendor month was summed), sorted: equal snapshots are equal
+    facts."""
     result = {}
     for model in FACT_MODELS:
-        fields = [field.attname for field in model._meta.concrete_fields if field.attname != "id"]
+        fields = [field.attname for field in model._meta.concrete_fields if field.attname not in ("id", "summed_at")]
         result[model.__name__] = sorted(model.objects.values_list(*fields), key=repr)
     return result
 
