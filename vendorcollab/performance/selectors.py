@@ -18,6 +18,7 @@ from typing import Any
 from django.core.cache import caches
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vendorcollab.accounts.models import User
@@ -463,6 +464,15 @@ def vendor_performance(actor: User, vendor_id: int, flt: PerformanceFilter) -> V
     two distributions. NotFound when the actor may not see the account (a vendor user: only its own)."""
     if not Vendor.objects.visible_to(actor).filter(pk=vendor_id).exists():
         raise not_found()
+    if flt.item_id is not None:
+        return _vendor_performance(vendor_id, flt)
+    # Kept under the figures' stamp like the ranking (the page is opened again and again, the vendor's own one from
+    # its workspace tile); per language, as the distributions' labels are translated.
+    name = f"vendor-{vendor_id}-{get_language()}"
+    return _cached(name, flt, figures_stamp(), lambda: _vendor_performance(vendor_id, flt))
+
+
+def _vendor_performance(vendor_id: int, flt: PerformanceFilter) -> VendorPerformance:
     querysets = _fact_querysets(flt, vendor_id=vendor_id)
     by_month = _grouped(querysets, "month")
     return VendorPerformance(

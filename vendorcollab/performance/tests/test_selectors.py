@@ -301,4 +301,33 @@ def test_one_vendors_page_takes_the_same_queries_for_3_or_36_months(cast):
         flt = PerformanceFilter(Period(add_months(MAR, 1 - months), MAR))
         return count_queries(lambda: vendor_performance(cast.agent, vendor, flt))
 
-    assert page(3) == page(36) == 11
+    # The account's visibility, the figures' stamp (2), then the facts; the same filter again: the kept figures.
+    assert page(3) == page(36) == 13
+    assert page(36) == 3
+
+
+def test_one_vendors_kept_figures_follow_a_changed_tolerance_and_the_readers_language(cast):
+    from django.utils import translation
+
+    from vendorcollab.performance.selectors import _vendor_performance
+
+    add_vendors_with_facts(cast, 1)
+    vendor = ResponseFact.objects.get().vendor_id
+    # Its delivery two days late: late without tolerance, on time with three days.
+    DeliveryFact.objects.filter(vendor_id=vendor).update(received_date=date(2026, 3, 7), days_late=2)
+    roll_up(vendor, [MAR])
+    cast.company.delivery_tolerance_days = 0
+    cast.company.save(update_fields=["delivery_tolerance_days"])
+    flt = PerformanceFilter(Period(add_months(MAR, -11), MAR))
+    with translation.override("en"):
+        english = vendor_performance(cast.agent, vendor, flt)
+    with translation.override("nl"):
+        dutch = vendor_performance(cast.agent, vendor, flt)
+    assert english.response_time_distribution[0].label != dutch.response_time_distribution[0].label
+    assert (english.total.on_time, english.total.late) == (0, 1)
+    cast.company.delivery_tolerance_days = 3
+    cast.company.save(update_fields=["delivery_tolerance_days"])
+    with translation.override("en"):
+        kept = vendor_performance(cast.agent, vendor, flt)
+        assert kept == _vendor_performance(vendor, flt)
+    assert (kept.total.on_time, kept.total.late) == (1, 0)
