@@ -25,6 +25,9 @@ from decimal import Decimal
 
 from lxml import etree
 
+from vendorcollab.common.text import Limit
+from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine
+
 from .errors import DocumentErrors, InteropErrorCode, shown
 from .ubl_reader import (
     NS,
@@ -40,11 +43,11 @@ from .ubl_reader import (
     transaction_of,
 )
 
-# The limits of the ship notice's columns (``shipping.models``).
-CARRIER_LENGTH = 100
-TRACKING_LENGTH = 100
-LINE_NOTE_LENGTH = 300
-NOTE_LENGTH = 4000  # common.text.Limit.NOTE
+# The limits of the ship notice's columns (``shipping.models``), read from them so that they cannot drift.
+CARRIER_LENGTH: int = ShipNotice._meta.get_field("carrier").max_length or 0
+TRACKING_LENGTH: int = ShipNotice._meta.get_field("tracking_number").max_length or 0
+LINE_NOTE_LENGTH: int = ShipNoticeLine._meta.get_field("note").max_length or 0
+NOTE_LENGTH = Limit.NOTE
 # The spec's dummy for an identifier the sender does not have.
 NOT_AVAILABLE = "NA"
 PACKAGES_MAX = 1_000_000
@@ -179,7 +182,9 @@ class _DespatchReader(_Reader):
         quantity_element = element.find("cbc:DeliveredQuantity", NS)
         unit = (quantity_element.get("unitCode") or "").strip() if quantity_element is not None else ""
         if len(unit) > UNIT_LENGTH:
-            self.errors.add(f"{paths['quantity']}/@unitCode", InteropErrorCode.UBL_TOO_LONG, value=shown(unit), limit=3)
+            self.errors.add(
+                f"{paths['quantity']}/@unitCode", InteropErrorCode.UBL_TOO_LONG, value=shown(unit), limit=UNIT_LENGTH
+            )
         reference, reference_path = self.child(element, path, "cac:OrderLineReference")
         order_line_id = self.text(reference, reference_path, "cbc:LineID", required=True, limit=REFERENCE_LENGTH)
         order = self.text(

@@ -218,7 +218,9 @@ class _InvoiceReader(_Reader):
         quantity_element = element.find(quantity_name, NS)
         unit = (quantity_element.get("unitCode") or "").strip() if quantity_element is not None else ""
         if len(unit) > UNIT_LENGTH:
-            self.errors.add(f"{paths['quantity']}/@unitCode", InteropErrorCode.UBL_TOO_LONG, value=shown(unit), limit=3)
+            self.errors.add(
+                f"{paths['quantity']}/@unitCode", InteropErrorCode.UBL_TOO_LONG, value=shown(unit), limit=UNIT_LENGTH
+            )
         unit_price, paths["unit_price"] = self.price(element, path)
         charges = [
             self.line_charge(charge, charge_path)

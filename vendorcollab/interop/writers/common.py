@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import timezone
 from lxml import etree
@@ -251,3 +251,16 @@ def named_party(version_or_po: PurchaseOrderVersion | PurchaseOrder, role: str) 
     """The buyer's or seller's party as the buyer's Order named it (``parties``), if it did."""
     parties = version_or_po.parties
     return parties.get(role) if isinstance(parties, dict) else None
+
+
+class _OrderLine(Protocol):
+    purchase_order_id: int
+    purchase_order: PurchaseOrder
+
+
+def orders_of(lines: Iterable[_OrderLine]) -> list[PurchaseOrder]:
+    """The POs that document lines (an invoice's, a ship notice's) belong to, in the order they first appear."""
+    seen: dict[int, PurchaseOrder] = {}
+    for row in lines:
+        seen.setdefault(row.purchase_order_id, row.purchase_order)
+    return list(seen.values())

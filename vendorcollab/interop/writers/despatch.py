@@ -22,8 +22,6 @@ buyer's item number as the seller's identifier, else the buyer's line reference 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from lxml import etree
 
 from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderLine
@@ -35,6 +33,7 @@ from .common import (
     named_party,
     note,
     order_id,
+    orders_of,
     party,
     party_data,
     period,
@@ -61,7 +60,7 @@ def despatch_document_id(notice: ShipNotice) -> str:
 def ubl_despatch_advice(notice: ShipNotice) -> bytes:
     """The notice as a Despatch Advice (T16), issued when the notice was created."""
     lines = list(notice.lines.all())
-    orders = _orders(lines)
+    orders = orders_of(lines)
     first_po = orders[0] if orders else None
 
     root = root_element(DESPATCH_ADVICE_NS, "DespatchAdvice")
@@ -86,14 +85,6 @@ def ubl_despatch_advice(notice: ShipNotice) -> bytes:
     for row in lines:
         _line(root, row, several_orders=len(orders) > 1)
     return serialise(root)
-
-
-def _orders(lines: Sequence[ShipNoticeLine]) -> list[PurchaseOrder]:
-    """The POs the lines ship, in the order they first appear."""
-    seen: dict[int, PurchaseOrder] = {}
-    for row in lines:
-        seen.setdefault(row.purchase_order_id, row.purchase_order)
-    return list(seen.values())
 
 
 def _consignee(root: etree._Element, notice: ShipNotice, po: PurchaseOrder | None) -> None:

@@ -42,6 +42,7 @@ from .common import (
     note,
     number,
     order_id,
+    orders_of,
     party,
     postal_address,
     quantity,
@@ -106,7 +107,7 @@ def _write(invoice: Invoice, *, credit: bool) -> bytes:
     lines = list(invoice.lines.all())
     charges = list(invoice.charges.all())
     currency = invoice.currency
-    orders = _orders(lines)
+    orders = orders_of(lines)
     first_po = orders[0] if orders else None
     # Not subject to VAT (O) excludes every VAT identifier of the parties (BR-O-02..04) and every other category.
     categories = {row.tax_category for row in lines} | {charge.tax_category for charge in charges}
@@ -172,14 +173,6 @@ def _write(invoice: Invoice, *, credit: bool) -> bytes:
     for row in lines:
         _line(root, row, currency, credit=credit, several_orders=len(orders) > 1)
     return serialise(root)
-
-
-def _orders(lines: list[InvoiceLine]) -> list[PurchaseOrder]:
-    """The POs the lines invoice, in the order they first appear."""
-    seen: dict[int, PurchaseOrder] = {}
-    for row in lines:
-        seen.setdefault(row.purchase_order_id, row.purchase_order)
-    return list(seen.values())
 
 
 def _legal_registration(party_element: etree._Element, partner: Vendor | Company) -> None:
