@@ -8,6 +8,7 @@ company or item that does not exist are a 422 naming the parameter. Another vend
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TypeVar
 
 from django.http import HttpRequest
@@ -74,6 +75,7 @@ def vendor_performance_list(
     user = actor(request)
     flt = selectors.parse_filter(filters.params())
     if filters.vendor is not None:
+        flt = dataclasses.replace(flt, company_id=None)  # an account belongs to one company: as documented, ignored
         performance = selectors.vendor_performance(user, filters.vendor, flt)  # 404 for an unknown account
         vendor = Vendor.objects.visible_to(user).select_related("company").get(pk=filters.vendor)
         return VendorPerformanceOut.build(vendor, performance, (flt.period.start, flt.period.end))

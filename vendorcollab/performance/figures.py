@@ -62,6 +62,12 @@ class Figures:
     notices_on_time: int = 0
 
     @property
+    def lines_changed(self) -> int:
+        """Changes by kind added up (a line whose quantity and date both changed counts twice), as the ranking and
+        its export show them beside ``lines_answered``."""
+        return self.lines_quantity_changed + self.lines_date_changed + self.lines_split + self.lines_substituted
+
+    @property
     def accepted_share(self) -> Decimal | None:
         return share(self.accepted, self.responses)
 

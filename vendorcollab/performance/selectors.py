@@ -37,9 +37,10 @@ MAX_PERIOD_MONTHS = 36
 DEFAULT_PERIOD_MONTHS = 12
 HOUR = Decimal(3600)
 TENTH = Decimal("0.1")
-# How long computed ranking figures are kept at most (they are keyed on their stamp, so never stale; this only
-# frees memory of filters nobody asks for again).
-CACHE_SECONDS = 600
+# How long computed figures are kept at most. They are keyed on their stamp, so a refresh that commits is a new
+# key; but the stamp is the newest ``summed_at``, written before commit: two refreshes committing out of order can
+# leave the stamp unchanged for the later commit, and this bounds how long such figures are shown.
+CACHE_SECONDS = 60
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -343,7 +344,8 @@ def figures_stamp() -> str:
 def _cached(name: str, flt: PerformanceFilter, stamp: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` kept per process under the filter and the stamp: the ranking page is paged and sorted again and
     again over the same figures, and at 200,000 POs computing them is most of the page's time. A changed stamp is
-    another key, so a kept value is never stale, only unused (``pages`` is a bounded in-memory cache)."""
+    another key; ``CACHE_SECONDS`` bounds the one case a stamp can miss (see there). ``pages`` is a bounded
+    in-memory cache."""
     key = f"performance:{name}:{flt.period.start}:{flt.period.end}:{flt.company_id}:{stamp}"
     kept = caches["pages"].get(key)
     if kept is None:

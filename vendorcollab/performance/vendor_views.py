@@ -7,10 +7,9 @@ A vendor user reaches only its own accounts: another account's id is a 404, as e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,7 +25,6 @@ from .figures import PerformanceFilter, Period
 from .page import months_export, read_filter, vendor_page_context
 
 TILE_MONTHS = 3
-TILE_SECONDS = 300
 
 
 @vendor_required
@@ -59,28 +57,19 @@ class OnTimeTile:
 
 def last_months(today: date, months: int = TILE_MONTHS) -> Period:
     """The ``months`` months up to and including today's."""
-    start = today.replace(day=1)
-    for _step in range(months - 1):
-        start = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return Period(start=start, end=today.replace(day=1))
+    this_month = today.replace(day=1)
+    return Period(start=selectors.add_months(this_month, 1 - months), end=this_month)
 
 
 def on_time_tiles(actor: User) -> list[OnTimeTile]:
     """The workspace's tile per vendor account of the user: the on-time share of the last three months.
 
-    The workspace is the page a vendor opens most, and one account's figures are a dozen aggregate queries: each
-    account's share is kept for ``TILE_SECONDS`` (a receipt shows on the tile a few minutes later; the performance
-    page itself is always current). The accounts come from the scoped selector on every visit, so a user who loses
-    an account loses its tile at once."""
-    period = last_months(timezone.localdate())
-    cache = caches["pages"]
+    The workspace is the page a vendor opens most: each account's figures come from ``selectors.vendor_performance``,
+    which keeps them under the figures' stamp, so a visit reads them again only after a refresh changed them. The
+    accounts come from the scoped selector on every visit, so a user who loses an account loses its tile at once."""
+    flt = PerformanceFilter(period=last_months(timezone.localdate()))
     tiles = []
     for vendor in selectors.vendors_with_performance(actor):
-        key = f"performance-tile:{vendor.pk}:{period.start:%Y-%m}"
-        kept = cache.get(key)
-        if kept is None:
-            total = selectors.vendor_performance(actor, vendor.pk, PerformanceFilter(period=period)).total
-            kept = (total.on_time_share, total.deliveries)
-            cache.set(key, kept, TILE_SECONDS)
-        tiles.append(OnTimeTile(vendor, *kept))
+        total = selectors.vendor_performance(actor, vendor.pk, flt).total
+        tiles.append(OnTimeTile(vendor, total.on_time_share, total.deliveries))
     return tiles

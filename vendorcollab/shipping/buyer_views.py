@@ -63,15 +63,11 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
             "tabs": [(which, counts.get(which, 0)) for which in BuyerShipNoticeList],
             "page": page,
             # Each notice with the numbers of its POs and whether it is late (in transit, expected before today).
-            "rows": [
-                (notice, numbers.get(notice.pk, []), notice.is_in_transit and notice.expected_delivery_date < today)
-                for notice in page.object_list
-            ],
+            "rows": [(notice, numbers.get(notice.pk, []), notice.is_overdue(today)) for notice in page.object_list],
             "companies": Company.objects.order_by("code"),
             "vendors": pages.vendors_with_notices(),
             "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order, vendor or tracking number"),
-            "may_receive": request.user.has_role(*RECEIVING_ROLES),
         },
     )
 
@@ -104,7 +100,7 @@ def ship_notice_receive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.info(
             request,
             _("Ship notice %(number)s is %(status)s: there is nothing to receive from it.")
-            % {"number": notice.number, "status": ShipNoticeStatus(notice.status).label.lower()},
+            % {"number": notice.number, "status": notice.get_status_display()},
         )
         return redirect("buyer:ship_notice", pk=notice.pk)
     if request.method != "POST":

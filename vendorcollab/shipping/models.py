@@ -13,6 +13,7 @@ to what is still open. The status moves only through ``shipping.transitions``; t
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -124,6 +125,10 @@ class ShipNotice(models.Model):
     @property
     def is_in_transit(self) -> bool:
         return self.status == ShipNoticeStatus.SHIPPED
+
+    def is_overdue(self, today: date) -> bool:
+        """In transit and expected before ``today``; its twin in SQL is ``selectors.BuyerShipNoticeList.OVERDUE``."""
+        return self.is_in_transit and self.expected_delivery_date < today
 
 
 class ShipNoticeLine(models.Model):

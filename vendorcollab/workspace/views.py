@@ -65,7 +65,7 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
         {
             "content": mark_safe(html),
             "invoicing_tiles": invoicing_tiles,
-            # The last three months' on-time share per vendor account, kept a few minutes (``on_time_tiles``).
+            # The last three months' on-time share per vendor account (``on_time_tiles``).
             "performance_tiles": on_time_tiles(request.user),
         },
     )
