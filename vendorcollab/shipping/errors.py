@@ -84,6 +84,11 @@ MESSAGES: dict[str, Promise] = {
 
 # ``unknown_line`` when a receipt names a line of the notice (not of a PO) that the notice does not have.
 NOTICE_LINE_UNKNOWN = _("Ship notice %(notice)s has no line %(line_number)s.")
+# ``duplicate_line`` when a receipt names one line twice (the notice itself cannot have a line twice).
+# ``invalid_transition`` of a cancel when the notice is still shipped but some of it was received: its status alone
+# would not tell the vendor why.
+PARTLY_RECEIVED = _("Part of ship notice %(number)s is already received, so it can no longer be cancelled.")
+RECEIPT_LINE_TWICE = _("Line %(line_number)s is given twice in this receipt.")
 
 
 class FieldErrors(common_errors.FieldErrors):

@@ -18,7 +18,7 @@ from vendorcollab.accounts.models import RECEIVING_ROLES, VENDOR_ROLES, User
 from vendorcollab.common.errors import AppError, CommonErrorCode, Conflict, PermissionRefused
 from vendorcollab.common.lifecycle import Row, Table
 
-from .errors import ShippingErrorCode, not_found
+from .errors import PARTLY_RECEIVED, ShippingErrorCode, not_found
 from .models import ShipNotice, ShipNoticeEvent, ShipNoticeEventKind, ShipNoticeLine, ShipNoticeStatus
 
 
@@ -47,7 +47,7 @@ def has_received_lines(notice: ShipNotice) -> bool:
 def _nothing_received(notice: ShipNotice, actor: User) -> AppError | None:
     """Goods that arrived cannot be un-announced: the receipt already moved them out of transit."""
     if has_received_lines(notice):
-        return _not_now(notice, ShipNoticeAction.CANCEL)
+        return Conflict(ShippingErrorCode.INVALID_TRANSITION, PARTLY_RECEIVED, params={"number": notice.number})
     return None
 
 

@@ -21,7 +21,7 @@ from vendorcollab.purchasing.models import PurchaseOrder, Receipt
 from vendorcollab.purchasing.services import ReceiptLineInput, receipt_post
 
 from .. import transitions
-from ..errors import MESSAGES, NOTICE_LINE_UNKNOWN, FieldErrors, ShippingErrorCode
+from ..errors import MESSAGES, NOTICE_LINE_UNKNOWN, RECEIPT_LINE_TWICE, FieldErrors, ShippingErrorCode
 from ..inputs import NoticeReceiptLineInput
 from ..models import ShipNotice, ShipNoticeLine, ShipNoticeStatus
 from ..transitions import ShipNoticeAction
@@ -65,6 +65,7 @@ class _Arrival:
 RECEIPT_MESSAGES = {
     **MESSAGES,
     ShippingErrorCode.UNKNOWN_LINE: NOTICE_LINE_UNKNOWN,
+    ShippingErrorCode.DUPLICATE_LINE: RECEIPT_LINE_TWICE,
 }
 
 
@@ -226,12 +227,7 @@ def _arrivals(
             errors.add(f"{path}.line_number", missing, line_number=entry.line_number, notice=notice.number)
             continue
         if entry.line_number in seen:
-            errors.add(
-                f"{path}.line_number",
-                ShippingErrorCode.DUPLICATE_LINE,
-                line_number=line.po_line.line_number,
-                number=line.purchase_order.number,
-            )
+            errors.add(f"{path}.line_number", ShippingErrorCode.DUPLICATE_LINE, line_number=entry.line_number)
             continue
         seen.add(entry.line_number)
         if line.received_quantity is not None:

@@ -322,6 +322,8 @@ def test_cancel_after_a_receipt_is_refused(cast):
     receive(cast, notice, (1, "4"))  # line 2 still in transit
     error = refusal(Conflict, services.ship_notice_cancel, actor=cast.vendor_a_user, notice=notice)
     assert error.code == "invalid_transition"
+    # Still "shipped": the message says why, not only that the status does not allow it.
+    assert "already received" in error.rendered_message()
     assert po_line_quantities(po) == [(4, 0, 6), (0, 5, 15)]
 
 
