@@ -30,8 +30,8 @@ MESSAGES: dict[str, Promise] = {
     PerformanceErrorCode.PERIOD_INVALID: _("Enter a month as year and month, for example 2026-03."),
     PerformanceErrorCode.PERIOD_ENDS_BEFORE_START: _("The last month of the period is before its first month."),
     PerformanceErrorCode.PERIOD_TOO_LONG: _("Choose a period of at most %(months)s months."),
-    PerformanceErrorCode.COMPANY_INVALID: _("Choose one of the companies in the list."),
-    PerformanceErrorCode.ITEM_INVALID: _("Choose one of the items in the list."),
+    PerformanceErrorCode.COMPANY_INVALID: _("No company has this id."),
+    PerformanceErrorCode.ITEM_INVALID: _("No item has this id."),
     PerformanceErrorCode.ORDER_INVALID: _("The list cannot be ordered that way."),
 }
 

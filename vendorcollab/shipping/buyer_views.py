@@ -65,7 +65,7 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
             # Each notice with the numbers of its POs and whether it is late (in transit, expected before today).
             "rows": [(notice, numbers.get(notice.pk, []), notice.is_overdue(today)) for notice in page.object_list],
             "companies": Company.objects.order_by("code"),
-            "vendors": pages.vendors_with_notices(),
+            "vendors": pages.vendors_with_notices(request.user),
             "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order, vendor or tracking number"),
         },

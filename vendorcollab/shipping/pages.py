@@ -69,10 +69,11 @@ def documents_of(notice: ShipNotice, *, actor: User) -> QuerySet[Document]:
     )
 
 
-def vendors_with_notices() -> QuerySet[Vendor, Any]:
-    """The vendor accounts that have any ship notice, for the buyer's vendor filter (values for ``vendor_options``)."""
+def vendors_with_notices(actor: User) -> QuerySet[Vendor, Any]:
+    """The vendor accounts with any ship notice the actor may see, for the buyer's vendor filter (values for
+    ``vendor_options``)."""
     return (
-        Vendor.objects.filter(pk__in=ShipNotice.objects.values("vendor_id"))
+        Vendor.objects.filter(pk__in=ShipNotice.objects.visible_to(actor).values("vendor_id"))
         .order_by("number")
         .values("pk", "number", "name")
     )
