@@ -100,7 +100,32 @@ BUDGETS_MS = {
     "performance API: ranking": 150,
     "performance API: the vendor's own": 100,
 }
-THROUGHPUT_BUDGET = 150  # vendor workspace requests per second
+# Issue 18: the PO loop over the API and the lists an ERP reads, budgeted on the median (p50) as the issue sets them:
+# ten times faster than an established ERP's create-quote-confirm (836-976 ms for the same 10-line PO).
+FLOW_MANUAL = "PO loop, manual: create, send, accept, confirm (API)"
+FLOW_AUTO = "PO loop, auto-confirm: create, send, accept (API)"
+BUYER_VENDOR_LIST = "API list, 50 POs of one vendor"
+BUDGETS_P50_MS = {
+    FLOW_MANUAL: 80,
+    FLOW_AUTO: 60,
+    "PO loop step: send (freeze 10 lines)": 20,
+    BUYER_VENDOR_LIST: 20,
+}
+BUDGETS_MS.update(
+    {
+        # Issue 18 tightened these: the vendor's lists to 30, the API's list and detail to 20 and 15.
+        **{name: 30 for name in BUDGETS_MS if name.startswith("vendor list: ")},
+        "API list, 50 POs": 20,
+        "API PO detail": 15,
+    }
+)
+# Issue 18: every budget set before it must be met with this much room (a p95 at most 75 % of the budget), so that
+# a rerun on a busier minute still meets it; the budgets issue 18 set are its own targets and are met as they are.
+ROOM = 0.25
+BUDGETS_WITHOUT_ROOM = {*BUDGETS_P50_MS, "API list, 50 POs", "API PO detail"} | {
+    name for name in BUDGETS_MS if name.startswith("vendor list: ")
+}
+THROUGHPUT_BUDGET = 250  # vendor workspace requests per second
 MEMORY_GROWTH_LIMIT_KIB = 4096  # per worker, from request 1,000 to request 10,000
 
 
@@ -144,6 +169,10 @@ class Measurement:
         p50 = percentile(self.seconds, 0.50) * 1000
         p95 = percentile(self.seconds, 0.95) * 1000
         budget = BUDGETS_MS.get(self.name)
+        budget_p50 = BUDGETS_P50_MS.get(self.name)
+        room = 0.0 if self.name in BUDGETS_WITHOUT_ROOM else ROOM
+        verdicts = [p95 <= budget * (1 - room)] if budget else []
+        verdicts += [p50 <= budget_p50] if budget_p50 else []
         return {
             "name": self.name,
             "requests": len(self.seconds),
@@ -155,7 +184,9 @@ class Measurement:
             "queries_min": min(self.queries) if self.queries else None,
             "p50_to_floor": round(p50 / floor_p50_ms, 1) if floor_p50_ms else None,
             "budget_p95_ms": budget,
-            "within_budget": None if budget is None else p95 <= budget,
+            "budget_p50_ms": budget_p50,
+            "room_required": room if budget else None,
+            "within_budget": all(verdicts) if verdicts else None,
         }
 
 
@@ -363,6 +394,70 @@ class Runner:
         self.repeat("vendor performance page (the vendor's own)", partial(vendor.get, reverse("vendor:performance")))
         self.repeat("performance API: ranking", partial(agent_api.get, "/api/v1/vendor-performance"))
         self.repeat("performance API: the vendor's own", partial(vendor_api.get, "/api/v1/vendor/performance"))
+
+    def run_flow(self) -> None:
+        """Issue 18: the PO loop as the buyer's ERP and the vendor's ERP run it, one request after the other: a
+        10-line PO created, sent (its first version frozen), accepted by the vendor, confirmed by the buyer; and the
+        same for a vendor account that confirms automatically, whose accept confirms. Each step is measured, and
+        the whole loop as the sum of its steps. Then the lists of 50 an ERP reads."""
+        self.measure_floor()
+        flow = self.targets.flow
+        assert flow is not None
+        agent_api = self.client(token=flow.agent_token)
+        loops = max(40, self.requests // 2)
+        warm = min(self.warmup, 10)
+        for vendor, token, name, confirm in (
+            (flow.manual_vendor, flow.manual_vendor_token, FLOW_MANUAL, True),
+            (flow.auto_vendor, flow.auto_vendor_token, FLOW_AUTO, False),
+        ):
+            vendor_api = self.client(token=token)
+            kind = "manual" if confirm else "auto-confirm"
+            steps = {
+                step: Measurement(f"PO loop step: {step}" if confirm else f"PO loop step ({kind}): {step}", status)
+                for step, status in (
+                    ("create (10 lines)", 201),
+                    ("send (freeze 10 lines)", 200),
+                    ("vendor accepts", 201),
+                    *((("buyer confirms", 200),) if confirm else ()),
+                )
+            }
+            whole = Measurement(name, 200)
+            for index in range(warm + loops):
+                answers = self._one_loop(agent_api, vendor_api, flow.create_body(vendor), confirm=confirm)
+                if index < warm:
+                    continue
+                for step, answer in zip(steps.values(), answers, strict=True):
+                    step.add(answer)
+                whole.seconds.append(sum(answer.seconds for answer in answers))
+                whole.queries.append(sum(answer.queries or 0 for answer in answers))
+                whole.statuses[200] += 1
+            for measurement in (whole, *steps.values()):
+                self.results.append(measurement)
+                self.log(f"  {measurement.name}: p50 {percentile(measurement.seconds, 0.5) * 1000:.1f} ms")
+        big = self.targets.big_vendor.pk
+        self.repeat(BUYER_VENDOR_LIST, partial(agent_api.get, f"/api/v1/purchase-orders?vendor={big}&page_size=50"))
+        vendor_api = self.client(token=flow.manual_vendor_token)
+        self.repeat(
+            "API vendor list, 50 POs",
+            partial(vendor_api.get, "/api/v1/vendor/purchase-orders?list=all_confirmed&page_size=50"),
+        )
+        self.repeat("document feed, 50 documents (API)", partial(agent_api.get, "/api/v1/documents?page_size=50"))
+
+    @staticmethod
+    def _one_loop(agent_api: Client, vendor_api: Client, body: dict[str, Any], *, confirm: bool) -> list[Response]:
+        created = agent_api.post_json("/api/v1/purchase-orders", body)
+        if created.status != 201:
+            raise RuntimeError(f"creating a PO: HTTP {created.status}: {created.text[:300]}")
+        pk = created.json()["id"]
+        sent = agent_api.post_json(f"/api/v1/purchase-orders/{pk}/send", {})
+        version = sent.json().get("version") if sent.status == 200 else None
+        accepted = vendor_api.post_json(
+            f"/api/v1/vendor/purchase-orders/{pk}/responses", {"version": version, "action": "accept"}
+        )
+        answers = [created, sent, accepted]
+        if confirm:
+            answers.append(agent_api.post_json(f"/api/v1/purchase-orders/{pk}/confirm", {}))
+        return answers
 
     def answer_with_changes(self, vendor: Client) -> None:
         """Open the editor (not timed), change three of the fifty lines as a vendor would, submit (timed)."""

@@ -23,7 +23,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import User
 from vendorcollab.api.services import token_issue
 from vendorcollab.interop.writers.order import ubl_order, ubl_order_change
-from vendorcollab.partners.models import Item, Site, Vendor, Warehouse
+from vendorcollab.partners.models import Collaboration, Item, Site, Vendor, Warehouse
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.purchasing.services import (
     LineInput,
@@ -55,11 +55,64 @@ class Targets:
     invoices: list[dict[str, Any]]  # API bodies, each invoicing ten received 10-line POs of the big vendor in full
     ship_notices: list[dict[str, Any]]  # API bodies, each shipping one confirmed 10-line PO of the big vendor in full
     notice: int | None  # the big vendor's notice with the most lines in the data set: the notice pages measured
+    flow: FlowTargets | None  # the PO loop over the API (issue 18)
 
     def ubl_document(self, serial: int) -> bytes:
         """The template with a number no PO has: an import of a number already used is refused, as it should."""
         number = f"BENCH-{uuid.uuid4().hex[:10]}-{serial}"
         return re.sub(rb"<cbc:ID>[^<]*</cbc:ID>", f"<cbc:ID>{number}</cbc:ID>".encode(), self.ubl_template, count=1)
+
+
+@dataclass
+class FlowTargets:
+    """The PO loop as a buyer's ERP and a vendor's ERP run it over the API: what to create, and who answers."""
+
+    agent_token: str
+    manual_vendor: int  # the big vendor: its answer waits for the buyer's confirmation
+    manual_vendor_token: str
+    auto_vendor: int  # a vendor account of the same company trusted to confirm automatically
+    auto_vendor_token: str
+    lines: list[dict[str, Any]]  # ten lines of the company's items, as an ERP posts them
+
+    def create_body(self, vendor: int) -> dict[str, Any]:
+        return {"vendor": vendor, "lines": self.lines}
+
+
+def flow_targets(*, agent: User, agent_token: str, big: Vendor, vendor_token: str) -> FlowTargets:
+    auto = (
+        Vendor.objects.filter(company_id=big.company_id, collaboration=Collaboration.AUTO_CONFIRM)
+        .order_by("pk")
+        .first()
+    )
+    if auto is None:
+        raise LookupError("The bench data set has no vendor account that confirms automatically.")
+    auto_user = User.objects.filter(vendor_memberships__vendor=auto).order_by("pk").first()
+    if auto_user is None:
+        raise LookupError(f"Vendor account {auto.number} has no user.")
+    today = timezone.localdate()
+    site = Site.objects.filter(company_id=big.company_id).order_by("pk").first()
+    warehouse = Warehouse.objects.filter(site=site).order_by("pk").first()
+    assert site is not None and warehouse is not None
+    items = Item.objects.filter(company_id=big.company_id).order_by("pk")[:10]
+    lines = [
+        {
+            "item": item.pk,
+            "quantity": str(10 + number),
+            "unit_price": "12.40",
+            "delivery_date": (today + dt.timedelta(days=14 + number % 7)).isoformat(),
+            "site": site.pk,
+            "warehouse": warehouse.pk,
+        }
+        for number, item in enumerate(items)
+    ]
+    return FlowTargets(
+        agent_token=agent_token,
+        manual_vendor=big.pk,
+        manual_vendor_token=vendor_token,
+        auto_vendor=auto.pk,
+        auto_vendor_token=token_issue(actor=auto_user, name="bench")[1],
+        lines=lines,
+    )
 
 
 def purchase_order_with_lines(
@@ -156,7 +209,13 @@ def largest_notice(vendor: Vendor) -> int | None:
 
 
 def make_targets(
-    *, answers: int, first_renders: int, order_changes: int = 0, invoices: int = 0, ship_notices: int = 0
+    *,
+    answers: int,
+    first_renders: int,
+    order_changes: int = 0,
+    invoices: int = 0,
+    ship_notices: int = 0,
+    flow: bool = False,
 ) -> Targets:
     vendor_user = User.objects.get(username=BIG_VENDOR_USER)
     agent = User.objects.get(username=AGENT_USER)
@@ -168,14 +227,16 @@ def make_targets(
     ]
     ten = purchase_order_with_lines(agent=agent, vendor=big, count=10)
     assert ten.latest_version is not None
+    vendor_token = token_issue(actor=vendor_user, name="bench")[1]
+    agent_token = token_issue(actor=agent, name="bench")[1]
     return Targets(
         vendor_user=vendor_user,
         agent=agent,
         clerk=clerk,
         payables=payables,
         big_vendor=big,
-        vendor_token=token_issue(actor=vendor_user, name="bench")[1],
-        agent_token=token_issue(actor=agent, name="bench")[1],
+        vendor_token=vendor_token,
+        agent_token=agent_token,
         view_po=fifty[0],
         answer_pos=fifty[1 : 1 + answers],
         first_render_pos=fifty[1 + answers :],
@@ -201,4 +262,5 @@ def make_targets(
             for serial in range(ship_notices)
         ],
         notice=largest_notice(big),
+        flow=flow_targets(agent=agent, agent_token=agent_token, big=big, vendor_token=vendor_token) if flow else None,
     )

@@ -33,6 +33,7 @@ from . import (
 )
 from .auth import api_auth
 from .errors import JsonParser, install_handlers, json_method_not_allowed, json_not_found
+from .renderers import FastJSONRenderer
 
 DESCRIPTION = """
 The vendor collaboration portal's API. JSON in and out; decimals are returned as strings and accepted as strings or
@@ -124,6 +125,7 @@ api = VendorCollabAPI(
     # Swagger UI from the static files of the ninja app (in INSTALLED_APPS), never a CDN; no online validator badge.
     docs=Swagger(settings={"validatorUrl": None}),
     parser=JsonParser(),
+    renderer=FastJSONRenderer(),
 )
 install_handlers(api)
 idempotency.install(api)

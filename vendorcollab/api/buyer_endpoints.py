@@ -76,11 +76,12 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 
 def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
-    return selectors.po_get_for_buyer(actor=actor(request), pk=pk)
+    """The PO row, for a service (which locks it and reads what it needs again) or a nested list."""
+    return selectors.po_for_buyer_action(actor=actor(request), pk=pk)
 
 
 def _out(request: HttpRequest, pk: int) -> PurchaseOrderOut:
-    return PurchaseOrderOut.build(_po(request, pk), actor=actor(request))
+    return PurchaseOrderOut.build(selectors.po_get_for_api(actor=actor(request), pk=pk), actor=actor(request))
 
 
 @router.get(
@@ -234,7 +235,7 @@ def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrde
     po = _po(request, id)
     if body.sends_read_only:
         # What GET returned may come back; only a changed output-only field is refused (AIP-203).
-        body.read_only_errors(PurchaseOrderOut.build(po, actor=actor(request))).raise_if_any()
+        body.read_only_errors(_out(request, id)).raise_if_any()
     refs = References()
     lines = _lines(body.lines, refs) if body.lines is not None else None
     refs.raise_if_any()

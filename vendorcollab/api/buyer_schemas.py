@@ -41,7 +41,7 @@ from .order_terms_schemas import (
     line_fields_of,
     terms_of,
 )
-from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleIn, ScheduleOut, Text
+from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleIn, ScheduleOut, Text, constructed
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -97,35 +97,38 @@ class PurchaseOrderLineOut(LineFieldsOut):
 
     @classmethod
     def build(cls, line: PurchaseOrderLine) -> PurchaseOrderLineOut:
-        return cls.model_construct(
-            line_number=line.line_number,
-            item=line.item_id,
-            item_number=vars(line).get("item_number") or (line.item.number if line.item else ""),
-            description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            discount_percent=line.discount_percent,
-            amount=line.amount.quantize(CENTS),
-            delivery_date=line.delivery_date,
-            site=line.site_id,
-            warehouse=line.warehouse_id,
-            color=line.color,
-            size=line.size,
-            style=line.style,
-            configuration=line.configuration,
-            external_item_number=line.external_item_number,
-            external_description=line.external_description,
-            schedule=[
-                ScheduleOut.model_construct(
-                    quantity=Decimal(row["quantity"]), delivery_date=date.fromisoformat(row["delivery_date"])
-                )
-                for row in line.schedule
-            ],
-            is_cancelled=line.is_cancelled,
-            received_quantity=line.received_quantity,
-            remaining_quantity=line.remaining_quantity.quantize(QUANTITY_PLACES),
-            **line_fields_of(line),
+        return constructed(
+            cls,
+            dict(
+                line_number=line.line_number,
+                item=line.item_id,
+                item_number=vars(line).get("item_number") or (line.item.number if line.item else ""),
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                amount=line.amount.quantize(CENTS),
+                delivery_date=line.delivery_date,
+                site=line.site_id,
+                warehouse=line.warehouse_id,
+                color=line.color,
+                size=line.size,
+                style=line.style,
+                configuration=line.configuration,
+                external_item_number=line.external_item_number,
+                external_description=line.external_description,
+                schedule=[
+                    ScheduleOut.model_construct(
+                        quantity=Decimal(row["quantity"]), delivery_date=date.fromisoformat(row["delivery_date"])
+                    )
+                    for row in line.schedule
+                ],
+                is_cancelled=line.is_cancelled,
+                received_quantity=line.received_quantity,
+                remaining_quantity=line.remaining_quantity.quantize(QUANTITY_PLACES),
+                **line_fields_of(line),
+            ),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,10 +55,20 @@ class NumberSequence(models.Model):
 
     @classmethod
     def next_value(cls, scope: str) -> int:
-        """The next number of ``scope``; two transactions never get the same one."""
-        with transaction.atomic():
-            cls.objects.get_or_create(scope=scope)
-            sequence = cls.objects.select_for_update().get(scope=scope)
-            sequence.last_value += 1
-            sequence.save(update_fields=["last_value"])
-            return sequence.last_value
+        """The next number of ``scope``; two transactions never get the same one.
+
+        One statement (PostgreSQL and SQLite 3.35+ both return what an UPDATE wrote): it takes the row lock, counts
+        and answers at once, where a read under lock, a write and their savepoint took five round trips on the way
+        of every PO created. A scope's first number creates its row first."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            for _attempt in range(2):
+                cursor.execute(
+                    f"UPDATE {table} SET last_value = last_value + 1 WHERE scope = %s RETURNING last_value",
+                    [scope],
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    return int(row[0])
+                cls.objects.get_or_create(scope=scope)
+        raise RuntimeError(f"number sequence {scope!r} could not be created")

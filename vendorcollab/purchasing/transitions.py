@@ -9,6 +9,7 @@ API's ``actions``); ``check`` is what every service calls before it writes, rais
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -208,18 +209,24 @@ def check(po: PurchaseOrder, action: Action, *, actor: User, target: POStatus | 
     return TABLE.check(po, actor, action, target=target)
 
 
-def lock(po: PurchaseOrder) -> PurchaseOrder:
+def lock(po: PurchaseOrder, *, related: Sequence[str] = (), prefetch: Sequence[str] = ()) -> PurchaseOrder:
     """A fresh copy of the PO with its row locked until the transaction ends. Call inside ``transaction.atomic``.
 
     Re-reading under the lock is what makes "exactly one of two concurrent actions wins": the second caller
-    waits here and then sees the state the first one left.
+    waits here and then sees the state the first one left. ``related`` and ``prefetch`` name what the caller reads
+    of the PO besides its vendor and latest version (``select_related``, ``prefetch_related``), so that it is read
+    once, after the lock.
     """
     # The lock takes the PO row alone, and its vendor and latest version are read after it, in statements of their
     # own. Read in the locking statement itself, they came from the snapshot taken before the wait: when another
     # transaction had just sent a new version, PostgreSQL re-read the updated PO row but joined it to no version at
     # all (the soak found this as a rare 500 on answers racing a resend).
-    locked = PurchaseOrder.objects.select_for_update().get(pk=po.pk)
-    return PurchaseOrder.objects.select_related("vendor", "latest_version").get(pk=locked.pk)
+    PurchaseOrder.objects.select_for_update().filter(pk=po.pk).values_list("pk", flat=True).get()
+    return (
+        PurchaseOrder.objects.select_related("vendor", "latest_version", *related)
+        .prefetch_related(*prefetch)
+        .get(pk=po.pk)
+    )
 
 
 def transition(

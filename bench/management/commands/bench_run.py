@@ -37,8 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--memory-requests", type=int, default=10_000)
         parser.add_argument(
             "--only",
-            default="latencies,invoicing,shipping,performance,throughput,memory",
-            help="what to measure, comma-separated: latencies, invoicing, shipping, performance, throughput, memory",
+            default="latencies,flow,invoicing,shipping,performance,throughput,memory",
+            help="what to measure, comma-separated: latencies, flow, invoicing, shipping, performance, throughput, "
+            "memory",
         )
         parser.add_argument("--output", type=Path, default=Path(settings.VAR_DIR) / "bench" / "results.json")
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             order_changes=changes,
             invoices=INVOICE_WARMUP + invoices_measured(options["requests"]) if "invoicing" in only else 0,
             ship_notices=NOTICE_WARMUP + notices_measured(options["requests"]) if "shipping" in only else 0,
+            flow="flow" in only,
         )
         meta = self._meta(options)
         server_log = Path(options["output"]).with_suffix(".gunicorn.log")
@@ -70,6 +72,9 @@ class Command(BaseCommand):
             if "latencies" in only:
                 log(f"Measuring one request at a time, {options['requests']} per page after {options['warmup']} ...")
                 runner.run_latencies()
+            if "flow" in only:
+                log("Measuring the PO loop over the API and the lists of 50 ...")
+                runner.run_flow()
             if "invoicing" in only:
                 log(f"Measuring invoicing, {options['requests']} per page after {options['warmup']} ...")
                 runner.run_invoicing()
@@ -133,16 +138,24 @@ class Command(BaseCommand):
 
         lines = [
             "",
-            f"{'what':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x floor':>8} {'budget':>7}  ",
-            "-" * 86,
+            f"{'what':<56} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x floor':>8} {'budget':>16}  ",
+            "-" * 112,
         ]
         for row in rows:
-            budget = f"{row['budget_p95_ms']}" if row["budget_p95_ms"] else ""
+            budgets = []
+            if row.get("budget_p50_ms"):
+                budgets.append(f"p50 {row['budget_p50_ms']}")
+            if row["budget_p95_ms"]:
+                # A budget set before issue 18 is met with 25 % room: the p95 may reach three quarters of it.
+                room = row.get("room_required") or 0
+                budgets.append(
+                    f"p95 {row['budget_p95_ms']}" + (f" ({row['budget_p95_ms'] * (1 - room):g})" if room else "")
+                )
             lines.append(
-                f"{row['name']:<40} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['queries'] or '':>8} "
-                f"{row['p50_to_floor'] or '':>8} {budget:>7}  {verdict(row['within_budget'])}"
+                f"{row['name']:<56} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['queries'] or '':>8} "
+                f"{row['p50_to_floor'] or '':>8} {', '.join(budgets):>16}  {verdict(row['within_budget'])}"
             )
-        lines.append("-" * 86)
+        lines.append("-" * 112)
         if throughput:
             lines.append(
                 f"vendor workspace throughput, {throughput['clients']} clients: {throughput['requests_per_second']} "

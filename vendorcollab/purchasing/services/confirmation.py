@@ -43,7 +43,7 @@ def po_confirm(
     - Without any response: only when ``without_response`` says so explicitly; recorded as such in history.
     """
     with transaction.atomic():
-        po = transitions.lock(purchase_order)
+        po = transitions.lock(purchase_order, related=("latest_response",))
         response = po.latest_response
         # Which of the three confirmations the caller asks for; whether it may be taken now is the table's to say
         # (no answer yet, a rejection, an acceptance without changes to apply).

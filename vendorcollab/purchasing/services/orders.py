@@ -212,6 +212,10 @@ def _validate_total(
 
 def _replace_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> None:
     po.charges.all().delete()
+    _add_charges(po, charges)
+
+
+def _add_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> None:
     PurchaseOrderCharge.objects.bulk_create(
         PurchaseOrderCharge(
             purchase_order=po,
@@ -278,7 +282,7 @@ def po_create(
             PurchaseOrderLine(purchase_order=po, line_number=line_number, **_line_values(line, company))
             for line_number, line in zip(line_numbers, lines, strict=True)
         )
-        _replace_charges(po, charges)
+        _add_charges(po, charges)  # a new PO has none to replace
         transitions.record_event(po, EventKind.CREATED, actor=actor, to_status=POStatus.DRAFT)
     return po
 
@@ -375,7 +379,8 @@ def po_update(
 def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     """Send a draft for confirmation: freeze version N+1 and put it in front of the vendor."""
     with transaction.atomic():
-        po = transitions.lock(purchase_order)
+        # Read once here: the table's guard, the document check and the freeze all read the lines and charges.
+        po = transitions.lock(purchase_order, related=("company", "buyer_contact"), prefetch=("lines", "charges"))
         transitions.check(po, Action.SEND, actor=actor)  # a draft, a collaborating vendor, a line to send
         po_document_check(po)  # what the Order document needs, before the receiver finds it missing
         version = version_freeze(po, actor=actor)

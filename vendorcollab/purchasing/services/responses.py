@@ -86,7 +86,8 @@ def response_submit(
     check_count(errors, "lines", lines, Limit.LINES_PER_ORDER)
     errors.raise_if_any()
     with transaction.atomic():
-        po = transitions.lock(purchase_order)
+        # The latest version's lines and charges, read once: the answer is checked against them twice.
+        po = transitions.lock(purchase_order, prefetch=("latest_version__lines", "latest_version__charges"))
         transitions.check(po, Action.RESPOND, actor=actor)  # in review, a vendor role, not answered yet
         latest = po.latest_version
         assert latest is not None  # a PO in external review has been sent
@@ -105,24 +106,28 @@ def response_submit(
             # quantity than ordered passes False until they have (the vendor's pages); the API does not ask.
             raise invalid("lines", PurchasingErrorCode.QUANTITIES_NOT_CONFIRMED)
         try:
-            with transaction.atomic():
-                response = VendorResponse.objects.create(
-                    version=latest,
-                    purchase_order=po,
-                    kind=kind,
-                    vendor_reference=vendor_reference,
-                    note=note,
-                    submitted_by=actor,
-                )
+            # No savepoint: the refusal below rolls the whole answer back, so nothing after the failed insert needs
+            # the transaction.
+            response = VendorResponse.objects.create(
+                version=latest,
+                purchase_order=po,
+                kind=kind,
+                vendor_reference=vendor_reference,
+                note=note,
+                submitted_by=actor,
+            )
         except IntegrityError:
             # Only reachable if a concurrent answer slipped past the row lock (it cannot on PostgreSQL or SQLite
             # with IMMEDIATE transactions); the unique version keeps "once" true regardless.
             raise conflict(PurchasingErrorCode.ALREADY_ANSWERED, version=latest.number) from None
         ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
         po.latest_response = response  # saved with the transition below
-        # Files uploaded while drafting become the response's; the draft has served its purpose.
-        Attachment.objects.filter(draft__version=latest).update(response=response, draft=None)
-        ResponseDraft.objects.filter(version=latest).delete()
+        # Files uploaded while drafting become the response's; the draft has served its purpose. (An ERP's answer
+        # has no draft: one read finds that.)
+        drafts = list(ResponseDraft.objects.filter(version=latest).values_list("pk", flat=True))
+        if drafts:
+            Attachment.objects.filter(draft__in=drafts).update(response=response, draft=None)
+            ResponseDraft.objects.filter(pk__in=drafts).delete()
         uploads_store(po, attachments, actor=actor, response=response)
         changed = sum(1 for row in line_rows if row["action"] != LineAction.ACCEPT)
         transitions.transition(

@@ -62,10 +62,18 @@ def version_freeze(
         VersionCharge(version=version, **{name: getattr(charge, name) for name in CHARGE_FIELDS})
         for charge in po.charges.all()
     )
-    version.notes.set(po.notes.filter(visibility=Visibility.EXTERNAL))
-    version.attachments.set(
-        po.attachments.filter(visibility=Visibility.EXTERNAL, response__isnull=True, removed_at__isnull=True)
+    # A new version holds nothing yet: its notes and files are added, and only when there are any (``set`` would
+    # read what it holds first).
+    notes = list(po.notes.filter(visibility=Visibility.EXTERNAL).values_list("pk", flat=True))
+    if notes:
+        version.notes.add(*notes)
+    attachments = list(
+        po.attachments.filter(
+            visibility=Visibility.EXTERNAL, response__isnull=True, removed_at__isnull=True
+        ).values_list("pk", flat=True)
     )
+    if attachments:
+        version.attachments.add(*attachments)
     po.latest_version = version
     po.latest_response = None  # a new version is unanswered
     return version
