@@ -242,6 +242,14 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
+# The API's built purchase order lines, kept per change of their PO (api.purchase_order_output): per process, in
+# memory. An entry is a PO's lines, 5 to 50 KB: at most about 30 MB per app process.
+CACHES["api"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "api",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 # --- HTTP security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

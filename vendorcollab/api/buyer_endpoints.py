@@ -64,6 +64,7 @@ from .error_codes import (
 from .errors import ApiErrorCode, error_responses
 from .order_terms_schemas import terms_input
 from .pagination import Page, PageQuery, PageResult, paginate
+from .purchase_order_output import purchase_orders_out
 from .schemas import Id
 from .vendor_schemas import VendorResponseOut
 
@@ -81,7 +82,8 @@ def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
 
 
 def _out(request: HttpRequest, pk: int) -> PurchaseOrderOut:
-    return PurchaseOrderOut.build(selectors.po_get_for_api(actor=actor(request), pk=pk), actor=actor(request))
+    user = actor(request)
+    return purchase_orders_out([selectors.po_get_for_api(actor=user, pk=pk)], actor=user)[0]
 
 
 @router.get(
@@ -104,7 +106,11 @@ def buyer_purchase_order_list(
         updated_since=filters.updated_since,
     )
     return paginate(
-        request, rows, paging, build=lambda po: PurchaseOrderOut.build(po, actor=user), stamp=selectors.po_table_stamp
+        request,
+        rows,
+        paging,
+        build_page=lambda pos: purchase_orders_out(pos, actor=user),
+        stamp=selectors.po_table_stamp,
     )
 
 

@@ -175,9 +175,6 @@ class PurchaseOrderOut(OrderTermsFieldsOut):
         """From a PO with ``latest_version``, ``confirmed_version`` selected (or their numbers annotated as
         ``latest_number``, ``confirmed_number``) and ``lines__item`` (or ``lines`` with ``item_number``) and
         ``charges`` prefetched."""
-        values = vars(po)  # the list's annotated version numbers, where present; else the selected versions
-        latest = values["latest_number"] if "latest_number" in values else _number(po.latest_version)
-        confirmed = values["confirmed_number"] if "confirmed_number" in values else _number(po.confirmed_version)
         lines = [PurchaseOrderLineOut.build(line) for line in po.lines.all()]
         charges = [
             ChargeOut.model_construct(
@@ -185,6 +182,16 @@ class PurchaseOrderOut(OrderTermsFieldsOut):
             )
             for c in po.charges.all()
         ]
+        return cls.build_from(po, lines=lines, charges=charges, actor=actor)
+
+    @classmethod
+    def build_from(
+        cls, po: PurchaseOrder, *, lines: list[PurchaseOrderLineOut], charges: list[ChargeOut], actor: User
+    ) -> PurchaseOrderOut:
+        """From the PO row and its lines and charges already built (``purchase_order_output`` keeps them)."""
+        values = vars(po)  # the list's annotated version numbers, where present; else the selected versions
+        latest = values["latest_number"] if "latest_number" in values else _number(po.latest_version)
+        confirmed = values["confirmed_number"] if "confirmed_number" in values else _number(po.confirmed_version)
         # The PO's total as ``po_total`` makes it, from the amounts just built rather than computed a second time.
         total = sum((line.amount for line in lines), ZERO) + sum((charge.amount for charge in charges), ZERO)
         return cls.model_construct(

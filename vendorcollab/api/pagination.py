@@ -52,10 +52,12 @@ def paginate(
     rows: QuerySet[M],
     paging: PageQuery,
     *,
-    build: Callable[[M], T],
+    build: Callable[[M], T] | None = None,
+    build_page: Callable[[list[M]], list[T]] | None = None,
     stamp: Callable[[], str] | None = None,
 ) -> PageResult[T]:
-    """One page of ``rows`` (ordered: a page of an unordered query is not well defined), each row through ``build``.
+    """One page of ``rows`` (ordered: a page of an unordered query is not well defined), each row through ``build``,
+    or the page's rows together through ``build_page`` (which may read what they need in one query for all).
 
     A page past the end is empty rather than an error: the list may have shrunk since the client's last page.
     ``stamp``, where given, is a cheap summary of the table that changes whenever a row is added or changed: the
@@ -66,8 +68,13 @@ def paginate(
     start = (paging.page - 1) * paging.page_size
     end = start + paging.page_size
     objects = list(rows[start:end]) if start < count else []
+    if build_page is not None:
+        items = build_page(objects) if objects else []
+    else:
+        assert build is not None, "paginate() needs build or build_page"
+        items = [build(obj) for obj in objects]
     return PageResult(
-        items=[build(obj) for obj in objects],
+        items=items,
         count=count,
         next=_page_url(request, paging.page + 1) if end < count else None,
     )

@@ -6,7 +6,7 @@ The vendor's lists follow DESIGN.md section 4 exactly; each rule is a plain filt
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
-from vendorcollab.partners.models import Company
+from vendorcollab.partners.models import Company, Item
 
 from .diff import diff_versions
 from .errors import not_found
@@ -23,6 +23,7 @@ from .models import (
     Note,
     POStatus,
     PurchaseOrder,
+    PurchaseOrderCharge,
     PurchaseOrderEvent,
     PurchaseOrderLine,
     PurchaseOrderVersion,
@@ -410,8 +411,8 @@ def po_for_buyer_action(*, actor: User, pk: int) -> PurchaseOrder:
 
 
 def po_get_for_api(*, actor: User, pk: int) -> PurchaseOrder:
-    """A PO with what the API's ``PurchaseOrderOut`` reads and nothing more, in three queries: the list's rows
-    (``po_rows_for_buyer``) for one id."""
+    """The PO row the API's ``PurchaseOrderOut`` is built from: the list's row (``po_rows_for_buyer``) for one id;
+    its lines and charges come from ``po_lines_and_charges``."""
     po = po_rows_for_buyer(actor=actor).filter(pk=pk).first()
     if po is None:
         raise not_found()
@@ -446,18 +447,20 @@ def po_rows_for_buyer(
     updated_since: datetime | None = None,
 ) -> QuerySet[PurchaseOrder]:
     """Every PO the buyer may see, consignment ones included, filtered as the API's list offers, oldest change first
-    (to synchronise), with everything ``PurchaseOrderOut.build`` reads loaded in a fixed number of queries."""
+    (to synchronise): the PO rows with what ``PurchaseOrderOut`` reads of them in the same query. Their lines and
+    charges: ``po_lines_and_charges``."""
     rows = (
         PurchaseOrder.objects.visible_to(actor)
-        # Only the numbers of the versions and items: a page of 50 POs would otherwise make a hundred version and
-        # five hundred item objects to read one field of each.
+        # Only the numbers of the versions: a page of 50 POs would otherwise make a hundred version objects to read
+        # one field of each.
         .annotate(latest_number=F("latest_version__number"), confirmed_number=F("confirmed_version__number"))
-        # What the life cycle table's guards read for ``actions``, in the same query (``transitions.available``).
-        .annotate(latest_response_kind=F("latest_response__kind"))
-        .select_related("vendor")
-        .prefetch_related(
-            Prefetch("lines", queryset=PurchaseOrderLine.objects.annotate(item_number=F("item__number"))), "charges"
+        # What the life cycle table's guards read for ``actions``, in the same query (``transitions.available``):
+        # the answer's kind, and whether a line is left to send or copy.
+        .annotate(
+            latest_response_kind=F("latest_response__kind"),
+            has_live_line=Exists(PurchaseOrderLine.objects.filter(purchase_order=OuterRef("pk"), is_cancelled=False)),
         )
+        .select_related("vendor")
     )
     if not actor.is_buyer:
         return rows.none()
@@ -472,6 +475,26 @@ def po_rows_for_buyer(
     if updated_since:
         rows = rows.filter(updated_at__gte=updated_since)
     return rows.order_by("updated_at", "pk")
+
+
+def po_lines_and_charges(
+    pks: Sequence[int],
+) -> dict[int, tuple[list[PurchaseOrderLine], list[PurchaseOrderCharge]]]:
+    """The lines (with their item's number) and charges of POs a scoped selector has already given, in two
+    queries, by PO id."""
+    found: dict[int, tuple[list[PurchaseOrderLine], list[PurchaseOrderCharge]]] = {pk: ([], []) for pk in pks}
+    lines = PurchaseOrderLine.objects.filter(purchase_order_id__in=pks).annotate(item_number=F("item__number"))
+    for line in lines.order_by("purchase_order_id", "line_number"):
+        found[line.purchase_order_id][0].append(line)
+    for charge in PurchaseOrderCharge.objects.filter(purchase_order_id__in=pks).order_by("purchase_order_id", "pk"):
+        found[charge.purchase_order_id][1].append(charge)
+    return found
+
+
+def item_numbers(pks: Iterable[int]) -> dict[int, str]:
+    """Items' numbers by id, for output that names items it has kept by id."""
+    wanted = set(pks)
+    return dict(Item.objects.filter(pk__in=wanted).values_list("pk", "number")) if wanted else {}
 
 
 def po_responses(*, actor: User, purchase_order: PurchaseOrder) -> QuerySet[VendorResponse]:

@@ -75,6 +75,15 @@ def _latest_number(po: PurchaseOrder) -> int | None:
     return po.latest_version.number if po.latest_version else None
 
 
+def _has_live_line(po: PurchaseOrder) -> bool:
+    """Whether a line is not cancelled: from ``has_live_line`` where the row was read with it (the API's list), else
+    from the lines."""
+    values = vars(po)
+    if "has_live_line" in values:
+        return bool(values["has_live_line"])
+    return not all(line.is_cancelled for line in po.lines.all())
+
+
 def _vendor_collaborates(po: PurchaseOrder) -> bool:
     return po.vendor.collaborates
 
@@ -82,7 +91,7 @@ def _vendor_collaborates(po: PurchaseOrder) -> bool:
 def _sendable(po: PurchaseOrder, actor: User) -> AppError | None:
     if not _vendor_collaborates(po):
         return conflict(PurchasingErrorCode.VENDOR_NOT_COLLABORATING, vendor=po.vendor.name)
-    if all(line.is_cancelled for line in po.lines.all()):
+    if not _has_live_line(po):
         return conflict(PurchasingErrorCode.NO_LINES)
     return None
 
@@ -130,7 +139,7 @@ def _automatic(po: PurchaseOrder, actor: User) -> AppError | None:
 
 
 def _has_lines(po: PurchaseOrder, actor: User) -> AppError | None:
-    if all(line.is_cancelled for line in po.lines.all()):
+    if not _has_live_line(po):
         return conflict(PurchasingErrorCode.NOTHING_TO_COPY, number=po.number)
     return None
 

@@ -99,5 +99,5 @@ def _empty_derived_caches() -> None:
     ids again after each rollback: every test starts without another test's documents."""
     from django.core.cache import caches
 
-    for alias in ("documents", "pages"):
+    for alias in ("documents", "pages", "api"):
         caches[alias].clear()
