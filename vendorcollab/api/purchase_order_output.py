@@ -36,7 +36,9 @@ def purchase_orders_out(pos: Sequence[PurchaseOrder], *, actor: User) -> list[Pu
     numbers: dict[int, str] = {}
     if missing:
         read = selectors.po_lines_and_charges(missing)
-        numbers = {line.item_id: line.item_number for lines, _ in read.values() for line in lines if line.item_id}
+        numbers = {
+            line.item_id: vars(line)["item_number"] for lines, _ in read.values() for line in lines if line.item_id
+        }
         fresh = {keys[pk]: _parts(lines, charges) for pk, (lines, charges) in read.items()}
         kept.set_many(fresh, KEPT_SECONDS)
         found.update(fresh)
