@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from django.core.cache import caches
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -273,13 +274,31 @@ def changed_since_previous(rows: Iterable[PurchaseOrder]) -> dict[int, int]:
     changed since the version before: PO id to that earlier version's number. A vendor without prices sees no
     price change; a confirmation version (the vendor's own changes applied) is no change by the buyer.
 
-    Three queries for any number of rows: the shown versions and the ones before, then their lines and charges;
-    ``diff.diff_versions`` compares them exactly as the PO page marks them.
+    At most three queries for any number of rows: the shown versions and the ones before, then their lines and
+    charges; ``diff.diff_versions`` compares them exactly as the PO page marks them.
     """
     rows = list(rows)
     shown_numbers = {row.pk: number for row in rows if (number := getattr(row, "list_version", None) or 0) > 1}
     if not shown_numbers:
         return {}
+    show_prices = {row.pk: row.vendor.show_prices for row in rows if row.pk in shown_numbers}
+    # Versions never change, so neither does the answer for a version and the one before it (but for the vendor's
+    # prices setting, part of the key): it is kept, and a list reads the lines of versions it has not seen yet.
+    keys = {pk: f"changed-since:{pk}:{number}:{int(show_prices[pk])}" for pk, number in shown_numbers.items()}
+    kept = caches["pages"].get_many(list(keys.values()))
+    missing = {pk: number for pk, number in shown_numbers.items() if keys[pk] not in kept}
+    if missing:
+        found = _changed_since_previous(missing, show_prices)
+        fresh = {keys[pk]: found.get(pk, 0) for pk in missing}
+        caches["pages"].set_many(fresh, CHANGED_SINCE_SECONDS)
+        kept.update(fresh)
+    return {pk: kept[key] for pk, key in keys.items() if kept[key]}
+
+
+CHANGED_SINCE_SECONDS = 24 * 3600
+
+
+def _changed_since_previous(shown_numbers: dict[int, int], show_prices: dict[int, bool]) -> dict[int, int]:
     wanted = Q()
     for pk, number in shown_numbers.items():
         wanted |= Q(purchase_order_id=pk, number__in=[number, number - 1])
@@ -287,7 +306,6 @@ def changed_since_previous(rows: Iterable[PurchaseOrder]) -> dict[int, int]:
         (version.purchase_order_id, version.number): version
         for version in PurchaseOrderVersion.objects.filter(wanted).prefetch_related("lines", "charges")
     }
-    show_prices = {row.pk: row.vendor.show_prices for row in rows if row.pk in shown_numbers}
     changed = {}
     for pk, number in shown_numbers.items():
         shown, before = versions.get((pk, number)), versions.get((pk, number - 1))

@@ -163,6 +163,20 @@ def test_changed_since_previous_in_a_constant_number_of_queries(cast, django_ass
     assert flagged == {po.pk: 1 for po in changed}
     assert unchanged.pk not in flagged and first_only.pk not in flagged
     assert changed_since_previous([]) == {}
+    # Versions never change: the next page of the same rows reads none of their lines again.
+    with django_assert_num_queries(0):
+        assert changed_since_previous(rows) == flagged
+
+
+def test_a_new_version_is_compared_although_the_one_before_was_kept(cast):
+    po = resend(cast, make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True))
+    rows = list(po_page_for_vendor(actor=cast.vendor_a_user, which=VendorList.FOR_REVIEW))
+    assert changed_since_previous(rows) == {}
+
+    po = resend(cast, po, lines=changed_lines(cast))
+
+    rows = list(po_page_for_vendor(actor=cast.vendor_a_user, which=VendorList.FOR_REVIEW))
+    assert changed_since_previous(rows) == {po.pk: 2}
 
 
 def test_a_price_change_is_no_change_for_a_vendor_without_prices(cast):
