@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -56,10 +57,14 @@ def move_invoiced(
             )
     if errors.fields:
         return
+    # The lines are locked and were read under the lock: their new quantities are known here and written in one
+    # statement (an UPDATE per line was 100 statements for an invoice of ten 10-line POs).
+    moves: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
-        PurchaseOrderLine.objects.filter(pk=line.po_line_id).update(
-            invoiced_quantity=F("invoiced_quantity") + sign * line.quantity
-        )
+        moves[line.po_line_id] += sign * line.quantity
+    for pk, move in moves.items():
+        locked[pk].invoiced_quantity += move
+    PurchaseOrderLine.objects.bulk_update([locked[pk] for pk in sorted(moves)], ["invoiced_quantity"])
     refresh_ready_to_invoice({line.purchase_order_id for line in lines})
 
 
