@@ -60,6 +60,23 @@ class Snapshot:
             moved["new versions"] += number - before_number
         return dict(moved.most_common())
 
+    def documents(self) -> dict[str, int]:
+        """The ship notices and invoices the soak made, by status now ("ship notices shipped", "invoices matched"),
+        and the notices older than the soak that it received."""
+        made: Counter[str] = Counter()
+        for model, label in ((ShipNotice, "ship notices"), (Invoice, "invoices")):
+            for status in self.new_of_vendors(model).values_list("status", flat=True):
+                made[f"new {label} {status}"] += 1
+        received_before = (
+            Receipt.objects.filter(id__gt=self.last_ids["Receipt"], ship_notice__vendor_id__in=self.plan.vendor_ids)
+            .filter(ship_notice_id__lte=self.last_ids["ShipNotice"])
+            .values("ship_notice_id")
+            .distinct()
+            .count()
+        )
+        made["older ship notices received from"] = received_before
+        return dict(sorted(made.items()))
+
     def new(self, model: type[Any]) -> Any:
         """The rows of ``model`` made on the soak's POs since the snapshot."""
         return model._default_manager.filter(

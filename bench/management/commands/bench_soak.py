@@ -93,6 +93,7 @@ class Command(BaseCommand):
             "meta": self._meta(options, plan),
             **soak_checks.summarise(results, wall),
             "purchase_order_changes": snapshot.changes(),
+            "documents": snapshot.documents(),
             "checks": [check.as_dict() for check in checks],
             "passed": all(check.passed for check in checks),
         }
@@ -140,7 +141,8 @@ class Command(BaseCommand):
             refusals = " ".join(f"{reason}:{count}" for reason, count in row["refusals"].items())
             lines.append(f"{row['action']:<24} {row['done']:>6} {row['refused']:>8} {row['unexpected']:>7}  {refusals}")
         changes = ", ".join(f"{what}: {count}" for what, count in report["purchase_order_changes"].items())
-        lines += ["", f"POs: {changes}", ""]
+        documents = ", ".join(f"{what}: {count}" for what, count in report["documents"].items())
+        lines += ["", f"POs: {changes}", f"Ship notices and invoices: {documents}", ""]
         for check in report["checks"]:
             verdict = self.style.SUCCESS("pass") if check["passed"] else self.style.ERROR("FAIL")
             lines.append(f"{verdict}  {check['name']}: {check['summary']}")
