@@ -94,6 +94,7 @@ LINE_ACTION = re.compile(r"^line-(\d+)-action$")
 # A row of the vendor's open confirmed list: its ship checkbox, then (further on) what is still to ship.
 SHIP_CHECKBOX = re.compile(r'name="po" value="(\d+)" form="ship-from"')
 STILL_TO_SHIP = re.compile(r'data-label="Still to ship" class="num">([^<]*)<')
+CONFIRMED_BADGE = 'class="badge badge-confirmed"'
 # A row of the vendor's ready-to-invoice list: "<vendor account id>:<PO id>".
 INVOICEABLE_ROW = re.compile(r'name="po" value="(\d+):(\d+)" form="invoice-from"')
 FORM_LINE_QUANTITY = re.compile(r"^lines-(\d+)-quantity$")
@@ -395,7 +396,10 @@ class SoakClient:
         rows = []
         for block in page.text.split("<tr")[1:]:
             checkbox, still_to_ship = SHIP_CHECKBOX.search(block), STILL_TO_SHIP.search(block)
-            if checkbox and still_to_ship and _quantity(still_to_ship.group(1)) > 0:
+            # The list keeps a PO under change (a draft again, in review) as its last confirmed version, with its
+            # checkbox; a vendor reads its status and ships only what is confirmed now.
+            confirmed = CONFIRMED_BADGE in block
+            if checkbox and still_to_ship and confirmed and _quantity(still_to_ship.group(1)) > 0:
                 rows.append(int(checkbox.group(1)))
         if not rows:
             return False
