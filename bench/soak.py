@@ -3,9 +3,13 @@ nothing was answered twice and every purchase order's history still adds up.
 
 Vendor clients answer through the HTML portal (what vendors use); several clients share each vendor account and
 pick among the same few newest rows, so they race on the same POs as a vendor's colleagues in several tabs would.
+The same vendor clients also announce shipments (ship notices, from the form the pages prefill with what is still to
+ship, sent through the page or the vendor API) and invoice what was received (the invoice form's prefill sent
+through the vendor API, submitted at once): clients of one account pick among the same few rows, so two of them
+announce or invoice the same quantity and exactly one must win.
 Buyer clients (purchasing agents and receiving clerks) mix the buyer pages and the JSON API: they confirm answered
 POs, take rejected or changed ones back and resend them (so that vendors keep having work, and answers race with
-new versions), send drafts, and receive confirmed POs fully or partly.
+new versions), send drafts, and receive confirmed POs fully or partly, or from the ship notices in transit.
 
 Every client records each request (for status codes and latency) and each action with what the portal said about
 it: done, refused for a known reason (someone else was first: the expected outcome of a race), or something
@@ -25,7 +29,7 @@ import traceback
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -62,6 +66,14 @@ EXPECTED_REFUSALS = {
     "response_rejected": "rejected this version",
     "nothing_to_confirm": "nothing is left to confirm",
     "over_receipt": "remains to be received",
+    # Ship notices: another notice (or a receipt) took the open quantity, or the PO left "confirmed".
+    "over_announced": "not yet announced on another ship notice",
+    "not_shippable": "only a confirmed purchase order can be shipped",
+    "nothing_to_ship": "Nothing is left to ship",
+    "already_received": "is already received",
+    # Invoices: another invoice took the received quantity first.
+    "over_invoiced": "is received and not yet invoiced",
+    "not_invoiceable": "has nothing received that is not yet invoiced",
 }
 # What the page says when the action was done.
 DONE = {
@@ -70,6 +82,7 @@ DONE = {
     "request_change": "is a draft again",
     "send": "for confirmation. You will see",
     "receive": "Receipt posted",
+    "ship_notice": "Ship notice {number} sent to",
 }
 
 VENDOR_ROW = re.compile(r'href="/vendor/purchase-orders/(\d+)/">[^<]*-(\d+)</a>')
@@ -78,6 +91,16 @@ RESPONSE_BADGE = re.compile(r"badge badge-(accepted_with_changes|accepted|reject
 MESSAGE = re.compile(r'class="message message-(\w+)">(.*?)</p>', re.S)
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 LINE_ACTION = re.compile(r"^line-(\d+)-action$")
+# A row of the vendor's open confirmed list: its ship checkbox, then (further on) what is still to ship.
+SHIP_CHECKBOX = re.compile(r'name="po" value="(\d+)" form="ship-from"')
+STILL_TO_SHIP = re.compile(r'data-label="Still to ship" class="num">([^<]*)<')
+CONFIRMED_BADGE = 'class="badge badge-confirmed"'
+# A row of the vendor's ready-to-invoice list: "<vendor account id>:<PO id>".
+INVOICEABLE_ROW = re.compile(r'name="po" value="(\d+):(\d+)" form="invoice-from"')
+FORM_LINE_QUANTITY = re.compile(r"^lines-(\d+)-quantity$")
+# How a vendor client spends a turn: mostly answering (the soak's first concern), else shipping or invoicing.
+VENDOR_TURNS = ("answer", "ship", "invoice")
+VENDOR_TURN_WEIGHTS = (60, 25, 15)
 
 
 @dataclass(frozen=True)
@@ -96,6 +119,9 @@ class Plan:
     vendor_numbers: list[str]
     pks: frozenset[int]
     clients: list[ClientSpec]
+    # In the numbers of the ship notices and invoices the clients send: a run's numbers never meet an earlier run's
+    # (each is unique per vendor account).
+    run_tag: str = field(default_factory=lambda: format(int(time.time()) % 36**5, "x"))
 
 
 def choose_plan(*, vendor_clients: int, buyer_clients: int) -> Plan:
@@ -122,9 +148,12 @@ def choose_plan(*, vendor_clients: int, buyer_clients: int) -> Plan:
             break
         users.append(username)
         vendor_ids.append(vendor_id)
-    clients = [
-        ClientSpec(f"vendor-{index + 1:02d}", "vendor", users[index % len(users)]) for index in range(vendor_clients)
-    ]
+    # One API token per vendor user, shared by its clients (the ship notices and invoices they send through the API).
+    vendor_tokens = {user: token_issue(actor=User.objects.get(username=user), name="soak")[1] for user in users}
+    clients = []
+    for index in range(vendor_clients):
+        username = users[index % len(users)]
+        clients.append(ClientSpec(f"vendor-{index + 1:02d}", "vendor", username, vendor_tokens[username]))
     clerks = max(1, round(buyer_clients * 2 / 5)) if buyer_clients >= 2 else 0
     agent_names = [AGENT_USER] + [f"{AGENT_USER}-{i}" for i in range(1, 9)]
     clerk_names = [CLERK_USER, f"{CLERK_USER}-1"]
@@ -153,6 +182,8 @@ class SoakClient:
         self.unexpected: list[str] = []
         self.exceptions: list[str] = []
         self.nothing_remaining: set[int] = set()
+        self.serial = 0  # numbers the ship notices and invoices this client sends: unique across clients
+        self.clerk_turns = 0
 
     def result(self) -> dict[str, Any]:
         return {
@@ -197,8 +228,18 @@ class SoakClient:
             self.unexpected.append(f"{name}: {path} answered HTTP {response.status}: {_gist(response.text)}")
         return response
 
-    def record(self, action: str, pk: int, version: int | None, result: str, reason: str = "", status: int = 0) -> None:
-        """One action and its outcome: "done", "refused" (with the refusal's code) or "unexpected"."""
+    def record(
+        self,
+        action: str,
+        pk: int,
+        version: int | None,
+        result: str,
+        reason: str = "",
+        status: int = 0,
+        **extra: Any,
+    ) -> None:
+        """One action and its outcome: "done", "refused" (with the refusal's code) or "unexpected". ``extra``: what
+        the checks need besides, e.g. the ``number`` of the ship notice or invoice sent."""
         self.actions.append(
             {
                 "client": self.spec.name,
@@ -209,6 +250,7 @@ class SoakClient:
                 "status": status,
                 "result": result,
                 "reason": reason,
+                **extra,
             }
         )
         if result == "unexpected":
@@ -220,45 +262,66 @@ class SoakClient:
         page = self.call("page after redirect", path)
         return [(tag, html.unescape(text).strip()) for tag, text in MESSAGE.findall(page.text)]
 
-    def record_page(self, action: str, pk: int, version: int | None, response: Response, done: str) -> bool:
+    def record_page(
+        self, action: str, pk: int, version: int | None, response: Response, done: str, **extra: Any
+    ) -> bool:
         """Record the outcome of a page post: a redirect whose message says ``done``, or a known refusal."""
         if response.status == 302:
             messages = self.follow(response)
             texts = [text for _tag, text in messages]
             if any(tag in ("success", "info") and done in text for tag, text in messages):
-                self.record(action, pk, version, "done", status=302)
+                self.record(action, pk, version, "done", status=302, **extra)
                 return True
-            return self.refusal(action, pk, version, 302, texts)
+            return self.refusal(action, pk, version, 302, texts, **extra)
         if response.status in (409, 422):
-            return self.refusal(action, pk, version, response.status, [response.text])
-        self.record(action, pk, version, "unexpected", _gist(response.text), response.status)
+            return self.refusal(action, pk, version, response.status, [html.unescape(response.text)], **extra)
+        self.record(action, pk, version, "unexpected", _gist(response.text), response.status, **extra)
         return False
 
-    def refusal(self, action: str, pk: int, version: int | None, status: int, texts: list[str]) -> bool:
+    def refusal(self, action: str, pk: int, version: int | None, status: int, texts: list[str], **extra: Any) -> bool:
         """A refusal in the words of the page: expected when it is one of the known ends of a race."""
         reason = next((code for code, words in EXPECTED_REFUSALS.items() for t in texts if words in t), None)
         if reason:
-            self.record(action, pk, version, "refused", reason, status)
+            self.record(action, pk, version, "refused", reason, status, **extra)
         else:
-            self.record(action, pk, version, "unexpected", _gist(" ".join(texts)), status)
+            self.record(action, pk, version, "unexpected", _gist(" ".join(texts)), status, **extra)
         return False
 
-    def record_api(self, action: str, pk: int, response: Response, done: int) -> bool:
+    def record_api(self, action: str, pk: int, response: Response, done: int, **extra: Any) -> bool:
         if response.status == done:
-            self.record(action, pk, None, "done", status=done)
+            self.record(action, pk, None, "done", status=done, **extra)
             return True
         code = ""
         if response.status in (409, 422):
-            code = (response.json().get("error") or {}).get("code", "")
+            error = response.json().get("error") or {}
+            code = error.get("code", "")
+            if code == "invalid_input":
+                # Several lines refused at once (an invoice of several lines another invoice took): the error's code
+                # is the generic one and each line's refusal is only in its words. Expected when every line's is.
+                code = _common_refusal(list((error.get("fields") or {}).values())) or code
         if code in EXPECTED_REFUSALS:
-            self.record(action, pk, None, "refused", code, response.status)
+            self.record(action, pk, None, "refused", code, response.status, **extra)
         else:
-            self.record(action, pk, None, "unexpected", _gist(response.text), response.status)
+            self.record(action, pk, None, "unexpected", _gist(response.text), response.status, **extra)
         return False
+
+    def next_number(self, prefix: str) -> str:
+        """A ship notice or invoice number no other client sends (at most 30 characters, as both columns allow)."""
+        self.serial += 1
+        return f"{prefix}{self.plan.run_tag}-{self.spec.name}-{self.serial:05d}"
 
     # --- vendor --------------------------------------------------------------------------------------------------
 
     def vendor_turn(self) -> bool:
+        """Answer, ship or invoice; when the lists hold nothing for the turn chosen, answer instead."""
+        turn = self.rng.choices(VENDOR_TURNS, weights=VENDOR_TURN_WEIGHTS)[0]
+        if turn == "ship" and self.ship():
+            return True
+        if turn == "invoice" and self.invoice():
+            return True
+        return self.answer()
+
+    def answer(self) -> bool:
         page = self.call("vendor: for-review list", "/vendor/purchase-orders/list/for_review/")
         rows = [(int(pk), int(version)) for pk, version in VENDOR_ROW.findall(page.text)]
         if not rows:
@@ -325,6 +388,94 @@ class SoakClient:
         fields["quantities_confirmed"] = "1"  # the editor asks once before a smaller quantity goes out
         answer = self.call("vendor: submit answer with changes", path, form=fields, expected=(302, 409))
         self.record_page(kind, pk, version, answer, DONE["answer"])
+
+    def ship(self) -> bool:
+        """Announce all or part of what is still to ship of one of the newest open confirmed POs: the notice form
+        as the pages prefill it, sent back through the page or (half the time) the vendor API."""
+        page = self.call("vendor: open confirmed list", "/vendor/purchase-orders/list/open_confirmed/")
+        rows = []
+        for block in page.text.split("<tr")[1:]:
+            checkbox, still_to_ship = SHIP_CHECKBOX.search(block), STILL_TO_SHIP.search(block)
+            # The list keeps a PO under change (a draft again, in review) as its last confirmed version, with its
+            # checkbox; a vendor reads its status and ships only what is confirmed now.
+            confirmed = CONFIRMED_BADGE in block
+            if checkbox and still_to_ship and confirmed and _quantity(still_to_ship.group(1)) > 0:
+                rows.append(int(checkbox.group(1)))
+        if not rows:
+            return False
+        pk = self.rng.choice(rows[:PICK_AMONG])
+        path = "/vendor/ship-notices/new/"
+        form = self.call("vendor: ship notice form", f"{path}?po={pk}", expected=(200, 302))
+        if form.status == 302:  # everything announced or received since the list was read: the page says so
+            self.refusal("ship_notice", pk, None, 302, [text for _tag, text in self.follow(form)])
+            return True
+        fields = form_fields(form.text, path)
+        rows_on_form = _form_lines(fields)
+        to_ship = [(index, quantity) for index, quantity in rows_on_form if quantity > 0]
+        if not to_ship:
+            self.record("ship_notice", pk, None, "refused", "nothing_to_ship", form.status)
+            return True
+        shipped = dict(self.portion(to_ship))
+        for index, _prefilled in rows_on_form:  # an empty quantity leaves the line off the notice
+            fields[f"lines-{index}-quantity"] = str(shipped[index]) if index in shipped else ""
+        number = self.next_number("SN")
+        today = date.today()
+        fields.update(
+            {
+                "notice-number": number,
+                "notice-despatch_date": today.isoformat(),
+                "notice-expected_delivery_date": (today + timedelta(days=3)).isoformat(),
+                "notice-carrier": "Soak Freight",
+            }
+        )
+        if self.rng.random() < 0.5:
+            sent = self.call("vendor: post ship notice", path, form=fields, expected=(302, 409, 422))
+            done = DONE["ship_notice"].format(number=number)
+            self.record_page("ship_notice", pk, None, sent, done, number=number)
+            return True
+        body = {
+            "number": number,
+            "despatch_date": fields["notice-despatch_date"],
+            "expected_delivery_date": fields["notice-expected_delivery_date"],
+            "carrier": fields["notice-carrier"],
+            "lines": _api_lines(fields, shipped),
+        }
+        path = "/api/v1/vendor/ship-notices"
+        sent = self.call("api: vendor ship notice", path, payload=body, api=True, expected=(201, 409, 422))
+        self.record_api("ship_notice", pk, sent, 201, number=number)
+        return True
+
+    def invoice(self) -> bool:
+        """Invoice all or part of what one of the newest ready-to-invoice POs has received and not yet invoiced:
+        the invoice form's prefill sent through the vendor API and submitted in the same call."""
+        page = self.call("vendor: ready-to-invoice list", "/vendor/invoices/list/ready_to_invoice/")
+        rows = [(int(vendor), int(pk)) for vendor, pk in INVOICEABLE_ROW.findall(page.text)]
+        if not rows:
+            return False
+        vendor, pk = self.rng.choice(rows[:PICK_AMONG])
+        path = "/vendor/invoices/new/"
+        form = self.call("vendor: invoice form", f"{path}?po={vendor}:{pk}", expected=(200, 302))
+        if form.status == 302:  # the page would not open the form; it says why (no such case is expected)
+            self.refusal("invoice", pk, None, 302, [text for _tag, text in self.follow(form)])
+            return True
+        fields = form_fields(form.text, "")  # the invoice form posts to its own address
+        invoiceable = [(index, quantity) for index, quantity in _form_lines(fields) if quantity > 0]
+        if not invoiceable:  # another tab invoiced it in full since the list was read: the form has no line
+            self.record("invoice", pk, None, "refused", "nothing_to_invoice", form.status)
+            return True
+        number = self.next_number("IN")
+        body = {
+            "vendor": vendor,
+            "number": number,
+            "issue_date": date.today().isoformat(),
+            "lines": _api_lines(fields, dict(self.portion(invoiceable))),
+            "submit": True,
+        }
+        sent = self.call(
+            "api: vendor invoice", "/api/v1/vendor/invoices", payload=body, api=True, expected=(201, 409, 422)
+        )
+        self.record_api("invoice", pk, sent, 201, number=number)
+        return True
 
     # --- buyer: purchasing agent ---------------------------------------------------------------------------------
 
@@ -415,6 +566,71 @@ class SoakClient:
     # --- buyer: receiving clerk ----------------------------------------------------------------------------------
 
     def clerk_turn(self) -> bool:
+        """Receive from a ship notice in transit every third turn, the first included (or when no PO is left to
+        receive), else a confirmed PO. Counted rather than drawn: a clerk of the short soak in the test suite has
+        only a handful of turns, and must receive from a notice in one of them."""
+        self.clerk_turns += 1
+        if self.clerk_turns % 3 == 1 and self.receive_from_notice():
+            return True
+        return self.receive_order() or self.receive_from_notice()
+
+    def receive_from_notice(self) -> bool:
+        """One of the soonest expected notices of a soak vendor in transit, received (see ``arrived``): all its lines
+        not yet received through ``/receive``, or the lines of one of its POs as a PO receipt naming the notice."""
+        vendor_id = self.rng.choice(self.plan.vendor_ids)
+        query = urllib.parse.urlencode({"status": "shipped", "vendor": vendor_id})
+        listing = self.call("api: incoming ship notices", f"/api/v1/ship-notices?{query}", api=True).json()
+        notices = [
+            notice for notice in listing["items"] if any(line["received_quantity"] is None for line in notice["lines"])
+        ]
+        if not notices:
+            return False
+        notice = self.rng.choice(notices[:PICK_AMONG])
+        open_lines = [line for line in notice["lines"] if line["received_quantity"] is None]
+        number = notice["number"]
+        arrived = self.arrived(open_lines)
+        if self.rng.random() < 0.5:
+            lines = [
+                {"line_number": line["line_number"], "quantity": arrived[line["line_number"]]} for line in open_lines
+            ]
+            path = f"/api/v1/ship-notices/{notice['id']}/receive"
+            answer = self.call(
+                "api: receive ship notice", path, payload={"lines": lines}, api=True, expected=(200, 409, 422)
+            )
+            receipts = len({line["purchase_order"] for line in open_lines})  # one per PO with something received
+        else:
+            po = self.rng.choice(sorted({line["purchase_order"] for line in open_lines}))
+            lines = [
+                {"line_number": line["po_line_number"], "quantity": arrived[line["line_number"]]}
+                for line in open_lines
+                if line["purchase_order"] == po
+            ]
+            path = f"/api/v1/purchase-orders/{po}/receipts"
+            body = {"ship_notice": notice["id"], "lines": lines}
+            answer = self.call(
+                "api: post receipt from ship notice", path, payload=body, api=True, expected=(201, 409, 422)
+            )
+            receipts = 1
+        self.record_api(
+            "receive_notice",
+            notice["id"],
+            answer,
+            200 if path.endswith("/receive") else 201,
+            number=number,
+            receipts=receipts,
+        )
+        return True
+
+    def arrived(self, lines: list[dict[str, Any]]) -> dict[int, str]:
+        """What arrived of each notice line (by its number): what was shipped, except that one time in five one line
+        arrives one short (a difference the notice keeps, while the whole shipped quantity leaves transit)."""
+        arrived = {line["line_number"]: Decimal(str(line["quantity"])) for line in lines}
+        short = [number for number, quantity in arrived.items() if quantity > 1]
+        if short and self.rng.random() < 0.2:
+            arrived[self.rng.choice(short)] -= 1
+        return {number: str(quantity) for number, quantity in arrived.items()}
+
+    def receive_order(self) -> bool:
         rows = self.buyer_rows("confirmed_not_received", self.rng.choice(self.plan.vendor_numbers))
         rows = [row for row in rows if row[0] not in self.nothing_remaining]
         if not rows:
@@ -474,6 +690,41 @@ class SoakClient:
         path = f"/api/v1/purchase-orders/{pk}/receipts"
         answer = self.call("api: post receipt", path, payload={"lines": lines}, api=True, expected=(201, 409, 422))
         self.record_api("receive", pk, answer, 201)
+
+
+def _common_refusal(messages: list[str]) -> str | None:
+    """The expected refusal every one of ``messages`` states (the first such when they state several), else None."""
+    reasons = [next((code for code, words in EXPECTED_REFUSALS.items() if words in text), None) for text in messages]
+    return reasons[0] if reasons and None not in reasons else None
+
+
+def _quantity(text: str) -> Decimal:
+    """A quantity as a page shows or a form holds it ("1,250", "12.5", empty or a dash for none)."""
+    cleaned = text.replace(",", "").replace("\xa0", "").strip()
+    try:
+        return Decimal(cleaned) if cleaned else Decimal(0)
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def _form_lines(fields: dict[str, str]) -> list[tuple[str, Decimal]]:
+    """(row index, quantity) of every line row of a ship notice or invoice form (``lines-<index>-quantity``)."""
+    return [
+        (match.group(1), _quantity(value)) for key, value in fields.items() if (match := FORM_LINE_QUANTITY.match(key))
+    ]
+
+
+def _api_lines(fields: dict[str, str], quantities: dict[str, Decimal]) -> list[dict[str, Any]]:
+    """The API's lines for the form rows in ``quantities`` (row index: quantity): the PO and line number each row
+    names in its hidden fields."""
+    return [
+        {
+            "purchase_order": int(fields[f"lines-{index}-purchase_order"]),
+            "line_number": int(fields[f"lines-{index}-line_number"]),
+            "quantity": str(quantity),
+        }
+        for index, quantity in quantities.items()
+    ]
 
 
 PAGE_ERRORS = re.compile(r'class="(?:field-error|message message-error|form-errors?)"[^>]*>(.*?)</(?:p|div|ul)>', re.S)

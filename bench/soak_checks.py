@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 
+from vendorcollab.invoicing.models import COUNTING_STATUSES, Invoice, InvoiceKind, InvoiceLine
 from vendorcollab.purchasing.models import (
     Origin,
     POStatus,
@@ -22,6 +23,7 @@ from vendorcollab.purchasing.models import (
     ResponseKind,
     VendorResponse,
 )
+from vendorcollab.shipping.models import ShipNotice, ShipNoticeLine, ShipNoticeStatus
 
 from .runner import percentile
 from .soak import Plan
@@ -39,7 +41,7 @@ class Snapshot:
     def take(cls, plan: Plan) -> Snapshot:
         last_ids = {
             model.__name__: model._default_manager.aggregate(last=Max("id"))["last"] or 0
-            for model in (VendorResponse, PurchaseOrderEvent, Receipt)
+            for model in (VendorResponse, PurchaseOrderEvent, Receipt, ShipNotice, Invoice)
         }
         return cls(plan, cls.states_now(plan), last_ids)
 
@@ -58,12 +60,33 @@ class Snapshot:
             moved["new versions"] += number - before_number
         return dict(moved.most_common())
 
+    def documents(self) -> dict[str, int]:
+        """The ship notices and invoices the soak made, by status now ("ship notices shipped", "invoices matched"),
+        and the notices older than the soak that it received."""
+        made: Counter[str] = Counter()
+        for model, label in ((ShipNotice, "ship notices"), (Invoice, "invoices")):
+            for status in self.new_of_vendors(model).values_list("status", flat=True):
+                made[f"new {label} {status}"] += 1
+        received_before = (
+            Receipt.objects.filter(id__gt=self.last_ids["Receipt"], ship_notice__vendor_id__in=self.plan.vendor_ids)
+            .filter(ship_notice_id__lte=self.last_ids["ShipNotice"])
+            .values("ship_notice_id")
+            .distinct()
+            .count()
+        )
+        made["older ship notices received from"] = received_before
+        return dict(sorted(made.items()))
+
     def new(self, model: type[Any]) -> Any:
         """The rows of ``model`` made on the soak's POs since the snapshot."""
         return model._default_manager.filter(
             Q(purchase_order__vendor_id__in=self.plan.vendor_ids) & ~Q(purchase_order__origin=Origin.CONSIGNMENT),
             id__gt=self.last_ids[model.__name__],
         )
+
+    def new_of_vendors(self, model: type[ShipNotice] | type[Invoice]) -> Any:
+        """The ship notices or invoices of the soak's vendor accounts made since the snapshot."""
+        return model._default_manager.filter(vendor_id__in=self.plan.vendor_ids, id__gt=self.last_ids[model.__name__])
 
 
 # --- the checks ----------------------------------------------------------------------------------------------------
@@ -148,20 +171,136 @@ def check_buyer_actions(results: list[dict[str, Any]], snapshot: Snapshot) -> Ch
     """What buyers were told was done is in the history, exactly once each (confirmations by the portal for
     auto-confirm vendors are not the buyers')."""
     done = Counter(a["action"] for r in results for a in r["actions"] if a["result"] == "done")
+    # A receipt from a ship notice posts one receipt per PO it receives: the client counted them.
+    done["receive_notice"] = sum(
+        a["receipts"]
+        for r in results
+        for a in r["actions"]
+        if a["action"] == "receive_notice" and a["result"] == "done"
+    )
     events = snapshot.new(PurchaseOrderEvent)
+    receipts = snapshot.new(Receipt)
     stored = {
         "confirm": sum(
             1 for data in events.filter(kind="confirmed").values_list("data", flat=True) if not data.get("automatic")
         ),
         "request_change": events.filter(kind="change_requested").count(),
         "send": events.filter(kind="sent").count(),
-        "receive": snapshot.new(Receipt).count(),
+        "receive": receipts.filter(ship_notice__isnull=True).count(),
+        "receive_notice": receipts.filter(ship_notice__isnull=False).count(),
     }
     problems = [
         f"{action}: {done[action]} reported done, {n} recorded" for action, n in stored.items() if done[action] != n
     ]
     summary = ", ".join(f"{action} {done[action]}/{n}" for action, n in stored.items())
     return Check("buyer actions recorded once", not problems, f"reported done/recorded: {summary}", problems)
+
+
+def check_documents_once(
+    results: list[dict[str, Any]], snapshot: Snapshot, *, action: str, model: type[ShipNotice] | type[Invoice]
+) -> Check:
+    """Every ship notice (or invoice) a vendor client was told was created exists exactly once, by its number; none
+    was created that no client was told about, unless its request ended in an answer the client recorded as
+    unexpected (a server error, say: then it may or may not have been kept). A refused one was not kept."""
+    sent = [a for r in results for a in r["actions"] if a["action"] == action]
+    told = Counter(a["number"] for a in sent if a["result"] == "done")
+    refused = {a["number"] for a in sent if a["result"] == "refused" and a.get("number")}
+    unknown_fate = {a["number"] for a in sent if a["result"] == "unexpected" and a.get("number")}
+    stored = Counter(snapshot.new_of_vendors(model).values_list("number", flat=True))
+    problems = [f"{number}: reported created {n} times" for number, n in told.items() if n > 1]
+    problems += [f"{number}: reported created, stored {stored[number]} times" for number in told if stored[number] != 1]
+    problems += [
+        f"{number}: stored {n} times, " + ("refused to its client" if number in refused else "no client was told so")
+        for number, n in stored.items()
+        if number not in told and number not in unknown_fate
+    ]
+    label = "ship notices" if model is ShipNotice else "invoices"
+    return Check(
+        f"{label} created once",
+        not problems,
+        f"{len(told)} {label} reported created, {sum(stored.values())} new ones stored, {len(refused)} refused, "
+        f"{len(unknown_fate)} of unknown fate",
+        problems,
+    )
+
+
+def shipping_problems(pks: list[int]) -> list[str]:
+    """Per PO line: what is in transit is the sum of its ship notice lines still in transit (the notice shipped,
+    the line not yet received), and was never announced beyond what was open.
+
+    Receipts posted on the PO itself (not from a notice) do not take the quantity out of transit, so a line may
+    end up with more in transit than is still open, and that is allowed: the announcement was right when made. What
+    must hold: the line's in-transit quantity is at most its quantity less what was received up to the moment its
+    newest notice still in transit was announced (every older notice still in transit was in transit then too, so
+    the service's check at that moment covered them all). Receipts and notices take the PO's lock before they stamp
+    their time, so the stamps follow the order in which the lock was held."""
+    problems = []
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        in_transit: dict[int, Decimal] = defaultdict(Decimal)
+        newest: dict[int, Any] = {}
+        for line_id, quantity, announced_at in ShipNoticeLine.objects.filter(
+            purchase_order_id__in=chunk, notice__status=ShipNoticeStatus.SHIPPED, received_quantity__isnull=True
+        ).values_list("po_line_id", "quantity", "notice__created_at"):
+            in_transit[line_id] += quantity
+            newest[line_id] = max(newest.get(line_id, announced_at), announced_at)
+        receipts: dict[int, list[tuple[Any, Decimal]]] = defaultdict(list)
+        for line_id, posted_at, quantity in ReceiptLine.objects.filter(
+            line_id__in=list(newest), line__purchase_order_id__in=chunk
+        ).values_list("line_id", "receipt__posted_at", "quantity"):
+            receipts[line_id].append((posted_at, quantity))
+        for line in PurchaseOrderLine.objects.filter(purchase_order_id__in=chunk).values(
+            "id", "purchase_order_id", "quantity", "received_quantity", "in_transit_quantity"
+        ):
+            line_id, summed = line["id"], in_transit.get(line["id"], Decimal(0))
+            where = f"PO {line['purchase_order_id']} line {line_id}"
+            if line["in_transit_quantity"] != summed:
+                problems.append(f"{where}: in transit {line['in_transit_quantity']}, its notices in transit {summed}")
+            if line_id not in newest:
+                continue
+            received_since = sum((q for posted_at, q in receipts[line_id] if posted_at > newest[line_id]), Decimal(0))
+            open_then = line["quantity"] - (line["received_quantity"] - received_since)
+            if summed > open_then:
+                problems.append(f"{where}: {summed} in transit, only {open_then} was open when the last was announced")
+    return problems
+
+
+def invoicing_problems(pks: list[int]) -> list[str]:
+    """Per PO line: the invoiced quantity is what its counting invoices hold less what their credit notes give
+    back (``invoicing.models.COUNTING_STATUSES``: submitted, approved or paid; a draft reserves nothing, a rejected
+    invoice released its quantities), and never more than received."""
+    problems = []
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        invoiced: dict[int, Decimal] = defaultdict(Decimal)
+        for line_id, kind, quantity in InvoiceLine.objects.filter(
+            po_line__purchase_order_id__in=chunk, invoice__status__in=COUNTING_STATUSES
+        ).values_list("po_line_id", "invoice__kind", "quantity"):
+            invoiced[line_id] += -quantity if kind == InvoiceKind.CREDIT_NOTE else quantity
+        for line in PurchaseOrderLine.objects.filter(purchase_order_id__in=chunk).values(
+            "id", "purchase_order_id", "received_quantity", "invoiced_quantity"
+        ):
+            summed = invoiced.get(line["id"], Decimal(0))
+            where = f"PO {line['purchase_order_id']} line {line['id']}"
+            if line["invoiced_quantity"] != summed:
+                problems.append(
+                    f"{where}: invoiced {line['invoiced_quantity']}, its invoices less credit notes {summed}"
+                )
+            if summed > line["received_quantity"]:
+                problems.append(f"{where}: invoiced {summed}, received only {line['received_quantity']}")
+    return problems
+
+
+def check_quantities(name: str, found: list[str], baseline: list[str], pks: frozenset[int], explains: str) -> Check:
+    """A quantity rule over every line of the soak's POs; a problem the data set had before the soak says so."""
+    before = set(baseline)
+    problems = [problem + (" (already before the soak)" if problem in before else "") for problem in found]
+    return Check(
+        name,
+        not problems,
+        f"{explains} on every line of {len(pks)} POs: {len(found)} lines break it ({len(baseline)} before the soak)",
+        problems,
+    )
 
 
 def touched(snapshot: Snapshot) -> list[int]:

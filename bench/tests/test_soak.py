@@ -8,9 +8,12 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 import vendorcollab.settings as configured
+from bench import soak_checks
 from vendorcollab.common.testing.servers import free_port, server_database_url
+from vendorcollab.purchasing.models import PurchaseOrderLine
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,6 +41,27 @@ def test_soak_loses_nothing_and_keeps_history_consistent(monkeypatch, settings, 
     report = json.loads(output.read_text())
     failed = {check["name"]: check["problems"][:5] for check in report["checks"] if not check["passed"]}
     assert not failed
+    assert {check["name"] for check in report["checks"]} >= {
+        "ship notices created once",
+        "invoices created once",
+        "nothing announced beyond what is open",
+        "nothing invoiced beyond what was received",
+    }
     done = {row["action"]: row["done"] for row in report["actions"]}
     assert done.get("accepted", 0) + done.get("accepted_with_changes", 0) + done.get("rejected", 0) > 0
     assert sum(done.get(action, 0) for action in ("confirm", "send", "request_change", "receive")) > 0
+    # The vendors shipped and invoiced, and the clerk received from a notice: the new checks had something to check.
+    assert done.get("ship_notice", 0) > 0
+    assert done.get("invoice", 0) > 0
+    assert done.get("receive_notice", 0) > 0
+
+    # The quantity checks can fail: a line with one more in transit, or one less invoiced, than its documents hold.
+    shipped = PurchaseOrderLine.objects.filter(in_transit_quantity__gt=0).first()
+    invoiced = PurchaseOrderLine.objects.filter(invoiced_quantity__gt=0).first()
+    assert shipped is not None and invoiced is not None
+    assert not soak_checks.shipping_problems([shipped.purchase_order_id])
+    assert not soak_checks.invoicing_problems([invoiced.purchase_order_id])
+    PurchaseOrderLine.objects.filter(pk=shipped.pk).update(in_transit_quantity=F("in_transit_quantity") + 1)
+    PurchaseOrderLine.objects.filter(pk=invoiced.pk).update(invoiced_quantity=F("invoiced_quantity") - 1)
+    assert soak_checks.shipping_problems([shipped.purchase_order_id])
+    assert soak_checks.invoicing_problems([invoiced.purchase_order_id])

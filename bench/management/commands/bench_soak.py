@@ -1,7 +1,9 @@
 """``manage.py bench_soak``: the concurrency soak of issue 8 against gunicorn and the bench data set.
 
-50 vendor clients answering and 5 buyer clients confirming and receiving at once for two minutes; then the checks:
-no server error, no lost or duplicated response, every touched PO's history consistent. Fails (non-zero exit)
+50 vendor clients answering, shipping and invoicing and 5 buyer clients confirming and receiving at once for two
+minutes; then the checks: no server error, no lost or duplicated response, every buyer action recorded once, every
+touched PO's history consistent, every ship notice and invoice a client was told of stored once (and none else),
+nothing announced beyond what is open and nothing invoiced beyond what was received. Fails (non-zero exit)
 when any check does. ``bench/soak.py`` holds what the clients do, ``bench/soak_checks.py`` what each check
 compares.
 """
@@ -23,6 +25,8 @@ from django.db import connection
 from bench import soak, soak_checks
 from bench.server import Gunicorn, prepare_database
 from bench.world import bench_loaded
+from vendorcollab.invoicing.models import Invoice
+from vendorcollab.shipping.models import ShipNotice
 
 
 class Command(BaseCommand):
@@ -49,7 +53,10 @@ class Command(BaseCommand):
         prepare_database(options["port"])
         plan = soak.choose_plan(vendor_clients=options["vendor_clients"], buyer_clients=options["buyer_clients"])
         snapshot = soak_checks.Snapshot.take(plan)
-        baseline = soak_checks.history_problems(sorted(plan.pks))
+        pks = sorted(plan.pks)
+        baseline = soak_checks.history_problems(pks)
+        shipping_before = soak_checks.shipping_problems(pks)
+        invoicing_before = soak_checks.invoicing_problems(pks)
         log(
             f"{len(plan.clients)} clients on {len(plan.pks)} POs of vendors {', '.join(plan.vendor_numbers)}; "
             f"{options['seconds']:.0f} s against {options['workers']} gunicorn workers ..."
@@ -65,11 +72,28 @@ class Command(BaseCommand):
             soak_checks.check_no_duplicated_response(results, snapshot),
             soak_checks.check_buyer_actions(results, snapshot),
             soak_checks.check_history(snapshot, soak_checks.touched(snapshot), baseline),
+            soak_checks.check_documents_once(results, snapshot, action="ship_notice", model=ShipNotice),
+            soak_checks.check_documents_once(results, snapshot, action="invoice", model=Invoice),
+            soak_checks.check_quantities(
+                "nothing announced beyond what is open",
+                soak_checks.shipping_problems(pks),
+                shipping_before,
+                plan.pks,
+                "in transit = its notices in transit, within what was open",
+            ),
+            soak_checks.check_quantities(
+                "nothing invoiced beyond what was received",
+                soak_checks.invoicing_problems(pks),
+                invoicing_before,
+                plan.pks,
+                "invoiced = invoices less credit notes, within what was received",
+            ),
         ]
         report = {
             "meta": self._meta(options, plan),
             **soak_checks.summarise(results, wall),
             "purchase_order_changes": snapshot.changes(),
+            "documents": snapshot.documents(),
             "checks": [check.as_dict() for check in checks],
             "passed": all(check.passed for check in checks),
         }
@@ -117,7 +141,8 @@ class Command(BaseCommand):
             refusals = " ".join(f"{reason}:{count}" for reason, count in row["refusals"].items())
             lines.append(f"{row['action']:<24} {row['done']:>6} {row['refused']:>8} {row['unexpected']:>7}  {refusals}")
         changes = ", ".join(f"{what}: {count}" for what, count in report["purchase_order_changes"].items())
-        lines += ["", f"POs: {changes}", ""]
+        documents = ", ".join(f"{what}: {count}" for what, count in report["documents"].items())
+        lines += ["", f"POs: {changes}", f"Ship notices and invoices: {documents}", ""]
         for check in report["checks"]:
             verdict = self.style.SUCCESS("pass") if check["passed"] else self.style.ERROR("FAIL")
             lines.append(f"{verdict}  {check['name']}: {check['summary']}")
