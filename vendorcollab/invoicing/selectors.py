@@ -21,7 +21,7 @@ from vendorcollab.common.counting import aggregated, listed
 from vendorcollab.partners.models import Vendor
 from vendorcollab.partners.tax import line_rate
 from vendorcollab.purchasing.models import Origin, PurchaseOrder, PurchaseOrderLine, Visibility
-from vendorcollab.purchasing.selectors import Sort, _ordering
+from vendorcollab.purchasing.selectors import Sort, _ordering, po_table_stamp
 
 from .errors import not_found
 from .inputs import InvoiceInput, InvoiceLineInput
@@ -273,19 +273,30 @@ def vendors_in_buyer_list(
     return listed(vendors.order_by("company__code", "number").values("pk", "number", "name"), invoice_table_stamp)
 
 
+def _ready_to_invoice_stamp() -> str:
+    """What "ready to invoice" follows: a receipt saves its PO; an invoice submitted, rejected or credited saves
+    the invoice (the POs' flag is then updated without saving them)."""
+    return f"{po_table_stamp()}|{invoice_table_stamp()}"
+
+
 def vendor_invoice_counts(actor: User) -> dict[VendorInvoiceList, int]:
-    """The counts of every vendor tile: one aggregate over the POs, one over the invoices."""
+    """The counts of every vendor tile: one aggregate over the POs, one over the invoices, each kept per change of
+    what it counts (the vendor's workspace shows them on every visit)."""
     pos = _vendor_pos(actor).filter(has_uninvoiced_receipts=True)
-    po_counts = pos.aggregate(
+    po_counts = aggregated(
+        pos,
+        _ready_to_invoice_stamp,
         ready=Count("pk", filter=~Q(origin=Origin.CONSIGNMENT)),
         consignment=Count("pk", filter=Q(origin=Origin.CONSIGNMENT)),
     )
-    invoice_counts = _vendor_invoices(actor).aggregate(
+    invoice_counts = aggregated(
+        _vendor_invoices(actor),
+        invoice_table_stamp,
         **{
             which.value: Count("pk", filter=Q(status__in=which.statuses))
             for which in VendorInvoiceList
             if not which.lists_purchase_orders
-        }
+        },
     )
     counts = {which: invoice_counts.get(which.value, 0) for which in VendorInvoiceList}
     counts[VendorInvoiceList.READY_TO_INVOICE] = po_counts["ready"]

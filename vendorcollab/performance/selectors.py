@@ -330,12 +330,17 @@ def _computed_months(flt: PerformanceFilter, key: str | None) -> dict[Any, dict[
     return {group: row for group, row in values.items() if any(row.values()) or group is None}
 
 
-def figures_stamp() -> str:
+def figures_stamp(vendor_id: int | None = None) -> str:
     """What the figures of the vendor months depend on besides the filter: the months themselves (every refresh of
     a PO's facts rewrites the months they count in, stamping ``summed_at``; a month left without facts is deleted,
     which the count tells), the companies' tolerances (read when the figures are), and today (this month's due
-    lines count once their date has passed). Two small queries."""
-    months = VendorMonth.objects.aggregate(last=Max("summed_at"), rows=Count("id"))
+    lines count once their date has passed). Two small queries. With ``vendor_id``, one vendor account's months only:
+    its own figures change with nothing else, and its two dozen months are counted from their index where counting
+    every account's was most of the vendor's workspace."""
+    months_of_scope = (
+        VendorMonth.objects.all() if vendor_id is None else VendorMonth.objects.filter(vendor_id=vendor_id)
+    )
+    months = months_of_scope.aggregate(last=Max("summed_at"), rows=Count("id"))
     tolerances = list(Company.objects.order_by("pk").values_list("pk", "delivery_tolerance_days"))
     last = months["last"].timestamp() if months["last"] else 0
     return f"{last}|{months['rows']}|{hash(tuple(tolerances))}|{timezone.localdate()}"
@@ -471,7 +476,7 @@ def vendor_performance(actor: User, vendor_id: int, flt: PerformanceFilter) -> V
     # Kept under the figures' stamp like the ranking (the page is opened again and again, the vendor's own one from
     # its workspace tile); per language, as the distributions' labels are translated.
     name = f"vendor-{vendor_id}-{get_language()}"
-    return _cached(name, flt, figures_stamp(), lambda: _vendor_performance(vendor_id, flt))
+    return _cached(name, flt, figures_stamp(vendor_id), lambda: _vendor_performance(vendor_id, flt))
 
 
 def _vendor_performance(vendor_id: int, flt: PerformanceFilter) -> VendorPerformance:

@@ -31,15 +31,16 @@ def latest(queryset: QuerySet[Any], field: str) -> Subquery:
     return Subquery(queryset.filter(vendor_id=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
 
 
-def _count(queryset: QuerySet[Any], field: str) -> Subquery:
+def count_of(queryset: QuerySet[Any], field: str) -> Subquery:
     """How many rows the vendor has, counted on ``field`` so that the same index answers without the table."""
     return Subquery(
         queryset.filter(vendor_id=OuterRef("pk")).order_by().values("vendor_id").annotate(n=Count(field)).values("n")
     )
 
 
-def vendor_stamp(*, actor: User, also: Sequence[Subquery] = ()) -> str:
-    """The stamp of the actor's vendor accounts and their POs, with ``also`` (the newest of other rows per vendor)."""
+def vendor_stamp(*, actor: User, also: Sequence[Any] = (), day: bool = False) -> str:
+    """The stamp of the actor's vendor accounts and their POs, with ``also`` (the newest of other rows per vendor,
+    or anything else the query can read), and with ``day`` today's date rather than the month."""
     rows = (
         Vendor.objects.filter(pk__in=actor.vendor_ids)
         .order_by("pk")
@@ -50,12 +51,13 @@ def vendor_stamp(*, actor: User, also: Sequence[Subquery] = ()) -> str:
             "show_prices",
             "company__name",
             latest(PurchaseOrder.objects.all(), "updated_at"),
-            _count(PurchaseOrder.objects.all(), "updated_at"),
+            count_of(PurchaseOrder.objects.all(), "updated_at"),
             *also,
         )
     )
     # The month is in the stamp for the "received this month" tile; the language for every word on the page.
-    parts = [translation.get_language(), timezone.localdate().strftime("%Y-%m"), *map(repr, rows)]
+    today = timezone.localdate()
+    parts = [translation.get_language(), str(today) if day else today.strftime("%Y-%m"), *map(repr, rows)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

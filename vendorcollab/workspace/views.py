@@ -8,6 +8,9 @@ consignment and invoicing build on purchasing, so purchasing cannot import them 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import F, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,23 +22,43 @@ from vendorcollab.consignment.models import ConsignmentMovement
 from vendorcollab.consignment.selectors import consignment_counts_for_vendor
 from vendorcollab.invoicing import selectors as invoicing_selectors
 from vendorcollab.invoicing.buyer_views import lands_on_invoices
+from vendorcollab.invoicing.models import Invoice
 from vendorcollab.invoicing.selectors import BuyerInvoiceList, VendorInvoiceList
+from vendorcollab.performance.models import VendorMonth
 from vendorcollab.performance.vendor_views import on_time_tiles
 from vendorcollab.purchasing import fragments, selectors
 from vendorcollab.purchasing.selectors import BuyerList, Sort, VendorList
 from vendorcollab.purchasing.views.receiving import lands_on_receiving
+from vendorcollab.shipping.models import ShipNotice
 
 # The three lists the workspace opens with; the fourth page (all confirmed) and history are linked below them.
 WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorList.OPEN_CONFIRMED)
 WORKSPACE_SECONDS = 300
 
 
+def _newest(queryset: QuerySet[Any], field: str) -> Subquery:
+    """The newest ``field`` of the whole table: one step down an index on it, evaluated once in the stamp's query."""
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
 def vendor_workspace_stamp(*, actor: User) -> str:
-    """The vendor's PO stamp, plus the last movement of its consignment stock (every change of a balance writes
-    one): the consignment tiles change with it."""
+    """Everything the vendor's workspace shows, in the one query of ``fragments.vendor_stamp``: the vendor's POs,
+    plus the last movement of its consignment stock (every change of a balance writes one), the newest change of
+    any invoice and of any ship notice (their tiles; an invoice's "ready to invoice" follows a receipt, which saves
+    the PO, or an invoice), and its vendor months (the on-time tile: every refresh stamps the months it rewrites,
+    and their number tells a deleted one), with the day, since this month's due lines count once their date has
+    passed, and the companies' delivery tolerance."""
     return fragments.vendor_stamp(
         actor=actor,
-        also=[fragments.latest(ConsignmentMovement.objects.all(), "created_at")],
+        also=[
+            fragments.latest(ConsignmentMovement.objects.all(), "created_at"),
+            _newest(Invoice.objects.all(), "updated_at"),
+            _newest(ShipNotice.objects.all(), "updated_at"),
+            fragments.latest(VendorMonth.objects.all(), "summed_at"),
+            fragments.count_of(VendorMonth.objects.all(), "month"),
+            F("company__delivery_tolerance_days"),
+        ],
+        day=True,
     )
 
 
@@ -44,31 +67,24 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
     def content() -> str:
         counts = selectors.po_count_for_vendor(actor=request.user)
         for_review = selectors.po_page_for_vendor(actor=request.user, which=VendorList.FOR_REVIEW)[:10]
+        invoice_counts = invoicing_selectors.vendor_invoice_counts(actor=request.user)
         context = {
             "tiles": [(which, counts[which]) for which in WORKSPACE_LISTS],
             "all_confirmed_count": counts[VendorList.ALL_CONFIRMED],
             "for_review": for_review,
             "consignment": consignment_counts_for_vendor(actor=request.user),
+            "invoicing_tiles": [(which, invoice_counts[which]) for which in VendorInvoiceList],
+            # The last three months' on-time share per vendor account (``on_time_tiles``).
+            "performance_tiles": on_time_tiles(request.user),
         }
         return render_to_string("purchasing/vendor/workspace_content.html", context, request=request)
 
+    # Every tile is in the fragment, rendered once per change of what it shows (the stamp): a visit reads the
+    # stamp and the page around it, whatever the vendor has.
     key = "vendor-workspace:" + vendor_workspace_stamp(actor=request.user)
     html = fragments.cached_fragment(key, content, seconds=WORKSPACE_SECONDS)
-    # Invoice counts change with every invoice and receipt, which the PO stamp does not see: counted on each visit
-    # (one query, whatever the number of invoices).
-    invoice_counts = invoicing_selectors.vendor_invoice_counts(actor=request.user)
-    invoicing_tiles = [(which, invoice_counts[which]) for which in VendorInvoiceList]
     # The fragment is our own template's output, escaped when it was rendered.
-    return render(
-        request,
-        "purchasing/vendor/workspace.html",
-        {
-            "content": mark_safe(html),
-            "invoicing_tiles": invoicing_tiles,
-            # The last three months' on-time share per vendor account (``on_time_tiles``).
-            "performance_tiles": on_time_tiles(request.user),
-        },
-    )
+    return render(request, "purchasing/vendor/workspace.html", {"content": mark_safe(html)})
 
 
 @buyer_required()
