@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import CharField, Value
+
 from vendorcollab.accounts.models import User
 
 from ..models import (
     ZERO,
+    Attachment,
     ChargeFields,
     LineFields,
+    Note,
     OrderTerms,
     PurchaseOrder,
     PurchaseOrderVersion,
@@ -62,18 +66,21 @@ def version_freeze(
         VersionCharge(version=version, **{name: getattr(charge, name) for name in CHARGE_FIELDS})
         for charge in po.charges.all()
     )
-    # A new version holds nothing yet: its notes and files are added, and only when there are any (``set`` would
-    # read what it holds first).
-    notes = list(po.notes.filter(visibility=Visibility.EXTERNAL).values_list("pk", flat=True))
-    if notes:
-        version.notes.add(*notes)
-    attachments = list(
-        po.attachments.filter(
-            visibility=Visibility.EXTERNAL, response__isnull=True, removed_at__isnull=True
-        ).values_list("pk", flat=True)
+    # A new version holds nothing yet: its external notes and files are added, read in one statement, and only
+    # when there are any (``set`` would read what it holds first).
+    notes = Note.objects.filter(purchase_order=po, visibility=Visibility.EXTERNAL).values_list(
+        Value("note", output_field=CharField()), "pk"
     )
-    if attachments:
-        version.attachments.add(*attachments)
+    files = Attachment.objects.filter(
+        purchase_order=po, visibility=Visibility.EXTERNAL, response__isnull=True, removed_at__isnull=True
+    ).values_list(Value("attachment", output_field=CharField()), "pk")
+    shared: dict[str, list[int]] = {"note": [], "attachment": []}
+    for kind, pk in notes.order_by().union(files.order_by(), all=True):
+        shared[kind].append(pk)
+    if shared["note"]:
+        version.notes.add(*shared["note"])
+    if shared["attachment"]:
+        version.attachments.add(*shared["attachment"])
     po.latest_version = version
     po.latest_response = None  # a new version is unanswered
     return version
