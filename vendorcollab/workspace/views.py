@@ -50,7 +50,7 @@ def vendor_workspace_stamp(*, actor: User) -> str:
     passed, and the companies' delivery tolerance."""
     return fragments.vendor_stamp(
         actor=actor,
-        also=[
+        also=lambda: [
             fragments.latest(ConsignmentMovement.objects.all(), "created_at"),
             _newest(Invoice.objects.all(), "updated_at"),
             _newest(ShipNotice.objects.all(), "updated_at"),
@@ -59,6 +59,7 @@ def vendor_workspace_stamp(*, actor: User) -> str:
             F("company__delivery_tolerance_days"),
         ],
         day=True,
+        kind="vendor-workspace",
     )
 
 
