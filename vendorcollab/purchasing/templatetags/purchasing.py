@@ -11,7 +11,7 @@ from django import template
 
 from vendorcollab.common.formatting import money_text
 
-from .. import selectors
+from .. import list_rows, selectors
 from ..diff import (
     LINE_OUTCOMES,
     LineDiff,
@@ -25,6 +25,17 @@ from ..models import LineAction, POStatus, PurchaseOrder, PurchaseOrderVersion, 
 from ..services.versions import po_total
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def vendor_po_rows(context: template.Context, rows: Iterable[PurchaseOrder]) -> str:
+    """The rows of a vendor PO list (``list_rows``), as the list page's context describes it."""
+    return list_rows.vendor_po_rows(
+        rows,
+        list_kind=str(context.get("list_kind") or ""),
+        bulk=bool(context.get("bulk")),
+        confirmed_list=bool(context.get("confirmed_list")),
+    )
 
 
 @register.filter

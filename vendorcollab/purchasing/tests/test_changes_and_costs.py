@@ -323,3 +323,22 @@ def test_vendor_pages_with_changes_keep_constant_queries(client, cast, name):
         for _ in range(5):
             changed_po(1)
         assert count(url) == few
+
+
+def test_a_list_row_names_its_po_for_screen_readers_and_marks_a_change_in_dutch(client, cast):
+    """The rows are written in Python (``list_rows``): each checkbox says which PO it selects (the template's
+    label came out empty), and the row's words follow the reader's language."""
+    po = resend(
+        cast,
+        make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items, send=True),
+        **{"lines": changed_lines(cast)},
+    )
+    cast.vendor_a_user.language = "nl"
+    cast.vendor_a_user.save()
+    client.force_login(cast.vendor_a_user)
+
+    page = client.get(reverse("vendor:po_list", args=["for_review"])).content.decode()
+
+    assert f'aria-label="{po.number}-2 selecteren"' in page
+    assert f'<a href="{reverse("vendor:po_detail", args=[po.pk])}">{po.number}-2</a>' in page
+    assert 'data-changed-since="1">Gewijzigd sinds versie 1</span>' in page
