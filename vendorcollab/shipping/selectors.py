@@ -18,6 +18,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.counting import aggregated
 from vendorcollab.purchasing.models import POStatus, PurchaseOrder, PurchaseOrderLine
 from vendorcollab.purchasing.selectors import Sort, _ordering
 
@@ -269,9 +271,21 @@ def vendor_ship_notice_counts(actor: User) -> dict[str, int]:
 
 
 def buyer_ship_notice_counts(actor: User, today: dt.date | None = None) -> dict[str, int]:
-    """The counts of every buyer list, in one aggregate."""
+    """The counts of every buyer list, in one aggregate, kept per change of the notices: the receiving clerk's
+    tiles and list counts count every notice of the year (15 ms at 74,000 notices) on every visit otherwise. The
+    day is in the statement (this week, overdue), so in the key too."""
     if not actor.is_buyer:
         return dict.fromkeys(BuyerShipNoticeList.values, 0)
-    return ShipNotice.objects.visible_to(actor).aggregate(
-        **{which.value: Count("pk", filter=which.condition(today)) for which in BuyerShipNoticeList}
+    return aggregated(
+        ShipNotice.objects.visible_to(actor),
+        ship_notice_table_stamp,
+        **{which.value: Count("pk", filter=which.condition(today)) for which in BuyerShipNoticeList},
     )
+
+
+def ship_notice_table_stamp() -> str:
+    """What changes whenever a notice is added or changed (every change saves the notice, which moves
+    ``updated_at``): the newest change and the newest id, each read from the end of an index. Notices are never
+    deleted."""
+    stamp = ShipNotice.objects.aggregate(changed=Max("updated_at"), newest=Max("pk"))
+    return f"{stamp['changed']}|{stamp['newest']}"
