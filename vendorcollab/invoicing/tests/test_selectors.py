@@ -169,8 +169,12 @@ def test_query_counts_do_not_grow_with_the_rows(cast, ap, submitted):
 def test_the_tiles_are_one_aggregate_per_table(cast, ap, submitted, django_assert_num_queries):
     submitted()
     cast.vendor_a_user.vendor_ids  # noqa: B018  (the actor's links are read once per request)
-    with django_assert_num_queries(2):
-        selectors.vendor_invoice_counts(cast.vendor_a_user)
+    with django_assert_num_queries(
+        5
+    ):  # three stamps (the POs' and the invoices' for the POs, the invoices'), two aggregates
+        vendor_counts = selectors.vendor_invoice_counts(cast.vendor_a_user)
+    with django_assert_num_queries(3):  # the stamps alone: nothing changed, the counts are kept
+        assert selectors.vendor_invoice_counts(cast.vendor_a_user) == vendor_counts
     ap.role_set  # noqa: B018
     with django_assert_num_queries(2):  # the invoice table's stamp, then the aggregate
         counts = selectors.buyer_invoice_counts(ap)
