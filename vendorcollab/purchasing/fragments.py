@@ -32,6 +32,11 @@ def latest(queryset: QuerySet[Any], field: str) -> Subquery:
     return Subquery(queryset.filter(vendor_id=OuterRef("pk")).order_by(f"-{field}").values(field)[:1])
 
 
+def newest(queryset: QuerySet[Any], field: str) -> Subquery:
+    """The newest ``field`` of the whole table: one step down an index on it, evaluated once in the stamp's query."""
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
 def count_of(queryset: QuerySet[Any], field: str) -> Subquery:
     """How many rows the vendor has, counted on ``field`` so that the same index answers without the table."""
     return Subquery(

@@ -10,26 +10,20 @@ as before (the column labels repeated for phones, the badges, the "changed since
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
+from django.template.defaultfilters import date
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from vendorcollab.common.formatting import money_text, quantity_text
+# The filters and tags the template used, called as functions: a row reads as it did.
+from vendorcollab.common.templatetags.vc import badge, money, qty
 
-from .models import POStatus, PurchaseOrder, ResponseKind
-
-
-def _date(value: Any) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
-
-
-def _badge(value: str, label: str) -> SafeString:
-    return format_html('<span class="badge badge-{}">{}</span>', value, label)
+from .models import PurchaseOrder
+from .selectors import VendorList
+from .templatetags.purchasing import response_label, status_label
 
 
 def _cell(label: str, content: Any, css: str = "") -> SafeString:
@@ -43,7 +37,7 @@ def vendor_po_rows(
 ) -> SafeString:
     """The ``<tr>`` of each row of a vendor list (``selectors.po_page_for_vendor``'s rows, marked with
     ``changed_since`` and, on the open confirmed list, ``in_transit`` and ``to_ship``)."""
-    shipping = list_kind == "open_confirmed"
+    shipping = list_kind == VendorList.OPEN_CONFIRMED
     labels = {
         "po": gettext("Purchase order"),
         "customer": gettext("Customer"),
@@ -91,20 +85,19 @@ def _row(po: Any, labels: dict[str, str], *, bulk: bool, shipping: bool, confirm
     cells.append(_cell(labels["po"], format_html('<a href="{}">{}</a>', url, label)))
     cells.append(_cell(labels["customer"], po.company.name))
     cells.append(_cell(labels["account"], po.vendor.number))
-    cells.append(_cell(labels["date"], _date(po.list_version_sent_at), "date"))
-    cells.append(_cell(labels["delivery"], _date(po.list_delivery_date), "date"))
-    if po.vendor.show_prices:
-        total: Any = money_text(Decimal(po.list_total), po.currency or "") if po.list_total is not None else ""
-    else:
-        total = mark_safe('<span class="muted">—</span>')
+    cells.append(_cell(labels["date"], date(po.list_version_sent_at, "SHORT_DATE_FORMAT"), "date"))
+    cells.append(_cell(labels["delivery"], date(po.list_delivery_date, "SHORT_DATE_FORMAT"), "date"))
+    total: Any = (
+        money(po.list_total, po.currency) if po.vendor.show_prices else mark_safe('<span class="muted">—</span>')
+    )
     cells.append(_cell(labels["total"], total, "num"))
     if shipping:
-        cells.append(_cell(labels["in_transit"], _quantity(po.in_transit), "num"))
-        cells.append(_cell(labels["to_ship"], _quantity(po.to_ship), "num"))
-    status = [_badge(po.status, str(POStatus(po.status).label) if po.status in POStatus.values else "")]
+        cells.append(_cell(labels["in_transit"], qty(po.in_transit), "num"))
+        cells.append(_cell(labels["to_ship"], qty(po.to_ship), "num"))
+    status = [badge(po.status, status_label(po.status))]
     kind = po.list_response_kind
     if kind and not confirmed_list:
-        status.append(_badge(kind, str(ResponseKind(kind).label) if kind in ResponseKind.values else ""))
+        status.append(badge(kind, response_label(kind)))
     changed = getattr(po, "changed_since", None)
     if changed:
         status.append(
@@ -116,7 +109,3 @@ def _row(po: Any, labels: dict[str, str], *, bulk: bool, shipping: bool, confirm
         )
     cells.append(_cell(labels["status"], mark_safe("\n".join(status))))
     return '<tr class="row-link">' + "".join(cells) + "</tr>"
-
-
-def _quantity(value: Any) -> str:
-    return "" if value is None else quantity_text(Decimal(value))

@@ -8,9 +8,7 @@ consignment and invoicing build on purchasing, so purchasing cannot import them 
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import F, QuerySet, Subquery
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -36,11 +34,6 @@ WORKSPACE_LISTS = (VendorList.FOR_REVIEW, VendorList.AWAITING_CUSTOMER, VendorLi
 WORKSPACE_SECONDS = 300
 
 
-def _newest(queryset: QuerySet[Any], field: str) -> Subquery:
-    """The newest ``field`` of the whole table: one step down an index on it, evaluated once in the stamp's query."""
-    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
-
-
 def vendor_workspace_stamp(*, actor: User) -> str:
     """Everything the vendor's workspace shows, in the one query of ``fragments.vendor_stamp``: the vendor's POs,
     plus the last movement of its consignment stock (every change of a balance writes one), the newest change of
@@ -52,8 +45,8 @@ def vendor_workspace_stamp(*, actor: User) -> str:
         actor=actor,
         also=lambda: [
             fragments.latest(ConsignmentMovement.objects.all(), "created_at"),
-            _newest(Invoice.objects.all(), "updated_at"),
-            _newest(ShipNotice.objects.all(), "updated_at"),
+            fragments.newest(Invoice.objects.all(), "updated_at"),
+            fragments.newest(ShipNotice.objects.all(), "updated_at"),
             fragments.latest(VendorMonth.objects.all(), "summed_at"),
             fragments.count_of(VendorMonth.objects.all(), "month"),
             F("company__delivery_tolerance_days"),

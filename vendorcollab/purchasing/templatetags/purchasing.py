@@ -11,7 +11,7 @@ from django import template
 
 from vendorcollab.common.formatting import money_text
 
-from .. import list_rows, selectors
+from .. import selectors
 from ..diff import (
     LINE_OUTCOMES,
     LineDiff,
@@ -30,7 +30,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def vendor_po_rows(context: template.Context, rows: Iterable[PurchaseOrder]) -> str:
     """The rows of a vendor PO list (``list_rows``), as the list page's context describes it."""
-    return list_rows.vendor_po_rows(
+    from ..list_rows import vendor_po_rows  # it calls this module's filters: imported when first used, not circularly
+
+    return vendor_po_rows(
         rows,
         list_kind=str(context.get("list_kind") or ""),
         bulk=bool(context.get("bulk")),
