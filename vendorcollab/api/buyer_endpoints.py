@@ -81,9 +81,12 @@ def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
     return selectors.po_for_buyer_action(actor=actor(request), pk=pk)
 
 
-def _out(request: HttpRequest, pk: int) -> PurchaseOrderOut:
+def _out(request: HttpRequest, pk: int, *, read: PurchaseOrder | None = None) -> PurchaseOrderOut:
+    """The PO as the API answers it. ``read``: the PO a service has just changed, with the lines (and their item's
+    numbers) and charges it read under its lock and left as they were, so that they are not read a second time."""
     user = actor(request)
-    return purchase_orders_out([selectors.po_get_for_api(actor=user, pk=pk)], actor=user)[0]
+    lines_and_charges = {read.pk: (list(read.lines.all()), list(read.charges.all()))} if read is not None else None
+    return purchase_orders_out([selectors.po_get_for_api(actor=user, pk=pk)], actor=user, read=lines_and_charges)[0]
 
 
 @router.get(
@@ -263,8 +266,8 @@ def buyer_purchase_order_update(request: HttpRequest, id: Id, body: PurchaseOrde
 def buyer_purchase_order_send(request: HttpRequest, id: Id) -> PurchaseOrderOut:
     """Freezes the draft as the next version (`version`, `version_label`) and puts it in front of the vendor.
     Refused (409) for a vendor whose collaboration is disabled, or a PO without lines."""
-    po_send(actor=actor(request), purchase_order=_po(request, id))
-    return _out(request, id)
+    sent = po_send(actor=actor(request), purchase_order=_po(request, id))
+    return _out(request, id, read=sent)  # sending freezes the lines and charges, and changes neither
 
 
 @router.post(

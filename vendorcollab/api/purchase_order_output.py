@@ -11,14 +11,14 @@ read every time: the items' numbers (master data, edited on their own) and the a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.cache import caches
 
 from vendorcollab.accounts.models import User
 from vendorcollab.purchasing import selectors
-from vendorcollab.purchasing.models import PurchaseOrder
+from vendorcollab.purchasing.models import PurchaseOrder, PurchaseOrderCharge, PurchaseOrderLine
 
 from .buyer_schemas import PurchaseOrderLineOut, PurchaseOrderOut
 from .schemas import constructed
@@ -27,19 +27,30 @@ from .vendor_schemas import ChargeOut
 KEPT_SECONDS = 15 * 60  # an entry is also dropped when the PO changes (a new key) or the worker restarts
 
 
-def purchase_orders_out(pos: Sequence[PurchaseOrder], *, actor: User) -> list[PurchaseOrderOut]:
-    """``pos`` from ``selectors.po_rows_for_buyer`` (the PO rows, without their lines), as the API answers them."""
+LinesAndCharges = tuple[list[PurchaseOrderLine], list[PurchaseOrderCharge]]
+
+
+def purchase_orders_out(
+    pos: Sequence[PurchaseOrder], *, actor: User, read: Mapping[int, LinesAndCharges] | None = None
+) -> list[PurchaseOrderOut]:
+    """``pos`` from ``selectors.po_rows_for_buyer`` (the PO rows, without their lines), as the API answers them.
+
+    ``read``: lines (with their item's number, as ``selectors.po_lines_and_charges`` gives them) and charges the
+    caller has just read of some of the POs, under the lock of the change it made, so that they are not read again.
+    """
     kept = caches["api"]
     keys = {po.pk: f"po-lines:{po.pk}:{po.updated_at.isoformat()}" for po in pos}
     found: dict[str, Any] = kept.get_many(list(keys.values()))
-    missing = [po.pk for po in pos if keys[po.pk] not in found]
-    numbers: dict[int, str] = {}
+    just_read = {pk: parts for pk, parts in (read or {}).items() if pk in keys}
+    missing = [po.pk for po in pos if keys[po.pk] not in found and po.pk not in just_read]
     if missing:
-        read = selectors.po_lines_and_charges(missing)
+        just_read.update(selectors.po_lines_and_charges(missing))
+    numbers: dict[int, str] = {}
+    if just_read:
         numbers = {
-            line.item_id: vars(line)["item_number"] for lines, _ in read.values() for line in lines if line.item_id
+            line.item_id: vars(line)["item_number"] for lines, _ in just_read.values() for line in lines if line.item_id
         }
-        fresh = {keys[pk]: _parts(lines, charges) for pk, (lines, charges) in read.items()}
+        fresh = {keys[pk]: _parts(lines, charges) for pk, (lines, charges) in just_read.items()}
         kept.set_many(fresh, KEPT_SECONDS)
         found.update(fresh)
     # The numbers of the items of kept lines, read now: the lines just read carry theirs.

@@ -107,7 +107,7 @@ class ReplenishmentLine(StockKey):
     class Meta:
         verbose_name = _("replenishment line")
         verbose_name_plural = _("replenishment lines")
-        ordering = ["order", "line_number"]
+        ordering = ["order_id", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_number"], name="replenishment_line_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="replenishment_quantity_positive"),
@@ -185,7 +185,7 @@ class OwnershipChangeLine(StockKey):
     class Meta:
         verbose_name = _("ownership change line")
         verbose_name_plural = _("ownership change lines")
-        ordering = ["journal", "line_number"]
+        ordering = ["journal_id", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["journal", "line_number"], name="ownership_line_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="ownership_quantity_positive"),

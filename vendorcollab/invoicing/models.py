@@ -216,7 +216,7 @@ class InvoiceLine(models.Model):
     class Meta:
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
-        ordering = ["invoice", "line_number"]
+        ordering = ["invoice_id", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["invoice", "line_number"], name="invoice_line_number_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="invoice_line_quantity_positive"),
@@ -242,7 +242,7 @@ class InvoiceCharge(models.Model):
     class Meta:
         verbose_name = _("allowance or charge")
         verbose_name_plural = _("allowances and charges")
-        ordering = ["invoice", "id"]
+        ordering = ["invoice_id", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_charge_amount_positive")]
 
     def __str__(self) -> str:
@@ -263,7 +263,7 @@ class InvoiceLineCharge(models.Model):
     class Meta:
         verbose_name = _("line allowance or charge")
         verbose_name_plural = _("line allowances and charges")
-        ordering = ["line", "id"]
+        ordering = ["line_id", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_line_charge_amount_positive")]
 
     def __str__(self) -> str:
@@ -284,7 +284,7 @@ class InvoiceNote(models.Model):
     class Meta:
         verbose_name = _("invoice note")
         verbose_name_plural = _("invoice notes")
-        ordering = ["invoice", "created_at", "id"]
+        ordering = ["invoice_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: {self.text[:40]}"
@@ -308,7 +308,7 @@ class InvoiceAttachment(models.Model):
     class Meta:
         verbose_name = _("invoice attachment")
         verbose_name_plural = _("invoice attachments")
-        ordering = ["invoice", "id"]
+        ordering = ["invoice_id", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -328,7 +328,7 @@ class InvoiceEvent(AppendOnlyModel):
     class Meta:
         verbose_name = _("invoice event")
         verbose_name_plural = _("invoice events")
-        ordering = ["invoice", "created_at", "id"]
+        ordering = ["invoice_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.invoice_id} {self.kind}"

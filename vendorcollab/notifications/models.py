@@ -129,7 +129,7 @@ class DigestEntry(models.Model):
     class Meta:
         verbose_name = _("digest entry")
         verbose_name_plural = _("digest entries")
-        ordering = ["user", "created_at", "pk"]
+        ordering = ["user_id", "created_at", "pk"]
         indexes = [models.Index(fields=["sent_at", "user"], name="digest_entry_pending")]
         constraints = [
             models.CheckConstraint(

@@ -343,7 +343,7 @@ class PurchaseOrderLine(LineFields):
     class Meta:
         verbose_name = _("purchase order line")
         verbose_name_plural = _("purchase order lines")
-        ordering = ["purchase_order", "line_number"]
+        ordering = ["purchase_order_id", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["purchase_order", "line_number"], name="po_line_number_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="po_line_quantity_positive"),
@@ -397,7 +397,7 @@ class PurchaseOrderCharge(ChargeFields):
     class Meta:
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
-        ordering = ["purchase_order", "id"]
+        ordering = ["purchase_order_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount}"
@@ -416,7 +416,7 @@ class Note(models.Model):
     class Meta:
         verbose_name = _("note")
         verbose_name_plural = _("notes")
-        ordering = ["purchase_order", "created_at", "id"]
+        ordering = ["purchase_order_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.text[:50]
@@ -448,7 +448,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["purchase_order", "uploaded_at", "id"]
+        ordering = ["purchase_order_id", "uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -476,7 +476,7 @@ class PurchaseOrderVersion(OrderTerms, AppendOnlyModel):
     class Meta:
         verbose_name = _("purchase order version")
         verbose_name_plural = _("purchase order versions")
-        ordering = ["purchase_order", "number"]
+        ordering = ["purchase_order_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["purchase_order", "number"], name="po_version_number_unique"),
         ]
@@ -501,7 +501,7 @@ class VersionLine(LineFields, AppendOnlyModel):
     class Meta:
         verbose_name = _("version line")
         verbose_name_plural = _("version lines")
-        ordering = ["version", "line_number"]
+        ordering = ["version_id", "line_number"]
         constraints = [models.UniqueConstraint(fields=["version", "line_number"], name="version_line_unique")]
 
     def __str__(self) -> str:
@@ -514,7 +514,7 @@ class VersionCharge(ChargeFields, AppendOnlyModel):
     class Meta:
         verbose_name = _("version charge")
         verbose_name_plural = _("version charges")
-        ordering = ["version", "id"]
+        ordering = ["version_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.amount}"
@@ -535,7 +535,7 @@ class VendorResponse(AppendOnlyModel):
     class Meta:
         verbose_name = _("vendor response")
         verbose_name_plural = _("vendor responses")
-        ordering = ["purchase_order", "submitted_at", "id"]
+        ordering = ["purchase_order_id", "submitted_at", "id"]
         indexes = [models.Index(fields=["-submitted_at"], name="response_submitted")]
 
     def __str__(self) -> str:
@@ -579,7 +579,7 @@ class ResponseLine(AppendOnlyModel):
     class Meta:
         verbose_name = _("response line")
         verbose_name_plural = _("response lines")
-        ordering = ["response", "line_number"]
+        ordering = ["response_id", "line_number"]
         constraints = [models.UniqueConstraint(fields=["response", "line_number"], name="response_line_unique")]
 
     def __str__(self) -> str:
@@ -606,7 +606,7 @@ class Receipt(AppendOnlyModel):
     class Meta:
         verbose_name = _("product receipt")
         verbose_name_plural = _("product receipts")
-        ordering = ["purchase_order", "posted_at", "id"]
+        ordering = ["purchase_order_id", "posted_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.purchase_order_id} {self.received_date}"
@@ -620,7 +620,7 @@ class ReceiptLine(AppendOnlyModel):
     class Meta:
         verbose_name = _("receipt line")
         verbose_name_plural = _("receipt lines")
-        ordering = ["receipt", "id"]
+        ordering = ["receipt_id", "id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_line_quantity_positive")]
 
     def __str__(self) -> str:
@@ -642,7 +642,7 @@ class PurchaseOrderEvent(AppendOnlyModel):
     class Meta:
         verbose_name = _("history event")
         verbose_name_plural = _("history events")
-        ordering = ["purchase_order", "created_at", "id"]
+        ordering = ["purchase_order_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.purchase_order_id} {self.kind}"

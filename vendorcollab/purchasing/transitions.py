@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -218,7 +219,9 @@ def check(po: PurchaseOrder, action: Action, *, actor: User, target: POStatus | 
     return TABLE.check(po, actor, action, target=target)
 
 
-def lock(po: PurchaseOrder, *, related: Sequence[str] = (), prefetch: Sequence[str] = ()) -> PurchaseOrder:
+def lock(
+    po: PurchaseOrder, *, related: Sequence[str] = (), prefetch: Sequence[str | Prefetch[Any]] = ()
+) -> PurchaseOrder:
     """A fresh copy of the PO with its row locked until the transaction ends. Call inside ``transaction.atomic``.
 
     Re-reading under the lock is what makes "exactly one of two concurrent actions wins": the second caller

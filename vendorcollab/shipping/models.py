@@ -149,7 +149,7 @@ class ShipNoticeLine(models.Model):
     class Meta:
         verbose_name = _("ship notice line")
         verbose_name_plural = _("ship notice lines")
-        ordering = ["notice", "line_number"]
+        ordering = ["notice_id", "line_number"]
         constraints = [
             models.UniqueConstraint(fields=["notice", "line_number"], name="ship_notice_line_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="ship_notice_line_quantity_positive"),
@@ -185,7 +185,7 @@ class ShipNoticeEvent(AppendOnlyModel):
     class Meta:
         verbose_name = _("ship notice event")
         verbose_name_plural = _("ship notice events")
-        ordering = ["notice", "created_at", "id"]
+        ordering = ["notice_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.notice_id} {self.kind}"

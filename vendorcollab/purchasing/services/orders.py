@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
@@ -379,8 +380,13 @@ def po_update(
 def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
     """Send a draft for confirmation: freeze version N+1 and put it in front of the vendor."""
     with transaction.atomic():
-        # Read once here: the table's guard, the document check and the freeze all read the lines and charges.
-        po = transitions.lock(purchase_order, related=("company", "buyer_contact"), prefetch=("lines", "charges"))
+        # Read once here: the table's guard, the document check and the freeze all read the lines and charges, and
+        # the API's answer is built from them (with the items' numbers, read in the same statement).
+        po = transitions.lock(
+            purchase_order,
+            related=("company", "buyer_contact"),
+            prefetch=(Prefetch("lines", PurchaseOrderLine.objects.annotate(item_number=F("item__number"))), "charges"),
+        )
         transitions.check(po, Action.SEND, actor=actor)  # a draft, a collaborating vendor, a line to send
         po_document_check(po)  # what the Order document needs, before the receiver finds it missing
         version = version_freeze(po, actor=actor)
