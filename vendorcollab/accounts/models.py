@@ -80,6 +80,7 @@ class User(AbstractUser):
         return frozenset(
             Vendor.objects.filter(memberships__user=self, memberships__is_active=True)
             .exclude(collaboration=Collaboration.DISABLED)
+            .order_by()  # a set: the vendors' own ordering would join their company on every request
             .values_list("pk", flat=True)
         )
 

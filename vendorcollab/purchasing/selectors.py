@@ -512,7 +512,7 @@ def po_lines_and_charges(
 def item_numbers(pks: Iterable[int]) -> dict[int, str]:
     """Items' numbers by id, for output that names items it has kept by id."""
     wanted = set(pks)
-    return dict(Item.objects.filter(pk__in=wanted).values_list("pk", "number")) if wanted else {}
+    return dict(Item.objects.filter(pk__in=wanted).order_by().values_list("pk", "number")) if wanted else {}
 
 
 def po_responses(*, actor: User, purchase_order: PurchaseOrder) -> QuerySet[VendorResponse]:
