@@ -78,6 +78,8 @@ def _build(
     actor: User,
 ) -> PurchaseOrderOut:
     lines, charges = parts
+    # What the life cycle's guards read for ``actions`` (``transitions._has_live_line``), from the lines at hand.
+    po.has_live_line = any(not line["is_cancelled"] for line in lines)  # type: ignore[attr-defined]
     return PurchaseOrderOut.build_from(
         po,
         lines=[

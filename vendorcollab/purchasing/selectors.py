@@ -473,11 +473,9 @@ def po_rows_for_buyer(
         # one field of each.
         .annotate(latest_number=F("latest_version__number"), confirmed_number=F("confirmed_version__number"))
         # What the life cycle table's guards read for ``actions``, in the same query (``transitions.available``):
-        # the answer's kind, and whether a line is left to send or copy.
-        .annotate(
-            latest_response_kind=F("latest_response__kind"),
-            has_live_line=Exists(PurchaseOrderLine.objects.filter(purchase_order=OuterRef("pk"), is_cancelled=False)),
-        )
+        # the answer's kind. Whether a line is left to send or copy comes from the lines, which the output reads or
+        # keeps anyway (``api.purchase_order_output``): an EXISTS here let PostgreSQL plan a scan of every line.
+        .annotate(latest_response_kind=F("latest_response__kind"))
         .select_related("vendor")
     )
     if not actor.is_buyer:

@@ -77,8 +77,8 @@ def _latest_number(po: PurchaseOrder) -> int | None:
 
 
 def _has_live_line(po: PurchaseOrder) -> bool:
-    """Whether a line is not cancelled: from ``has_live_line`` where the row was read with it (the API's list), else
-    from the lines."""
+    """Whether a line is not cancelled: from ``has_live_line`` where the caller set it from the lines it holds (the
+    API's output), else from the lines."""
     values = vars(po)
     if "has_live_line" in values:
         return bool(values["has_live_line"])

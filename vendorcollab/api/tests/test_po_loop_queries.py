@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from vendorcollab.common.testing.factories import ItemFactory, in_days
+from vendorcollab.common.testing.factories import ItemFactory, in_days, make_po
 from vendorcollab.partners.models import Collaboration
 from vendorcollab.purchasing.models import POStatus, PurchaseOrder
 
@@ -87,3 +87,19 @@ def test_the_answer_to_send_is_the_po_as_read_afterwards(cast):
     assert sent.json()["charges"][0]["amount"] == "12.50"
     caches["api"].clear()  # the read builds the PO from the database, not from what send kept
     assert sent.json() == agent.get(f"/purchase-orders/{pk}").json()
+
+
+def test_actions_follow_whether_a_line_is_left_in_the_list_and_the_detail(cast):
+    """Whether a line is left to send is read from the PO's lines the output holds (no longer from SQL): a draft whose
+    lines are all cancelled offers no send, in the list and the detail alike, even when its lines were kept before."""
+    agent = ApiClient(Client(), cast.agent)
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1])
+    listed = {row["id"]: row for row in agent.get("/purchase-orders?page_size=200").json()["items"]}
+    assert "send" in listed[po.pk]["actions"]
+
+    po.lines.update(is_cancelled=True)
+    po.save()  # every change of a line saves its PO, as the services do
+
+    listed = {row["id"]: row for row in agent.get("/purchase-orders?page_size=200").json()["items"]}
+    assert "send" not in listed[po.pk]["actions"]
+    assert "send" not in agent.get(f"/purchase-orders/{po.pk}").json()["actions"]
