@@ -41,7 +41,18 @@ from .order_terms_schemas import (
     line_fields_of,
     terms_of,
 )
-from .schemas import Id, InputSchema, NoNullCharacters, OutSchema, Percent, ScheduleIn, ScheduleOut, Text, constructed
+from .schemas import (
+    DateTime,
+    Id,
+    InputSchema,
+    NoNullCharacters,
+    OutSchema,
+    Percent,
+    ScheduleIn,
+    ScheduleOut,
+    Text,
+    constructed,
+)
 from .vendor_schemas import ChargeOut, LineNumber, VendorVersionOut
 
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -161,8 +172,8 @@ class PurchaseOrderOut(OrderTermsFieldsOut):
     version_label: str | None = Field(description="The number with the version suffix: PO-000123-2.")
     confirmed_version: int | None = Field(description="The last version confirmed with the vendor.")
     total: Decimal = Field(description="Lines and charges.")
-    created_at: datetime
-    updated_at: datetime = Field(
+    created_at: DateTime
+    updated_at: DateTime = Field(
         description="Changes with every change of the PO, its lines, its status and every vendor response: "
         "what `updated_since` filters on."
     )
