@@ -113,7 +113,10 @@ def po_list_for_vendor(*, actor: User, which: VendorList) -> QuerySet[PurchaseOr
     return (
         _vendor_base(actor)
         .filter(_vendor_list_condition(which))
-        .select_related("company", "vendor", version_field)
+        # The customer's name, the account's number and price setting. Not the version: its columns come from the
+        # subqueries below, for the page's rows only. Joined, it was joined to every PO of the list before the
+        # page was cut, whenever PostgreSQL's plan (a prepared statement's generic one) did not know the vendor's size.
+        .select_related("company", "vendor")
         .annotate(
             list_version=_version_column(version_field, "number"),
             list_version_sent_at=_version_column(version_field, "created_at"),
