@@ -93,3 +93,30 @@ def cached_fragment(key: str, render: Callable[[], str], *, seconds: int) -> str
         html = render()
         cache.set(key, html, seconds)
     return str(html)
+
+
+LINES_TABLE_SECONDS = 24 * 3600
+
+
+def lines_table_key(rows: Sequence[Any], *, version: Any, version_diff: Any, show_prices: bool, dims: bool) -> str:
+    """The key of a version's lines table (``purchasing/vendor/po_lines_table.html``, ``rows`` from ``line_rows``).
+
+    A version and the one before it never change, so what the table shows is fixed by the two versions, how the
+    reader sees them (prices, dimensions) and the language, but for the master data it names: items' numbers and
+    the sites' and warehouses' codes, which are edited on their own. Those are read from the rows, already loaded
+    for the page, and make part of the key: an edited item number shows at once.
+    """
+    named: list[str] = []
+    for row in rows:
+        line = row.line
+        site = line.site.code if line.site_id else ""
+        warehouse = line.warehouse.code if line.warehouse_id else ""
+        named.append(f"{line.item.number if line.item_id else ''}|{site}|{warehouse}")
+        named.extend(
+            f"{name}={change.old}>{change.new}"
+            for name, change in row.changes.items()
+            if name in ("item", "site", "warehouse")
+        )
+    before = version_diff.before.pk if version_diff is not None and version_diff.before is not None else ""
+    digest = hashlib.sha256("\n".join(named).encode()).hexdigest()
+    return f"lines:{version.pk}:{before}:{int(show_prices)}:{int(dims)}:{translation.get_language()}:{digest}"

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.template import Engine
+from django.utils.safestring import mark_safe
 
 from vendorcollab.common.formatting import money_text
 
-from .. import selectors
+from .. import fragments, selectors
 from ..diff import (
     LINE_OUTCOMES,
     LineDiff,
@@ -67,6 +69,28 @@ def line_rows(version_diff: VersionDiff | None, version: PurchaseOrderVersion) -
     """The rows of a version's lines table: with what changed since the previous version where the page has that
     diff, else every line unmarked (from the lines already loaded: no query)."""
     return (version_diff or diff_versions(None, version)).lines
+
+
+@register.simple_tag(takes_context=True)
+def kept_lines_table(context: template.Context) -> str:
+    """A version's lines table (``po_lines_table.html``), rendered once per version, reader and master data: a
+    50-line table was most of a PO page's time, and a version never changes (``fragments.lines_table_key``)."""
+    version = context["version"]
+    version_diff = context.get("version_diff")
+    rows = line_rows(version_diff, version)
+    key = fragments.lines_table_key(
+        rows,
+        version=version,
+        version_diff=version_diff,
+        show_prices=bool(context.get("show_prices")),
+        dims=bool(context.get("show_dimensions")),
+    )
+
+    def render() -> str:
+        with context.push(rows=rows):
+            return Engine.get_default().get_template("purchasing/vendor/po_lines_table.html").render(context)
+
+    return mark_safe(fragments.cached_fragment(key, render, seconds=fragments.LINES_TABLE_SECONDS))
 
 
 @register.simple_tag
