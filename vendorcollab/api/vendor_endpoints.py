@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from vendorcollab.purchasing import selectors
+from vendorcollab.purchasing import fragments, selectors
 from vendorcollab.purchasing.documents import version_pdf_response
 from vendorcollab.purchasing.selectors import Sort, VendorList
 from vendorcollab.purchasing.services import BulkAcceptItem, response_accept_many, response_submit
@@ -55,7 +55,9 @@ def vendor_purchase_order_list(
     rows = selectors.po_page_for_vendor(
         actor=actor(request), which=filters.list, q=filters.q, company=filters.company, sort=filters.sort
     )
-    return paginate(request, rows, paging, build=VendorOrderRow.build)
+    # Counted once per change of the vendor's POs, as the pages count them (``fragments.vendor_stamp``).
+    user = actor(request)
+    return paginate(request, rows, paging, build=VendorOrderRow.build, stamp=lambda: fragments.vendor_stamp(actor=user))
 
 
 # Before the routes with an {id}: Django takes the first pattern that matches the path.
