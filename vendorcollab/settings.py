@@ -238,13 +238,14 @@ CACHES["documents"] = {
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    # A workspace fragment is 10 to 20 KB: at most about 20 MB per app process.
+    # A workspace fragment is 10 to 20 KB, a version's lines table 3 KB for 10 lines and 25 KB for 50: at most
+    # about 25 MB per app process.
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
-# The API's built purchase order lines, kept per change of their PO (api.purchase_order_output): per process, in
-# memory. An entry is a PO's lines as plain values, about 3 KB for 10 lines and 14 KB for 50: some 10 to 30 MB per
-# app process when full.
+# The API's built purchase orders, kept per change of their PO (api.purchase_order_output): per process, in memory.
+# An entry is a PO's lines as plain values (one PO's answers) or its JSON text (the list's pages), about 3 KB for 10
+# lines and 14 KB for 50: some 10 to 30 MB per app process when full.
 CACHES["api"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "api",
