@@ -6,8 +6,12 @@ ninja), whatever was kept before."""
 from __future__ import annotations
 
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from vendorcollab.common.testing.factories import in_days
+from vendorcollab.common.testing.factories import in_days, make_po
+from vendorcollab.purchasing.models import ResponseKind
+from vendorcollab.purchasing.services import po_confirm, response_submit
 
 from .test_order_fields_api import body as order_body
 
@@ -63,3 +67,41 @@ def test_items_numbers_and_actions_are_the_callers_and_todays_not_the_kept_ones(
     listed = _listed(agent)[pk]
     assert listed["lines"][0]["item_number"] == "RENUMBERED-1"
     assert "send" in listed["actions"]
+
+
+def _po_in_each_state(cast) -> list:
+    """A PO of each state a buyer's actions depend on: draft, sent, accepted, rejected, confirmed."""
+    draft = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1])
+    sent, accepted, rejected, confirmed = (
+        make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:2], send=True) for _ in range(4)
+    )
+    response_submit(actor=cast.vendor_a_user, purchase_order=accepted, version=1, kind=ResponseKind.ACCEPTED)
+    response_submit(actor=cast.vendor_a_user, purchase_order=rejected, version=1, kind=ResponseKind.REJECTED)
+    po_confirm(actor=cast.agent, purchase_order=confirmed, without_response=True)
+    return [draft, sent, accepted, rejected, confirmed]
+
+
+def test_pos_in_every_state_list_as_their_detail_in_the_same_queries_for_5_and_15(api, cast):
+    """The page reads only a few fields of each row (``ROW_FIELDS``): what the actions' guards read of a PO in any
+    state must be among them, or each row would cost a query of its own."""
+    agent = api(cast.agent)
+    _po_in_each_state(cast)
+    agent.get("/purchase-orders?page_size=200")  # the token's first use, and each PO's text kept
+
+    def kept_page() -> tuple[int, dict[int, dict]]:
+        with CaptureQueriesContext(connection) as captured:
+            listed = _listed(agent)
+        return len(captured), listed
+
+    few, listed = kept_page()
+    for pk, row in listed.items():
+        assert row == agent.get(f"/purchase-orders/{pk}").json()
+    assert {"send", "confirm", "request_change", "cancel"} <= {
+        action for row in listed.values() for action in row["actions"]
+    }
+
+    _po_in_each_state(cast)
+    _po_in_each_state(cast)
+    agent.get("/purchase-orders?page_size=200")
+    many, listed = kept_page()
+    assert (len(listed), many) == (15, few)
