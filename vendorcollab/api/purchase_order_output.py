@@ -129,13 +129,15 @@ def purchase_orders_json(pos: Sequence[PurchaseOrder], *, actor: User) -> list[s
         fresh = {keys[po.pk]: _written(po, *read[po.pk], actor=actor) for po in rows}
         kept.set_many(fresh, KEPT_SECONDS)
         found.update(fresh)
-    numbers = selectors.item_numbers({item for key in keys.values() for item in found[key][2]})
+    numbers = selectors.item_numbers({item for key in keys.values() if key in found for item in found[key][2]})
 
     def number(mark: re.Match[str]) -> str:
         return json.dumps(numbers.get(int(mark.group(1)), ""), ensure_ascii=False)
 
     texts = []
     for po in pos:
+        if keys[po.pk] not in found:
+            continue  # deleted (a draft) between the page's two reads
         head, has_live_line, items = found[keys[po.pk]]
         po.has_live_line = has_live_line  # type: ignore[attr-defined]  # read by ``transitions._has_live_line``
         actions = json.dumps(sorted(transitions.available(po, actor)), separators=(",", ":"))

@@ -105,3 +105,17 @@ def test_pos_in_every_state_list_as_their_detail_in_the_same_queries_for_5_and_1
     agent.get("/purchase-orders?page_size=200")
     many, listed = kept_page()
     assert (len(listed), many) == (15, few)
+
+
+def test_a_draft_deleted_between_the_pages_two_reads_is_left_out(cast):
+    from vendorcollab.api.purchase_order_output import purchase_orders_json
+    from vendorcollab.purchasing.selectors import po_rows_for_buyer
+
+    kept, gone = (make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1]) for _ in range(2))
+    rows = list(po_rows_for_buyer(actor=cast.agent).filter(pk__in=[kept.pk, gone.pk]).order_by("pk"))
+    caches["api"].clear()
+    gone.delete()
+
+    written = purchase_orders_json(rows, actor=cast.agent)
+
+    assert [text.split('"id":')[1].split(",")[0] for text in written] == [str(kept.pk)]
