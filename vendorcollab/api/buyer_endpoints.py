@@ -63,8 +63,8 @@ from .error_codes import (
 )
 from .errors import ApiErrorCode, error_responses
 from .order_terms_schemas import terms_input
-from .pagination import Page, PageQuery, PageResult, paginate
-from .purchase_order_output import ROW_FIELDS, json_page, purchase_orders_json, purchase_orders_out
+from .pagination import Page, PageQuery, PageResult, json_page, paginate
+from .purchase_order_output import ROW_FIELDS, purchase_orders_json, purchase_orders_out
 from .schemas import Id
 from .vendor_schemas import VendorResponseOut
 

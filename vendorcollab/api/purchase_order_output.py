@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.cache import caches
-from django.http import HttpResponse
 
 from vendorcollab.accounts.models import User
 from vendorcollab.purchasing import selectors, transitions
@@ -106,8 +105,8 @@ ACTIONS_TAIL = '"actions":[]}'
 _ITEM_MARK = re.compile(r'"\\u0000item:(\d+)\\u0000"')
 
 
-def _item_mark(item_id: int | None) -> str:
-    return f"\x00item:{item_id}\x00" if item_id else ""
+def _item_mark(item_id: int) -> str:
+    return f"\x00item:{item_id}\x00"
 
 
 # What a page reads of each PO row: what the kept text is found by, and what the life cycle table's guards read for
@@ -148,26 +147,11 @@ def purchase_orders_json(pos: Sequence[PurchaseOrder], *, actor: User) -> list[s
 def _written(
     po: PurchaseOrder, lines: list[PurchaseOrderLine], charges: list[PurchaseOrderCharge], *, actor: User
 ) -> tuple[str, bool, list[int]]:
-    """What is kept of a PO: its JSON text up to its actions, whether a line is left, and its items' ids."""
-    for line in lines:
-        line.item_number = _item_mark(line.item_id)  # type: ignore[attr-defined]
-    lines_out = [PurchaseOrderLineOut.build(line) for line in lines]
-    charges_out = [
-        constructed(
-            ChargeOut, {"line_number": c.line_number, "code": c.code, "description": c.description, "amount": c.amount}
-        )
-        for c in charges
-    ]
-    has_live_line = any(not line.is_cancelled for line in lines)
-    po.has_live_line = has_live_line  # type: ignore[attr-defined]
-    out = PurchaseOrderOut.build_from(po, lines=lines_out, charges=charges_out, actor=actor)
+    """What is kept of a PO: its JSON text up to its actions, whether a line is left, and its items' ids. Built as
+    ``purchase_orders_out`` builds it, with each item's number a mark."""
+    marks = {line.item_id: _item_mark(line.item_id) for line in lines if line.item_id}
+    out = _build(po, _parts(lines, charges), marks, actor)
     out.actions = []  # the caller's: written for each answer
     text = out.model_dump_json()
     assert text.endswith(ACTIONS_TAIL), "the actions must be the last field of PurchaseOrderOut"
-    return text[: -len("[]}")], has_live_line, sorted({line.item_id for line in lines if line.item_id})
-
-
-def json_page(texts: list[str], *, count: int, next_url: str | None) -> HttpResponse:
-    """A ``Page`` of objects already written as JSON text, as the API answers it."""
-    body = f'{{"items":[{",".join(texts)}],"count":{count},"next":{json.dumps(next_url)}}}'
-    return HttpResponse(body.encode(), content_type="application/json; charset=utf-8")
+    return text[: -len("[]}")], vars(po)["has_live_line"], sorted(marks)

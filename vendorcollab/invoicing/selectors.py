@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, TextChoices
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.counting import aggregated, listed
+from vendorcollab.common.counting import aggregated, listed, table_stamp
 from vendorcollab.partners.models import Vendor
 from vendorcollab.partners.tax import line_rate
 from vendorcollab.purchasing.models import Origin, PurchaseOrder, PurchaseOrderLine, Visibility
@@ -318,11 +318,9 @@ def buyer_invoice_counts(actor: User) -> dict[BuyerInvoiceList, int]:
 
 
 def invoice_table_stamp() -> str:
-    """What changes whenever an invoice is added or changed (every change saves the invoice, which moves
-    ``updated_at``): the newest change and the newest id, each read from the end of an index. Only drafts are
-    ever deleted, and no buyer count includes a draft."""
-    stamp = Invoice.objects.aggregate(changed=Max("updated_at"), newest=Max("pk"))
-    return f"{stamp['changed']}|{stamp['newest']}"
+    """What changes whenever an invoice is added or changed: every change saves the invoice
+    (``common.counting.table_stamp``). Only drafts are ever deleted, and no buyer count includes a draft."""
+    return table_stamp(Invoice.objects.all())
 
 
 def po_numbers(invoices: Iterable[Invoice]) -> dict[int, list[str]]:

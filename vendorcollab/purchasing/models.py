@@ -330,6 +330,13 @@ class LineFields(models.Model):
         return line_amount(quantity=self.quantity, unit_price=self.unit_price, discount_percent=self.discount_percent)
 
 
+class PurchaseOrderLineQuerySet(models.QuerySet["PurchaseOrderLine"]):
+    def with_item_numbers(self) -> PurchaseOrderLineQuerySet:
+        """Each line with its item's number as ``item_number`` (empty for a free-text line), in the same statement:
+        what the API writes of a line."""
+        return self.annotate(item_number=F("item__number"))
+
+
 class PurchaseOrderLine(LineFields):
     purchase_order = models.ForeignKey(PurchaseOrder, models.CASCADE, related_name="lines")
     received_quantity = quantity_field(_("received quantity"), default=ZERO)
@@ -339,6 +346,8 @@ class PurchaseOrderLine(LineFields):
     # Announced on ship notices not yet received nor cancelled (``shipping``): what is still to announce is
     # ``quantity - received_quantity - in_transit_quantity``. Changed only under this row's lock.
     in_transit_quantity = quantity_field(_("in transit"), default=ZERO)
+
+    objects = PurchaseOrderLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("purchase order line")

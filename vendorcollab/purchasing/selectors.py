@@ -10,11 +10,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.cache import caches
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextChoices
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.counting import table_stamp
 from vendorcollab.partners.models import Company, Item
 
 from .diff import diff_versions
@@ -502,7 +503,7 @@ def po_lines_and_charges(
     """The lines (with their item's number) and charges of POs a scoped selector has already given, in two
     queries, by PO id."""
     found: dict[int, tuple[list[PurchaseOrderLine], list[PurchaseOrderCharge]]] = {pk: ([], []) for pk in pks}
-    lines = PurchaseOrderLine.objects.filter(purchase_order_id__in=pks).annotate(item_number=F("item__number"))
+    lines = PurchaseOrderLine.objects.filter(purchase_order_id__in=pks).with_item_numbers()
     for line in lines.order_by("purchase_order_id", "line_number"):
         found[line.purchase_order_id][0].append(line)
     for charge in PurchaseOrderCharge.objects.filter(purchase_order_id__in=pks).order_by("purchase_order_id", "pk"):
@@ -533,7 +534,5 @@ def po_count_for_buyer(*, actor: User) -> dict[BuyerList, int]:
 
 
 def po_table_stamp() -> str:
-    """What changes whenever a PO is added or changed (every change saves the PO, which moves ``updated_at``): the
-    newest change and the newest id, each read from the end of an index."""
-    stamp = PurchaseOrder.objects.aggregate(changed=Max("updated_at"), newest=Max("pk"))
-    return f"{stamp['changed']}|{stamp['newest']}"
+    """What changes whenever a PO is added or changed: every change saves the PO (``common.counting.table_stamp``)."""
+    return table_stamp(PurchaseOrder.objects.all())

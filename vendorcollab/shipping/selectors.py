@@ -18,7 +18,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -33,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
-from vendorcollab.common.counting import aggregated
+from vendorcollab.common.counting import aggregated, table_stamp
 from vendorcollab.purchasing.models import POStatus, PurchaseOrder, PurchaseOrderLine
 from vendorcollab.purchasing.selectors import Sort, _ordering
 
@@ -284,8 +283,6 @@ def buyer_ship_notice_counts(actor: User, today: dt.date | None = None) -> dict[
 
 
 def ship_notice_table_stamp() -> str:
-    """What changes whenever a notice is added or changed (every change saves the notice, which moves
-    ``updated_at``): the newest change and the newest id, each read from the end of an index. Notices are never
-    deleted."""
-    stamp = ShipNotice.objects.aggregate(changed=Max("updated_at"), newest=Max("pk"))
-    return f"{stamp['changed']}|{stamp['newest']}"
+    """What changes whenever a notice is added or changed: every change saves the notice
+    (``common.counting.table_stamp``). Notices are never deleted."""
+    return table_stamp(ShipNotice.objects.all())

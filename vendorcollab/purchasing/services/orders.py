@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
@@ -385,7 +385,7 @@ def po_send(*, actor: User, purchase_order: PurchaseOrder) -> PurchaseOrder:
         po = transitions.lock(
             purchase_order,
             related=("company", "buyer_contact"),
-            prefetch=(Prefetch("lines", PurchaseOrderLine.objects.annotate(item_number=F("item__number"))), "charges"),
+            prefetch=(Prefetch("lines", PurchaseOrderLine.objects.with_item_numbers()), "charges"),
         )
         transitions.check(po, Action.SEND, actor=actor)  # a draft, a collaborating vendor, a line to send
         po_document_check(po)  # what the Order document needs, before the receiver finds it missing
