@@ -1,7 +1,8 @@
 """Subscribers to the domain events (vendorcollab.common.events); each enqueues the work, never does it here.
 
-They run after the commit of the change. Webhook deliveries are written here, before any task runs, so the
-delivery log has them even when the queue loses a task: ``manage.py deliver_webhooks`` finds every due one.
+They run after the commit of the change (in production in the worker, from the event's own queued task:
+``common.events``). Webhook deliveries are written here, before any delivery task runs, so the delivery log has them
+even when the queue loses a delivery task: ``manage.py deliver_webhooks`` finds every due one.
 """
 
 from __future__ import annotations
