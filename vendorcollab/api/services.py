@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from vendorcollab.accounts.models import User
+from vendorcollab.accounts.models import User, access_columns
 from vendorcollab.audit.models import AuditKind
 from vendorcollab.audit.services import audit_record
 from vendorcollab.common import text
@@ -87,13 +87,17 @@ def token_authenticate(*, key: str, request: HttpRequest | None = None) -> User 
     if len(key) <= KEY_PREFIX_LENGTH:
         return None
     digest = hash_key(key)
-    candidates = ApiToken.objects.filter(key_prefix=key[:KEY_PREFIX_LENGTH], revoked_at__isnull=True).select_related(
-        "user"
+    candidates = (
+        ApiToken.objects.filter(key_prefix=key[:KEY_PREFIX_LENGTH], revoked_at__isnull=True)
+        .select_related("user")
+        .annotate(**access_columns("user_id"))  # what the request may do, read with the token
     )
     for token in candidates:
         if hmac.compare_digest(token.key_hash, digest):
             if not token.user.is_active:
                 return None
+            read = vars(token)
+            token.user.remember_access(roles=read["access_roles"], vendor_ids=read["access_vendor_ids"])
             _stamp_use(token, request)
             return token.user
     return None

@@ -8,11 +8,13 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from vendorcollab.accounts.models import Role
+from vendorcollab.accounts.models import Role, User, VendorMembership
 from vendorcollab.api.auth import buyer_users, vendor_users
 from vendorcollab.api.models import ApiToken
-from vendorcollab.api.services import tokens_revoke
+from vendorcollab.api.services import token_authenticate, token_issue, tokens_revoke
 from vendorcollab.common.errors import NotFound, PermissionRefused
+from vendorcollab.common.testing.factories import VendorFactory, make_user
+from vendorcollab.partners.models import Collaboration
 from vendorcollab.purchasing.models import VendorResponse
 
 from .helpers import API, error_of
@@ -169,3 +171,26 @@ def test_the_gates_keep_each_side_to_its_own_endpoints(cast):
         vendor_users(user)
         with pytest.raises(NotFound):
             purchasing(user)
+
+
+def test_a_token_reads_its_users_roles_and_vendor_accounts_as_they_are_read_on_their_own(cast):
+    """The token's statement carries its user's roles and vendor accounts (``access_columns``): they must be the sets
+    the user's own reads give, inactive links and vendors that no longer collaborate left out, and none for a user
+    without roles or links."""
+    left, disabled = VendorFactory(company=cast.company), VendorFactory(company=cast.company)
+    several = make_user(
+        "several", Role.VENDOR_ADMIN, Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b, left, disabled)
+    )
+    VendorMembership.objects.filter(user=several, vendor=left).update(is_active=False)
+    disabled.collaboration = Collaboration.DISABLED
+    disabled.save()
+    nobody = make_user("nobody", Role.PURCHASING_AGENT)
+    nobody.role_assignments.all().delete()  # every role taken away: the subquery finds no row
+    for user in (several, cast.agent, cast.vendor_a_user, nobody):
+        user = User.objects.get(pk=user.pk)
+        key = token_issue(actor=user, name="check")[1]
+        authenticated = token_authenticate(key=key)
+        assert authenticated is not None and "role_set" in vars(authenticated) and "vendor_ids" in vars(authenticated)
+        assert (authenticated.role_set, authenticated.vendor_ids) == (user.role_set, user.vendor_ids)
+    assert several.vendor_ids == {cast.vendor_a.pk, cast.vendor_b.pk}
+    assert several.role_set == {Role.VENDOR_ADMIN, Role.VENDOR_USER} and nobody.role_set == frozenset()
