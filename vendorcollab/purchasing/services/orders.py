@@ -274,9 +274,9 @@ def po_create(
             **(terms_values(terms) if terms is not None else {}),
         )
         try:
-            # A savepoint, so that losing a race for the number leaves the outer transaction usable.
-            with transaction.atomic():
-                po.save()
+            # No savepoint of its own: losing a race for the number rolls back this block whole (itself a savepoint
+            # when a caller's transaction is open, which stays usable).
+            po.save()
         except IntegrityError:
             raise invalid("number", PurchasingErrorCode.NUMBER_TAKEN, number=po.number) from None
         PurchaseOrderLine.objects.bulk_create(
