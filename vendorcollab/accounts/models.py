@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -57,12 +57,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    # Cached per object (so per request): roles and vendor links are read many times while rendering one page.
+    # Cached per object (so per request): roles and vendor links are read many times while rendering one page. Both
+    # are read in one statement, whichever is asked first (``_read_access``).
     @cached_property
     def role_set(self) -> frozenset[str]:
-        if not self.is_active or self.pk is None:
-            return frozenset()
-        return frozenset(self.role_assignments.values_list("role", flat=True))
+        self._read_access()
+        return self.__dict__["role_set"]  # type: ignore[no-any-return]
 
     def has_role(self, *roles: str) -> bool:
         return not self.role_set.isdisjoint(roles)
@@ -78,18 +78,21 @@ class User(AbstractUser):
     @cached_property
     def vendor_ids(self) -> frozenset[int]:
         """The vendor accounts this user acts for now: active links to vendors that collaborate."""
-        if not self.is_vendor_user:
-            return frozenset()
-        return frozenset(
-            Vendor.objects.filter(memberships__user=self, memberships__is_active=True)
-            .exclude(collaboration=Collaboration.DISABLED)
-            .order_by()  # a set: the vendors' own ordering would join their company on every request
-            .values_list("pk", flat=True)
-        )
+        self._read_access()
+        return self.__dict__["vendor_ids"]  # type: ignore[no-any-return]
+
+    def _read_access(self) -> None:
+        if not self.is_active or self.pk is None:
+            self.remember_access(roles=None, vendor_ids=None)
+            return
+        columns = access_columns("pk")
+        row = User.objects.filter(pk=self.pk).values_list(*columns.values()).first()
+        roles, vendor_ids = row if row is not None else (None, None)
+        self.remember_access(roles=roles, vendor_ids=vendor_ids)
 
     def remember_access(self, *, roles: str | None, vendor_ids: str | None) -> None:
-        """Take the roles and vendor accounts read with the user's row (``access_columns``) instead of reading them
-        again: the same sets as ``role_set`` and ``vendor_ids`` read on their own."""
+        """The roles and vendor accounts as ``access_columns`` reads them (with the user's row, or the API token's):
+        vendor accounts only for a vendor user, nothing for an inactive one."""
         # Put where the cached properties keep their values.
         self.__dict__["role_set"] = (
             frozenset(roles.split(",")) if roles and self.is_active and self.pk is not None else frozenset()
@@ -118,6 +121,7 @@ class _Joined(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
+@cache  # built once: annotating copies them, and building them costs as much as running them
 def access_columns(user_field: str) -> dict[str, Subquery]:
     """A user's roles and vendor accounts as two columns of another row's statement, comma-joined (``access_roles``,
     ``access_vendor_ids``), for ``User.remember_access``: an API request reads its token, its user and their access
