@@ -246,6 +246,15 @@ class PurchaseOrder(OrderTerms):
     def __str__(self) -> str:
         return self.number
 
+    def collaborative_for(self, actor: User) -> bool:
+        """What ``objects.visible_to(actor).collaborative()`` decides, for a row already read (a PO a service has
+        locked): the same rules, without a statement of their own."""
+        if self.origin == Origin.CONSIGNMENT:
+            return False
+        if actor.is_buyer:
+            return True
+        return actor.is_vendor_user and self.vendor_id in actor.vendor_ids and self.latest_version_id is not None
+
     @property
     def is_open(self) -> bool:
         return self.status not in (POStatus.RECEIVED, POStatus.CANCELLED)

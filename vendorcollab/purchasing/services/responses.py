@@ -73,8 +73,6 @@ def response_submit(
     charges, an invalid line answer. Auto-confirmation happens in this same transaction, so an accepted PO of an
     auto-confirm vendor can never be left accepted but unconfirmed.
     """
-    if not PurchaseOrder.objects.visible_to(actor).collaborative().filter(pk=purchase_order.pk).exists():
-        raise not_found()
     errors = FieldErrors()
     check_texts(
         errors,
@@ -88,6 +86,8 @@ def response_submit(
     with transaction.atomic():
         # The latest version's lines and charges, read once: the answer is checked against them twice.
         po = transitions.lock(purchase_order, prefetch=("latest_version__lines", "latest_version__charges"))
+        if not po.collaborative_for(actor):  # checked on the locked row: nothing is written before the refusal
+            raise not_found()
         transitions.check(po, Action.RESPOND, actor=actor)  # in review, a vendor role, not answered yet
         latest = po.latest_version
         assert latest is not None  # a PO in external review has been sent
