@@ -81,12 +81,20 @@ def _po(request: HttpRequest, pk: int) -> PurchaseOrder:
     return selectors.po_for_buyer_action(actor=actor(request), pk=pk)
 
 
-def _out(request: HttpRequest, pk: int, *, read: PurchaseOrder | None = None) -> PurchaseOrderOut:
-    """The PO as the API answers it. ``read``: the PO a service has just changed, with the lines (and their item's
-    numbers) and charges it read under its lock and left as they were, so that they are not read a second time."""
+def _out(
+    request: HttpRequest, pk: int, *, changed: PurchaseOrder | None = None, read: PurchaseOrder | None = None
+) -> PurchaseOrderOut:
+    """The PO as the API answers it. ``changed``: the PO a service has just changed and returned, whose row is not
+    read again when the service read what the row names with it (``selectors.po_row_as_changed``). ``read``: such a
+    PO with the lines (and their item's numbers) and charges it read under its lock and left as they were, so that
+    they are not read a second time either."""
     user = actor(request)
     lines_and_charges = {read.pk: (list(read.lines.all()), list(read.charges.all()))} if read is not None else None
-    return purchase_orders_out([selectors.po_get_for_api(actor=user, pk=pk)], actor=user, read=lines_and_charges)[0]
+    changed = changed or read
+    row = selectors.po_row_as_changed(changed) if changed is not None else None
+    if row is None:
+        row = selectors.po_get_for_api(actor=user, pk=pk)
+    return purchase_orders_out([row], actor=user, read=lines_and_charges)[0]
 
 
 @router.get(
@@ -284,13 +292,13 @@ def buyer_purchase_order_confirm(request: HttpRequest, id: Id, body: ConfirmIn |
     """After the vendor's `accepted`, or applying the vendor's changes, or explicitly without a response. 409
     `no_response` when the vendor has not answered and `without_response` is not set; 409 `response_rejected` for
     a rejection that is not applied."""
-    po_confirm(
+    confirmed = po_confirm(
         actor=actor(request),
         purchase_order=_po(request, id),
         apply_vendor_changes=body.apply_vendor_changes if body else False,
         without_response=body.without_response if body else False,
     )
-    return _out(request, id)
+    return _out(request, id, changed=confirmed)
 
 
 @router.post(

@@ -441,6 +441,34 @@ def po_get_for_api(*, actor: User, pk: int) -> PurchaseOrder:
     return po
 
 
+# What ``po_rows_for_buyer`` reads of a PO's relations into its row: (relation, name in the row, field of the relation).
+_ROW_RELATIONS = (
+    ("latest_version", "latest_number", "number"),
+    ("confirmed_version", "confirmed_number", "number"),
+    ("latest_response", "latest_response_kind", "kind"),
+)
+
+
+def po_row_as_changed(po: PurchaseOrder) -> PurchaseOrder | None:
+    """``po``, just changed by a service under its lock (so the caller's to see) and returned with its vendor and
+    versions read, as ``po_get_for_api`` would read its row again; None when a relation the row names was not read
+    with it, and the row must be read."""
+    values: dict[str, object] = {}
+    for relation, name, field in _ROW_RELATIONS:
+        descriptor = getattr(PurchaseOrder, relation)
+        if getattr(po, f"{relation}_id") is None:
+            values[name] = None
+        elif descriptor.is_cached(po):
+            values[name] = getattr(getattr(po, relation), field)
+        else:
+            return None
+    if not PurchaseOrder.vendor.is_cached(po):
+        return None
+    for name, value in values.items():
+        setattr(po, name, value)
+    return po
+
+
 def po_events(*, purchase_order: PurchaseOrder) -> QuerySet[PurchaseOrderEvent]:
     return PurchaseOrderEvent.objects.filter(purchase_order=purchase_order).select_related("actor").order_by("-pk")
 
