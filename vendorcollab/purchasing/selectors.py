@@ -193,7 +193,13 @@ def history_page_for_vendor(
 
 def companies_for_vendor(*, actor: User) -> QuerySet[Company]:
     """The buyer's companies in which the actor holds a vendor account: the choices of the company filter."""
-    return Company.objects.filter(vendors__pk__in=actor.vendor_ids).distinct().order_by("code")
+    # The filter shows a company's name and sends its id: the rest of its address and parties is not read.
+    return (
+        Company.objects.filter(vendors__pk__in=actor.vendor_ids)
+        .only("pk", "code", "name")
+        .distinct()
+        .order_by("code")
+    )
 
 
 def po_count_for_vendor(*, actor: User) -> dict[VendorList, int]:
