@@ -237,7 +237,7 @@ def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> 
         origin=Origin.API,
         terms=terms_input(body),
     )
-    return Status(201, _out(request, po.pk))
+    return Status(201, _out(request, po.pk, changed=po))
 
 
 @router.patch(

@@ -195,10 +195,7 @@ def companies_for_vendor(*, actor: User) -> QuerySet[Company]:
     """The buyer's companies in which the actor holds a vendor account: the choices of the company filter."""
     # The filter shows a company's name and sends its id: the rest of its address and parties is not read.
     return (
-        Company.objects.filter(vendors__pk__in=actor.vendor_ids)
-        .only("pk", "code", "name")
-        .distinct()
-        .order_by("code")
+        Company.objects.filter(vendors__pk__in=actor.vendor_ids).only("pk", "code", "name").distinct().order_by("code")
     )
 
 

@@ -2,6 +2,8 @@
 requested period, and the header's terms, delivery place and parties, written, read back, patched, refused with
 the field named; a send missing what the Order document needs is refused the same way."""
 
+from django.core.cache import caches
+
 from vendorcollab.common.testing.factories import in_days
 
 from .helpers import API, error_of
@@ -100,3 +102,24 @@ def test_a_send_lacking_document_data_is_refused_with_the_fields_named(api, cast
         "vendor.city_name",
         "vendor.country_code",
     }
+
+
+def test_the_answer_to_create_is_the_po_as_read_afterwards(api, cast):
+    """Create answers from the PO it saved (its row not read again): with every kind of term, the parties, a number
+    and date of the caller's and charges, the answer must be the PO as a read after it shows it."""
+    agent = api(cast.agent)
+    created = agent.post(
+        "/purchase-orders",
+        body(
+            cast,
+            number="ERP-PO-7",
+            order_date=in_days(-2).isoformat(),
+            currency="USD",
+            contract_reference="C-9",
+            delivery_party_name="Dock 3 \u2018north\u2019",
+            charges=[{"code": "FC", "description": "Freight", "amount": "12.5"}],
+        ),
+    )
+    assert created.status_code == 201, created.content
+    caches["api"].clear()
+    assert created.json() == agent.get(f"/purchase-orders/{created.json()['id']}").json()
