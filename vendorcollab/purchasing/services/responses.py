@@ -120,7 +120,7 @@ def response_submit(
             # Only reachable if a concurrent answer slipped past the row lock (it cannot on PostgreSQL or SQLite
             # with IMMEDIATE transactions); the unique version keeps "once" true regardless.
             raise conflict(PurchasingErrorCode.ALREADY_ANSWERED, version=latest.number) from None
-        ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
+        written = ResponseLine.objects.bulk_create(ResponseLine(response=response, **row) for row in line_rows)
         po.latest_response = response  # saved with the transition below
         # Files uploaded while drafting become the response's; the draft has served its purpose. (An ERP's answer
         # has no draft: one read finds that.)
@@ -129,6 +129,10 @@ def response_submit(
             Attachment.objects.filter(draft__in=drafts).update(response=response, draft=None)
             ResponseDraft.objects.filter(pk__in=drafts).delete()
         uploads_store(po, attachments, actor=actor, response=response)
+        if kind == ResponseKind.ACCEPTED and not drafts and not attachments:
+            # An acceptance is written from the version's own lines (their quantities and dates as read) and holds
+            # no files: the answer shows the lines as written, without reading them back.
+            _remember_written(response, lines=written)
         changed = sum(1 for row in line_rows if row["action"] != LineAction.ACCEPT)
         transitions.transition(
             po,
@@ -149,6 +153,18 @@ def response_submit(
             )
             publish(Event.PO_CONFIRMED, purchase_order=po.pk, version=latest.number, automatic=True, actor=actor.pk)
     return response
+
+
+def _remember_written(response: VendorResponse, *, lines: list[ResponseLine]) -> None:
+    """Hold the response's lines and (no) files as if read with ``prefetch_related``: what the caller reads of them
+    is what was written."""
+    cache = getattr(response, "_prefetched_objects_cache", {})
+    for name, rows in (("lines", lines), ("attachments", [])):
+        queryset = getattr(response, name).all()
+        queryset._result_cache = list(rows)  # as Django's prefetching fills it
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    vars(response)["_prefetched_objects_cache"] = cache
 
 
 def _check_total(
