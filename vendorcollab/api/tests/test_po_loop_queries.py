@@ -4,6 +4,7 @@ in a fixed number of statements, whatever the number of lines: a line more must 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import caches
 from django.db import connection
@@ -107,21 +108,25 @@ def test_actions_follow_whether_a_line_is_left_in_the_list_and_the_detail(cast):
     assert "send" not in agent.get(f"/purchase-orders/{po.pk}").json()["actions"]
 
 
+def _agent_and_vendor(cast) -> tuple[ApiClient, ApiClient]:
+    """The agent and vendor A's user over the API, vendor A confirming by hand (the buyer confirms)."""
+    cast.vendor_a.collaboration = Collaboration.MANUAL_CONFIRM
+    cast.vendor_a.save()
+    return ApiClient(Client(), cast.agent), ApiClient(Client(), cast.vendor_a_user)
+
+
+def _order(cast, *, quantity: str) -> dict[str, object]:
+    """A PO for vendor A of a line per item of the cast."""
+    line = {"quantity": quantity, "unit_price": "4.10", "delivery_date": in_days(9).isoformat()}
+    return {"vendor": cast.vendor_a.pk, "lines": [{"item": item.pk, **line} for item in cast.items]}
+
+
 def test_the_answer_to_confirm_is_the_po_as_read_afterwards(cast):
     """Confirm answers from the PO it changed under its lock (its row not read again): for an acceptance, for changes
     applied (a new version), and without a response, the answer must be the PO as a read after it shows it."""
-    agent = ApiClient(Client(), cast.agent)
-    vendor = ApiClient(Client(), cast.vendor_a_user)
-    cast.vendor_a.collaboration = Collaboration.MANUAL_CONFIRM
-    cast.vendor_a.save()
-    body = {
-        "vendor": cast.vendor_a.pk,
-        "lines": [
-            {"item": item.pk, "quantity": "3", "unit_price": "4.10", "delivery_date": in_days(9).isoformat()}
-            for item in cast.items
-        ],
-    }
-    answers = {
+    agent, vendor = _agent_and_vendor(cast)
+    body = _order(cast, quantity="3")
+    answers: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {
         "accepted": ({"action": "accept"}, {}),
         "changes applied": (
             {"action": "accept_with_changes", "lines": [{"line_number": 1, "action": "change", "quantity": "2"}]},
@@ -145,18 +150,8 @@ def test_the_answer_to_confirm_is_the_po_as_read_afterwards(cast):
 def test_the_answer_to_an_acceptance_is_the_response_as_read_afterwards(cast):
     """An acceptance answers with the lines it wrote (not read back): the response must be the one the PO's history
     shows afterwards, notes on lines and cancelled lines included."""
-    agent = ApiClient(Client(), cast.agent)
-    vendor = ApiClient(Client(), cast.vendor_a_user)
-    cast.vendor_a.collaboration = Collaboration.MANUAL_CONFIRM
-    cast.vendor_a.save()
-    body = {
-        "vendor": cast.vendor_a.pk,
-        "lines": [
-            {"item": item.pk, "quantity": "3.5", "unit_price": "4.10", "delivery_date": in_days(9).isoformat()}
-            for item in cast.items
-        ],
-    }
-    pk = agent.post("/purchase-orders", body).json()["id"]
+    agent, vendor = _agent_and_vendor(cast)
+    pk = agent.post("/purchase-orders", _order(cast, quantity="3.5")).json()["id"]
     PurchaseOrder.objects.get(pk=pk).lines.filter(line_number=2).update(is_cancelled=True)
     version = agent.post(f"/purchase-orders/{pk}/send").json()["version"]
     answer = {"version": version, "action": "accept", "vendor_reference": "SO-1", "note": "Fine"}
