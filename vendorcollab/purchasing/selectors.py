@@ -108,6 +108,23 @@ def _latest_response_kind() -> Subquery:
     return Subquery(VendorResponse.objects.filter(pk=OuterRef("latest_response_id")).order_by().values("kind")[:1])
 
 
+# The columns of a vendor list's row besides its ``list_*`` annotations.
+LIST_ROW_FIELDS = (
+    "number",
+    "status",
+    "currency",
+    "order_date",
+    "company_id",
+    "vendor_id",
+    "latest_version_id",
+    "confirmed_version_id",
+    "latest_response_id",
+    "company__name",
+    "vendor__number",
+    "vendor__show_prices",
+)
+
+
 def po_list_for_vendor(*, actor: User, which: VendorList) -> QuerySet[PurchaseOrder]:
     """One of the vendor's lists. Rows carry ``list_version`` (the number of the version the row stands for)."""
     version_field = _list_version_field(which)
@@ -118,6 +135,9 @@ def po_list_for_vendor(*, actor: User, which: VendorList) -> QuerySet[PurchaseOr
         # subqueries below, for the page's rows only. Joined, it was joined to every PO of the list before the
         # page was cut, whenever PostgreSQL's plan (a prepared statement's generic one) did not know the vendor's size.
         .select_related("company", "vendor")
+        # What a row shows (the page, the API, the exports): the rest of the PO, its customer and its vendor account
+        # are dozens of columns the list never reads, and built into every statement and every row object.
+        .only(*LIST_ROW_FIELDS)
         .annotate(
             list_version=_version_column(version_field, "number"),
             list_version_sent_at=_version_column(version_field, "created_at"),

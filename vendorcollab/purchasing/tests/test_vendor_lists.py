@@ -256,7 +256,18 @@ def queries_to_render(cast, which):
     actor = User.objects.get(pk=cast.vendor_a_user.pk)
     with CaptureQueriesContext(connection) as captured:
         rows = [
-            (row.number, row.company.name, row.vendor.name, row.list_version, row.list_version_sent_at, row.status)
+            (
+                row.number,
+                row.company.name,
+                row.vendor.number,
+                row.vendor.show_prices,
+                row.list_version,
+                row.list_version_sent_at,
+                row.list_total,
+                row.currency,
+                row.status,
+                row.order_date,
+            )
             for row in po_list_for_vendor(actor=actor, which=which)
         ]
     return len(captured), len(rows)
