@@ -169,9 +169,12 @@ if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["TEST_DATABASE_NAME"]
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, reading a session's user with its roles and vendor accounts in one statement
+# (``accounts.backends``). A session names the backend that signed it in: sessions of the plain classes, from before
+# these, end once (the user signs in again).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "vendorcollab.accounts.backends.UsernameBackend",
+    "vendorcollab.accounts.backends.UsernameOrEmailBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
