@@ -236,8 +236,9 @@ def buyer_purchase_order_create(request: HttpRequest, body: PurchaseOrderIn) -> 
         order_date=body.order_date,
         origin=Origin.API,
         terms=terms_input(body),
+        hold_written=True,  # the answer shows the lines and charges as written, without reading them back
     )
-    return Status(201, _out(request, po.pk, changed=po))
+    return Status(201, _out(request, po.pk, read=po))
 
 
 @router.patch(

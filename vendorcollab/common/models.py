@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -72,3 +73,31 @@ class NumberSequence(models.Model):
                     return int(row[0])
                 cls.objects.get_or_create(scope=scope)
         raise RuntimeError(f"number sequence {scope!r} could not be created")
+
+
+def hold_as_read(instance: models.Model, **relations: list[Any]) -> None:
+    """Hold rows a service has just written as ``instance``'s related rows, as if read with ``prefetch_related``
+    (``instance.<relation>.all()`` answers them without a query): what the caller reads of them is what was written.
+
+    Each row's decimals are first put at their column's scale, as a read would give them (an input of ``10`` is
+    stored, and read back, as ``10.000``). Uses Django's prefetch cache, filled as its own prefetching fills it.
+    """
+    cache = vars(instance).setdefault("_prefetched_objects_cache", {})
+    for name, rows in relations.items():
+        for row in rows:
+            _at_column_scale(row)
+        queryset = getattr(instance, name).all()
+        queryset._result_cache = list(rows)
+        queryset._prefetch_done = True
+        cache[name] = queryset
+
+
+def _at_column_scale(row: models.Model) -> None:
+    for field in row._meta.concrete_fields:
+        if isinstance(field, models.DecimalField):
+            value = getattr(row, field.attname)
+            if value is not None:
+                scale = Decimal(1).scaleb(-field.decimal_places)
+                setattr(
+                    row, field.attname, Decimal(value).quantize(scale, rounding=ROUND_HALF_UP)
+                )  # as PostgreSQL rounds

@@ -105,13 +105,19 @@ def test_a_send_lacking_document_data_is_refused_with_the_fields_named(api, cast
 
 
 def test_the_answer_to_create_is_the_po_as_read_afterwards(api, cast):
-    """Create answers from the PO it saved (its row not read again): with every kind of term, the parties, a number
-    and date of the caller's and charges, the answer must be the PO as a read after it shows it."""
+    """Create answers from the PO it saved and the lines and charges it wrote (none read again): with every kind of
+    term, the parties, a number and date of the caller's, charges, lines numbered out of order and decimals shorter
+    than their columns', the answer must be the PO as a read after it shows it."""
     agent = api(cast.agent)
+    lines = body(cast)["lines"]
+    lines[0]["line_number"] = 30
+    lines[1] |= {"line_number": 10, "quantity": "2.25", "discount_percent": "2.5", "unit_price": "7.1"}
+    extra_line = {"item": cast.items[1].pk, "line_number": 20, "quantity": "3", "unit_price": "0.5"}
     created = agent.post(
         "/purchase-orders",
         body(
             cast,
+            lines=[*lines, extra_line | {"delivery_date": in_days(15).isoformat()}],
             number="ERP-PO-7",
             order_date=in_days(-2).isoformat(),
             currency="USD",
@@ -121,5 +127,6 @@ def test_the_answer_to_create_is_the_po_as_read_afterwards(api, cast):
         ),
     )
     assert created.status_code == 201, created.content
+    assert [line["line_number"] for line in created.json()["lines"]] == [10, 20, 30]
     caches["api"].clear()
     assert created.json() == agent.get(f"/purchase-orders/{created.json()['id']}").json()

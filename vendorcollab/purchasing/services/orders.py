@@ -14,7 +14,7 @@ from django.utils import timezone
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
 from vendorcollab.common.events import Event, publish
 from vendorcollab.common.formatting import quantity_text
-from vendorcollab.common.models import NumberSequence
+from vendorcollab.common.models import NumberSequence, hold_as_read
 from vendorcollab.common.text import (
     AMOUNT_DIGITS,
     PRICE_DIGITS,
@@ -216,8 +216,8 @@ def _replace_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> None:
     _add_charges(po, charges)
 
 
-def _add_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> None:
-    PurchaseOrderCharge.objects.bulk_create(
+def _add_charges(po: PurchaseOrder, charges: Sequence[ChargeInput]) -> list[PurchaseOrderCharge]:
+    return PurchaseOrderCharge.objects.bulk_create(
         PurchaseOrderCharge(
             purchase_order=po,
             code=charge.code,
@@ -242,9 +242,14 @@ def po_create(
     origin: Origin = Origin.MANUAL,
     buyer_contact: User | None = None,
     terms: OrderTermsInput | None = None,
+    hold_written: bool = False,
 ) -> PurchaseOrder:
     """A new PO in draft. The number is taken from the company's sequence when not given. ``terms``: what a buyer's
-    Order carries in its header (references, terms, delivery place, parties)."""
+    Order carries in its header (references, terms, delivery place, parties).
+
+    ``hold_written``: the PO returned holds the lines and charges written, as ``selectors.po_lines_and_charges``
+    reads them (``po.lines.all()`` and ``po.charges.all()`` answer them without a query), for a caller that shows
+    them at once (the API's answer). Off by default: a caller that changes the lines later must not see these."""
     _require_purchasing_role(actor)
     errors = FieldErrors()
     if vendor.company_id != company.pk:
@@ -279,12 +284,16 @@ def po_create(
             po.save()
         except IntegrityError:
             raise invalid("number", PurchasingErrorCode.NUMBER_TAKEN, number=po.number) from None
-        PurchaseOrderLine.objects.bulk_create(
+        written = PurchaseOrderLine.objects.bulk_create(
             PurchaseOrderLine(purchase_order=po, line_number=line_number, **_line_values(line, company))
             for line_number, line in zip(line_numbers, lines, strict=True)
         )
-        _add_charges(po, charges)  # a new PO has none to replace
+        written_charges = _add_charges(po, charges)  # a new PO has none to replace
         transitions.record_event(po, EventKind.CREATED, actor=actor, to_status=POStatus.DRAFT)
+    if hold_written:
+        for row in written:
+            vars(row)["item_number"] = row.item.number if row.item is not None else None
+        hold_as_read(po, lines=sorted(written, key=lambda row: row.line_number), charges=written_charges)
     return po
 
 

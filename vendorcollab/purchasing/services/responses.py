@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.events import Event, publish
+from vendorcollab.common.models import hold_as_read
 from vendorcollab.common.text import (
     QUANTITY_DIGITS,
     Kind,
@@ -132,7 +133,7 @@ def response_submit(
         if kind == ResponseKind.ACCEPTED and not drafts and not attachments:
             # An acceptance is written from the version's own lines (their quantities and dates as read) and holds
             # no files: the answer shows the lines as written, without reading them back.
-            _remember_written(response, lines=written)
+            hold_as_read(response, lines=written, attachments=[])
         changed = sum(1 for row in line_rows if row["action"] != LineAction.ACCEPT)
         transitions.transition(
             po,
@@ -153,18 +154,6 @@ def response_submit(
             )
             publish(Event.PO_CONFIRMED, purchase_order=po.pk, version=latest.number, automatic=True, actor=actor.pk)
     return response
-
-
-def _remember_written(response: VendorResponse, *, lines: list[ResponseLine]) -> None:
-    """Hold the response's lines and (no) files as if read with ``prefetch_related``: what the caller reads of them
-    is what was written."""
-    cache = getattr(response, "_prefetched_objects_cache", {})
-    for name, rows in (("lines", lines), ("attachments", [])):
-        queryset = getattr(response, name).all()
-        queryset._result_cache = list(rows)  # as Django's prefetching fills it
-        queryset._prefetch_done = True
-        cache[name] = queryset
-    vars(response)["_prefetched_objects_cache"] = cache
 
 
 def _check_total(
