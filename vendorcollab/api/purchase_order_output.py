@@ -129,9 +129,11 @@ def purchase_orders_json(pos: Sequence[PurchaseOrder], *, actor: User) -> list[s
         kept.set_many(fresh, KEPT_SECONDS)
         found.update(fresh)
     numbers = selectors.item_numbers({item for key in keys.values() if key in found for item in found[key][2]})
+    # Each number encoded once for the page: its POs repeat the same few items on hundreds of lines.
+    encoded = {str(item): json.dumps(number, ensure_ascii=False) for item, number in numbers.items()}
 
     def number(mark: re.Match[str]) -> str:
-        return json.dumps(numbers.get(int(mark.group(1)), ""), ensure_ascii=False)
+        return encoded.get(mark.group(1), '""')
 
     texts = []
     for po in pos:
