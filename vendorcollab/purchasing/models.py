@@ -98,15 +98,27 @@ class PurchaseOrderQuerySet(models.QuerySet["PurchaseOrder"]):
         linked to (active links, collaborating vendors), and only once a version has been sent: drafts never
         leave the buyer.
         """
-        if actor.is_buyer:
-            return self
-        if actor.is_vendor_user:
-            return self.filter(vendor_id__in=actor.vendor_ids, latest_version__isnull=False)
-        return self.none()
+        return self.filter(visible_condition(actor))
 
     def collaborative(self) -> PurchaseOrderQuerySet:
         """POs that take part in the confirmation workflow: every origin but consignment."""
         return self.exclude(origin=Origin.CONSIGNMENT)
+
+
+def visible_condition(actor: User, *, through: str = "") -> Q:
+    """``visible_to``'s rule as a condition on a PO, or on the PO ``through`` names from another row (a version's
+    ``"purchase_order__"``): a read of versions filters on the PO it joins anyway rather than on a second PO
+    subquery, which PostgreSQL took 3 ms to plan on the vendor's history."""
+    if actor.is_buyer:
+        return Q()
+    if actor.is_vendor_user:
+        return Q(**{f"{through}vendor_id__in": actor.vendor_ids, f"{through}latest_version__isnull": False})
+    return Q(pk__in=[])
+
+
+def collaborative_condition(*, through: str = "") -> Q:
+    """``collaborative``'s rule as a condition, as ``visible_condition``."""
+    return ~Q(**{f"{through}origin": Origin.CONSIGNMENT})
 
 
 class OrderTerms(models.Model):

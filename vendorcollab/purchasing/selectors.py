@@ -34,6 +34,8 @@ from .models import (
     VersionKind,
     VersionLine,
     Visibility,
+    collaborative_condition,
+    visible_condition,
 )
 
 
@@ -231,9 +233,13 @@ def po_count_for_vendor(*, actor: User) -> dict[VendorList, int]:
 
 def version_history_for_vendor(*, actor: User) -> QuerySet[PurchaseOrderVersion]:
     """Every version of every PO sent to the actor's vendor accounts, each with its response if any."""
-    visible = _vendor_base(actor).values("pk")
+    # ``_vendor_base``'s rules, on the PO the rows join for their columns anyway.
     return (
-        PurchaseOrderVersion.objects.filter(purchase_order__in=visible)
+        PurchaseOrderVersion.objects.filter(
+            visible_condition(actor, through="purchase_order__"),
+            collaborative_condition(through="purchase_order__"),
+            purchase_order__vendor_id__in=actor.vendor_ids,
+        )
         .select_related("purchase_order__company", "purchase_order__vendor", "response")
         .order_by("-pk")
     )

@@ -42,6 +42,14 @@ def vendor_po_rows(context: template.Context, rows: Iterable[PurchaseOrder]) -> 
     )
 
 
+@register.simple_tag
+def vendor_history_rows(versions: Iterable[PurchaseOrderVersion]) -> str:
+    """The rows of the vendor's history of versions (``list_rows``)."""
+    from ..list_rows import vendor_history_rows  # as ``vendor_po_rows``
+
+    return vendor_history_rows(versions)
+
+
 @register.filter
 def response_label(value: str) -> str:
     return str(ResponseKind(value).label) if value in ResponseKind.values else ""

@@ -296,3 +296,29 @@ def test_query_counts_do_not_grow_with_rows(cast):
         assert large_queries == small_queries, which
     assert large_history[1] == 10 * small_history[1]
     assert large_history[0] == small_history[0]
+
+
+def test_the_history_page_shows_each_version_its_kind_and_its_answer(client, cast):
+    """The history's rows are written in Python (``list_rows.vendor_history_rows``): each version links to its page
+    and shows its customer, account and kind; an answered one its answer's badge, an open one a dash; in the
+    reader's language, with every stored text escaped."""
+    cast.company.name = 'Acme <b>"&'
+    cast.company.save()
+    answered = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    response_submit(actor=cast.vendor_a_user, purchase_order=answered, version=1, kind=ResponseKind.REJECTED)
+    waiting = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    client.force_login(cast.vendor_a_user)
+    page = client.get("/vendor/history/", headers={"accept-language": "nl"}).content.decode()
+    rows = page.split('<tr class="row-link">')[1:]
+    assert len(rows) == 2
+    newest, oldest = rows
+    assert f'<a href="/vendor/purchase-orders/{waiting.pk}/versions/1/">{waiting.number}-1</a>' in newest
+    assert f'<a href="/vendor/purchase-orders/{answered.pk}/versions/1/">{answered.number}-1</a>' in oldest
+    for row in rows:
+        assert '<td data-label="Klant">Acme &lt;b&gt;&quot;&amp;</td>' in row
+        assert f'<td data-label="Leveranciersaccount">{cast.vendor_a.number}</td>' in row
+        assert '<td data-label="Soort">Verzonden ter bevestiging</td>' in row
+    assert '<span class="badge badge-rejected">Afgewezen</span>' in oldest
+    assert '<td data-label="Reactie"><span class="muted">—</span></td>' in newest
+    assert '<td data-label="Gereageerd op"></td>' in newest
+    assert '<td data-label="Gereageerd op"></td>' not in oldest
