@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vendorcollab.accounts.models import User
 from vendorcollab.common.counting import table_stamp
+from vendorcollab.common.lookups import EqualsAny
 from vendorcollab.partners.models import Company, Item
 
 from .diff import diff_versions
@@ -571,7 +572,9 @@ def po_lines_and_charges(
 def item_numbers(pks: Iterable[int]) -> dict[int, str]:
     """Items' numbers by id, for output that names items it has kept by id."""
     wanted = set(pks)
-    return dict(Item.objects.filter(pk__in=wanted).order_by().values_list("pk", "number")) if wanted else {}
+    if not wanted:
+        return {}
+    return dict(Item.objects.filter(EqualsAny(F("pk"), wanted)).order_by().values_list("pk", "number"))
 
 
 def po_responses(*, actor: User, purchase_order: PurchaseOrder) -> QuerySet[VendorResponse]:
