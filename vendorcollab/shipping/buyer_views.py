@@ -25,6 +25,7 @@ from vendorcollab.partners.models import Company
 
 from . import pages, selectors, services, transitions
 from .forms import NoticeReceiptForm
+from .list_rows import notice_rows
 from .models import ShipNotice, ShipNoticeStatus
 from .selectors import BuyerShipNoticeList
 from .transitions import ShipNoticeAction
@@ -55,15 +56,17 @@ def shipments(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, rows)
     numbers = selectors.po_numbers(page.object_list)
     today = timezone.localdate()
+    # Each notice with the numbers of its POs and whether it is late (in transit, expected before today).
+    page_rows = [(notice, numbers.get(notice.pk, []), notice.is_overdue(today)) for notice in page.object_list]
     return render(
         request,
         "shipping/buyer/list.html",
         {
+            "rows": page_rows,
+            "rows_html": notice_rows(page_rows, buyer=True),
             "list_kind": list_kind,
             "tabs": [(which, counts.get(which, 0)) for which in BuyerShipNoticeList],
             "page": page,
-            # Each notice with the numbers of its POs and whether it is late (in transit, expected before today).
-            "rows": [(notice, numbers.get(notice.pk, []), notice.is_overdue(today)) for notice in page.object_list],
             "companies": Company.objects.order_by("code"),
             "vendors": pages.vendors_with_notices(request.user),
             "current_sort": request.GET.get("sort", ""),

@@ -28,6 +28,7 @@ from vendorcollab.purchasing.selectors import VendorList, companies_for_vendor
 
 from . import pages, selectors, services, transitions
 from .forms import CancelForm, ShipNoticeEditor
+from .list_rows import notice_rows
 from .models import ShipNotice
 from .selectors import VendorShipNoticeList
 from .transitions import ShipNoticeAction
@@ -60,14 +61,16 @@ def ship_notice_list(request: AuthenticatedRequest) -> HttpResponse:
     counts = selectors.vendor_ship_notice_counts(actor=request.user)
     page = paginate(request, rows)
     numbers = selectors.po_numbers(page.object_list)
+    page_rows = [(notice, numbers.get(notice.pk, [])) for notice in page.object_list]
     return render(
         request,
         "shipping/vendor/list.html",
         {
+            "rows": page_rows,
+            "rows_html": notice_rows(page_rows, buyer=False),
             "list_kind": list_kind,
             "tabs": [(which, counts.get(which, 0)) for which in VendorShipNoticeList],
             "page": page,
-            "rows": [(notice, numbers.get(notice.pk, [])) for notice in page.object_list],
             "companies": companies_for_vendor(actor=request.user),
             "current_sort": request.GET.get("sort", ""),
             "search_label": gettext_lazy("Search ship notice, purchase order or tracking number"),
