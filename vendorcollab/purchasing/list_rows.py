@@ -113,10 +113,8 @@ def _row(po: Any, page: _Page) -> str:
         status.append(page.badge("response", kind))
     changed = getattr(po, "changed_since", None)
     if changed:
-        status.append(
-            f'<span class="badge badge-change" data-changed-since="{text(changed)}">'
-            f"{text(gettext('Changed since version %(number)s') % {'number': changed})}</span>"
-        )
+        since = gettext("Changed since version %(number)s") % {"number": changed}  # outside the f-string: makemessages
+        status.append(f'<span class="badge badge-change" data-changed-since="{text(changed)}">{text(since)}</span>')
     cells.append(cell(columns["status"], "\n".join(status)))
     return '<tr class="row-link">' + "".join(cells) + "</tr>"
 

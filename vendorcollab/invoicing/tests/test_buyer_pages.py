@@ -19,8 +19,10 @@ from django.urls import NoReverseMatch, reverse
 
 from vendorcollab.api.services import token_issue
 from vendorcollab.common.testing.factories import CompanyFactory, VendorFactory
-from vendorcollab.invoicing.models import InvoiceNote, InvoiceStatus
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
+from vendorcollab.invoicing.models import InvoiceKind, InvoiceNote, InvoiceStatus
 from vendorcollab.invoicing.selectors import BuyerInvoiceList
+from vendorcollab.invoicing.services import invoice_create_and_submit
 from vendorcollab.purchasing.models import Visibility
 
 from .buyer_helpers import accounts_payable, received_po, stored_invoice
@@ -351,3 +353,33 @@ def test_the_invoice_page_offers_its_pdf(client, ap, on_hold):
     assert f'href="{url}"' in html
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_the_list_rows_show_each_invoice_and_mark_a_credit_note(client, cast, ap, matched):
+    """The rows are written in Python (``invoicing.list_rows``): number and link, company, vendor, dates, amount and
+    status, a credit note marked in words, stored names escaped, in the reader's language."""
+    cast.vendor_a.name = "Alpha & <Sons>"
+    cast.vendor_a.save()
+    po_id = matched.lines.first().purchase_order_id
+    credit = invoice_create_and_submit(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="CN-1",
+            issue_date=matched.issue_date,
+            kind=InvoiceKind.CREDIT_NOTE,
+            credited_invoice_id=matched.pk,
+            lines=[InvoiceLineInput(purchase_order_id=po_id, line_number=1, quantity=Decimal(1))],
+        ),
+    )
+    client.force_login(ap)
+    html = client.get(reverse("buyer:invoice_list", args=["all"]), headers={"accept-language": "nl"}).content.decode()
+    rows = {row.split('">', 1)[1].split("<", 1)[0]: row for row in html.split('<td data-label="Factuur"><a href="')[1:]}
+    assert set(rows) == {"INV-OK", "CN-1"}
+    assert rows["CN-1"].startswith(
+        f'{reverse("buyer:invoice_detail", args=[credit.pk])}">CN-1</a> <span class="muted">('
+    )
+    assert rows["INV-OK"].split("</td>", 1)[0].endswith("INV-OK</a>")  # an invoice is not marked
+    for row in rows.values():
+        assert f'<td data-label="Leverancier">{cast.vendor_a.number} Alpha &amp; &lt;Sons&gt;</td>' in row
+    assert '<span class="badge badge-matched">' in rows["INV-OK"]

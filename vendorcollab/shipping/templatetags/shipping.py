@@ -8,21 +8,29 @@ of queries for the whole page, as ``purchasing``'s ``mark_changed`` does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from vendorcollab.common.lifecycle import Offered
 from vendorcollab.purchasing.models import PurchaseOrder
 
-from .. import selectors, transitions
+from .. import list_rows, selectors, transitions
+from ..pages import LineView
 from ..selectors import BuyerShipNoticeList, VendorShipNoticeList
 
 register = template.Library()
+
+
+@register.simple_tag
+def notice_line_rows(views: Sequence[LineView]) -> SafeString:
+    """The rows of a notice's lines table (``list_rows``)."""
+    return list_rows.notice_line_rows(views)
 
 
 @register.simple_tag

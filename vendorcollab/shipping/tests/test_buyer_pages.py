@@ -284,3 +284,27 @@ def test_the_workspace_tiles_count_this_week_and_flag_the_overdue(client, cast, 
     assert tile_count(html, "overdue") == (1, True)
     assert tile_count(html, "this_week")[0] >= 1
     assert ShipNotice.objects.count() == 2
+
+
+def test_the_lines_table_says_over_and_short_in_words_in_both_languages(client, cast):
+    """The notice's lines are written in Python (``list_rows.notice_line_rows``): a line over, one short and the
+    tint, the difference in the reader's number format, the PO line in words."""
+    po = confirmed_po(cast, quantities=("30", "20"))  # more ordered than shipped: a line may arrive over
+    notice = ship(cast, (po, 1, "10"), (po, 2, "20"), number="SN-OVER")
+    services.ship_notice_receive(
+        actor=cast.clerk,
+        notice=notice,
+        lines=[NoticeReceiptLineInput(1, Decimal("12.5")), NoticeReceiptLineInput(2, Decimal(17))],
+    )
+    signed_in(client, cast.clerk)
+    url = reverse("buyer:ship_notice", args=[notice.pk])
+    english = page_of(client.get(url, headers={"accept-language": "en"}))
+    over, short = english.split('<tr id="notice-line-')[1:3]
+    assert over.startswith('1" class="row-changed">') and short.startswith('2" class="row-changed">')
+    assert f"{po.number} · line 1" in over
+    assert 'data-difference="2.5000"><span class="badge badge-change">Over by 2.5</span>' in over
+    assert 'data-difference="-3.0000"><span class="badge badge-change">Short by 3</span>' in short
+    dutch = page_of(client.get(url, headers={"accept-language": "nl"}))
+    over = dutch.split('<tr id="notice-line-')[1]
+    assert f"{po.number} · regel 1" in over
+    assert 'data-difference="2,5000"><span class="badge badge-change">2,5 te veel</span>' in over
