@@ -10,6 +10,7 @@ vendors. A filter by item reads the facts for both. Nothing here walks purchase 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vendorcollab.accounts.models import User
+from vendorcollab.common.lookups import EqualsAny
 from vendorcollab.partners.models import Company, Item, Vendor
 from vendorcollab.purchasing.models import PurchaseOrderLine, ResponseKind
 from vendorcollab.shipping.models import ShipNoticeLine
@@ -359,6 +361,30 @@ def _cached(name: str, flt: PerformanceFilter, stamp: str, compute: Callable[[],
     return kept
 
 
+# What the ranking builds from the kept months (each vendor's Figures, their sum), kept per process as they are:
+# ``pages`` pickles what it keeps, and unpickling a thousand vendors' months, building their figures and adding them
+# up again was most of the ranking's time on every visit. Keyed like ``_cached``, and as bounded in time.
+_BUILT: dict[str, tuple[float, Any]] = {}
+_BUILT_KEPT = 64
+
+
+def _built(name: str, flt: PerformanceFilter, stamp: str, build: Callable[[], Any]) -> Any:
+    key = f"{name}:{flt.period.start}:{flt.period.end}:{flt.company_id}:{stamp}"
+    now = time.monotonic()
+    found = _BUILT.get(key)
+    if found is None or now - found[0] > CACHE_SECONDS:
+        if len(_BUILT) >= _BUILT_KEPT:
+            _BUILT.clear()
+        found = _BUILT[key] = (now, build())
+    return found[1]
+
+
+def forget_kept_figures() -> None:
+    """Drop every kept figure of this process (``_cached``'s and ``_built``'s): what a test measures cold."""
+    caches["pages"].clear()
+    _BUILT.clear()
+
+
 def _summed_months(flt: PerformanceFilter, key: str | None, stamp: str | None = None) -> dict[Any, dict[str, Any]]:
     """``_computed_months``, kept under the figures' stamp; a filter by item reads the facts, uncached."""
     if flt.item_id is not None:
@@ -374,9 +400,12 @@ def performance_ranking(
     _require_buyer(actor)
     if order not in RANKING_ORDERS:
         raise invalid("order", PerformanceErrorCode.ORDER_INVALID)
-    grouped = _summed_months(flt, "vendor_id", stamp)
-    # Plain values, not model instances: a thousand vendors' rows are read in a fraction of the time.
-    vendors = Vendor.objects.filter(pk__in=grouped).values_list("pk", "number", "name", "company_id", "company__code")
+    figures = _vendor_figures(flt, stamp)
+    # Plain values, not model instances: a thousand vendors' rows are read in a fraction of the time. Their names
+    # and numbers are read on every visit (master data, edited on their own), as one array parameter.
+    vendors = Vendor.objects.filter(EqualsAny(F("pk"), figures)).values_list(
+        "pk", "number", "name", "company_id", "company__code"
+    )
     rows = [
         VendorFigures(
             vendor_id=vendor_id,
@@ -384,13 +413,26 @@ def performance_ranking(
             vendor_name=name,
             company_id=company_id,
             company_code=company_code,
-            figures=_figures(grouped[vendor_id]),
+            figures=figures[vendor_id],
         )
         for vendor_id, number, name, company_id, company_code in vendors
     ]
     key = RANKING_ORDERS[order]
     rows.sort(key=lambda row: (key(row.figures), row.company_code, row.vendor_number))
     return rows
+
+
+def _vendor_figures(flt: PerformanceFilter, stamp: str | None) -> dict[int, Figures]:
+    """Each vendor's figures over the period, built once per stamp (``_built``); a filter by item reads the facts."""
+
+    if flt.item_id is not None:  # the facts, read for the item: nothing kept
+        return {pk: _figures(values) for pk, values in _computed_months(flt, "vendor_id").items()}
+    kept_stamp = stamp or figures_stamp()
+
+    def build() -> dict[int, Figures]:
+        return {pk: _figures(values) for pk, values in _summed_months(flt, "vendor_id", kept_stamp).items()}
+
+    return dict(_built("vendor-figures", flt, kept_stamp, build))
 
 
 def performance_ranking_with_totals(
@@ -401,10 +443,15 @@ def performance_ranking_with_totals(
     answers together cost one more query, instead of the whole computation again (``performance_totals``)."""
     stamp = figures_stamp() if flt.item_id is None else ""
     rows = performance_ranking(actor, flt, order=order, stamp=stamp)
-    summed: dict[str, Any] = {}
-    for row in rows:
-        _add(summed, {name: value for name, value in vars(row.figures).items() if isinstance(value, int | Decimal)})
-    summed = {name: value for name, value in summed.items() if not name.startswith("response_")}
+
+    def added_up() -> dict[str, Any]:
+        summed: dict[str, Any] = {}
+        for row in rows:
+            _add(summed, {name: value for name, value in vars(row.figures).items() if isinstance(value, int | Decimal)})
+        return {name: value for name, value in summed.items() if not name.startswith("response_")}
+
+    # The same sum whatever the order of the rows: built once per stamp, as the figures it adds up.
+    summed = dict(_built("vendor-totals", flt, stamp, added_up) if stamp else added_up())
     responses = (
         _fact_querysets(flt)["responses"]
         if flt.item_id is not None

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +20,7 @@ from vendorcollab.performance.selectors import (
     MAX_PERIOD_MONTHS,
     add_months,
     default_period,
+    forget_kept_figures,
     parse_filter,
     performance_ranking,
     performance_ranking_with_totals,
@@ -171,11 +171,16 @@ def test_the_company_filter(ranked, cast):
 
 
 def test_the_item_filter(ranked, cast):
+    # Built figures are kept per period and stamp (``_built``), never for an item: each item its own, and the
+    # whole period's after them, as they were before.
+    whole, _ = performance_ranking_with_totals(cast.agent, PerformanceFilter(FEB_TO_APR.period))
+    assert performance_ranking_with_totals(cast.agent, PerformanceFilter(FEB_TO_APR.period, item_id=cast.items[0].pk))
     # Item 2 is on PO2 (its cancelled line) and PO3 only: PO2's answer (48 h), PO3's delivery and due line.
     [row] = performance_ranking(cast.agent, PerformanceFilter(FEB_TO_APR.period, item_id=cast.items[2].pk))
     figures = row.figures
     assert (row.vendor_number, figures.responses, figures.response_median_hours) == ("V-A", 1, Decimal("48.0"))
     assert (figures.deliveries, figures.on_time, figures.lines_due, figures.quantity_confirmed) == (1, 1, 1, 6)
+    assert performance_ranking_with_totals(cast.agent, PerformanceFilter(FEB_TO_APR.period))[0] == whole
 
 
 def test_the_period_filter(ranked, cast):
@@ -257,7 +262,7 @@ def test_the_ranking_takes_the_same_queries_for_2_or_12_vendors(cast):
     few = count_queries(ranking)
     add_vendors_with_facts(cast, 10)
     assert len(performance_ranking(cast.agent, PerformanceFilter(Period(MAR, MAR)))) == 12
-    caches["pages"].clear()  # cold, as the first count: the figures are kept per stamp
+    forget_kept_figures()  # cold, as the first count: the figures are kept per stamp
     assert count_queries(ranking) == few
     # The ranking: the figures' stamp (the vendor months' last change and number, the tolerances), the vendor
     # months, whether any company has a tolerance wider than the months keep (none here, so no facts are read for
@@ -265,7 +270,7 @@ def test_the_ranking_takes_the_same_queries_for_2_or_12_vendors(cast):
     # no due lines of this month to read from the facts.)
     assert few == 11
     # The ranking page's pair, cold: one stamp, the ranking, then only the percentiles of all answers together.
-    caches["pages"].clear()
+    forget_kept_figures()
     flt = PerformanceFilter(Period(MAR, MAR))
     assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt)) == 7
     # Paged or sorted again over the same figures: the stamp and the vendors' names.
