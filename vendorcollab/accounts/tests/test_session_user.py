@@ -7,9 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from vendorcollab.accounts.models import Role, User, VendorMembership
-from vendorcollab.common.testing.factories import VendorFactory, make_user
-from vendorcollab.partners.models import Collaboration
+from vendorcollab.accounts.models import User
+from vendorcollab.common.testing.factories import users_of_every_access
 
 
 @pytest.mark.parametrize("backend_path", settings.AUTHENTICATION_BACKENDS)
@@ -17,15 +16,7 @@ def test_the_sessions_user_comes_with_the_access_its_own_reads_give(cast, backen
     """The same sets as the user's own reads: inactive links and vendors that no longer collaborate left out, none
     for a user whose roles were all taken away; an inactive or deleted user is no user."""
     backend = load_backend(backend_path)
-    left, disabled = VendorFactory(company=cast.company), VendorFactory(company=cast.company)
-    several = make_user(
-        "several", Role.VENDOR_ADMIN, Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b, left, disabled)
-    )
-    VendorMembership.objects.filter(user=several, vendor=left).update(is_active=False)
-    disabled.collaboration = Collaboration.DISABLED
-    disabled.save()
-    nobody = make_user("nobody", Role.PURCHASING_AGENT)
-    nobody.role_assignments.all().delete()
+    several, nobody = users_of_every_access(cast)
     for user in (several, cast.agent, cast.vendor_a_user, nobody):
         with CaptureQueriesContext(connection) as queries:
             signed_in = backend.get_user(user.pk)

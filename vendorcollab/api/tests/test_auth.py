@@ -8,13 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from vendorcollab.accounts.models import Role, User, VendorMembership
+from vendorcollab.accounts.models import Role, User
 from vendorcollab.api.auth import buyer_users, vendor_users
 from vendorcollab.api.models import ApiToken
 from vendorcollab.api.services import token_authenticate, token_issue, tokens_revoke
 from vendorcollab.common.errors import NotFound, PermissionRefused
-from vendorcollab.common.testing.factories import VendorFactory, make_user
-from vendorcollab.partners.models import Collaboration
+from vendorcollab.common.testing.factories import users_of_every_access
 from vendorcollab.purchasing.models import VendorResponse
 
 from .helpers import API, error_of
@@ -177,15 +176,7 @@ def test_a_token_reads_its_users_roles_and_vendor_accounts_as_they_are_read_on_t
     """The token's statement carries its user's roles and vendor accounts (``access_columns``): they must be the sets
     the user's own reads give, inactive links and vendors that no longer collaborate left out, and none for a user
     without roles or links."""
-    left, disabled = VendorFactory(company=cast.company), VendorFactory(company=cast.company)
-    several = make_user(
-        "several", Role.VENDOR_ADMIN, Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b, left, disabled)
-    )
-    VendorMembership.objects.filter(user=several, vendor=left).update(is_active=False)
-    disabled.collaboration = Collaboration.DISABLED
-    disabled.save()
-    nobody = make_user("nobody", Role.PURCHASING_AGENT)
-    nobody.role_assignments.all().delete()  # every role taken away: the subquery finds no row
+    several, nobody = users_of_every_access(cast)
     for user in (several, cast.agent, cast.vendor_a_user, nobody):
         user = User.objects.get(pk=user.pk)
         key = token_issue(actor=user, name="check")[1]

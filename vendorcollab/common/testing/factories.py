@@ -90,3 +90,20 @@ def make_po(*, actor: User, vendor: Vendor, items: list[Item], send: bool = Fals
     if send:
         po = services.po_send(actor=actor, purchase_order=po)
     return po
+
+
+def users_of_every_access(cast: Any) -> tuple[User, User]:
+    """Two users whose access reads must leave things out: ``several`` (vendor admin and user of vendor A, vendor B,
+    a vendor whose link is inactive and one that no longer collaborates) and ``nobody`` (every role taken away)."""
+    from vendorcollab.accounts.models import Role, VendorMembership
+
+    left, disabled = VendorFactory(company=cast.company), VendorFactory(company=cast.company)
+    several = make_user(
+        "several", Role.VENDOR_ADMIN, Role.VENDOR_USER, vendors=(cast.vendor_a, cast.vendor_b, left, disabled)
+    )
+    VendorMembership.objects.filter(user=several, vendor=left).update(is_active=False)
+    disabled.collaboration = Collaboration.DISABLED
+    disabled.save()
+    nobody = make_user("nobody", Role.PURCHASING_AGENT)
+    nobody.role_assignments.all().delete()  # the access subquery finds no row
+    return several, nobody
