@@ -13,6 +13,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Choices
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
@@ -38,6 +39,17 @@ def cell(label: str, content: str, css: str = "") -> str:
 def badge(value: str, label: str) -> str:
     """The ``badge`` tag's pill (``common.templatetags.vc.badge``)."""
     return f'<span class="badge badge-{text(value)}">{text(label)}</span>'
+
+
+def choice_badge(choices: type[Choices]) -> Callable[[str], str]:
+    """The badge of a value of ``choices`` (a status, a kind) with its translated label, each written once per page;
+    a value the choices do not know shows as itself, as ``get_FOO_display`` shows it."""
+    written = {value: badge(value, str(label)) for value, label in choices.choices}
+
+    def write(value: str) -> str:
+        return written.get(value) or badge(value, value)
+
+    return write
 
 
 def labels(**wanted: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from vendorcollab.common.html_rows import badge, cell, labels, short_dates, text, url_pattern
+from vendorcollab.common.html_rows import cell, choice_badge, labels, short_dates, text, url_pattern
 from vendorcollab.common.templatetags.vc import money
 
 from .models import Invoice, InvoiceStatus
@@ -27,7 +27,7 @@ def buyer_invoice_rows(invoices: Iterable[Invoice]) -> SafeString:
     )
     url = url_pattern("buyer:invoice_detail", 1)
     date = short_dates()
-    statuses = {value: badge(value, str(label)) for value, label in InvoiceStatus.choices}
+    status_badge = choice_badge(InvoiceStatus)
     credit_note_word = text(gettext("credit note"))  # outside the f-string, where makemessages would not find it
     credit_note = f' <span class="muted">({credit_note_word})</span>'
     written = []
@@ -40,7 +40,7 @@ def buyer_invoice_rows(invoices: Iterable[Invoice]) -> SafeString:
             cell(columns["issued"], date(invoice.issue_date), "date"),
             cell(columns["due"], date(invoice.due_date), "date"),
             cell(columns["amount"], text(money(invoice.payable_amount, invoice.currency)), "num"),
-            cell(columns["status"], statuses.get(invoice.status) or badge(invoice.status, invoice.status)),
+            cell(columns["status"], status_badge(invoice.status)),
         ]
         written.append('<tr class="row-link">' + "".join(cells) + "</tr>")
     return mark_safe("\n".join(written))  # every value was escaped by text()

@@ -21,14 +21,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from vendorcollab.common.html_rows import badge, cell, labels, short_dates, text, url_pattern
+from vendorcollab.common.html_rows import cell, choice_badge, labels, short_dates, text, url_pattern
 
 # The filters and tags the template used, called as functions: a row reads as it did.
 from vendorcollab.common.templatetags.vc import money, qty
 
-from .models import PurchaseOrder, PurchaseOrderVersion, VersionKind
+from .models import POStatus, PurchaseOrder, PurchaseOrderVersion, ResponseKind, VersionKind
 from .selectors import VendorList
-from .templatetags.purchasing import response_label, status_label
 
 
 def vendor_po_rows(
@@ -54,7 +53,8 @@ def vendor_po_rows(
         confirmed_list=confirmed_list,
         url=url_pattern("vendor:po_version", 2) if confirmed_list else url_pattern("vendor:po_detail", 1),
         date=short_dates(),
-        badges={},
+        status_badge=choice_badge(POStatus),
+        response_badge=choice_badge(ResponseKind),
     )
     return mark_safe("\n".join(_row(po, page) for po in rows))  # every value was escaped by text()
 
@@ -69,15 +69,8 @@ class _Page:
     confirmed_list: bool
     url: str
     date: Callable[[Any], str]
-    badges: dict[tuple[str, str], str]  # status and response badges already written on this page: rows repeat them
-
-    def badge(self, kind: str, value: str) -> str:
-        """The badge of a PO status or a response kind (``kind``), with its translated label."""
-        key = (kind, value)
-        if key not in self.badges:
-            label = status_label(value) if kind == "status" else response_label(value)
-            self.badges[key] = badge(value, label)
-        return self.badges[key]
+    status_badge: Callable[[str], str]
+    response_badge: Callable[[str], str]
 
 
 def _row(po: Any, page: _Page) -> str:
@@ -107,10 +100,10 @@ def _row(po: Any, page: _Page) -> str:
     if page.shipping:
         cells.append(cell(columns["in_transit"], text(qty(po.in_transit)), "num"))
         cells.append(cell(columns["to_ship"], text(qty(po.to_ship)), "num"))
-    status = [page.badge("status", po.status)]
+    status = [page.status_badge(po.status)]
     kind = po.list_response_kind
     if kind and not page.confirmed_list:
-        status.append(page.badge("response", kind))
+        status.append(page.response_badge(kind))
     changed = getattr(po, "changed_since", None)
     if changed:
         since = gettext("Changed since version %(number)s") % {"number": changed}  # outside the f-string: makemessages
@@ -135,7 +128,7 @@ def vendor_history_rows(versions: Iterable[PurchaseOrderVersion]) -> SafeString:
     url = url_pattern("vendor:po_version", 2)
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
     kinds = {kind: text(label) for kind, label in VersionKind.choices}
-    badges: dict[str, str] = {}
+    response_badge = choice_badge(ResponseKind)
 
     def when(value: Any) -> str:
         """The ``date`` filter with ``SHORT_DATETIME_FORMAT``, in the reader's time zone as templates show it."""
@@ -145,8 +138,6 @@ def vendor_history_rows(versions: Iterable[PurchaseOrderVersion]) -> SafeString:
     for version in versions:
         po = version.purchase_order
         response = getattr(version, "response", None)
-        if response is not None and response.kind not in badges:
-            badges[response.kind] = badge(response.kind, response_label(response.kind))
         cells = [
             cell(
                 columns["version"],
@@ -157,7 +148,7 @@ def vendor_history_rows(versions: Iterable[PurchaseOrderVersion]) -> SafeString:
             cell(columns["account"], text(po.vendor.number)),
             cell(columns["sent_on"], when(version.created_at)),
             cell(columns["kind"], kinds.get(version.kind, text(version.kind))),
-            cell(columns["response"], badges[response.kind] if response else '<span class="muted">—</span>'),
+            cell(columns["response"], response_badge(response.kind) if response else '<span class="muted">—</span>'),
             cell(columns["responded_on"], when(response.submitted_at) if response else ""),
         ]
         rows.append('<tr class="row-link">' + "".join(cells) + "</tr>")

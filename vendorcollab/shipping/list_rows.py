@@ -11,7 +11,7 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from vendorcollab.common.html_rows import badge, cell, labels, short_dates, text, url_pattern
+from vendorcollab.common.html_rows import cell, choice_badge, labels, short_dates, text, url_pattern
 from vendorcollab.common.templatetags.vc import qty
 
 from .models import ShipNotice, ShipNoticeStatus
@@ -36,7 +36,7 @@ def notice_rows(rows: Sequence[tuple[Any, ...]], *, buyer: bool) -> SafeString:
     )
     url = url_pattern("buyer:ship_notice" if buyer else "vendor:ship_notice", 1)
     date = short_dates()
-    statuses = {value: badge(value, str(label)) for value, label in ShipNoticeStatus.choices}
+    status_badge = choice_badge(ShipNoticeStatus)
     # Outside the f-strings, where makemessages would not find them.
     difference_word, overdue_word = text(gettext("Difference")), text(gettext("Overdue"))
     difference = f' <span class="badge badge-change" data-difference="1">{difference_word}</span>'
@@ -45,7 +45,7 @@ def notice_rows(rows: Sequence[tuple[Any, ...]], *, buyer: bool) -> SafeString:
     for notice, numbers, *flags in rows:
         overdue = bool(flags and flags[0])
         status = (
-            statuses.get(notice.status, badge(notice.status, notice.status))
+            status_badge(notice.status)
             + (difference if notice.has_difference else "")
             + (overdue_badge if overdue else "")
         )
