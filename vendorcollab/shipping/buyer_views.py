@@ -89,7 +89,7 @@ def _notice_context(request: AuthenticatedRequest, notice: ShipNotice) -> dict[s
 
 @buyer_required()
 def ship_notice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    notice = selectors.ship_notice_get(actor=request.user, pk=pk)
+    notice = selectors.ship_notice_for_page(actor=request.user, pk=pk)
     return render(request, "shipping/buyer/detail.html", _notice_context(request, notice))
 
 

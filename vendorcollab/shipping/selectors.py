@@ -110,6 +110,44 @@ def ship_notice_get(actor: User, pk: int) -> ShipNotice:
     return notice
 
 
+# What a notice's page shows of each line (``list_rows.notice_line_rows``, ``pages.purchase_orders_of``): the page
+# reads the largest notices whole, and the full rows of a line's PO, PO line, item and site were most of its time.
+PAGE_LINE_FIELDS = (
+    "notice_id",
+    "line_number",
+    "quantity",
+    "received_quantity",
+    "note",
+    "purchase_order__number",
+    "po_line__line_number",
+    "po_line__description",
+    "po_line__sellers_item_id",
+    "po_line__unit",
+    "po_line__item__number",
+    "po_line__item__name",
+)
+
+
+def ship_notice_for_page(actor: User, pk: int) -> ShipNotice:
+    """``ship_notice_get`` for the notice's page on either side: the same notice and scope, its lines read with
+    only the columns the page shows. Not for a service or a form, which may read any column of a line."""
+    lines = (
+        ShipNoticeLine.objects.select_related("purchase_order", "po_line__item")
+        .only(*PAGE_LINE_FIELDS)
+        .order_by("line_number")
+    )
+    notice = (
+        ShipNotice.objects.visible_to(actor)
+        .select_related("vendor", "company", "site")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .filter(pk=pk)
+        .first()
+    )
+    if notice is None:
+        raise not_found()
+    return notice
+
+
 def ship_notice_events(notice: ShipNotice) -> QuerySet[ShipNoticeEvent]:
     """The history of a notice fetched through ``ship_notice_get``, newest first."""
     return ShipNoticeEvent.objects.filter(notice=notice).select_related("actor").order_by("-pk")

@@ -229,7 +229,7 @@ def _notice_context(request: AuthenticatedRequest, notice: ShipNotice, **extra: 
 
 @vendor_required
 def ship_notice_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    notice = selectors.ship_notice_get(actor=request.user, pk=pk)
+    notice = selectors.ship_notice_for_page(actor=request.user, pk=pk)
     return render(request, "shipping/vendor/detail.html", _notice_context(request, notice))
 
 
