@@ -234,6 +234,27 @@ def _searched(rows: QuerySet[ShipNotice], term: str, *, vendor_fields: bool) -> 
     return rows.filter(condition | Q(on_po))
 
 
+# What a list's row and its file (``list_rows.notice_rows``, ``pages.notice_columns``) show of a notice: the lists
+# read nothing else, not the whole rows of its company, vendor account and site.
+LIST_FIELDS = (
+    "vendor_id",
+    "company_id",
+    "number",
+    "status",
+    "despatch_date",
+    "expected_delivery_date",
+    "carrier",
+    "tracking_number",
+    "packages",
+    "received_date",
+    "has_difference",
+    "company__code",
+    "company__name",
+    "vendor__number",
+    "vendor__name",
+)
+
+
 def vendor_ship_notice_page(
     *,
     actor: User,
@@ -244,7 +265,9 @@ def vendor_ship_notice_page(
 ) -> QuerySet[ShipNotice]:
     """A page of the vendor's notices: the list, searched, filtered by company, newest first by default (along
     ``ship_notice_vendor_status``). The face pages it with the list helpers."""
-    rows = _vendor_notices(actor).filter(status__in=which.statuses).select_related("company", "vendor", "site")
+    rows = (
+        _vendor_notices(actor).filter(status__in=which.statuses).select_related("company", "vendor").only(*LIST_FIELDS)
+    )
     term = q.strip()
     if term:
         rows = _searched(rows, term, vendor_fields=False)
@@ -268,7 +291,10 @@ def buyer_ship_notice_page(
     if not actor.is_buyer:
         return ShipNotice.objects.none()
     rows: QuerySet[ShipNotice] = (
-        ShipNotice.objects.visible_to(actor).filter(which.condition(today)).select_related("company", "vendor", "site")
+        ShipNotice.objects.visible_to(actor)
+        .filter(which.condition(today))
+        .select_related("company", "vendor")
+        .only(*LIST_FIELDS)
     )
     term = q.strip()
     if term:

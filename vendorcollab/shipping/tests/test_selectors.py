@@ -14,6 +14,8 @@ from vendorcollab.common.errors import NotFound
 from vendorcollab.purchasing.models import PurchaseOrder
 from vendorcollab.shipping import selectors, services
 from vendorcollab.shipping.inputs import NoticeReceiptLineInput
+from vendorcollab.shipping.list_rows import notice_line_rows, notice_rows
+from vendorcollab.shipping.pages import line_views, notice_columns
 from vendorcollab.shipping.selectors import BuyerShipNoticeList, VendorShipNoticeList
 
 from .conftest import confirmed_po, ship
@@ -155,9 +157,12 @@ def test_query_counts_do_not_grow_with_the_rows(cast):
         with CaptureQueriesContext(connection) as context:
             buyer = list(selectors.buyer_ship_notice_page(actor=cast.clerk, which=BuyerShipNoticeList.ALL))
             vendor = list(selectors.vendor_ship_notice_page(actor=cast.vendor_a_user, which=VendorShipNoticeList.ALL))
-            shown = [(notice.vendor.name, notice.company.name, notice.site) for notice in [*buyer, *vendor]]
-            assert len(shown) == len(buyer) + len(vendor)
-            selectors.po_numbers(buyer)
+            # What the lists show: their rows and their files' columns.
+            numbers = selectors.po_numbers(buyer)
+            notice_rows([(notice, numbers[notice.pk], False) for notice in buyer], buyer=True)
+            notice_rows([(notice, []) for notice in vendor], buyer=False)
+            for buyer_side, notices in ((True, buyer), (False, vendor)):
+                [[column.value(notice) for column in notice_columns(buyer=buyer_side)] for notice in notices]
             # The vendor's PO list asks for its page's columns.
             pos = list(PurchaseOrder.objects.visible_to(cast.vendor_a_user).values_list("pk", flat=True))
             assert len(selectors.shipped_quantities(pos)) == len(pos)
@@ -165,6 +170,8 @@ def test_query_counts_do_not_grow_with_the_rows(cast):
             selectors.vendor_ship_notice_counts(cast.vendor_a_user)
             notice = selectors.ship_notice_get(cast.clerk, buyer[0].pk)
             [(line.purchase_order.number, line.po_line.item) for line in notice.lines.all()]
+            # The notice's page: its lines as the page writes them.
+            notice_line_rows(line_views(selectors.ship_notice_for_page(cast.clerk, buyer[0].pk)))
         return len(context.captured_queries), len(buyer)
 
     po = confirmed_po(cast, quantities=("100", "100", "100"))
