@@ -21,6 +21,7 @@ from vendorcollab.common.testing.factories import VendorFactory, make_user
 from vendorcollab.consignment.services import ownership_change_post
 from vendorcollab.consignment.tests.helpers import priced, stock_line, stocked
 from vendorcollab.invoicing import services
+from vendorcollab.invoicing.inputs import InvoiceInput, InvoiceLineInput
 from vendorcollab.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 from vendorcollab.invoicing.selectors import VendorInvoiceList
 from vendorcollab.purchasing.models import Visibility
@@ -447,3 +448,52 @@ def cold_count(client, url):
     a few minutes, so a second measurement would read them instead of counting what building them costs."""
     caches["pages"].clear()
     return count_queries(client, url)
+
+
+def test_the_list_rows_show_each_invoice_with_its_orders_and_mark_a_credit_note(client, cast):
+    """The rows are written in Python (``invoicing.list_rows``): number and link, the POs covered, customer,
+    account, dates, amount and status, a credit note marked in words, stored names escaped, in the reader's
+    language."""
+    cast.company.name = "Contoso & <Co>"
+    cast.company.save()
+    first, second = received_po(cast, items=cast.items[:1]), received_po(cast, items=cast.items[:1])
+    invoice = services.invoice_create_and_submit(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="INV-2PO",
+            issue_date=timezone.localdate(),
+            lines=[
+                InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(10)) for po in (second, first)
+            ],
+        ),
+    )
+    credit = services.invoice_create_and_submit(
+        actor=cast.vendor_a_user,
+        data=InvoiceInput(
+            vendor_id=cast.vendor_a.pk,
+            number="CN-1",
+            issue_date=timezone.localdate(),
+            kind=InvoiceKind.CREDIT_NOTE,
+            credited_invoice_id=invoice.pk,
+            lines=[InvoiceLineInput(purchase_order_id=first.pk, line_number=1, quantity=Decimal(1))],
+        ),
+    )
+    signed_in(client, cast.vendor_a_user)
+    url = reverse("vendor:invoice_list", args=["submitted"])
+    html = page_of(client.get(url, headers={"accept-language": "nl"}))
+    rows = {
+        row.split('">', 1)[1].split("<", 1)[0]: row
+        for row in html.split('<td data-label="Factuurnummer"><a href="')[1:]
+    }
+    assert set(rows) == {"INV-2PO", "CN-1"}
+    assert rows["CN-1"].startswith(
+        f'{reverse("vendor:invoice_detail", args=[credit.pk])}">CN-1</a> <span class="badge">Creditnota</span></td>'
+    )
+    assert rows["INV-2PO"].split("</td>", 1)[0].endswith("INV-2PO</a>")  # an invoice is not marked
+    assert f'<td data-label="Inkooporders">{first.number}, {second.number}</td>' in rows["INV-2PO"]
+    assert f'<td data-label="Inkooporders">{first.number}</td>' in rows["CN-1"]
+    for row in rows.values():
+        assert '<td data-label="Klant">Contoso &amp; &lt;Co&gt;</td>' in row
+        assert f'<td data-label="Leveranciersaccount">{cast.vendor_a.number}</td>' in row
+        assert '<td data-label="Vervaldatum" class="date">' in row
