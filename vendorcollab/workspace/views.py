@@ -88,8 +88,8 @@ def buyer_workspace(request: AuthenticatedRequest) -> HttpResponse:
     if lands_on_invoices(request.user):
         return redirect("buyer:invoices")
     counts = selectors.po_count_for_buyer(actor=request.user)
-    requiring_action = selectors.po_page_for_buyer(
-        actor=request.user, which=BuyerList.REQUIRING_ACTION, sort=Sort.OLDEST
+    requiring_action = selectors.shown_in_buyer_table(
+        selectors.po_page_for_buyer(actor=request.user, which=BuyerList.REQUIRING_ACTION, sort=Sort.OLDEST)
     )[:10]
     invoice_counts = invoicing_selectors.buyer_invoice_counts(actor=request.user)
     return render(

@@ -78,3 +78,26 @@ def test_buyer_list_query_count_does_not_grow(cast):
     large_queries, large_rows = measure()
     assert (small_rows, large_rows) == (10, 100)
     assert large_queries == small_queries
+
+
+def test_the_tiles_counts_are_kept_and_follow_every_change_of_a_po(cast):
+    """The four counts are one aggregate kept per change of the POs: a second visit reads the stamp alone, and
+    each step of a PO's life moves it to its next tile on the next visit."""
+
+    def counts():
+        return {which.value: count for which, count in po_count_for_buyer(actor=cast.agent).items() if count}
+
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1])
+    make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], origin=Origin.CONSIGNMENT)  # never counted
+    assert counts() == {"drafts": 1}
+    with CaptureQueriesContext(connection) as kept:
+        assert counts() == {"drafts": 1}
+    assert len(kept) == 1  # the stamp
+    po = make_po(actor=cast.agent, vendor=cast.vendor_a, items=cast.items[:1], send=True)
+    assert counts() == {"drafts": 1, "awaiting_vendor": 1}
+    response_submit(actor=cast.vendor_a_user, purchase_order=po, version=1, kind=ResponseKind.ACCEPTED)
+    assert counts() == {"drafts": 1, "requiring_action": 1}
+    po_confirm(actor=cast.agent, purchase_order=po)
+    assert counts() == {"drafts": 1, "confirmed_not_received": 1}
+    receipt_post(actor=cast.clerk, purchase_order=po, lines=[ReceiptLineInput(1, Decimal(10))])
+    assert counts() == {"drafts": 1}

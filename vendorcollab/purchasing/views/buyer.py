@@ -57,7 +57,7 @@ def po_list(request: AuthenticatedRequest, which: str) -> HttpResponse:
         "purchasing/buyer/po_list.html",
         {
             "list_kind": list_kind,
-            "page": paginate(request, rows),
+            "page": paginate(request, selectors.shown_in_buyer_table(rows)),
             "companies": Company.objects.order_by("code"),
             "sorts": Sort.choices,
             "current_sort": request.GET.get("sort") or Sort.NEWEST,
