@@ -20,5 +20,11 @@ def event_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "audit/events.html",
-        {"page": page, "kinds": AuditKind.choices, "kind": kind if kind in AuditKind.values else "", "user": user},
+        # The filter is not named ``user``: that is the signed-in user, whose menus the page's top bar shows.
+        {
+            "page": page,
+            "kinds": AuditKind.choices,
+            "kind": kind if kind in AuditKind.values else "",
+            "user_filter": user,
+        },
     )
