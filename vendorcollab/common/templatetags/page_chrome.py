@@ -34,7 +34,7 @@ register = template.Library()
 CSRF_PLACEHOLDER = "keptheadercsrftokenplaceholder"
 # Every (side, language, path, user) a worker served recently; dropped whole when full, then filled again.
 _KEPT: dict[tuple[Any, ...], str] = {}
-_KEPT_AT_MOST = 2000
+_KEPT_AT_MOST = 500
 
 
 def forget_kept_headers() -> None:
