@@ -336,13 +336,16 @@ def figures_stamp(vendor_id: int | None = None) -> str:
     """What the figures of the vendor months depend on besides the filter: the months themselves (every refresh of
     a PO's facts rewrites the months they count in, stamping ``summed_at``; a month left without facts is deleted,
     which the count tells), the companies' tolerances (read when the figures are), and today (this month's due
-    lines count once their date has passed). Two small queries. With ``vendor_id``, one vendor account's months only:
+    lines count once their date has passed). Small indexed queries. With ``vendor_id``, one vendor account's months:
     its own figures change with nothing else, and its two dozen months are counted from their index where counting
     every account's was most of the vendor's workspace."""
-    months_of_scope = (
-        VendorMonth.objects.all() if vendor_id is None else VendorMonth.objects.filter(vendor_id=vendor_id)
-    )
-    months = months_of_scope.aggregate(last=Max("summed_at"), rows=Count("id"))
+    if vendor_id is None:
+        # Two statements: the newest summing from the end of its index, the count from the smallest index alone.
+        # Together in one aggregate, PostgreSQL read every month row (6 ms at 14,000 months, on every visit).
+        months = VendorMonth.objects.aggregate(last=Max("summed_at"))
+        months["rows"] = VendorMonth.objects.count()
+    else:
+        months = VendorMonth.objects.filter(vendor_id=vendor_id).aggregate(last=Max("summed_at"), rows=Count("id"))
     tolerances = list(Company.objects.order_by("pk").values_list("pk", "delivery_tolerance_days"))
     last = months["last"].timestamp() if months["last"] else 0
     return f"{last}|{months['rows']}|{hash(tuple(tolerances))}|{timezone.localdate()}"

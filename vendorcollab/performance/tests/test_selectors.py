@@ -264,17 +264,17 @@ def test_the_ranking_takes_the_same_queries_for_2_or_12_vendors(cast):
     assert len(performance_ranking(cast.agent, PerformanceFilter(Period(MAR, MAR)))) == 12
     forget_kept_figures()  # cold, as the first count: the figures are kept per stamp
     assert count_queries(ranking) == few
-    # The ranking: the figures' stamp (the vendor months' last change and number, the tolerances), the vendor
+    # The ranking: the figures' stamp (the vendor months' last change, their number, the tolerances), the vendor
     # months, whether any company has a tolerance wider than the months keep (none here, so no facts are read for
     # it), the answers' percentiles, the vendors; the totals all but the vendors. (March is not the current month:
     # no due lines of this month to read from the facts.)
-    assert few == 11
+    assert few == 13
     # The ranking page's pair, cold: one stamp, the ranking, then only the percentiles of all answers together.
     forget_kept_figures()
     flt = PerformanceFilter(Period(MAR, MAR))
-    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt)) == 7
+    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt)) == 8
     # Paged or sorted again over the same figures: the stamp and the vendors' names.
-    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt, order="vendor")) == 3
+    assert count_queries(lambda: performance_ranking_with_totals(cast.agent, flt, order="vendor")) == 4
 
 
 def test_kept_ranking_figures_follow_every_refresh(cast):
