@@ -48,7 +48,7 @@ def _key(context: Context) -> tuple[Any, ...] | None:
     blocks = context.render_context.get(BLOCK_CONTEXT_KEY)
     nav = blocks.get_block("nav") if blocks is not None else None
     nav_origin = getattr(getattr(nav, "origin", None), "name", None)
-    user = context.get("user")
+    user: Any = context.get("user")
     person: tuple[Any, ...] = ()
     if getattr(user, "is_authenticated", False):  # as the template reads it
         person = (user.pk, user.get_full_name() or user.username, tuple(sorted(user.role_set)))
