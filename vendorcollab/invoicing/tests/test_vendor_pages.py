@@ -457,28 +457,19 @@ def test_the_list_rows_show_each_invoice_with_its_orders_and_mark_a_credit_note(
     cast.company.name = "Contoso & <Co>"
     cast.company.save()
     first, second = received_po(cast, items=cast.items[:1]), received_po(cast, items=cast.items[:1])
-    invoice = services.invoice_create_and_submit(
-        actor=cast.vendor_a_user,
-        data=InvoiceInput(
-            vendor_id=cast.vendor_a.pk,
-            number="INV-2PO",
-            issue_date=timezone.localdate(),
-            lines=[
-                InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(10)) for po in (second, first)
-            ],
-        ),
-    )
-    credit = services.invoice_create_and_submit(
-        actor=cast.vendor_a_user,
-        data=InvoiceInput(
-            vendor_id=cast.vendor_a.pk,
-            number="CN-1",
-            issue_date=timezone.localdate(),
-            kind=InvoiceKind.CREDIT_NOTE,
-            credited_invoice_id=invoice.pk,
-            lines=[InvoiceLineInput(purchase_order_id=first.pk, line_number=1, quantity=Decimal(1))],
-        ),
-    )
+
+    def submitted(number, lines, **kind):
+        data = InvoiceInput(
+            vendor_id=cast.vendor_a.pk, number=number, issue_date=timezone.localdate(), lines=lines, **kind
+        )
+        return services.invoice_create_and_submit(actor=cast.vendor_a_user, data=data)
+
+    ten_each = [
+        InvoiceLineInput(purchase_order_id=po.pk, line_number=1, quantity=Decimal(10)) for po in (second, first)
+    ]
+    invoice = submitted("INV-2PO", ten_each)
+    one = [InvoiceLineInput(purchase_order_id=first.pk, line_number=1, quantity=Decimal(1))]
+    credit = submitted("CN-1", one, kind=InvoiceKind.CREDIT_NOTE, credited_invoice_id=invoice.pk)
     signed_in(client, cast.vendor_a_user)
     url = reverse("vendor:invoice_list", args=["submitted"])
     html = page_of(client.get(url, headers={"accept-language": "nl"}))
