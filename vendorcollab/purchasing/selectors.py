@@ -395,16 +395,22 @@ def po_list_for_buyer(*, actor: User, which: BuyerList) -> QuerySet[PurchaseOrde
     return base.filter(_buyer_list_condition(which)).select_related("latest_version")
 
 
+def _buyer_list_status(which: BuyerList) -> POStatus:
+    """The one status each buyer list holds POs of."""
+    if which in (BuyerList.REQUIRING_ACTION, BuyerList.AWAITING_VENDOR):
+        return POStatus.IN_EXTERNAL_REVIEW
+    return POStatus.DRAFT if which == BuyerList.DRAFTS else POStatus.CONFIRMED
+
+
 def _buyer_list_condition(which: BuyerList) -> Q:
     """Which POs a buyer list holds, for the list and for its tile's count alike."""
+    condition = Q(status=_buyer_list_status(which))
     if which == BuyerList.REQUIRING_ACTION:
         # Any answer on a PO still in review needs the buyer: an auto-confirmed acceptance is confirmed already.
-        return Q(status=POStatus.IN_EXTERNAL_REVIEW, latest_response__isnull=False)
-    if which == BuyerList.AWAITING_VENDOR:
-        return Q(status=POStatus.IN_EXTERNAL_REVIEW, latest_response__isnull=True)
-    if which == BuyerList.DRAFTS:
-        return Q(status=POStatus.DRAFT)
-    return Q(status=POStatus.CONFIRMED)
+        condition &= Q(latest_response__isnull=False)
+    elif which == BuyerList.AWAITING_VENDOR:
+        condition &= Q(latest_response__isnull=True)
+    return condition
 
 
 def po_page_for_buyer(
@@ -616,12 +622,14 @@ def po_responses(*, actor: User, purchase_order: PurchaseOrder) -> QuerySet[Vend
 def po_count_for_buyer(*, actor: User) -> dict[BuyerList, int]:
     """The count of every buyer list (the preparation workspace's tiles), in one aggregate kept per change of the
     POs: four counts over the year's POs (the confirmed ones alone are a quarter of them) on every visit otherwise.
-    The aggregate reads only the statuses the lists hold, so that counting again after a change stays cheap."""
+    The aggregate reads only the statuses the lists hold (along ``po_status_response``), so that counting again after
+    a change stays cheap."""
     if not actor.is_buyer:
         return dict.fromkeys(BuyerList, 0)
-    listed_statuses = [POStatus.IN_EXTERNAL_REVIEW, POStatus.DRAFT, POStatus.CONFIRMED]
     counts = aggregated(
-        PurchaseOrder.objects.visible_to(actor).collaborative().filter(status__in=listed_statuses),
+        PurchaseOrder.objects.visible_to(actor)
+        .collaborative()
+        .filter(status__in=sorted({_buyer_list_status(which) for which in BuyerList})),
         po_table_stamp,
         **{which.value: Count("pk", filter=_buyer_list_condition(which)) for which in BuyerList},
     )

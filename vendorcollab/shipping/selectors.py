@@ -92,24 +92,6 @@ class BuyerShipNoticeList(TextChoices):
 # --- one notice ----------------------------------------------------------------------------------------------------
 
 
-def _with_lines(rows: QuerySet[ShipNotice]) -> QuerySet[ShipNotice]:
-    lines = ShipNoticeLine.objects.select_related("purchase_order", "po_line__item", "po_line__site").order_by(
-        "line_number"
-    )
-    return rows.select_related("vendor", "company", "site", "created_by").prefetch_related(
-        Prefetch("lines", queryset=lines)
-    )
-
-
-def ship_notice_get(actor: User, pk: int) -> ShipNotice:
-    """One notice the actor may see, with its lines, their PO lines and items, its POs and vendor account, or
-    ``NotFound``: also when it exists but is another vendor's."""
-    notice = _with_lines(ShipNotice.objects.visible_to(actor)).filter(pk=pk).first()
-    if notice is None:
-        raise not_found()
-    return notice
-
-
 # What a notice's page shows of each line (``list_rows.notice_line_rows``, ``pages.purchase_orders_of``): the page
 # reads the largest notices whole, and the full rows of a line's PO, PO line, item and site were most of its time.
 PAGE_LINE_FIELDS = (
@@ -128,24 +110,36 @@ PAGE_LINE_FIELDS = (
 )
 
 
-def ship_notice_for_page(actor: User, pk: int) -> ShipNotice:
-    """``ship_notice_get`` for the notice's page on either side: the same notice and scope, its lines read with
-    only the columns the page shows. Not for a service or a form, which may read any column of a line."""
-    lines = (
-        ShipNoticeLine.objects.select_related("purchase_order", "po_line__item")
-        .only(*PAGE_LINE_FIELDS)
-        .order_by("line_number")
-    )
-    notice = (
-        ShipNotice.objects.visible_to(actor)
-        .select_related("vendor", "company", "site")
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .filter(pk=pk)
-        .first()
-    )
+def _with_lines(rows: QuerySet[ShipNotice], *, page_columns_only: bool = False) -> QuerySet[ShipNotice]:
+    """The notices with their vendor account, company and site, and their lines in order with each line's PO, PO
+    line and item; with ``page_columns_only`` the lines read only what a notice's page shows."""
+    lines = ShipNoticeLine.objects.order_by("line_number")
+    if page_columns_only:
+        lines = lines.select_related("purchase_order", "po_line__item").only(*PAGE_LINE_FIELDS)
+        rows = rows.select_related("vendor", "company", "site")
+    else:
+        lines = lines.select_related("purchase_order", "po_line__item", "po_line__site")
+        rows = rows.select_related("vendor", "company", "site", "created_by")
+    return rows.prefetch_related(Prefetch("lines", queryset=lines))
+
+
+def _one(rows: QuerySet[ShipNotice], pk: int) -> ShipNotice:
+    notice = rows.filter(pk=pk).first()
     if notice is None:
         raise not_found()
     return notice
+
+
+def ship_notice_get(actor: User, pk: int) -> ShipNotice:
+    """One notice the actor may see, with its lines, their PO lines and items, its POs and vendor account, or
+    ``NotFound``: also when it exists but is another vendor's."""
+    return _one(_with_lines(ShipNotice.objects.visible_to(actor)), pk)
+
+
+def ship_notice_for_page(actor: User, pk: int) -> ShipNotice:
+    """``ship_notice_get`` for the notice's page on either side: the same notice and scope, its lines read with
+    only the columns the page shows. Not for a service or a form, which may read any column of a line."""
+    return _one(_with_lines(ShipNotice.objects.visible_to(actor), page_columns_only=True), pk)
 
 
 def ship_notice_events(notice: ShipNotice) -> QuerySet[ShipNoticeEvent]:
