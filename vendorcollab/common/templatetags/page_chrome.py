@@ -14,7 +14,8 @@ What it shows, and so its key:
 - the user: id, name as shown, roles and the ``perms_*`` flags derived from them.
 
 The CSRF token differs per request: the bar is kept with a placeholder in its place and the request's token is put
-in on the way out. A header that comes to show anything else must add it to ``_key``.
+in on the way out. A header that comes to show anything else must add it to ``_key``. The development server reloads
+templates without restarting: a changed template drops what was kept, as it drops Django's own loaded templates.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.dispatch import receiver
 from django.template.base import Node, NodeList, Parser, Token
 from django.template.context import Context
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -39,6 +42,13 @@ _KEPT_AT_MOST = 500
 
 def forget_kept_headers() -> None:
     _KEPT.clear()
+
+
+@receiver(file_changed, dispatch_uid="kept_headers_file_changed")
+def forget_on_template_change(sender: Any, file_path: Any, **kwargs: Any) -> None:
+    # Returns nothing, so the reloader still decides alone whether the change needs a restart.
+    if file_path.suffix == ".html":
+        forget_kept_headers()
 
 
 def _key(context: Context) -> tuple[Any, ...] | None:

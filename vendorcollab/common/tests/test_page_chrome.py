@@ -8,8 +8,10 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.autoreload import file_changed
 
 from vendorcollab.accounts.models import Role, RoleAssignment
+from vendorcollab.common.templatetags import page_chrome
 from vendorcollab.common.templatetags.page_chrome import CSRF_PLACEHOLDER, forget_kept_headers
 
 
@@ -100,3 +102,17 @@ def test_the_audit_log_filtered_by_a_user_name_keeps_the_admins_menus(cast):
     header = re.search(r'<header class="topbar">.*</header>', html, re.S).group(0)
     assert reverse("account_logout") in header and cast.admin.username in header
     assert 'name="user" value="dave"' in html
+
+
+def test_a_changed_template_drops_the_kept_bars_as_the_development_server_reloads_templates(cast, tmp_path):
+    """``runserver`` reloads a changed template without restarting; the kept bars go with the old templates, and
+    the signal still leaves the decision to restart to Django (our receiver answers nothing)."""
+    client = Client()
+    client.force_login(cast.vendor_a_user)
+    header_of(client, reverse("vendor:workspace"))
+    assert page_chrome._KEPT
+    file_changed.send(sender=None, file_path=tmp_path / "notes.py")
+    assert page_chrome._KEPT  # not a template
+    answers = file_changed.send(sender=None, file_path=tmp_path / "base.html")
+    assert not page_chrome._KEPT
+    assert dict(answers)[page_chrome.forget_on_template_change] is None
