@@ -86,7 +86,18 @@ class DueFact(Fact):
     class Meta:
         verbose_name = _("due fact")
         verbose_name_plural = _("due facts")
-        indexes = [*fact_indexes("perf_due"), models.Index(fields=["purchase_order"], name="perf_due_po")]
+        indexes = [
+            *fact_indexes("perf_due"),
+            models.Index(fields=["purchase_order"], name="perf_due_po"),
+            # The current month's lines due by today (the ranking of a period that holds this month reads them, as
+            # the vendor months keep only past months' due lines), from this index alone on PostgreSQL: a month's
+            # due lines are a hundred thousand at 200,000 POs, and reading each row to check its date took 37 ms.
+            models.Index(
+                fields=["month", "due_date"],
+                include=["vendor", "company", "confirmed_quantity", "received_quantity", "id"],
+                name="perf_due_month_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.purchase_order_id}/{self.line_number} {self.due_date}"
