@@ -9,11 +9,16 @@ it groups like ``Count`` and ``Sum``: the ranking takes every vendor's median in
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import FullResultSet
+from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models import Aggregate, FloatField, Value
+from django.db.models import Aggregate, FloatField, QuerySet, Value
 from django.dispatch import receiver
+
+from vendorcollab.common.planning import planned_for_their_values
 
 SQLITE_FUNCTION = "vc_percentile_cont"
 
@@ -70,9 +75,54 @@ class Percentile(Aggregate):
             raise NotImplementedError("Percentile takes no filter: filter the queryset instead")
         value = self.get_source_expressions()[0]
         sql, params = compiler.compile(value)
-        # The fraction is a float the code chose (never input), written as a literal: percentile_cont's direct
-        # argument must be the same in every row of the group, and a literal says so plainly.
-        return f"percentile_cont({float(self.fraction)!r}) WITHIN GROUP (ORDER BY {sql})", params
+        return _percentile_sql(connection.vendor, sql, self.fraction), params
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra_context)
+
+
+def _percentile_sql(vendor: str, column: str, fraction: float) -> str:
+    # The fraction is a float the code chose (never input), written as a literal: percentile_cont's direct
+    # argument must be the same in every row of the group, and a literal says so plainly.
+    if vendor == "postgresql":
+        return f"percentile_cont({float(fraction)!r}) WITHIN GROUP (ORDER BY {column})"
+    return f"{SQLITE_FUNCTION}({column}, {float(fraction)!r})"
+
+
+def percentiles_per_group_and_overall(
+    queryset: QuerySet[Any], group: str, value: str, fractions: Mapping[str, float]
+) -> dict[Any, dict[str, float | None]]:
+    """The percentiles of the field ``value`` of the queryset's rows (its filter; not its ordering), per value of
+    the field ``group`` and of every row together (under the key None), each named as in ``fractions``, in one
+    statement: on PostgreSQL the rows are read once for both (``GROUPING SETS``), on SQLite the two groupings are
+    one ``UNION ALL``. The statement is planned for its own parameters each time (``planned_for_their_values``):
+    how many rows a filter keeps is what decides the plan of a sort this size."""
+    connection = connections[queryset.db]
+    compiler = queryset.query.get_compiler(connection=connection)
+    try:
+        condition, params = compiler.compile(queryset.query.where)
+        where = f"WHERE {condition}"
+    except FullResultSet:
+        where, params = "", []
+    quote = connection.ops.quote_name
+    meta = queryset.model._meta
+    table = quote(meta.db_table)
+    group_column = f"{table}.{quote(meta.get_field(group).column)}"
+    value_column = f"{table}.{quote(meta.get_field(value).column)}"
+    percentiles = ", ".join(_percentile_sql(connection.vendor, value_column, f) for f in fractions.values())
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT GROUPING({group_column}) = 1, {group_column}, {percentiles} FROM {table} {where} "
+            f"GROUP BY GROUPING SETS (({group_column}), ())"
+        )
+    else:
+        sql = (
+            f"SELECT 0, {group_column}, {percentiles} FROM {table} {where} GROUP BY {group_column} "
+            f"UNION ALL SELECT 1, NULL, {percentiles} FROM {table} {where}"
+        )
+        params = [*params, *params]
+    names = list(fractions)
+    with planned_for_their_values(queryset.db), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {None if overall else key: dict(zip(names, found, strict=True)) for overall, key, *found in rows}
