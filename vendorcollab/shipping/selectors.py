@@ -177,6 +177,20 @@ def _to_announce() -> Case:
     )
 
 
+# A line a new notice can ship: not cancelled, with more ordered than received and announced.
+_LEFT_TO_SHIP = Q(is_cancelled=False, quantity__gt=F("received_quantity") + F("in_transit_quantity"))
+
+
+def can_ship(actor: User, purchase_order: PurchaseOrder) -> bool:
+    """Whether a new notice of the actor could ship anything of this PO (fetched through a scoped selector): the
+    PO page's "Create ship notice" button, as ``shippable_lines`` would find lines. A PO that is not confirmed, or
+    not of the actor's own vendor accounts, is answered without asking the database (most POs a vendor opens are
+    still to answer)."""
+    if purchase_order.status != POStatus.CONFIRMED or purchase_order.vendor_id not in actor.vendor_ids:
+        return False
+    return PurchaseOrderLine.objects.filter(_LEFT_TO_SHIP, purchase_order_id=purchase_order.pk).exists()
+
+
 def shippable_lines(actor: User, purchase_order_ids: Sequence[int]) -> list[PurchaseOrderLine]:
     """The lines a new notice of these POs can ship: of the actor's own vendor accounts, POs confirmed, lines not
     cancelled with something still to announce, in PO and line order, with PO, item and site: the create form's
@@ -185,8 +199,7 @@ def shippable_lines(actor: User, purchase_order_ids: Sequence[int]) -> list[Purc
         vendor_id__in=actor.vendor_ids, pk__in=list(purchase_order_ids), status=POStatus.CONFIRMED
     )
     return list(
-        PurchaseOrderLine.objects.filter(purchase_order__in=pos, is_cancelled=False)
-        .filter(quantity__gt=F("received_quantity") + F("in_transit_quantity"))
+        PurchaseOrderLine.objects.filter(_LEFT_TO_SHIP, purchase_order__in=pos)
         .select_related("purchase_order", "purchase_order__company", "item", "site")
         .order_by("purchase_order_id", "line_number")
     )

@@ -53,7 +53,7 @@ def ship_notices_for(context: template.Context, po: PurchaseOrder) -> dict[str, 
     return {
         # Each with what the user may do with it now (a clerk: receive), asked of the table from the loaded lines.
         "notices": [(notice, Offered(transitions.available(notice, user))) for notice in notices],
-        "can_ship": user.is_vendor_user and bool(selectors.shippable_lines(actor=user, purchase_order_ids=[po.pk])),
+        "can_ship": user.is_vendor_user and selectors.can_ship(actor=user, purchase_order=po),
     }
 
 

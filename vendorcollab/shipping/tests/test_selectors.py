@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from vendorcollab.common.errors import NotFound
-from vendorcollab.purchasing.models import PurchaseOrder
+from vendorcollab.purchasing.models import POStatus, PurchaseOrder
 from vendorcollab.shipping import selectors, services
 from vendorcollab.shipping.inputs import NoticeReceiptLineInput
 from vendorcollab.shipping.list_rows import notice_line_rows, notice_rows
@@ -144,11 +144,20 @@ def test_shippable_lines_and_shipped_quantities(cast, notices):
     assert [(line.line_number, line.to_announce_quantity) for line in lines] == [(1, D(98)), (2, D("98.5"))]
     assert selectors.shippable_lines(cast.vendor_b_user, [po.pk]) == []
     assert selectors.shippable_lines(cast.agent, [po.pk]) == []
+    # The PO page's button says the same as the lines.
+    assert selectors.can_ship(cast.vendor_a_user, po)
+    assert not selectors.can_ship(cast.vendor_b_user, po) and not selectors.can_ship(cast.agent, po)
     # All announced: nothing left to ship; a cancelled line counts for nothing.
     full = confirmed_po(cast, quantities=("3", "4"))
     ship(cast, (full, 1, "3"))
     full.lines.filter(line_number=2).update(is_cancelled=True)
     assert selectors.shippable_lines(cast.vendor_a_user, [full.pk]) == []
+    assert not selectors.can_ship(cast.vendor_a_user, full)
+    # A PO that is not confirmed (back in review with a new version) ships nothing, and costs no query to say so.
+    po.status = POStatus.IN_EXTERNAL_REVIEW
+    with CaptureQueriesContext(connection) as statements:
+        assert not selectors.can_ship(cast.vendor_a_user, po)
+    assert len(statements) == 0
     assert selectors.shipped_quantities([full.pk, po.pk])[full.pk] == (D(3), D(0))
 
 
