@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import ForeignKey, Prefetch
 from django.utils import timezone
 
 from vendorcollab.accounts.models import PURCHASING_ROLES, User
@@ -139,10 +139,22 @@ def _validate_references(company: Company, line: LineInput, path: str, errors: F
             f"{path}.warehouse", PurchasingErrorCode.UNKNOWN_WAREHOUSE, warehouse=warehouse.text, company=company.name
         )
     elif warehouse is not None:
-        if warehouse.site.company_id != company.pk:
+        # A warehouse of the line's own site is of that site's company: its site need not be read (a statement a
+        # line, when a change names every line's warehouse).
+        warehouse_site = site if isinstance(site, Site) and warehouse.site_id == site.pk else warehouse.site
+        if warehouse_site.company_id != company.pk:
             errors.add(f"{path}.warehouse", PurchasingErrorCode.WRONG_COMPANY)
         elif isinstance(site, Site) and warehouse.site_id != site.pk:
             errors.add(f"{path}.warehouse", PurchasingErrorCode.WAREHOUSE_NOT_IN_SITE)
+
+
+def _differs_from(line: PurchaseOrderLine, name: str, value: object) -> bool:
+    """Whether ``value`` differs from the line's field ``name``; a reference is compared by id, without reading the
+    row it names."""
+    field = PurchaseOrderLine._meta.get_field(name)
+    if isinstance(field, ForeignKey):
+        return bool(getattr(line, field.attname) != getattr(value, "pk", None))
+    return bool(getattr(line, name) != value)
 
 
 def _resolved(line: LineInput) -> tuple[Item | None, Site | None, Warehouse | None]:
@@ -359,12 +371,16 @@ def po_update(
                 if number in existing:
                     current = existing[number]
                     if (current.quantity, current.delivery_date) != (values["quantity"], values["delivery_date"]):
-                        current.schedule = []  # an agreed split no longer adds up once quantity or date change
-                    if current.item != _resolved(line)[0]:
-                        current.external_item_number = current.external_description = ""
-                    for name, value in values.items():
-                        setattr(current, name, value)
-                    current.save()
+                        values["schedule"] = []  # an agreed split no longer adds up once quantity or date change
+                    item = _resolved(line)[0]
+                    if current.item_id != (item.pk if item else None):
+                        values["external_item_number"] = values["external_description"] = ""
+                    # Only what differs is written: an Order Change names every line, and changes one or two.
+                    changed_fields = [name for name, value in values.items() if _differs_from(current, name, value)]
+                    for name in changed_fields:
+                        setattr(current, name, values[name])
+                    if changed_fields:
+                        current.save(update_fields=changed_fields)
                 else:
                     PurchaseOrderLine.objects.create(purchase_order=po, line_number=number, **values)
             po.lines.filter(line_number__in=set(existing) - set(numbers)).delete()

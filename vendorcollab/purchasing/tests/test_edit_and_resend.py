@@ -3,11 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vendorcollab.common.testing.factories import make_po
+from vendorcollab.common.testing.factories import SiteFactory, WarehouseFactory, line, make_po
 from vendorcollab.purchasing.models import POStatus, PurchaseOrder, PurchaseOrderEvent
-from vendorcollab.purchasing.services import po_confirm, po_update
+from vendorcollab.purchasing.services import po_confirm, po_create, po_update
+from vendorcollab.purchasing.services.inputs import LineInput
 
 from .helpers import database_fingerprint
 
@@ -82,3 +85,27 @@ def test_without_reopen_only_drafts_are_edited(cast, in_review):
     with pytest.raises(AppError) as refused:
         po_update(actor=cast.agent, purchase_order=in_review, currency="USD")
     assert refused.value.code == "invalid_transition"
+
+
+def test_a_change_writes_only_the_lines_it_changes_without_reading_what_they_name(cast):
+    """An Order Change names every line and changes one or two: only those are written, and the lines' items,
+    sites and warehouses are checked from the rows the change holds, not read again one line at a time."""
+    site = SiteFactory(company=cast.company)
+    warehouse = WarehouseFactory(site=site)
+    po = po_create(
+        actor=cast.agent,
+        company=cast.company,
+        vendor=cast.vendor_a,
+        lines=[line(item, site=site, warehouse=warehouse) for item in cast.items[:3]],
+    )
+    held = list(po.lines.select_related("item", "site", "warehouse").order_by("line_number"))
+    lines = [LineInput.from_line(each) for each in held]
+    lines[1] = LineInput.from_line(held[1], quantity=Decimal(7))
+    with CaptureQueriesContext(connection) as statements:
+        po_update(actor=cast.agent, purchase_order=po, lines=lines)
+    written = [each["sql"] for each in statements if each["sql"].startswith('UPDATE "purchasing_purchaseorderline"')]
+    assert len(written) == 1 and '"quantity"' in written[0] and '"description"' not in written[0]
+    named = ('FROM "partners_item"', 'FROM "partners_site"', 'FROM "partners_warehouse"')
+    read_again = [each["sql"] for each in statements if any(table in each["sql"] for table in named)]
+    assert read_again == []
+    assert [each.quantity for each in po.lines.order_by("line_number")] == [10, 7, 10]
