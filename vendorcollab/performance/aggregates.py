@@ -92,8 +92,9 @@ def _percentile_sql(vendor: str, column: str, fraction: float) -> str:
 def percentiles_per_group_and_overall(
     queryset: QuerySet[Any], group: str, value: str, fractions: Mapping[str, float]
 ) -> dict[Any, dict[str, float | None]]:
-    """The percentiles of the field ``value`` of the queryset's rows (its filter; not its ordering), per value of
-    the field ``group`` and of every row together (under the key None), each named as in ``fractions``, in one
+    """The percentiles of the field ``value`` of the queryset's rows (its filter, on the model's own columns: no
+    join is written; not its ordering), per value of the field ``group`` and of every row together (under the key
+    None), each named as in ``fractions``, in one
     statement: on PostgreSQL the rows are read once for both (``GROUPING SETS``), on SQLite the two groupings are
     one ``UNION ALL``. The statement is planned for its own parameters each time (``planned_for_their_values``):
     how many rows a filter keeps is what decides the plan of a sort this size."""
