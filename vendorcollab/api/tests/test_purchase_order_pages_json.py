@@ -26,7 +26,7 @@ def _listed(client) -> dict[int, dict]:
 def test_each_listed_po_is_its_detail_free_text_lines_charges_and_names_outside_ascii_included(api, cast):
     agent = api(cast.agent)
     item = cast.items[0]
-    item.number = 'Ø-ring «é» "quoted"'
+    item.number = 'Ø-ring «é» "quoted" back\\slash'
     item.save()
     created = agent.post(
         "/purchase-orders",
