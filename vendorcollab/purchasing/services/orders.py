@@ -443,7 +443,8 @@ def _differs(
             return True
         for number, line in zip(numbers, lines, strict=True):
             current = existing[number]
-            if any(getattr(current, name) != value for name, value in _line_values(line, po.company, current).items()):
+            values = _line_values(line, po.company, current)
+            if any(_differs_from(current, name, value) for name, value in values.items()):
                 return True
     if charges is not None:
         key = sorted((c.code, c.description, c.amount, c.line_number or 0) for c in charges)
