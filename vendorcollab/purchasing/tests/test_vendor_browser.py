@@ -72,7 +72,7 @@ def test_reject_with_a_reason(signed_in, live_server, cast):
     page.goto(po_url(live_server, po))
     page.locator("[data-action=reject]").click()
     page.locator("main form button[type=submit]").click()  # no reason yet
-    assert page.locator("#id_reason-error").is_visible()
+    expect(page.locator("#id_reason-error")).to_be_visible()  # waits for the page the refusal answers with
     page.fill("#id_reason", "This item is discontinued.")
     page.locator("main form button[type=submit]").click()
     assert "rejected" in page.locator(".messages").inner_text()
